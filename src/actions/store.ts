@@ -1,0 +1,49 @@
+import type { ActionState, AuditEntry, PendingAction } from './types.js';
+
+export interface ClaimRequest {
+  clicker: string;
+  now: number;
+  /** The attempt number the clicked button was drawn for; a stale copy (older attempt) loses. */
+  expectedAttempt: number;
+  /** This replica's id; it holds the lease while executing. */
+  owner: string;
+  leaseMs: number;
+  /** Billing: who approved, recorded with the claim. */
+  approvedBy?: string;
+}
+
+export type ClaimResult = { won: true; action: PendingAction } | { won: false; action: PendingAction | undefined };
+
+export interface UpdateGuard {
+  /** Only update while the row is in one of these states. */
+  states?: readonly ActionState[];
+  /** Only update while this replica holds the lease. */
+  leaseOwner?: string;
+}
+
+/**
+ * Durable store of pending actions and the audit log. Every conditional method is ONE atomic statement
+ * (`UPDATE … WHERE … RETURNING *`), so that exactly one caller, in any replica, wins.
+ */
+export interface ActionStore {
+  migrate(): Promise<void>;
+  insert(action: PendingAction): Promise<void>;
+  get(id: string): Promise<PendingAction | undefined>;
+  /**
+   * Atomically moves the row to `executing` and increments `attempt`, only if it is in a claimable state
+   * (`proposed`, or `failed` with `resumable`), `attempt` equals `expectedAttempt`, and it has not expired.
+   */
+  claim(id: string, req: ClaimRequest): Promise<ClaimResult>;
+  /** Conditional replace of the row's mutable fields; returns the new row, or undefined if the guard failed. */
+  update(id: string, guard: UpdateGuard, patch: Partial<PendingAction>): Promise<PendingAction | undefined>;
+  /**
+   * Takes over rows left `executing`/`outcome_unknown` whose lease ran out (a crashed replica): sets a new lease
+   * for `owner` and returns them. Each row is taken by one caller only. The caller reconciles, never re-sends.
+   */
+  takeOverStale(owner: string, now: number, leaseMs: number): Promise<PendingAction[]>;
+  /** Marks proposed rows past their expiry as `expired`; returns them (to update their cards). */
+  expireDue(now: number): Promise<PendingAction[]>;
+  appendAudit(entry: AuditEntry): Promise<void>;
+  listAudit(ticketId: number, limit: number): Promise<AuditEntry[]>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,280 @@
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/**
+ * Configuration: environment variables (secrets and deployment settings) plus a YAML file (people, labour types,
+ * billing rules, policies). `loadConfig` is pure: main.ts passes `process.env` and the file's text.
+ * Secrets never live in the YAML: keys are named by a source (`{env: NAME}` or `{sops: file, field}`).
+ */
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD');
+
+export const keySourceSchema = z.union([
+  z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }).strict(),
+  z
+    .object({
+      sops: z.string().min(1),
+      field: z.string().min(1).default('credentials.credential'),
+    })
+    .strict(),
+]);
+export type KeySource = z.infer<typeof keySourceSchema>;
+
+const userSchema = z
+  .object({
+    name: z.string().min(1),
+    syncro_user_id: z.number().int().positive(),
+    api_key: keySourceSchema.optional(),
+  })
+  .strict();
+
+const laborTypeSchema = z
+  .object({
+    /** Syncro product id of the labour product (its real name and rate are read live). */
+    product_id: z.number().int().positive(),
+    /** Sent explicitly on every line: Syncro does not inherit the product's flag. */
+    taxable: z.boolean(),
+    /** Shown in the labour select; defaults to the key. */
+    label: z.string().min(1).optional(),
+    /**
+     * Emergency / after-hours: when the customer has prepaid hours, the quantity is hours × this multiplier
+     * (prepaid blocks are debited by quantity). Without prepaid hours the product's rate carries the premium.
+     */
+    prepaid_multiplier: z.number().positive().max(10).optional(),
+  })
+  .strict();
+export type LaborType = z.infer<typeof laborTypeSchema>;
+
+const fileSchema = z
+  .object({
+    users: z.record(slackUserId, userSchema).default({}),
+    shared_key: keySourceSchema.optional(),
+    /** Whose name the shared key writes under; checked against GET /me. */
+    shared_key_owner: z.object({ name: z.string(), syncro_user_id: z.number().int().positive() }).strict().optional(),
+    policy: z
+      .object({ shared_key_writes: z.enum(['deny', 'warn']).default('deny') })
+      .strict()
+      .default({ shared_key_writes: 'deny' }),
+    tickets: z
+      .object({
+        priorities: z.array(z.string().min(1)).min(1).default(['Low', 'Normal', 'High', 'Urgent']),
+        default_priority: z.string().default('Normal'),
+        new_status: z.string().default('New'),
+        close_status: z.string().default('Resolved'),
+        problem_types: z.array(z.string()).default([]),
+      })
+      .strict()
+      .default({
+        priorities: ['Low', 'Normal', 'High', 'Urgent'],
+        default_priority: 'Normal',
+        new_status: 'New',
+        close_status: 'Resolved',
+        problem_types: [],
+      }),
+    cards: z
+      .object({
+        /** A card not posted within this time expires (Slack's response_url lasts 30 minutes). */
+        ttl_minutes: z.number().int().min(1).max(30).default(30),
+        /** Also post a one-line result to the channel where the person asked. */
+        post_results_to_channel: z.boolean().default(false),
+      })
+      .strict()
+      .default({ ttl_minutes: 30, post_results_to_channel: false }),
+    labor_types: z.record(z.string().regex(/^[a-z0-9_-]+$/, 'labour type keys are lower-case words'), laborTypeSchema).default({}),
+    billing: z
+      .object({
+        /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */
+        price: z.enum(['live', 'product_default']).default('live'),
+        invoice_category: z.string().default('Standard'),
+        invoiced_status: z.string().default('Invoiced'),
+        comment_subject: z.string().default('Resolution'),
+        approval: z
+          .object({
+            requester_may_post: z.boolean().default(true),
+            approvers: z.array(slackUserId).default([]),
+            /** A second person must press Post: the requester cannot approve their own billing. */
+            require_second_person: z.boolean().default(false),
+          })
+          .strict()
+          .default({ requester_may_post: true, approvers: [], require_second_person: false }),
+      })
+      .strict()
+      .default({
+        price: 'live',
+        invoice_category: 'Standard',
+        invoiced_status: 'Invoiced',
+        comment_subject: 'Resolution',
+        approval: { requester_may_post: true, approvers: [], require_second_person: false },
+      }),
+  })
+  .strict();
+export type FileConfig = z.infer<typeof fileSchema>;
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const intFrom = (def: number, min: number, max: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return def;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z.object({
+  SYNCRO_BASE_URL: z.string().url('must be a URL such as https://acme.syncromsp.com/api/v1').optional(),
+  SYNCRO_SUBDOMAIN: z
+    .string()
+    .regex(/^[a-z0-9-]+$/i, 'must be your Syncro subdomain, e.g. acme for acme.syncromsp.com')
+    .optional(),
+  SYNCRO_SANDBOX: bool,
+  SYNCRO_RATE_LIMIT_PER_MINUTE: intFrom(180, 1, 10_000),
+  SYNCRO_TIMEOUT_MS: intFrom(15_000, 100, 300_000),
+  SYNCRO_CONNECT_TIMEOUT_MS: intFrom(5_000, 100, 60_000),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the Signing Secret from the app’s Basic Information page').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)').optional(),
+  SLACK_API_URL: z.string().url().optional(),
+  PORT: intFrom(3000, 1, 65_535),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  NODE_ENV: z.string().optional(),
+  REPLICA_ID: z.string().min(1).optional(),
+});
+
+export interface Config {
+  syncro: {
+    /** API base, e.g. https://acme.syncromsp.com/api/v1; undefined in sandbox mode (the simulator sets it). */
+    baseUrl: string | undefined;
+    sandbox: boolean;
+    rateLimitPerMinute: number;
+    timeoutMs: number;
+    connectTimeoutMs: number;
+  };
+  slack: {
+    botToken: string;
+    signingSecret: string | undefined;
+    appToken: string | undefined;
+    apiUrl: string | undefined;
+    port: number;
+  };
+  store: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  dataDir: string;
+  log: { level: string; format: 'json' | 'pretty' };
+  replicaId: string | undefined;
+  file: FileConfig;
+  configPath: string;
+}
+
+export const DEFAULT_CONFIG_PATH = './syncro-bot.yml';
+
+function issuePath(prefix: string, path: readonly PropertyKey[]): string {
+  return [prefix, ...path.map(String)].filter(Boolean).join('.');
+}
+
+/**
+ * Validates everything at once and throws one ConfigError listing every problem by name, with how to fix it.
+ * Never includes a secret's value in a message.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  file: { path: string; text: string | undefined },
+): Config {
+  const problems: string[] = [];
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) {
+    for (const issue of envResult.error.issues) problems.push(`${issuePath('', issue.path)}: ${issue.message}`);
+  }
+
+  let fileConfig: FileConfig | undefined;
+  let raw: unknown = {};
+  if (file.text !== undefined) {
+    try {
+      raw = parseYaml(file.text) ?? {};
+    } catch (err) {
+      problems.push(`${file.path}: is not valid YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+  }
+  const fileResult = fileSchema.safeParse(raw);
+  if (fileResult.success) fileConfig = fileResult.data;
+  else {
+    for (const issue of fileResult.error.issues) {
+      const where = issuePath(file.path, issue.path);
+      // A literal key in the YAML would be a leaked secret: say so without echoing it.
+      if (issue.path.includes('api_key') || issue.path.includes('shared_key')) {
+        problems.push(`${where}: must be a key source such as {env: SYNCRO_KEY_NAME} or {sops: file.sops.yaml, field: credentials.credential}; never the key itself`);
+      } else problems.push(`${where}: ${issue.message}`);
+    }
+  }
+
+  const e = envResult.success ? envResult.data : undefined;
+  if (e) {
+    if (!e.SYNCRO_SANDBOX && !e.SYNCRO_BASE_URL && !e.SYNCRO_SUBDOMAIN) {
+      problems.push('SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator');
+    }
+    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+    }
+    if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL) && !/^(sqlite:|file:)/.test(e.DATABASE_URL)) {
+      problems.push('DATABASE_URL: must start with postgres:// (several replicas) or sqlite: (a file); leave it unset for the default SQLite file in DATA_DIR');
+    }
+  }
+  if (fileConfig) {
+    const f = fileConfig;
+    if (!f.tickets.priorities.includes(f.tickets.default_priority)) {
+      problems.push(`${file.path}.tickets.default_priority: "${f.tickets.default_priority}" is not in tickets.priorities`);
+    }
+    const ap = f.billing.approval;
+    if (!ap.requester_may_post && ap.approvers.length === 0) {
+      problems.push(`${file.path}.billing.approval: nobody could post a billing card; list approvers or allow requester_may_post`);
+    }
+    if (ap.require_second_person && ap.approvers.length === 0) {
+      problems.push(`${file.path}.billing.approval.approvers: require_second_person needs at least one approver`);
+    }
+  }
+
+  if (problems.length > 0 || !e || !fileConfig) throw new ConfigError(problems);
+
+  const baseUrl = e.SYNCRO_SANDBOX
+    ? undefined
+    : (e.SYNCRO_BASE_URL ?? `https://${e.SYNCRO_SUBDOMAIN}.syncromsp.com/api/v1`).replace(/\/+$/, '');
+  const dbUrl = e.DATABASE_URL;
+  const store: Config['store'] =
+    dbUrl && /^postgres(ql)?:\/\//.test(dbUrl)
+      ? { kind: 'postgres', url: dbUrl }
+      : { kind: 'sqlite', file: dbUrl ? dbUrl.replace(/^(sqlite:|file:)(\/\/)?/, '') : `${e.DATA_DIR.replace(/\/+$/, '')}/syncro-slack.db` };
+
+  return {
+    syncro: {
+      baseUrl,
+      sandbox: e.SYNCRO_SANDBOX,
+      rateLimitPerMinute: e.SYNCRO_RATE_LIMIT_PER_MINUTE,
+      timeoutMs: e.SYNCRO_TIMEOUT_MS,
+      connectTimeoutMs: e.SYNCRO_CONNECT_TIMEOUT_MS,
+    },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN as string,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+    },
+    store,
+    dataDir: e.DATA_DIR,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
+    replicaId: e.REPLICA_ID,
+    file: fileConfig,
+    configPath: file.path,
+  };
+}

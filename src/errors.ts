@@ -1,0 +1,51 @@
+/**
+ * The application's error vocabulary. Every failure a caller may branch on is a class with a stable `code`;
+ * callers test `code` (or `instanceof`), never message text. `cause` keeps the original error.
+ */
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Start-up configuration is wrong; `problems` lists every one of them, by setting name. */
+export class ConfigError extends AppError {
+  readonly code = 'CONFIG_INVALID';
+  constructor(readonly problems: string[]) {
+    super(`Configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** A key source (env variable, sops file) could not produce a key. Never carries the key itself. */
+export class KeySourceError extends AppError {
+  readonly code = 'KEY_SOURCE_FAILED';
+}
+
+/** The person's input cannot be understood; `usage` is the right form. Nothing was changed. */
+export class UserInputError extends AppError {
+  readonly code = 'USER_INPUT_INVALID';
+  constructor(
+    message: string,
+    readonly usage?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The person may not do this (not mapped, key refused by policy, not the requester or an approver). */
+export class NotAllowedError extends AppError {
+  readonly code = 'NOT_ALLOWED';
+}
+
+/** Wraps anything unknown so that every thrown value has a `code`. */
+export class UnexpectedError extends AppError {
+  readonly code = 'UNEXPECTED';
+}
+
+export function asAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new UnexpectedError(message, { cause: err });
+}

@@ -1,0 +1,98 @@
+import type {
+  Comment,
+  Customer,
+  Invoice,
+  LineItem,
+  Me,
+  Meta,
+  Product,
+  Ticket,
+  TicketSettings,
+  TimerEntry,
+} from './schemas.js';
+
+/** Bodies we send. They are what the card shows, byte for byte (JSON.stringify of the same object). */
+export interface CreateTicketBody {
+  customer_id: number;
+  subject: string;
+  status?: string;
+  priority?: string;
+  user_id?: number;
+  problem_type?: string;
+  contact_id?: number;
+  due_date?: string;
+  ticket_type_id?: number;
+}
+export type UpdateTicketBody = Partial<Omit<CreateTicketBody, 'customer_id'>> & { status?: string };
+export interface CommentBody {
+  subject: string;
+  body: string;
+  hidden: boolean;
+  do_not_email: boolean;
+  tech?: string;
+}
+export interface AddLineItemBody {
+  product_id: number;
+  name: string;
+  description: string;
+  quantity: number;
+  taxable: boolean;
+  price_retail?: number;
+}
+export interface CreateInvoiceBody {
+  ticket_id: number;
+  customer_id: number;
+  category: string;
+}
+export interface TimerEntryBody {
+  start_at: string;
+  end_at: string;
+  notes?: string;
+  product_id?: number;
+  user_id?: number;
+  billable?: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  meta: Meta | null | undefined;
+}
+
+/**
+ * Syncro, as seen by one person's key. Every method parses its answer with the endpoint's schema.
+ * Writes throw SyncroWriteOutcomeUnknownError when they may have landed without a usable answer.
+ */
+export interface SyncroApi {
+  me(): Promise<Me>;
+  listTickets(q: { status?: string; query?: string; customerId?: number; number?: string; page?: number }): Promise<Page<Ticket>>;
+  getTicket(id: number): Promise<Ticket>;
+  /** Resolves a ticket number (what people type) to the ticket, checking that `number` really matches. */
+  findTicketByNumber(number: string | number): Promise<Ticket>;
+  createTicket(body: CreateTicketBody): Promise<Ticket>;
+  updateTicket(id: number, body: UpdateTicketBody): Promise<Ticket>;
+  addComment(ticketId: number, body: CommentBody): Promise<Comment>;
+  listComments(ticketId: number, q?: { createdAfter?: string; page?: number }): Promise<Page<Comment>>;
+  addLineItem(ticketId: number, body: AddLineItemBody): Promise<LineItem>;
+  updateLineItem(ticketId: number, body: Record<string, unknown> & { ticket_line_item_id: number }): Promise<LineItem>;
+  removeLineItem(ticketId: number, lineItemId: number): Promise<{ success: boolean }>;
+  createTimerEntry(ticketId: number, body: TimerEntryBody): Promise<TimerEntry>;
+  chargeTimerEntry(ticketId: number, timerEntryId: number): Promise<unknown>;
+  deleteTimerEntry(ticketId: number, timerEntryId: number): Promise<{ success: boolean }>;
+  listTimers(q: { ticketId?: number; page?: number }): Promise<Page<TimerEntry>>;
+  searchCustomers(query: string, page?: number): Promise<Page<Customer>>;
+  getCustomer(id: number): Promise<Customer>;
+  getProduct(id: number): Promise<Product>;
+  ticketSettings(): Promise<TicketSettings>;
+  listInvoices(q: { ticketId?: number; page?: number }): Promise<Page<Invoice>>;
+  getInvoice(id: number): Promise<Invoice>;
+  createInvoice(body: CreateInvoiceBody): Promise<Invoice>;
+  listUsers(): Promise<Array<{ id: number; name: string }>>;
+}
+
+/** The account-wide client: one limiter and one connection pool; `as(key)` gives one person's view. */
+export interface SyncroClient {
+  as(apiKey: string): SyncroApi;
+  /** `https://acme.syncromsp.com` — for links to tickets and invoices in the web app. */
+  readonly webBaseUrl: string;
+  close(): Promise<void>;
+}

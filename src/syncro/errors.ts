@@ -1,0 +1,104 @@
+import { AppError } from '../errors.js';
+
+/** Every failure of a Syncro call. `endpoint` is `METHOD /path` with ids, never with a key or query. */
+export abstract class SyncroError extends AppError {
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** 401: the key was refused or has expired. */
+export class SyncroUnauthorizedError extends SyncroError {
+  readonly code = 'SYNCRO_UNAUTHORIZED';
+}
+
+/** 404: no such record. */
+export class SyncroNotFoundError extends SyncroError {
+  readonly code = 'SYNCRO_NOT_FOUND';
+}
+
+/** 422 (or 400): Syncro refused the request; `messages` are Syncro's own words, from any of its body shapes. */
+export class SyncroValidationError extends SyncroError {
+  readonly code = 'SYNCRO_VALIDATION';
+  constructor(
+    endpoint: string,
+    readonly status: number,
+    readonly messages: string[],
+  ) {
+    super(`Syncro refused ${endpoint}: ${messages.join('; ') || `HTTP ${status}`}`, endpoint);
+  }
+}
+
+/** 429 that we gave up waiting for (reads), or that the caller must know about. */
+export class SyncroRateLimitedError extends SyncroError {
+  readonly code = 'SYNCRO_RATE_LIMITED';
+  constructor(
+    endpoint: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(`Syncro rate limit reached on ${endpoint}; retry after ${Math.ceil(retryAfterMs / 1000)} s`, endpoint);
+  }
+}
+
+/** 5xx on a read (on a write it becomes SyncroWriteOutcomeUnknownError). */
+export class SyncroServerError extends SyncroError {
+  readonly code = 'SYNCRO_SERVER';
+  constructor(
+    endpoint: string,
+    readonly status: number,
+  ) {
+    super(`Syncro answered HTTP ${status} on ${endpoint}`, endpoint);
+  }
+}
+
+/** The connection failed before anything could be sent (read), or any network failure on a read. */
+export class SyncroNetworkError extends SyncroError {
+  readonly code = 'SYNCRO_NETWORK';
+}
+
+/** A read took longer than the configured timeout. */
+export class SyncroTimeoutError extends SyncroError {
+  readonly code = 'SYNCRO_TIMEOUT';
+}
+
+/** The answer did not have the expected shape. `path` names the missing or wrong field, e.g. `comment.id`. */
+export class SyncroSchemaMismatchError extends SyncroError {
+  readonly code = 'SYNCRO_SCHEMA_MISMATCH';
+  constructor(
+    endpoint: string,
+    readonly path: string,
+    readonly detail: string,
+  ) {
+    super(`Unexpected answer from Syncro on ${endpoint}: ${path} ${detail}`, endpoint);
+  }
+}
+
+export type UnknownOutcomeReason =
+  | 'timeout'
+  | 'connection_reset'
+  | 'server_error'
+  | 'empty_body'
+  | 'null_body'
+  | 'unparseable_body'
+  | 'schema_mismatch';
+
+/**
+ * A POST/PUT/DELETE may have reached Syncro, but we have no usable answer. It must NEVER be retried blindly:
+ * the caller reads Syncro back to find out what happened.
+ */
+export class SyncroWriteOutcomeUnknownError extends SyncroError {
+  readonly code = 'SYNCRO_WRITE_OUTCOME_UNKNOWN';
+  constructor(
+    endpoint: string,
+    readonly reason: UnknownOutcomeReason,
+    options?: { cause?: unknown; status?: number },
+  ) {
+    super(`The outcome of ${endpoint} is unknown (${reason}); Syncro must be read back before anything else`, endpoint, options);
+    this.status = options?.status;
+  }
+  readonly status: number | undefined;
+}
