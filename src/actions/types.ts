@@ -1,3 +1,6 @@
+import type { EditableField } from '../slack/action-ids.js';
+import type { BillingComputation } from './billing-types.js';
+
 /**
  * Pending actions: every write to Syncro is first a row that records who asked, whose key will sign, the exact
  * request(s) and a state. Slack only ever shows these rows; only the executor sends, after winning `claim()`.
@@ -85,6 +88,27 @@ export interface TicketRef {
   customerName?: string;
 }
 
+/** A field the requester may change on a proposed card (the payload is rebuilt and shown again). */
+export interface EditableFieldState {
+  field: EditableField;
+  label: string;
+  options: Array<{ value: string; text: string }>;
+  selected: string;
+}
+
+export interface ActionSummary {
+  /** One line, e.g. "Comment on #32164 · Own cloud thing again". */
+  title: string;
+  /** Readable summary rows: label → value (plain text; the view escapes it). */
+  fields: Array<{ label: string; value: string }>;
+  editable?: EditableFieldState[];
+  /** Warnings in words, e.g. the shared-key attribution warning. */
+  warnings?: string[];
+  billing?: BillingComputation;
+  /** Billing: who may press Post (Slack user ids) and whether a second person is required. */
+  approval?: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
+}
+
 export interface PendingAction {
   id: string;
   kind: ActionKind;
@@ -94,8 +118,8 @@ export interface PendingAction {
   requesterSlackId: string;
   signer: Signer;
   ticket?: TicketRef;
-  /** What the card shows besides the payloads (customer name, labour arithmetic …); view data only. */
-  summary: Record<string, unknown>;
+  /** What the card shows besides the payloads; view data only, never sent. */
+  summary: ActionSummary;
   steps: WriteStep[];
   slack: SlackCoordinates;
   /** Who pressed the Post that won the claim, and when. */

@@ -1,0 +1,30 @@
+import type { AddLineItemBody } from '../syncro/api.js';
+
+/** What the billing rules turn (minutes, labour type, prepaid hours, product) into; shown on the card. */
+export interface BillingComputation {
+  laborType: string;
+  laborLabel: string;
+  minutes: number;
+  /** minutes / 60, exact to 4 decimals: what the technician worked. */
+  hours: number;
+  /** What is billed: `hours`, or `hours × multiplier` for emergency work against prepaid hours. */
+  quantity: number;
+  multiplier: number | null;
+  productId: number;
+  /** The Syncro product's real name, verbatim: sent as the line's `name`. */
+  productName: string;
+  /** price_retail read live from GET /products/{id}; null when unknown. */
+  rate: number | null;
+  /** quantity × rate, rounded to cents; null when the rate is unknown. */
+  total: number | null;
+  taxable: boolean;
+  /** Whether `price_retail` is in the payload (billing.price = live). */
+  priceSent: boolean;
+  /** Customer's prepaid hours before and after this line (null when the customer has none). */
+  prepaidBefore: number | null;
+  prepaidAfter: number | null;
+  /** The exact add_line_item body. */
+  lineItem: AddLineItemBody;
+  /** Plain-language explanation of each rule applied (shown on the card). */
+  notes: string[];
+}

@@ -1,0 +1,43 @@
+/**
+ * Every Slack action_id, callback_id and command the bot uses. The manifest test reads this file, so a new
+ * interaction cannot be added without the manifest agreeing.
+ */
+export const COMMAND = '/syncro';
+
+export const ACTION = {
+  /** Post button on a card; value = JSON {id, attempt}. */
+  post: 'syncro_post',
+  /** Cancel button on a card; value = JSON {id, attempt}. */
+  cancel: 'syncro_cancel',
+  /** "Check Syncro again" on a card whose outcome is unknown; value = JSON {id, attempt}. */
+  recheck: 'syncro_recheck',
+  /** Editable field on a proposed card (static_select); action_id = `syncro_edit_<field>`, block_id = action id. */
+  editPrefix: 'syncro_edit_',
+  /** Customer chosen from the pick list of an ambiguous `create`; value = JSON {draft, customerId}. */
+  pickCustomer: 'syncro_pick_customer',
+  /** Ticket view buttons; value = ticket number. */
+  ticketComment: 'syncro_ticket_comment',
+  ticketStatus: 'syncro_ticket_status',
+  ticketClose: 'syncro_ticket_close',
+  ticketBill: 'syncro_ticket_bill',
+  /** Pagination of lists; value = JSON {kind, query?, page}. */
+  page: 'syncro_page',
+  /** Link buttons (open in Syncro) still send an action payload; it is acknowledged and ignored. */
+  openLink: 'syncro_open_link',
+} as const;
+
+/** Editable fields a proposed card may offer. */
+export const EDITABLE_FIELDS = ['priority', 'status', 'visibility', 'assignee', 'labor'] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
+export const VIEW = {
+  comment: 'syncro_comment_modal',
+  status: 'syncro_status_modal',
+  close: 'syncro_close_modal',
+  bill: 'syncro_bill_modal',
+} as const;
+
+/** external_select whose options Slack loads from the options-load URL (customer typeahead). */
+export const OPTIONS = {
+  customerSearch: 'syncro_customer_search',
+} as const;
