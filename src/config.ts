@@ -72,6 +72,16 @@ const fileSchema = z
         close_status: 'Resolved',
         problem_types: [],
       }),
+    comments: z
+      .object({
+        /**
+         * Visibility a new comment starts with (the person can change it on the card before posting).
+         * private_note = hidden, no email; public_note = visible, no email; email_reply = visible and emailed.
+         */
+        default_visibility: z.enum(['private_note', 'public_note', 'email_reply']).default('private_note'),
+      })
+      .strict()
+      .default({ default_visibility: 'private_note' }),
     cards: z
       .object({
         /** A card not posted within this time expires (Slack's response_url lasts 30 minutes). */
@@ -89,6 +99,8 @@ const fileSchema = z
         invoice_category: z.string().default('Standard'),
         invoiced_status: z.string().default('Invoiced'),
         comment_subject: z.string().default('Resolution'),
+        /** Billing cards live in the channel (updated with chat.update), so they may wait longer for approval. */
+        card_ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
         approval: z
           .object({
             requester_may_post: z.boolean().default(true),
@@ -105,6 +117,7 @@ const fileSchema = z
         invoice_category: 'Standard',
         invoiced_status: 'Invoiced',
         comment_subject: 'Resolution',
+        card_ttl_minutes: 24 * 60,
         approval: { requester_may_post: true, approvers: [], require_second_person: false },
       }),
   })

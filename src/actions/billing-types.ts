@@ -27,4 +27,12 @@ export interface BillingComputation {
   lineItem: AddLineItemBody;
   /** Plain-language explanation of each rule applied (shown on the card). */
   notes: string[];
+  /**
+   * Which quantity rule applied: `actual` (quantity = hours), `premium_on_prepaid` (emergency labour against
+   * prepaid hours: hours × multiplier), `premium_in_rate` (emergency labour, no prepaid hours: actual hours, the
+   * product's rate carries the premium). Optional only so that hand-built fixtures need not set it.
+   */
+  rule?: 'actual' | 'premium_on_prepaid' | 'premium_in_rate';
+  /** Hours of this line beyond the prepaid block (> 0 only when the block runs out); null without a block. */
+  beyondPrepaid?: number | null;
 }

@@ -19,6 +19,8 @@ export interface UpdateGuard {
   states?: readonly ActionState[];
   /** Only update while this replica holds the lease. */
   leaseOwner?: string;
+  /** Only update while `attempt` equals this (a card edit against the version the person saw). */
+  attempt?: number;
 }
 
 /**
@@ -40,7 +42,12 @@ export interface ActionStore {
    * Takes over rows left `executing`/`outcome_unknown` whose lease ran out (a crashed replica): sets a new lease
    * for `owner` and returns them. Each row is taken by one caller only. The caller reconciles, never re-sends.
    */
-  takeOverStale(owner: string, now: number, leaseMs: number): Promise<PendingAction[]>;
+  takeOverStale(owner: string, now: number, leaseMs: number, alsoOwnedBy?: string): Promise<PendingAction[]>;
+  /**
+   * Takes one row in executing/outcome_unknown whose lease is free (expired or released), for a "Check again"
+   * click. Undefined when another replica holds it or it is in another state.
+   */
+  takeOver(id: string, owner: string, now: number, leaseMs: number): Promise<PendingAction | undefined>;
   /** Marks proposed rows past their expiry as `expired`; returns them (to update their cards). */
   expireDue(now: number): Promise<PendingAction[]>;
   appendAudit(entry: AuditEntry): Promise<void>;

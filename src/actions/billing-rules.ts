@@ -1,0 +1,221 @@
+import type { FileConfig } from '../config.js';
+import { UnexpectedError, UserInputError } from '../errors.js';
+import type { AddLineItemBody } from '../syncro/api.js';
+import type { Product } from '../syncro/schemas.js';
+import type { BillingComputation } from './billing-types.js';
+
+/**
+ * Billing rules as MSPs practise them (shared/reference/README.md, "Billing"): minutes and labour type are stated
+ * by the technician, the line's name is the product's real name, the rate is read live, taxable is explicit, and
+ * emergency time-and-a-half is applied exactly once — in the quantity against prepaid hours, otherwise in the
+ * emergency product's rate. Pure: the caller reads the product (`GET /products/{id}`) and the customer's
+ * `prepay_hours` first.
+ */
+
+export interface BillingInput {
+  /** Minutes worked, as stated by the technician: a whole number, never defaulted, never rounded. */
+  minutes: number;
+  /** A key of `labor_types` (case-insensitive). */
+  laborType: string;
+  laborTypes: FileConfig['labor_types'];
+  /** The labour type's product, read from Syncro at billing time. */
+  product: Product;
+  /** `prepay_hours` from `GET /customers/{id}`; null when Syncro has none. */
+  customerPrepaidHours: number | null;
+  /** The work narrative: the line's `description`. */
+  description: string;
+  pricePolicy: 'live' | 'product_default';
+}
+
+/** The longest single line: a day. Longer work is billed per day, so that a typo (4500 for 45) is caught. */
+export const MAX_MINUTES = 24 * 60;
+
+/** Rounds half away from zero at `places` decimals, without binary noise (1.005 → 1.01, 0.8333… → 0.8333). */
+function round(x: number, places: number): number {
+  const scaled = Number((Math.abs(x) * 10 ** places).toPrecision(15));
+  const r = (Math.sign(x) * Math.round(scaled)) / 10 ** places;
+  return r === 0 ? 0 : r; // no -0 on a card
+}
+
+/** 0.75 → "0.75 h", 3 → "3 h", -1.5 → "−1.5 h". */
+function hoursText(h: number): string {
+  return `${h < 0 ? '−' : ''}${Math.abs(round(h, 4))} h`;
+}
+
+/** 1234.5 → "$1,234.50". */
+function money(x: number): string {
+  const [whole, cents] = Math.abs(x).toFixed(2).split('.');
+  return `${x < 0 ? '−' : ''}$${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+
+function laborList(laborTypes: FileConfig['labor_types']): string {
+  const keys = Object.keys(laborTypes);
+  return keys.length > 0 ? keys.join(', ') : '(none: add labor_types to the configuration file)';
+}
+
+function checkMinutes(minutes: number): void {
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) {
+    throw new UserInputError('State the minutes worked as a whole number, e.g. 45. There is no default.');
+  }
+  if (!Number.isInteger(minutes)) {
+    throw new UserInputError(
+      `Minutes must be a whole number: ${minutes} is not. State the minutes worked; they are never rounded.`,
+    );
+  }
+  if (minutes <= 0)
+    throw new UserInputError(`Minutes must be more than 0 (got ${minutes}). State the minutes worked.`);
+  if (minutes > MAX_MINUTES) {
+    throw new UserInputError(
+      `${minutes} minutes is more than a day (${MAX_MINUTES}). Check the number, or bill each day's work separately.`,
+    );
+  }
+}
+
+/**
+ * Turns what the technician stated into the exact `add_line_item` body and the card's explanation.
+ * Throws UserInputError (nothing was sent) for bad minutes, an unknown labour type, a blank description, or a
+ * product that cannot be billed as configured; UnexpectedError when the product is not the labour type's.
+ */
+export function computeBillingLine(input: BillingInput): BillingComputation {
+  const { minutes, laborTypes, product, pricePolicy } = input;
+  checkMinutes(minutes);
+
+  const key = typeof input.laborType === 'string' ? input.laborType.trim().toLowerCase() : '';
+  if (key === '')
+    throw new UserInputError(`Choose a labour type: ${laborList(laborTypes)}. There is no default.`);
+  // Object.hasOwn: a typed "constructor" must not find Object.prototype's.
+  const labor = Object.hasOwn(laborTypes, key) ? laborTypes[key] : undefined;
+  if (labor === undefined) {
+    throw new UserInputError(
+      `“${input.laborType.trim()}” is not a labour type. Labour types: ${laborList(laborTypes)}.`,
+    );
+  }
+  const label = labor.label ?? key;
+
+  const description = typeof input.description === 'string' ? input.description.trim() : '';
+  if (description === '')
+    throw new UserInputError('Describe the work done: the description goes on the invoice line.');
+
+  if (product.id !== labor.product_id) {
+    throw new UnexpectedError(
+      `Billing read product #${product.id}, but labour type ${key} bills product #${labor.product_id}.`,
+    );
+  }
+  if (product.name.trim() === '') {
+    throw new UserInputError(
+      `Syncro product #${product.id} (labour type ${label}) has no name; name it in Syncro first.`,
+    );
+  }
+  const rate = product.price_retail ?? null;
+  if (rate !== null && (!Number.isFinite(rate) || rate < 0)) {
+    throw new UserInputError(
+      `Syncro product “${product.name}” has a price of ${rate}; labour cannot be billed at it.`,
+    );
+  }
+  if (pricePolicy === 'live' && rate === null) {
+    throw new UserInputError(
+      `Syncro product “${product.name}” has no retail price, so its rate cannot be read. Set its price in Syncro, ` +
+        'or choose another labour type.',
+    );
+  }
+
+  const prepaidRaw = input.customerPrepaidHours;
+  if (prepaidRaw !== null && !Number.isFinite(prepaidRaw)) {
+    throw new UnexpectedError(`The customer's prepaid hours are not a number (${String(prepaidRaw)}).`);
+  }
+  // 0 prepaid hours is "no prepaid block"; a negative figure is a block already overdrawn, kept so the card shows it.
+  const prepaidBefore = prepaidRaw === null || prepaidRaw === 0 ? null : round(prepaidRaw, 4);
+
+  const hours = round(minutes / 60, 4);
+  const notes: string[] = [
+    `${minutes} minutes = ${hoursText(hours)} (minutes ÷ 60, never rounded up to a block).`,
+  ];
+
+  // The premium is applied once: in the quantity when prepaid hours pay for the work, otherwise in the rate.
+  let rule: NonNullable<BillingComputation['rule']> = 'actual';
+  let multiplier: number | null = null;
+  let quantity = hours;
+  if (labor.prepaid_multiplier !== undefined && prepaidBefore !== null && prepaidBefore > 0) {
+    rule = 'premium_on_prepaid';
+    multiplier = labor.prepaid_multiplier;
+    quantity = round((minutes * multiplier) / 60, 4);
+    notes.push(
+      `${label} against prepaid hours: ${hoursText(hours)} × ${multiplier} = ${hoursText(quantity)}, debited from the ` +
+        'prepaid block. The premium is applied once, in the quantity.',
+    );
+  } else if (labor.prepaid_multiplier !== undefined) {
+    rule = 'premium_in_rate';
+    notes.push(
+      `${label} without prepaid hours: billed at the ${hoursText(hours)} worked; the premium is in the rate of ` +
+        `“${product.name}”${rate === null ? '' : ` (${money(rate)}/h)`}, applied once.`,
+    );
+  } else notes.push(`Quantity ${hoursText(quantity)}: the time worked.`);
+
+  const total = rate === null ? null : round(quantity * rate, 2);
+  const priceSent = pricePolicy === 'live';
+  if (priceSent) notes.push(`Rate ${money(rate!)}/h, read from Syncro now and sent as price_retail.`);
+  else if (rate !== null) {
+    notes.push(
+      `price_retail is not sent: Syncro applies the product's own rate (${money(rate)}/h, shown for reference).`,
+    );
+  } else
+    notes.push(
+      'price_retail is not sent and Syncro shows no rate for this product: Syncro will price the line.',
+    );
+  if (total !== null) notes.push(`Total ${money(total)} (${hoursText(quantity)} × ${money(rate!)}).`);
+  if (rate === 0)
+    notes.push(
+      `No charge: “${product.name}” is a ${money(0)} product (its own price; nothing is set to zero).`,
+    );
+  if (product.disabled) notes.push(`Syncro marks “${product.name}” as disabled: check it before posting.`);
+  notes.push(`Taxable: ${labor.taxable ? 'yes' : 'no'} (set by the ${label} labour type, sent explicitly).`);
+
+  let prepaidAfter: number | null = null;
+  let beyondPrepaid: number | null = null;
+  if (prepaidBefore === null) notes.push('The customer has no prepaid hours.');
+  else {
+    prepaidAfter = round(prepaidBefore - quantity, 4);
+    beyondPrepaid = round(Math.max(0, quantity - Math.max(0, prepaidBefore)), 4);
+    notes.push(`Prepaid hours: ${hoursText(prepaidBefore)} before, ${hoursText(prepaidAfter)} after.`);
+    if (prepaidBefore < 0) {
+      notes.push(
+        `The prepaid block is already overdrawn; all ${hoursText(quantity)} of this line go beyond it.`,
+      );
+    } else if (beyondPrepaid > 0) {
+      notes.push(
+        `Prepaid block exhausted: ${hoursText(beyondPrepaid)} of this line will be billed beyond it.`,
+      );
+    }
+  }
+
+  // Key order is the order the card shows; price_retail is absent (not undefined) when not sent.
+  const lineItem: AddLineItemBody = {
+    product_id: labor.product_id,
+    name: product.name,
+    description,
+    quantity,
+    taxable: labor.taxable,
+    ...(priceSent ? { price_retail: rate! } : {}),
+  };
+
+  return {
+    laborType: key,
+    laborLabel: label,
+    minutes,
+    hours,
+    quantity,
+    multiplier,
+    productId: labor.product_id,
+    productName: product.name,
+    rate,
+    total,
+    taxable: labor.taxable,
+    priceSent,
+    prepaidBefore,
+    prepaidAfter,
+    lineItem,
+    notes,
+    rule,
+    beyondPrepaid,
+  };
+}

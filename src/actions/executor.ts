@@ -1,0 +1,336 @@
+import type { Logger } from '../logger.js';
+import type { SyncroApi } from '../syncro/api.js';
+import {
+  SyncroError,
+  SyncroNetworkError,
+  SyncroNotFoundError,
+  SyncroRateLimitedError,
+  SyncroUnauthorizedError,
+  SyncroValidationError,
+} from '../syncro/errors.js';
+import { reconcileStep } from './reconcile.js';
+import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
+import type { ActionStore } from './store.js';
+import type { AuditEntry, PendingAction, WriteStep } from './types.js';
+
+/**
+ * The executor is the only code that sends a write to Syncro, and only after winning `store.claim()`.
+ * Each step is journaled as `sending` before it is sent and with its result after. An unknown outcome is
+ * reconciled by reading Syncro back; nothing is ever re-sent without a new authorised click.
+ */
+
+export interface ExecutorDeps {
+  store: ActionStore;
+  /** The requester's write identity (own key, or the shared key where policy allows); throws if refused. */
+  writerApi: (action: PendingAction) => Promise<SyncroApi>;
+  /** Any key that can read the ticket, for reconciliation (GET only). */
+  readerApi: (action: PendingAction) => Promise<SyncroApi>;
+  logger: Logger;
+  now: () => number;
+  replicaId: string;
+  leaseMs: number;
+  /** Publishes the card for the row; `milestone` is false for per-step progress (ephemeral cards skip those). */
+  onChange: (action: PendingAction, milestone: boolean) => Promise<void>;
+  /** Where errors become plain words for the card (never a key). */
+  describeError: (err: unknown) => string;
+}
+
+export type PostOutcome = { won: true; action: PendingAction } | { won: false; action: PendingAction | undefined };
+
+/** Errors that prove the write did not happen (Syncro refused it, or it was never sent). */
+function isKnownNotWritten(err: unknown): boolean {
+  return (
+    err instanceof SyncroValidationError ||
+    err instanceof SyncroUnauthorizedError ||
+    err instanceof SyncroNotFoundError ||
+    err instanceof SyncroRateLimitedError ||
+    err instanceof SyncroNetworkError ||
+    err instanceof VerificationMismatchError
+  );
+}
+
+export function firstIncompleteStep(action: PendingAction): number {
+  const k = action.steps.findIndex((s) => s.status !== 'succeeded');
+  return k === -1 ? action.steps.length : k;
+}
+
+export class Executor {
+  constructor(private readonly deps: ExecutorDeps) {}
+
+  /** A Post / Post again / Resume click: claim, then run. Losing the claim sends nothing. */
+  async post(
+    id: string,
+    clicker: string,
+    expectedAttempt: number,
+    opts: { approvedBy?: string; slack?: Partial<PendingAction['slack']> } = {},
+  ): Promise<PostOutcome> {
+    const { store, now, replicaId, leaseMs } = this.deps;
+    const claim = await store.claim(id, { clicker, now: now(), expectedAttempt, owner: replicaId, leaseMs, approvedBy: opts.approvedBy });
+    if (!claim.won) return claim;
+    this.log(claim.action).info({ clicker, attempt: claim.action.attempt }, 'claimed action');
+    let a = claim.action;
+    if (opts.slack) {
+      // The click's response_url is the fresh way to update an ephemeral card.
+      a = await this.journal(a, { slack: { ...a.slack, ...opts.slack } }).catch(() => a);
+    }
+    const done = await this.run(a);
+    return { won: true, action: done };
+  }
+
+  private log(a: PendingAction): Logger {
+    return this.deps.logger.child({ actionId: a.id, kind: a.kind });
+  }
+
+  private async publish(a: PendingAction, milestone: boolean): Promise<void> {
+    try {
+      await this.deps.onChange(a, milestone);
+    } catch (err) {
+      this.log(a).warn({ err }, 'could not update the card');
+    }
+  }
+
+  /** Conditional write of the row while we hold the lease; the lease is extended each time. */
+  private async journal(a: PendingAction, patch: Partial<PendingAction>): Promise<PendingAction> {
+    const now = this.deps.now();
+    const next = await this.deps.store.update(
+      a.id,
+      { states: ['executing', 'outcome_unknown'], leaseOwner: this.deps.replicaId },
+      { leaseUntil: now + this.deps.leaseMs, ...patch, updatedAt: now },
+    );
+    if (!next) throw new LostLeaseError(a.id);
+    return next;
+  }
+
+  private withStep(a: PendingAction, k: number, patch: Partial<WriteStep>): WriteStep[] {
+    return a.steps.map((s, i) => (i === k ? { ...s, ...patch } : s));
+  }
+
+  private async run(claimed: PendingAction): Promise<PendingAction> {
+    let a = claimed;
+    try {
+      await this.publish(a, true);
+      let api: SyncroApi;
+      try {
+        api = await this.deps.writerApi(a);
+      } catch (err) {
+        return await this.finish(a, 'failed', { error: this.deps.describeError(err), resumable: true });
+      }
+      for (let k = firstIncompleteStep(a); k < a.steps.length; k++) {
+        const step = a.steps[k]!;
+        if (step.status === 'sending' || step.status === 'unknown') {
+          // Never send a step whose outcome is unknown: reconcile it first.
+          return await this.reconcileAt(a, api, k);
+        }
+        const startedAt = this.deps.now();
+        a = await this.journal(a, { steps: this.withStep(a, k, { status: 'sending', sentAt: startedAt, note: undefined }) });
+        await this.publish(a, false);
+        try {
+          const result = await sendStep(api, a.steps[k]!, a.steps);
+          const finishedAt = this.deps.now();
+          a = await this.journal(a, {
+            steps: this.withStep(a, k, { status: 'succeeded', resultId: result.resultId, finishedAt, note: result.note }),
+          });
+          await this.audit(a, a.steps[k]!, 'succeeded', startedAt, result.resultId);
+          await this.publish(a, false);
+        } catch (err) {
+          if (err instanceof LostLeaseError) throw err;
+          if (isKnownNotWritten(err)) {
+            const note = this.deps.describeError(err);
+            a = await this.journal(a, { steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }) });
+            await this.audit(a, a.steps[k]!, 'failed', startedAt, undefined, note);
+            return await this.finish(a, 'failed', { error: note, resumable: true });
+          }
+          // The write may have landed: record that, show "checking Syncro…", and read back.
+          this.log(a).warn({ err, step: k }, 'write outcome unknown; reconciling by reading Syncro back');
+          a = await this.journal(a, {
+            state: 'outcome_unknown',
+            steps: this.withStep(a, k, { status: 'unknown', note: this.deps.describeError(err) }),
+          });
+          await this.audit(a, a.steps[k]!, 'outcome_unknown', startedAt, undefined, this.deps.describeError(err));
+          await this.publish(a, true);
+          return await this.reconcileAt(a, api, k);
+        }
+      }
+      return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
+    } catch (err) {
+      if (err instanceof LostLeaseError) {
+        this.log(a).error('lost the lease on an executing action; another replica has taken it over');
+        return (await this.deps.store.get(a.id)) ?? a;
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Reads Syncro back for step k. Found → the step is done (and never sent again); absent → the person may
+   * send it again with a new click; could not check → stays outcome_unknown, retried by the sweeper or a click.
+   */
+  private async reconcileAt(a: PendingAction, api: SyncroApi, k: number): Promise<PendingAction> {
+    const step = a.steps[k]!;
+    const started = this.deps.now();
+    let res: Awaited<ReturnType<typeof reconcileStep>>;
+    try {
+      res = await reconcileStep(api, step);
+    } catch (err) {
+      const note = `Could not check Syncro yet (${this.deps.describeError(err)}); it will be checked again.`;
+      a = await this.journal(a, {
+        state: 'outcome_unknown',
+        steps: this.withStep(a, k, { status: 'unknown', note }),
+        error: note,
+        // Let the sweeper (or a "Check again" click) take it after a short pause.
+        leaseOwner: undefined,
+        leaseUntil: this.deps.now() + Math.min(this.deps.leaseMs, 60_000),
+      }).catch(() => a);
+      await this.publish(a, true);
+      return a;
+    }
+    if (res.found) {
+      a = await this.journal(a, {
+        state: 'executing',
+        steps: this.withStep(a, k, { status: 'succeeded', resultId: res.resultId, finishedAt: this.deps.now(), note: res.note }),
+      });
+      await this.audit(a, a.steps[k]!, 'found_after_unknown', started, res.resultId, res.note);
+      if (firstIncompleteStep(a) >= a.steps.length) return this.finish(a, 'succeeded', { error: undefined, resumable: false });
+      const next = firstIncompleteStep(a) + 1;
+      return this.finish(a, 'failed', {
+        resumable: true,
+        error: `Step ${k + 1} was found in Syncro after an unclear answer; nothing more was sent. Resume from step ${next} when you are ready.`,
+      });
+    }
+    a = await this.journal(a, {
+      steps: this.withStep(a, k, { status: 'absent', finishedAt: this.deps.now(), note: res.note }),
+    });
+    await this.audit(a, a.steps[k]!, 'absent_after_unknown', started, undefined, res.note);
+    return this.finish(a, 'failed', { resumable: true, error: res.note });
+  }
+
+  private async finish(
+    a: PendingAction,
+    state: 'succeeded' | 'failed',
+    patch: Pick<PendingAction, 'error' | 'resumable'>,
+  ): Promise<PendingAction> {
+    const done = await this.journal(a, { state, ...patch, leaseOwner: undefined, leaseUntil: undefined });
+    this.log(done).info({ state, error: patch.error }, 'action finished');
+    await this.publish(done, true);
+    return done;
+  }
+
+  private async audit(
+    a: PendingAction,
+    step: WriteStep,
+    outcome: AuditEntry['outcome'],
+    startedAt: number,
+    resultId?: number,
+    error?: string,
+  ): Promise<void> {
+    if (step.method === 'GET') return;
+    let endpoint = step.path;
+    try {
+      endpoint = resolvePath(step, a.steps);
+    } catch {
+      // keep the template path
+    }
+    try {
+      await this.deps.store.appendAudit({
+        actionId: a.id,
+        ticketId: a.ticket?.id ?? (step.op === 'create_ticket' ? resultId : undefined),
+        ticketNumber: a.ticket?.number,
+        requesterSlackId: a.requesterSlackId,
+        clickerSlackId: a.clickedBy,
+        approverSlackId: a.approvedBy,
+        syncroUserId: a.signer.syncroUserId,
+        syncroName: a.signer.syncroName,
+        keyKind: a.signer.keyKind,
+        method: step.method,
+        endpoint,
+        payload: step.body,
+        outcome,
+        resultId,
+        error,
+        startedAt,
+        finishedAt: this.deps.now(),
+      });
+    } catch (err) {
+      this.log(a).error({ err }, 'could not append to the audit log');
+    }
+  }
+
+  /**
+   * Start-up and periodic sweep: rows left executing/outcome_unknown by a crashed replica (lease expired) are
+   * reconciled by reading back — never by re-sending — and their cards updated.
+   */
+  async recoverStale(opts: { alsoOwnedBy?: string } = {}): Promise<PendingAction[]> {
+    const { store, replicaId, now, leaseMs } = this.deps;
+    const stale = await store.takeOverStale(replicaId, now(), leaseMs, opts.alsoOwnedBy);
+    const out: PendingAction[] = [];
+    for (const a of stale) {
+      this.log(a).warn({ state: a.state }, 'recovering an action left mid-write');
+      out.push(await this.recoverOne(a));
+    }
+    return out;
+  }
+
+  private async recoverOne(a: PendingAction): Promise<PendingAction> {
+    try {
+      const k = a.steps.findIndex((s) => s.status === 'sending' || s.status === 'unknown');
+      if (k === -1) {
+        if (firstIncompleteStep(a) >= a.steps.length) return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
+        return await this.finish(a, 'failed', {
+          resumable: true,
+          error: `The bot restarted between steps; nothing more was sent. Resume from step ${firstIncompleteStep(a) + 1} when you are ready.`,
+        });
+      }
+      const api = await this.deps.readerApi(a);
+      a = await this.journal(a, { state: 'outcome_unknown', steps: this.withStep(a, k, { status: 'unknown' }) });
+      await this.publish(a, true);
+      const after = await this.reconcileAt(a, api, k);
+      if (after.state === 'failed' && after.steps[k]?.status === 'absent') {
+        return after;
+      }
+      return after;
+    } catch (err) {
+      if (err instanceof LostLeaseError) return (await this.deps.store.get(a.id)) ?? a;
+      this.log(a).error({ err }, 'recovery failed; it will be tried again');
+      return a;
+    }
+  }
+
+  /**
+   * "Check Syncro again" on an action whose outcome is still unknown: takes it (if no replica is working on it)
+   * and reconciles by reading back. Never sends.
+   */
+  async recheck(id: string): Promise<PendingAction | undefined> {
+    const { store, replicaId, now, leaseMs } = this.deps;
+    const taken = await store.takeOver(id, replicaId, now(), leaseMs);
+    if (!taken) return store.get(id);
+    return this.recoverOne(taken);
+  }
+
+  /** Cancel is final; only from proposed or failed (resumable). */
+  async cancel(id: string, by: string): Promise<PendingAction | undefined> {
+    const done = await this.deps.store.update(
+      id,
+      { states: ['proposed', 'failed'] },
+      { state: 'cancelled', cancelledBy: by, resumable: false, updatedAt: this.deps.now() },
+    );
+    if (done) await this.publish(done, true);
+    return done;
+  }
+
+  /** Proposed cards past their expiry become expired (final), and their cards say so. */
+  async expireDue(): Promise<PendingAction[]> {
+    const expired = await this.deps.store.expireDue(this.deps.now());
+    for (const a of expired) await this.publish(a, true);
+    return expired;
+  }
+}
+
+export class LostLeaseError extends Error {
+  constructor(readonly actionId: string) {
+    super(`lost the executing lease on action ${actionId}`);
+  }
+}
+
+export function isSyncroError(err: unknown): err is SyncroError {
+  return err instanceof SyncroError;
+}

@@ -1,0 +1,335 @@
+import type { FileConfig, KeySource } from '../config.js';
+import { NotAllowedError } from '../errors.js';
+import { type Logger, redactText } from '../logger.js';
+import type { SyncroApi, SyncroClient } from '../syncro/api.js';
+import { NotMappedError } from './errors.js';
+import { describeKeySource, resolveKey, type SopsRunner } from './key-sources.js';
+
+/**
+ * Who a Slack user is in Syncro, and which key acts for them. Syncro attributes every write to the owner of
+ * the API key, so writes need the person's own key, checked against GET /me. Keys stay inside this module:
+ * an Identity carries an `api` that closes over its key, never the key.
+ */
+
+export type KeyKind = 'own' | 'shared';
+
+export interface Identity {
+  slackUserId: string;
+  /** Who Syncro will attribute writes to (own key: the configured person; shared key: the key's owner). */
+  name: string;
+  syncroUserId: number;
+  keyKind: KeyKind;
+  /** Description of the key source (`env:NAME`, `sops:file#field`, `sandbox`), never the key. */
+  keySource: string;
+  /** Syncro as seen by this key. Not enumerable, so it never shows up in JSON or logs of an Identity. */
+  api: SyncroApi;
+  /** What GET /me says about the key (checked once per key, then cached). */
+  me: { user_id: number; user_name: string };
+}
+
+export interface WhoAmI {
+  slackUserId: string;
+  mapped: boolean;
+  /** The identity comes from the sandbox (simulator), not from the config file. */
+  sandbox: boolean;
+  /** The person as configured under `users:` (or as the sandbox names them). */
+  configured: { name: string; syncroUserId: number } | null;
+  /** The key reads use. */
+  key: { kind: KeyKind | 'none'; source: string | null };
+  /** What Syncro's GET /me says about that key, or why it could not be asked. */
+  me: { user_id: number; user_name: string } | null;
+  meError: string | null;
+  reads: { allowed: boolean; reason: string | null };
+  writes: {
+    allowed: boolean;
+    keyKind: KeyKind | null;
+    /** Who Syncro will attribute writes to. */
+    as: { name: string; syncroUserId: number } | null;
+    reason: string | null;
+    /** Set when writes are allowed but go out under the shared key. */
+    warning: string | null;
+  };
+}
+
+export interface IdentityResolver {
+  isMapped(slackUserId: string): boolean;
+  /** Own key if configured, else the shared key (reads may use it). */
+  forRead(slackUserId: string): Promise<Identity>;
+  /** Own key, verified against GET /me; or the shared key when policy.shared_key_writes is `warn`. */
+  forWrite(slackUserId: string): Promise<Identity>;
+  /** For /syncro whoami. Never throws for the expected failures; never contains a key. */
+  describe(slackUserId: string): Promise<WhoAmI>;
+}
+
+export interface SandboxIdentities {
+  keyFor(slackUserId: string): { key: string; name: string; syncroUserId: number };
+}
+
+export interface IdentityResolverDeps {
+  file: FileConfig;
+  env: Record<string, string | undefined>;
+  client: SyncroClient;
+  logger: Logger;
+  sopsBinary?: string;
+  runSops?: SopsRunner;
+  sandbox?: SandboxIdentities;
+}
+
+type Plan =
+  | { kind: 'own'; source: KeySource; name: string; syncroUserId: number }
+  | { kind: 'shared'; source: KeySource }
+  | { kind: 'sandbox'; name: string; syncroUserId: number };
+
+interface Opened {
+  api: SyncroApi;
+  me: { user_id: number; user_name: string };
+}
+
+const HOW_TO_GET_A_KEY =
+  'To get a personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new), choose Integration API Token ' +
+  '(Syncro shows the token only once, so copy it), store it as a secret (an environment variable or a sops file) and ' +
+  'ask an admin to add api_key: {env: SYNCRO_KEY_<NAME>} or {sops: <file>, field: credentials.credential} under your ' +
+  'Slack user id in the bot’s config file.';
+
+function planSource(plan: Plan): string {
+  return plan.kind === 'sandbox' ? 'sandbox' : describeKeySource(plan.source);
+}
+
+function messageOf(err: unknown): string {
+  return redactText(err instanceof Error ? err.message : String(err));
+}
+
+export function createIdentityResolver(deps: IdentityResolverDeps): IdentityResolver {
+  const { file, client } = deps;
+  const log = deps.logger.child({ component: 'identity' });
+  const keyCache = new Map<string, Promise<string>>();
+  /** Per key (in memory only): its api, and its verified /me once known. */
+  const byKey = new Map<string, { api: SyncroApi; me?: Promise<Opened['me']> }>();
+
+  function mapped(slackUserId: string) {
+    return Object.hasOwn(file.users, slackUserId) ? file.users[slackUserId] : undefined;
+  }
+
+  function readPlan(slackUserId: string): Plan {
+    const user = mapped(slackUserId);
+    if (!user) {
+      if (deps.sandbox) {
+        const s = deps.sandbox.keyFor(slackUserId);
+        return { kind: 'sandbox', name: s.name, syncroUserId: s.syncroUserId };
+      }
+      throw new NotMappedError(slackUserId);
+    }
+    if (user.api_key)
+      return { kind: 'own', source: user.api_key, name: user.name, syncroUserId: user.syncro_user_id };
+    if (file.shared_key) return { kind: 'shared', source: file.shared_key };
+    throw new NotAllowedError(
+      `No Syncro API key is configured for ${user.name}, and there is no shared key to fall back on. ${HOW_TO_GET_A_KEY}`,
+    );
+  }
+
+  function writePlan(slackUserId: string): Plan {
+    const plan = readPlan(slackUserId);
+    if (plan.kind !== 'shared') return plan;
+    const user = mapped(slackUserId);
+    const who = user ? user.name : slackUserId;
+    if (file.policy.shared_key_writes === 'deny') {
+      const owner = file.shared_key_owner ? ` and would be attributed to ${file.shared_key_owner.name}` : '';
+      throw new NotAllowedError(
+        `${who} has no personal Syncro API key. Writes with the shared key are turned off ` +
+          `(policy.shared_key_writes: deny), because Syncro records every write under the key's owner${owner}. ` +
+          HOW_TO_GET_A_KEY,
+      );
+    }
+    return plan;
+  }
+
+  async function keyOf(plan: Plan, slackUserId: string): Promise<string> {
+    if (plan.kind === 'sandbox') return deps.sandbox!.keyFor(slackUserId).key;
+    return resolveKey(plan.source, {
+      env: deps.env,
+      sopsBinary: deps.sopsBinary,
+      runSops: deps.runSops,
+      cache: keyCache,
+    });
+  }
+
+  async function open(plan: Plan, slackUserId: string): Promise<Opened> {
+    const key = await keyOf(plan, slackUserId);
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { api: client.as(key) };
+      byKey.set(key, entry);
+    }
+    let mePromise = entry.me;
+    if (!mePromise) {
+      const e = entry;
+      const source = planSource(plan);
+      const pending = Promise.resolve()
+        .then(() => e.api.me())
+        .then((me) => {
+          log.info(
+            { keySource: source, syncroUserId: me.user_id, syncroUserName: me.user_name },
+            'Syncro key verified',
+          );
+          return { user_id: me.user_id, user_name: me.user_name };
+        });
+      e.me = pending;
+      mePromise = pending;
+      // Only successes are cached, so a key fixed in Syncro works without a restart.
+      pending.catch((err: unknown) => {
+        if (e.me === pending) e.me = undefined;
+        log.warn(
+          { keySource: source, errCode: (err as { code?: unknown })?.code },
+          'GET /me failed for a Syncro key',
+        );
+      });
+    }
+    return { api: entry.api, me: await mePromise };
+  }
+
+  function identity(slackUserId: string, plan: Plan, opened: Opened): Identity {
+    const shared = plan.kind === 'shared';
+    const base: Omit<Identity, 'api'> = {
+      slackUserId,
+      name: shared ? opened.me.user_name : plan.name,
+      syncroUserId: shared ? opened.me.user_id : plan.syncroUserId,
+      keyKind: shared ? 'shared' : 'own',
+      keySource: planSource(plan),
+      me: opened.me,
+    };
+    return Object.defineProperty(base, 'api', {
+      value: opened.api,
+      enumerable: false,
+      writable: false,
+    }) as Identity;
+  }
+
+  /** Throws NotAllowedError when writes would be attributed to someone else. */
+  function checkAttribution(plan: Plan, me: Opened['me']): void {
+    if (plan.kind === 'shared') {
+      const owner = file.shared_key_owner;
+      if (owner && me.user_id !== owner.syncro_user_id) {
+        throw new NotAllowedError(
+          `Syncro says the shared key belongs to ${me.user_name} (user ${me.user_id}), not to ${owner.name} ` +
+            `(${owner.syncro_user_id}) as configured in shared_key_owner; writes are refused because attribution would be wrong`,
+        );
+      }
+      return;
+    }
+    if (me.user_id !== plan.syncroUserId) {
+      throw new NotAllowedError(
+        `Syncro says this key belongs to ${me.user_name} (user ${me.user_id}), not to ${plan.name} ` +
+          `(${plan.syncroUserId}); writes are refused because attribution would be wrong`,
+      );
+    }
+  }
+
+  return {
+    isMapped(slackUserId) {
+      return mapped(slackUserId) !== undefined;
+    },
+
+    async forRead(slackUserId) {
+      const plan = readPlan(slackUserId);
+      const opened = await open(plan, slackUserId);
+      return identity(slackUserId, plan, opened);
+    },
+
+    async forWrite(slackUserId) {
+      const plan = writePlan(slackUserId);
+      const opened = await open(plan, slackUserId);
+      try {
+        checkAttribution(plan, opened.me);
+      } catch (err) {
+        log.warn(
+          { slackUserId, keySource: planSource(plan), syncroUserId: opened.me.user_id },
+          'write refused: Syncro key belongs to someone else',
+        );
+        throw err;
+      }
+      if (plan.kind === 'shared') {
+        log.warn(
+          { slackUserId, keySource: planSource(plan), syncroUserId: opened.me.user_id },
+          'write with the shared key (policy.shared_key_writes: warn)',
+        );
+      }
+      return identity(slackUserId, plan, opened);
+    },
+
+    async describe(slackUserId) {
+      const user = mapped(slackUserId);
+      const out: WhoAmI = {
+        slackUserId,
+        mapped: user !== undefined,
+        sandbox: false,
+        configured: user ? { name: user.name, syncroUserId: user.syncro_user_id } : null,
+        key: { kind: 'none', source: null },
+        me: null,
+        meError: null,
+        reads: { allowed: false, reason: null },
+        writes: { allowed: false, keyKind: null, as: null, reason: null, warning: null },
+      };
+
+      let rPlan: Plan | undefined;
+      let rOpened: Opened | undefined;
+      let rError: string | undefined;
+      try {
+        rPlan = readPlan(slackUserId);
+      } catch (err) {
+        out.reads.reason = messageOf(err);
+      }
+      if (rPlan) {
+        if (rPlan.kind === 'sandbox') {
+          out.sandbox = true;
+          out.configured = { name: rPlan.name, syncroUserId: rPlan.syncroUserId };
+        }
+        out.key = { kind: rPlan.kind === 'shared' ? 'shared' : 'own', source: planSource(rPlan) };
+        try {
+          rOpened = await open(rPlan, slackUserId);
+          out.me = rOpened.me;
+          out.reads.allowed = true;
+        } catch (err) {
+          rError = messageOf(err);
+          out.meError = rError;
+          out.reads.reason = rError;
+        }
+      }
+
+      let wPlan: Plan | undefined;
+      try {
+        wPlan = writePlan(slackUserId);
+      } catch (err) {
+        out.writes.reason = messageOf(err);
+      }
+      if (wPlan) {
+        out.writes.keyKind = wPlan.kind === 'shared' ? 'shared' : 'own';
+        const same = rPlan !== undefined && planSource(rPlan) === planSource(wPlan);
+        let wOpened: Opened | undefined = same ? rOpened : undefined;
+        if (same && !wOpened) out.writes.reason = rError ?? 'the key could not be checked';
+        if (!same) {
+          try {
+            wOpened = await open(wPlan, slackUserId);
+          } catch (err) {
+            out.writes.reason = messageOf(err);
+          }
+        }
+        if (wOpened) {
+          try {
+            checkAttribution(wPlan, wOpened.me);
+            const who = identity(slackUserId, wPlan, wOpened);
+            out.writes.allowed = true;
+            out.writes.as = { name: who.name, syncroUserId: who.syncroUserId };
+            if (wPlan.kind === 'shared') {
+              out.writes.warning =
+                `You have no personal Syncro key: your writes use the shared key and Syncro will record them under ` +
+                `${who.name} (user ${who.syncroUserId}). ${HOW_TO_GET_A_KEY}`;
+            }
+          } catch (err) {
+            out.writes.reason = messageOf(err);
+          }
+        }
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/**
+ * The bot token scopes the app requests. manifest.yml must list exactly these (test/manifest.test.ts checks it),
+ * so adding a Web API call that needs a new scope means adding it here, with the reason, and to the manifest.
+ */
+export const BOT_SCOPES = [
+  /** The `/syncro` slash command (COMMAND in action-ids.ts). */
+  'commands',
+  /** chat.postMessage / chat.update: posting and updating billing cards and command results. */
+  'chat:write',
+  /** Posting billing cards in public channels the bot was not invited to. */
+  'chat:write.public',
+  /** users.info: technicians' display names on cards and audit entries. */
+  'users:read',
+  /** conversations.open: the App Home (messages tab) DM with a technician. */
+  'im:write',
+] as const;
+
+export type BotScope = (typeof BOT_SCOPES)[number];

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/actions/migrations.js';
+import { openPostgresStore } from '../../src/actions/postgres-store.js';
+import { makeAction, makeAudit, runStoreContract } from './store-contract.js';
+
+/**
+ * Runs the store contract against a real PostgreSQL. Each run creates its own databases and drops them at the
+ * end. Without a reachable server the file is skipped locally, and fails in CI (where PostgreSQL is required).
+ */
+const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates an empty database with a unique name; returns its URL and a function that drops it. */
+async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `syncro_slack_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+  };
+}
+
+async function probe(): Promise<string | undefined> {
+  try {
+    await admin((c) => c.query('SELECT 1'));
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+const unreachable = await probe();
+
+if (unreachable !== undefined) {
+  const reason = `PostgreSQL at ${redactUrl(adminUrl)} is unreachable (${unreachable}); set TEST_DATABASE_URL`;
+  if (process.env.CI) {
+    describe('PostgreSQL action store', () => {
+      it('requires a reachable PostgreSQL in CI', () => {
+        throw new Error(reason);
+      });
+    });
+  } else {
+    process.stderr.write(`\nSKIPPED the PostgreSQL store tests: ${reason}\n\n`);
+    describe.skip(`PostgreSQL action store (skipped: ${reason})`, () => {
+      it('runs the store contract', () => {});
+    });
+  }
+} else {
+  // One database for the file, dropped after every suite in it (and every store they opened) has finished.
+  let database: { url: string; drop: () => Promise<void> };
+  const dropLater: Array<() => Promise<void>> = [];
+  beforeAll(async () => {
+    database = await createDatabase();
+    dropLater.push(database.drop);
+  });
+  afterAll(async () => {
+    for (const drop of dropLater) await drop();
+  });
+
+  // Small pools: the contract opens several instances at once, like replicas, each with its own pool.
+  runStoreContract('PostgreSQL', async () => openPostgresStore(database.url, { maxConnections: 8 }));
+
+  describe('openPostgresStore', () => {
+    it('should apply each migration once when several replicas migrate a new database at the same time', async () => {
+      const fresh = await createDatabase();
+      dropLater.push(fresh.drop);
+      const replicas = Array.from({ length: 5 }, () => openPostgresStore(fresh.url, { maxConnections: 2 }));
+      try {
+        await Promise.all(replicas.map((r) => r.migrate()));
+        const action = makeAction();
+        await replicas[0]!.insert(action);
+        expect(await replicas[4]!.get(action.id)).toStrictEqual(action);
+      } finally {
+        await Promise.all(replicas.map((r) => r.close()));
+      }
+      const versions = await withDatabase(fresh.url, async (c) =>
+        (await c.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version),
+      );
+      expect(versions).toEqual(MIGRATIONS.postgres.map((m) => m.version));
+    });
+
+    it('should refuse to change or delete audit entries', async () => {
+      const store = openPostgresStore(database.url, { maxConnections: 1 });
+      await store.appendAudit(makeAudit({ ticketId: 1 }));
+      await store.close();
+      await withDatabase(database.url, async (c) => {
+        await expect(c.query("UPDATE audit SET error = 'edited'")).rejects.toThrow(/append-only/);
+        await expect(c.query('DELETE FROM audit')).rejects.toThrow(/append-only/);
+      });
+    });
+  });
+}
+
+async function withDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(invalid URL)';
+  }
+}
