@@ -51,7 +51,10 @@ const fileSchema = z
     users: z.record(slackUserId, userSchema).default({}),
     shared_key: keySourceSchema.optional(),
     /** Whose name the shared key writes under; checked against GET /me. */
-    shared_key_owner: z.object({ name: z.string(), syncro_user_id: z.number().int().positive() }).strict().optional(),
+    shared_key_owner: z
+      .object({ name: z.string(), syncro_user_id: z.number().int().positive() })
+      .strict()
+      .optional(),
     policy: z
       .object({ shared_key_writes: z.enum(['deny', 'warn']).default('deny') })
       .strict()
@@ -91,7 +94,9 @@ const fileSchema = z
       })
       .strict()
       .default({ ttl_minutes: 30, post_results_to_channel: false }),
-    labor_types: z.record(z.string().regex(/^[a-z0-9_-]+$/, 'labour type keys are lower-case words'), laborTypeSchema).default({}),
+    labor_types: z
+      .record(z.string().regex(/^[a-z0-9_-]+$/, 'labour type keys are lower-case words'), laborTypeSchema)
+      .default({}),
     billing: z
       .object({
         /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */
@@ -100,7 +105,12 @@ const fileSchema = z
         invoiced_status: z.string().default('Invoiced'),
         comment_subject: z.string().default('Resolution'),
         /** Billing cards live in the channel (updated with chat.update), so they may wait longer for approval. */
-        card_ttl_minutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+        card_ttl_minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(24 * 60),
         approval: z
           .object({
             requester_may_post: z.boolean().default(true),
@@ -152,9 +162,18 @@ const envSchema = z.object({
   SYNCRO_RATE_LIMIT_PER_MINUTE: intFrom(180, 1, 10_000),
   SYNCRO_TIMEOUT_MS: intFrom(15_000, 100, 300_000),
   SYNCRO_CONNECT_TIMEOUT_MS: intFrom(5_000, 100, 60_000),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page)').optional(),
-  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the Signing Secret from the app’s Basic Information page').optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb- (OAuth & Permissions page)')
+    .optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(8, 'must be the Signing Secret from the app’s Basic Information page')
+    .optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)')
+    .optional(),
   SLACK_API_URL: z.string().url().optional(),
   PORT: intFrom(3000, 1, 65_535),
   DATA_DIR: z.string().min(1).default('./data'),
@@ -206,7 +225,8 @@ export function loadConfig(
   const problems: string[] = [];
   const envResult = envSchema.safeParse(env);
   if (!envResult.success) {
-    for (const issue of envResult.error.issues) problems.push(`${issuePath('', issue.path)}: ${issue.message}`);
+    for (const issue of envResult.error.issues)
+      problems.push(`${issuePath('', issue.path)}: ${issue.message}`);
   }
 
   let fileConfig: FileConfig | undefined;
@@ -225,7 +245,9 @@ export function loadConfig(
       const where = issuePath(file.path, issue.path);
       // A literal key in the YAML would be a leaked secret: say so without echoing it.
       if (issue.path.includes('api_key') || issue.path.includes('shared_key')) {
-        problems.push(`${where}: must be a key source such as {env: SYNCRO_KEY_NAME} or {sops: file.sops.yaml, field: credentials.credential}; never the key itself`);
+        problems.push(
+          `${where}: must be a key source such as {env: SYNCRO_KEY_NAME} or {sops: file.sops.yaml, field: credentials.credential}; never the key itself`,
+        );
       } else problems.push(`${where}: ${issue.message}`);
     }
   }
@@ -233,27 +255,44 @@ export function loadConfig(
   const e = envResult.success ? envResult.data : undefined;
   if (e) {
     if (!e.SYNCRO_SANDBOX && !e.SYNCRO_BASE_URL && !e.SYNCRO_SUBDOMAIN) {
-      problems.push('SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator');
+      problems.push(
+        'SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator',
+      );
     }
-    if (!e.SLACK_BOT_TOKEN) problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
+    if (!e.SLACK_BOT_TOKEN)
+      problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-      problems.push('SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode');
+      problems.push(
+        'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      );
     }
-    if (e.DATABASE_URL && !/^postgres(ql)?:\/\//.test(e.DATABASE_URL) && !/^(sqlite:|file:)/.test(e.DATABASE_URL)) {
-      problems.push('DATABASE_URL: must start with postgres:// (several replicas) or sqlite: (a file); leave it unset for the default SQLite file in DATA_DIR');
+    if (
+      e.DATABASE_URL &&
+      !/^postgres(ql)?:\/\//.test(e.DATABASE_URL) &&
+      !/^(sqlite:|file:)/.test(e.DATABASE_URL)
+    ) {
+      problems.push(
+        'DATABASE_URL: must start with postgres:// (several replicas) or sqlite: (a file); leave it unset for the default SQLite file in DATA_DIR',
+      );
     }
   }
   if (fileConfig) {
     const f = fileConfig;
     if (!f.tickets.priorities.includes(f.tickets.default_priority)) {
-      problems.push(`${file.path}.tickets.default_priority: "${f.tickets.default_priority}" is not in tickets.priorities`);
+      problems.push(
+        `${file.path}.tickets.default_priority: "${f.tickets.default_priority}" is not in tickets.priorities`,
+      );
     }
     const ap = f.billing.approval;
     if (!ap.requester_may_post && ap.approvers.length === 0) {
-      problems.push(`${file.path}.billing.approval: nobody could post a billing card; list approvers or allow requester_may_post`);
+      problems.push(
+        `${file.path}.billing.approval: nobody could post a billing card; list approvers or allow requester_may_post`,
+      );
     }
     if (ap.require_second_person && ap.approvers.length === 0) {
-      problems.push(`${file.path}.billing.approval.approvers: require_second_person needs at least one approver`);
+      problems.push(
+        `${file.path}.billing.approval.approvers: require_second_person needs at least one approver`,
+      );
     }
   }
 
@@ -266,7 +305,12 @@ export function loadConfig(
   const store: Config['store'] =
     dbUrl && /^postgres(ql)?:\/\//.test(dbUrl)
       ? { kind: 'postgres', url: dbUrl }
-      : { kind: 'sqlite', file: dbUrl ? dbUrl.replace(/^(sqlite:|file:)(\/\/)?/, '') : `${e.DATA_DIR.replace(/\/+$/, '')}/syncro-slack.db` };
+      : {
+          kind: 'sqlite',
+          file: dbUrl
+            ? dbUrl.replace(/^(sqlite:|file:)(\/\/)?/, '')
+            : `${e.DATA_DIR.replace(/\/+$/, '')}/syncro-slack.db`,
+        };
 
   return {
     syncro: {

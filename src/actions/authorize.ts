@@ -18,7 +18,9 @@ export function mayPress(action: PendingAction, clicker: string, press: Press): 
   }
   const isApprover = approval.approvers.includes(clicker);
   if (press === 'edit') {
-    return isRequester ? { ok: true } : { ok: false, reason: 'Only the technician who asked can change this card.' };
+    return isRequester
+      ? { ok: true }
+      : { ok: false, reason: 'Only the technician who asked can change this card.' };
   }
   if (press === 'cancel' || press === 'recheck') {
     return isRequester || isApprover
@@ -26,12 +28,18 @@ export function mayPress(action: PendingAction, clicker: string, press: Press): 
       : { ok: false, reason: 'Only the technician who asked, or a billing approver, can use this card.' };
   }
   if (approval.requireSecondPerson) {
-    if (isRequester) return { ok: false, reason: 'A second person must approve this billing: you cannot approve your own.' };
+    if (isRequester)
+      return { ok: false, reason: 'A second person must approve this billing: you cannot approve your own.' };
     return isApprover
       ? { ok: true, approvedBy: clicker }
       : { ok: false, reason: 'Only a billing approver can post this billing card.' };
   }
   if (isRequester && approval.requesterMayPost) return { ok: true };
   if (isApprover) return { ok: true, approvedBy: isRequester ? undefined : clicker };
-  return { ok: false, reason: isRequester ? 'Your billing must be posted by an approver.' : 'Only the technician who asked, or a billing approver, can post this billing card.' };
+  return {
+    ok: false,
+    reason: isRequester
+      ? 'Your billing must be posted by an approver.'
+      : 'Only the technician who asked, or a billing approver, can post this billing card.',
+  };
 }

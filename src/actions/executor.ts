@@ -35,7 +35,9 @@ export interface ExecutorDeps {
   describeError: (err: unknown) => string;
 }
 
-export type PostOutcome = { won: true; action: PendingAction } | { won: false; action: PendingAction | undefined };
+export type PostOutcome =
+  | { won: true; action: PendingAction }
+  | { won: false; action: PendingAction | undefined };
 
 /** Errors that prove the write did not happen (Syncro refused it, or it was never sent). */
 function isKnownNotWritten(err: unknown): boolean {
@@ -65,7 +67,14 @@ export class Executor {
     opts: { approvedBy?: string; slack?: Partial<PendingAction['slack']> } = {},
   ): Promise<PostOutcome> {
     const { store, now, replicaId, leaseMs } = this.deps;
-    const claim = await store.claim(id, { clicker, now: now(), expectedAttempt, owner: replicaId, leaseMs, approvedBy: opts.approvedBy });
+    const claim = await store.claim(id, {
+      clicker,
+      now: now(),
+      expectedAttempt,
+      owner: replicaId,
+      leaseMs,
+      approvedBy: opts.approvedBy,
+    });
     if (!claim.won) return claim;
     this.log(claim.action).info({ clicker, attempt: claim.action.attempt }, 'claimed action');
     let a = claim.action;
@@ -122,13 +131,20 @@ export class Executor {
           return await this.reconcileAt(a, api, k);
         }
         const startedAt = this.deps.now();
-        a = await this.journal(a, { steps: this.withStep(a, k, { status: 'sending', sentAt: startedAt, note: undefined }) });
+        a = await this.journal(a, {
+          steps: this.withStep(a, k, { status: 'sending', sentAt: startedAt, note: undefined }),
+        });
         await this.publish(a, false);
         try {
           const result = await sendStep(api, a.steps[k]!, a.steps);
           const finishedAt = this.deps.now();
           a = await this.journal(a, {
-            steps: this.withStep(a, k, { status: 'succeeded', resultId: result.resultId, finishedAt, note: result.note }),
+            steps: this.withStep(a, k, {
+              status: 'succeeded',
+              resultId: result.resultId,
+              finishedAt,
+              note: result.note,
+            }),
           });
           await this.audit(a, a.steps[k]!, 'succeeded', startedAt, result.resultId);
           await this.publish(a, false);
@@ -136,7 +152,9 @@ export class Executor {
           if (err instanceof LostLeaseError) throw err;
           if (isKnownNotWritten(err)) {
             const note = this.deps.describeError(err);
-            a = await this.journal(a, { steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }) });
+            a = await this.journal(a, {
+              steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }),
+            });
             await this.audit(a, a.steps[k]!, 'failed', startedAt, undefined, note);
             return await this.finish(a, 'failed', { error: note, resumable: true });
           }
@@ -146,7 +164,14 @@ export class Executor {
             state: 'outcome_unknown',
             steps: this.withStep(a, k, { status: 'unknown', note: this.deps.describeError(err) }),
           });
-          await this.audit(a, a.steps[k]!, 'outcome_unknown', startedAt, undefined, this.deps.describeError(err));
+          await this.audit(
+            a,
+            a.steps[k]!,
+            'outcome_unknown',
+            startedAt,
+            undefined,
+            this.deps.describeError(err),
+          );
           await this.publish(a, true);
           return await this.reconcileAt(a, api, k);
         }
@@ -187,10 +212,16 @@ export class Executor {
     if (res.found) {
       a = await this.journal(a, {
         state: 'executing',
-        steps: this.withStep(a, k, { status: 'succeeded', resultId: res.resultId, finishedAt: this.deps.now(), note: res.note }),
+        steps: this.withStep(a, k, {
+          status: 'succeeded',
+          resultId: res.resultId,
+          finishedAt: this.deps.now(),
+          note: res.note,
+        }),
       });
       await this.audit(a, a.steps[k]!, 'found_after_unknown', started, res.resultId, res.note);
-      if (firstIncompleteStep(a) >= a.steps.length) return this.finish(a, 'succeeded', { error: undefined, resumable: false });
+      if (firstIncompleteStep(a) >= a.steps.length)
+        return this.finish(a, 'succeeded', { error: undefined, resumable: false });
       const next = firstIncompleteStep(a) + 1;
       return this.finish(a, 'failed', {
         resumable: true,
@@ -274,14 +305,18 @@ export class Executor {
     try {
       const k = a.steps.findIndex((s) => s.status === 'sending' || s.status === 'unknown');
       if (k === -1) {
-        if (firstIncompleteStep(a) >= a.steps.length) return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
+        if (firstIncompleteStep(a) >= a.steps.length)
+          return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
         return await this.finish(a, 'failed', {
           resumable: true,
           error: `The bot restarted between steps; nothing more was sent. Resume from step ${firstIncompleteStep(a) + 1} when you are ready.`,
         });
       }
       const api = await this.deps.readerApi(a);
-      a = await this.journal(a, { state: 'outcome_unknown', steps: this.withStep(a, k, { status: 'unknown' }) });
+      a = await this.journal(a, {
+        state: 'outcome_unknown',
+        steps: this.withStep(a, k, { status: 'unknown' }),
+      });
       await this.publish(a, true);
       const after = await this.reconcileAt(a, api, k);
       if (after.state === 'failed' && after.steps[k]?.status === 'absent') {

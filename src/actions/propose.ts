@@ -1,8 +1,15 @@
 import type { EditableField } from '../slack/action-ids.js';
 import type { AddLineItemBody, CommentBody, CreateInvoiceBody, CreateTicketBody } from '../syncro/api.js';
 import type { BillingComputation } from './billing-types.js';
-import type { ActionSummary, PendingAction, Signer, SlackCoordinates, TicketRef, WriteStep } from './types.js';
-import { type Visibility, visibilityFlags, VISIBILITY_LABELS, VISIBILITIES } from './visibility.js';
+import type {
+  ActionSummary,
+  PendingAction,
+  Signer,
+  SlackCoordinates,
+  TicketRef,
+  WriteStep,
+} from './types.js';
+import { VISIBILITIES, VISIBILITY_LABELS, type Visibility, visibilityFlags } from './visibility.js';
 
 /**
  * Pure builders: a request from a person becomes a proposed PendingAction whose steps hold the exact requests.
@@ -18,7 +25,13 @@ export interface ProposalBase {
   slack: SlackCoordinates;
 }
 
-function base(p: ProposalBase, kind: PendingAction['kind'], summary: ActionSummary, steps: WriteStep[], ticket?: TicketRef): PendingAction {
+function base(
+  p: ProposalBase,
+  kind: PendingAction['kind'],
+  summary: ActionSummary,
+  steps: WriteStep[],
+  ticket?: TicketRef,
+): PendingAction {
   const warnings = [...(summary.warnings ?? [])];
   if (p.signer.keyKind === 'shared') {
     warnings.unshift(
@@ -42,8 +55,21 @@ function base(p: ProposalBase, kind: PendingAction['kind'], summary: ActionSumma
   };
 }
 
-function step(op: WriteStep['op'], method: WriteStep['method'], path: string, label: string, body?: object): WriteStep {
-  return { op, method, path, label, status: 'pending', ...(body ? { body: body as Record<string, unknown> } : {}) };
+function step(
+  op: WriteStep['op'],
+  method: WriteStep['method'],
+  path: string,
+  label: string,
+  body?: object,
+): WriteStep {
+  return {
+    op,
+    method,
+    path,
+    label,
+    status: 'pending',
+    ...(body ? { body: body as Record<string, unknown> } : {}),
+  };
 }
 
 export function commentBody(subject: string, body: string, visibility: Visibility): CommentBody {
@@ -75,9 +101,19 @@ export function proposeComment(p: CommentProposal): PendingAction {
         { label: 'Subject', value: p.subject },
         { label: 'Visibility', value: VISIBILITY_LABELS[p.visibility] },
       ],
-      editable: [{ field: 'visibility', label: 'Visibility', options: visibilityOptions, selected: p.visibility }],
+      editable: [
+        { field: 'visibility', label: 'Visibility', options: visibilityOptions, selected: p.visibility },
+      ],
     },
-    [step('add_comment', 'POST', `/tickets/${p.ticket.id}/comment`, 'Post comment', commentBody(p.subject, p.body, p.visibility))],
+    [
+      step(
+        'add_comment',
+        'POST',
+        `/tickets/${p.ticket.id}/comment`,
+        'Post comment',
+        commentBody(p.subject, p.body, p.visibility),
+      ),
+    ],
     p.ticket,
   );
 }
@@ -102,7 +138,9 @@ export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
     user_id: p.assignee.id,
     ...(p.problemType ? { problem_type: p.problemType } : {}),
   };
-  const assignees = p.assignees.some((u) => u.id === p.assignee.id) ? p.assignees : [p.assignee, ...p.assignees];
+  const assignees = p.assignees.some((u) => u.id === p.assignee.id)
+    ? p.assignees
+    : [p.assignee, ...p.assignees];
   return base(
     p,
     'create_ticket',
@@ -117,7 +155,12 @@ export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
         { label: 'Contact', value: '(none)' },
       ],
       editable: [
-        { field: 'priority', label: 'Priority', options: p.priorities.map((x) => ({ value: x, text: x })), selected: p.priority },
+        {
+          field: 'priority',
+          label: 'Priority',
+          options: p.priorities.map((x) => ({ value: x, text: x })),
+          selected: p.priority,
+        },
         {
           field: 'assignee',
           label: 'Assignee',
@@ -146,7 +189,14 @@ export function proposeUpdateStatus(p: UpdateStatusProposal): PendingAction {
         { label: 'Ticket', value: ticketLine(p.ticket) },
         { label: 'Status', value: `${p.ticket.status} → ${p.status}` },
       ],
-      editable: [{ field: 'status', label: 'Status', options: p.statuses.map((s) => ({ value: s, text: s })), selected: p.status }],
+      editable: [
+        {
+          field: 'status',
+          label: 'Status',
+          options: p.statuses.map((s) => ({ value: s, text: s })),
+          selected: p.status,
+        },
+      ],
     },
     [step('update_ticket', 'PUT', `/tickets/${p.ticket.id}`, 'Update status', { status: p.status })],
     p.ticket,
@@ -163,10 +213,20 @@ export function proposeClose(p: CloseProposal): PendingAction {
   const steps: WriteStep[] = [];
   if (p.resolution) {
     steps.push(
-      step('add_comment', 'POST', `/tickets/${p.ticket.id}/comment`, 'Post resolution comment', commentBody(p.resolution.subject, p.resolution.body, p.resolution.visibility)),
+      step(
+        'add_comment',
+        'POST',
+        `/tickets/${p.ticket.id}/comment`,
+        'Post resolution comment',
+        commentBody(p.resolution.subject, p.resolution.body, p.resolution.visibility),
+      ),
     );
   }
-  steps.push(step('update_ticket', 'PUT', `/tickets/${p.ticket.id}`, `Set status ${p.closeStatus}`, { status: p.closeStatus }));
+  steps.push(
+    step('update_ticket', 'PUT', `/tickets/${p.ticket.id}`, `Set status ${p.closeStatus}`, {
+      status: p.closeStatus,
+    }),
+  );
   return base(
     p,
     'close_ticket',
@@ -175,10 +235,22 @@ export function proposeClose(p: CloseProposal): PendingAction {
       fields: [
         { label: 'Ticket', value: ticketLine(p.ticket) },
         { label: 'Status', value: `${p.ticket.status} → ${p.closeStatus}` },
-        { label: 'Resolution comment', value: p.resolution ? `${p.resolution.subject} (${VISIBILITY_LABELS[p.resolution.visibility]})` : '(none)' },
+        {
+          label: 'Resolution comment',
+          value: p.resolution
+            ? `${p.resolution.subject} (${VISIBILITY_LABELS[p.resolution.visibility]})`
+            : '(none)',
+        },
       ],
       editable: p.resolution
-        ? [{ field: 'visibility', label: 'Comment visibility', options: visibilityOptions, selected: p.resolution.visibility }]
+        ? [
+            {
+              field: 'visibility',
+              label: 'Comment visibility',
+              options: visibilityOptions,
+              selected: p.resolution.visibility,
+            },
+          ]
         : [],
     },
     steps,
@@ -197,7 +269,11 @@ export interface BillProposal extends ProposalBase {
 
 export function proposeBill(p: BillProposal): PendingAction {
   const b = p.billing;
-  const invoice: CreateInvoiceBody = { ticket_id: p.ticket.id, customer_id: p.ticket.customerId, category: p.invoiceCategory };
+  const invoice: CreateInvoiceBody = {
+    ticket_id: p.ticket.id,
+    customer_id: p.ticket.customerId,
+    category: p.invoiceCategory,
+  };
   const line: AddLineItemBody = b.lineItem;
   return base(
     p,
@@ -215,11 +291,19 @@ export function proposeBill(p: BillProposal): PendingAction {
       approval: p.approval,
     },
     [
-      step('add_comment', 'POST', `/tickets/${p.ticket.id}/comment`, 'Post comment', commentBody(p.comment.subject, p.comment.body, p.comment.visibility)),
+      step(
+        'add_comment',
+        'POST',
+        `/tickets/${p.ticket.id}/comment`,
+        'Post comment',
+        commentBody(p.comment.subject, p.comment.body, p.comment.visibility),
+      ),
       step('add_line_item', 'POST', `/tickets/${p.ticket.id}/add_line_item`, 'Add line item', line),
       step('create_invoice', 'POST', '/invoices', 'Create invoice', invoice),
       step('verify_invoice', 'GET', '/invoices/{invoice_id}', 'Check the invoice holds the line'),
-      step('update_ticket', 'PUT', `/tickets/${p.ticket.id}`, `Set status ${p.invoicedStatus}`, { status: p.invoicedStatus }),
+      step('update_ticket', 'PUT', `/tickets/${p.ticket.id}`, `Set status ${p.invoicedStatus}`, {
+        status: p.invoicedStatus,
+      }),
     ],
     p.ticket,
   );
@@ -231,7 +315,7 @@ export function proposeBill(p: BillProposal): PendingAction {
  */
 export function applyEdit(a: PendingAction, field: EditableField, value: string): PendingAction | undefined {
   const editable = a.summary.editable?.find((e) => e.field === field);
-  if (!editable || !editable.options.some((o) => o.value === value)) return undefined;
+  if (!editable?.options.some((o) => o.value === value)) return undefined;
   const text = editable.options.find((o) => o.value === value)!.text;
   const steps = a.steps.map((s) => ({ ...s, body: s.body ? { ...s.body } : undefined }));
   const setField = (label: string, v: string) =>
@@ -265,7 +349,11 @@ export function applyEdit(a: PendingAction, field: EditableField, value: string)
       if (!s?.body) return undefined;
       Object.assign(s.body, visibilityFlags(value as Visibility));
       fields = a.summary.fields.map((f) =>
-        f.label === 'Visibility' ? { ...f, value: text } : f.label === 'Resolution comment' || f.label === 'Comment' ? { ...f, value: f.value.replace(/\(([^)]*)\)$/, `(${text})`) } : f,
+        f.label === 'Visibility'
+          ? { ...f, value: text }
+          : f.label === 'Resolution comment' || f.label === 'Comment'
+            ? { ...f, value: f.value.replace(/\(([^)]*)\)$/, `(${text})`) }
+            : f,
       );
       break;
     }
@@ -275,6 +363,10 @@ export function applyEdit(a: PendingAction, field: EditableField, value: string)
   return {
     ...a,
     steps: steps.map((s) => (s.body === undefined ? (({ body: _b, ...rest }) => rest)(s) : s)),
-    summary: { ...a.summary, fields, editable: a.summary.editable?.map((e) => (e.field === field ? { ...e, selected: value } : e)) },
+    summary: {
+      ...a.summary,
+      fields,
+      editable: a.summary.editable?.map((e) => (e.field === field ? { ...e, selected: value } : e)),
+    },
   };
 }

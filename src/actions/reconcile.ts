@@ -1,5 +1,10 @@
-import type { SyncroApi } from '../syncro/api.js';
-import type { AddLineItemBody, CommentBody, CreateInvoiceBody, CreateTicketBody } from '../syncro/api.js';
+import type {
+  AddLineItemBody,
+  CommentBody,
+  CreateInvoiceBody,
+  CreateTicketBody,
+  SyncroApi,
+} from '../syncro/api.js';
 import { ticketIdOf } from './steps.js';
 import type { WriteStep } from './types.js';
 
@@ -9,7 +14,9 @@ import type { WriteStep } from './types.js';
  * step was journaled as sending (allowing for clock skew between us and Syncro).
  */
 
-export type ReconcileResult = { found: true; resultId: number; note: string } | { found: false; note: string };
+export type ReconcileResult =
+  | { found: true; resultId: number; note: string }
+  | { found: false; note: string };
 
 /** Our clock and Syncro's may differ; look this far before the send time. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -87,7 +94,8 @@ async function checkTicketFields(api: SyncroApi, step: WriteStep): Promise<Recon
   const ticket = await api.getTicket(ticketIdOf(step));
   const want = step.body ?? {};
   const differs = Object.entries(want).filter(([k, v]) => (ticket as Record<string, unknown>)[k] !== v);
-  if (differs.length === 0) return { found: true, resultId: ticket.id, note: `ticket #${ticket.number} shows the change` };
+  if (differs.length === 0)
+    return { found: true, resultId: ticket.id, note: `ticket #${ticket.number} shows the change` };
   return {
     found: false,
     note: `Syncro was checked: the ticket still has ${differs.map(([k]) => `${k} "${String((ticket as Record<string, unknown>)[k])}"`).join(', ')}`,
@@ -111,7 +119,11 @@ async function findLineItem(api: SyncroApi, step: WriteStep): Promise<ReconcileR
 async function findInvoice(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
   const want = step.body as unknown as CreateInvoiceBody;
   const res = await api.listInvoices({ ticketId: want.ticket_id });
-  const hit = res.items.find((inv) => (inv.ticket_id == null || inv.ticket_id === want.ticket_id) && createdSince(inv.created_at, step));
-  if (hit) return { found: true, resultId: hit.id, note: `found invoice ${hit.number ?? hit.id} for the ticket` };
+  const hit = res.items.find(
+    (inv) =>
+      (inv.ticket_id == null || inv.ticket_id === want.ticket_id) && createdSince(inv.created_at, step),
+  );
+  if (hit)
+    return { found: true, resultId: hit.id, note: `found invoice ${hit.number ?? hit.id} for the ticket` };
   return { found: false, note: 'Syncro was checked: no invoice was created for the ticket' };
 }

@@ -1,5 +1,11 @@
-import type { SyncroApi } from '../syncro/api.js';
-import type { AddLineItemBody, CommentBody, CreateInvoiceBody, CreateTicketBody, UpdateTicketBody } from '../syncro/api.js';
+import type {
+  AddLineItemBody,
+  CommentBody,
+  CreateInvoiceBody,
+  CreateTicketBody,
+  SyncroApi,
+  UpdateTicketBody,
+} from '../syncro/api.js';
 import type { WriteStep } from './types.js';
 
 /**
@@ -30,7 +36,11 @@ export interface StepResult {
   note?: string;
 }
 
-export async function sendStep(api: SyncroApi, step: WriteStep, steps: readonly WriteStep[]): Promise<StepResult> {
+export async function sendStep(
+  api: SyncroApi,
+  step: WriteStep,
+  steps: readonly WriteStep[],
+): Promise<StepResult> {
   const body = step.body ?? {};
   switch (step.op) {
     case 'create_ticket': {
@@ -59,7 +69,11 @@ export async function sendStep(api: SyncroApi, step: WriteStep, steps: readonly 
 }
 
 /** Checks that the invoice holds this saga's line (product and quantity) and belongs to the ticket. */
-async function verifyInvoice(api: SyncroApi, step: WriteStep, steps: readonly WriteStep[]): Promise<StepResult> {
+async function verifyInvoice(
+  api: SyncroApi,
+  step: WriteStep,
+  steps: readonly WriteStep[],
+): Promise<StepResult> {
   const invoiceId = Number(/\/invoices\/(\d+)/.exec(resolvePath(step, steps))?.[1]);
   const line = steps.find((s) => s.op === 'add_line_item');
   const invStep = steps.find((s) => s.op === 'create_invoice');
@@ -73,10 +87,16 @@ async function verifyInvoice(api: SyncroApi, step: WriteStep, steps: readonly Wr
     const want = line.body as unknown as AddLineItemBody;
     const items = inv.line_items ?? [];
     const match = items.find(
-      (li) => li.product_id === want.product_id && li.quantity != null && Math.abs(Number(li.quantity) - want.quantity) < 1e-6,
+      (li) =>
+        li.product_id === want.product_id &&
+        li.quantity != null &&
+        Math.abs(Number(li.quantity) - want.quantity) < 1e-6,
     );
     if (!match) {
-      const seen = items.map((li) => `${li.name ?? li.item ?? 'item'} (product ${li.product_id ?? '-'}, qty ${li.quantity ?? '-'})`);
+      const seen = items.map(
+        (li) =>
+          `${li.name ?? li.item ?? 'item'} (product ${li.product_id ?? '-'}, qty ${li.quantity ?? '-'})`,
+      );
       problems.push(
         `the invoice does not hold the line "${want.name}" (product ${want.product_id}, quantity ${want.quantity}); it holds: ${seen.join(', ') || 'no line items'}`,
       );

@@ -12,7 +12,9 @@ export interface ClaimRequest {
   approvedBy?: string;
 }
 
-export type ClaimResult = { won: true; action: PendingAction } | { won: false; action: PendingAction | undefined };
+export type ClaimResult =
+  | { won: true; action: PendingAction }
+  | { won: false; action: PendingAction | undefined };
 
 export interface UpdateGuard {
   /** Only update while the row is in one of these states. */

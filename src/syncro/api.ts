@@ -64,7 +64,13 @@ export interface Page<T> {
  */
 export interface SyncroApi {
   me(): Promise<Me>;
-  listTickets(q: { status?: string; query?: string; customerId?: number; number?: string; page?: number }): Promise<Page<Ticket>>;
+  listTickets(q: {
+    status?: string;
+    query?: string;
+    customerId?: number;
+    number?: string;
+    page?: number;
+  }): Promise<Page<Ticket>>;
   getTicket(id: number): Promise<Ticket>;
   /** Resolves a ticket number (what people type) to the ticket, checking that `number` really matches. */
   findTicketByNumber(number: string | number): Promise<Ticket>;
@@ -73,7 +79,10 @@ export interface SyncroApi {
   addComment(ticketId: number, body: CommentBody): Promise<Comment>;
   listComments(ticketId: number, q?: { createdAfter?: string; page?: number }): Promise<Page<Comment>>;
   addLineItem(ticketId: number, body: AddLineItemBody): Promise<LineItem>;
-  updateLineItem(ticketId: number, body: Record<string, unknown> & { ticket_line_item_id: number }): Promise<LineItem>;
+  updateLineItem(
+    ticketId: number,
+    body: Record<string, unknown> & { ticket_line_item_id: number },
+  ): Promise<LineItem>;
   removeLineItem(ticketId: number, lineItemId: number): Promise<{ success: boolean }>;
   createTimerEntry(ticketId: number, body: TimerEntryBody): Promise<TimerEntry>;
   chargeTimerEntry(ticketId: number, timerEntryId: number): Promise<unknown>;

@@ -40,7 +40,10 @@ export class SyncroRateLimitedError extends SyncroError {
     endpoint: string,
     readonly retryAfterMs: number,
   ) {
-    super(`Syncro rate limit reached on ${endpoint}; retry after ${Math.ceil(retryAfterMs / 1000)} s`, endpoint);
+    super(
+      `Syncro rate limit reached on ${endpoint}; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
+      endpoint,
+    );
   }
 }
 
@@ -73,7 +76,7 @@ export class SyncroSchemaMismatchError extends SyncroError {
     readonly path: string,
     readonly detail: string,
   ) {
-    super(`Unexpected answer from Syncro on ${endpoint}: ${path} ${detail}`, endpoint);
+    super(`Unexpected answer from Syncro on ${endpoint}: ${path}: ${detail}`, endpoint);
   }
 }
 
@@ -95,10 +98,19 @@ export class SyncroWriteOutcomeUnknownError extends SyncroError {
   constructor(
     endpoint: string,
     readonly reason: UnknownOutcomeReason,
-    options?: { cause?: unknown; status?: number },
+    options?: { cause?: unknown; status?: number; detail?: string },
   ) {
-    super(`The outcome of ${endpoint} is unknown (${reason}); Syncro must be read back before anything else`, endpoint, options);
+    const why = options?.detail ? `${reason}: ${options.detail}` : reason;
+    super(
+      `The outcome of ${endpoint} is unknown (${why}); Syncro must be read back before anything else`,
+      endpoint,
+      options,
+    );
     this.status = options?.status;
+    this.detail = options?.detail;
   }
+  /** HTTP status when one was received (5xx, or a 2xx whose body was unusable). */
   readonly status: number | undefined;
+  /** What was wrong, e.g. `comment: expected object, received undefined`. Never carries a key. */
+  readonly detail: string | undefined;
 }

@@ -7,7 +7,13 @@ import { z } from 'zod';
  */
 
 /** Syncro sends some decimals as strings ("1.0"); accept both, never coerce null to 0. */
-export const decimal = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number)]);
+export const decimal = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number),
+]);
 const id = z.number().int();
 const optStr = z.string().nullish();
 
@@ -143,9 +149,13 @@ export const usersResponse = z.object({ users: z.array(z.tuple([id, z.string()])
 
 // Response wrappers, one per endpoint shape (see shared/reference/README.md).
 export const ticketResponse = z.object({ ticket: ticketSchema }).loose();
-export const ticketListResponse = z.object({ tickets: z.array(ticketSchema), meta: metaSchema.nullish() }).loose();
+export const ticketListResponse = z
+  .object({ tickets: z.array(ticketSchema), meta: metaSchema.nullish() })
+  .loose();
 export const commentResponse = z.object({ comment: commentSchema }).loose();
-export const commentListResponse = z.object({ comments: z.array(commentSchema), meta: metaSchema.nullish() }).loose();
+export const commentListResponse = z
+  .object({ comments: z.array(commentSchema), meta: metaSchema.nullish() })
+  .loose();
 export const customerResponse = z.object({ customer: customerSchema }).loose();
 export const customerListResponse = z
   .object({ customers: z.array(customerSchema), meta: metaSchema.nullish() })
@@ -154,13 +164,17 @@ export const productResponse = z.object({ product: productSchema }).loose();
 export const invoiceResponse = z.object({ invoice: invoiceSchema }).loose();
 /** `GET /invoices/{id}` is seen both flat and wrapped. */
 export const invoiceEitherResponse = z.union([invoiceResponse.transform((r) => r.invoice), invoiceSchema]);
-export const invoiceListResponse = z.object({ invoices: z.array(invoiceSchema), meta: metaSchema.nullish() }).loose();
+export const invoiceListResponse = z
+  .object({ invoices: z.array(invoiceSchema), meta: metaSchema.nullish() })
+  .loose();
 /** `add_line_item` answers flat. */
 export const addLineItemResponse = lineItemSchema;
 export const updateLineItemResponse = z.object({ ticket_line_item: lineItemSchema }).loose();
 export const successResponse = z.object({ success: z.boolean() }).loose();
 export const timerEntryResponse = timerEntrySchema;
-export const timerListResponse = z.object({ ticket_timers: z.array(timerEntrySchema), meta: metaSchema.nullish() }).loose();
+export const timerListResponse = z
+  .object({ ticket_timers: z.array(timerEntrySchema), meta: metaSchema.nullish() })
+  .loose();
 
 export type Me = z.infer<typeof meSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;

@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import { Executor } from './actions/executor.js';
+import type { ActionStore } from './actions/store.js';
+import type { PendingAction } from './actions/types.js';
+import type { Config, FileConfig } from './config.js';
+import type { IdentityResolver } from './identity/resolver.js';
+import type { Logger } from './logger.js';
+import { redactText } from './logger.js';
+import { boltLogger } from './slack/bolt-logger.js';
+import type { BotContext, ReplyTarget } from './slack/context.js';
+import { registerListeners } from './slack/listeners.js';
+import { postToResponseUrl, type ResponseMessage, ResponseUrlBudget } from './slack/response-url.js';
+import { actionCardView } from './slack/views/action-card.js';
+import { describeErrorPlain } from './slack/views/replies.js';
+import type { SyncroApi, SyncroClient } from './syncro/api.js';
+
+/**
+ * Composition of the Slack side: Bolt (HTTP receiver with signature verification, or Socket Mode), the
+ * executor, card publishing, and the periodic sweep (expiry and recovery of actions left mid-write).
+ * main.ts builds the parts from configuration; tests build them against loopback fakes.
+ */
+
+export interface BotDeps {
+  file: FileConfig;
+  slack: Config['slack'];
+  logger: Logger;
+  store: ActionStore;
+  identities: IdentityResolver;
+  client: SyncroClient;
+  sandbox: boolean;
+  replicaId: string;
+  /** Executing lease; a crashed replica's actions are recovered after it runs out. */
+  leaseMs?: number;
+  now?: () => number;
+  newId?: () => string;
+  /** How often expiry and stale-lease recovery run (0 = never; tests call sweep()). */
+  sweepIntervalMs?: number;
+}
+
+export interface Bot {
+  app: App;
+  ctx: BotContext;
+  executor: Executor;
+  /** Starts listening (HTTP: on `port`, 0 = any) and recovers actions left mid-write. Returns the HTTP port. */
+  start(port?: number, host?: string): Promise<number | undefined>;
+  /** Expires due cards and recovers stale executing actions. */
+  sweep(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+export function createBot(deps: BotDeps): Bot {
+  const now = deps.now ?? Date.now;
+  const newId = deps.newId ?? (() => randomUUID());
+  const log = deps.logger.child({ component: 'slack' });
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
+
+  let receiver: Receiver;
+  let httpReceiver: HTTPReceiver | undefined;
+  if (deps.slack.appToken) {
+    receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logger: boltLogger(deps.logger) });
+  } else {
+    httpReceiver = new HTTPReceiver({
+      signingSecret: deps.slack.signingSecret ?? '',
+      endpoints: '/slack/events',
+      processBeforeResponse: false,
+      logger: boltLogger(deps.logger),
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ ok: true, sandbox: deps.sandbox, replica: deps.replicaId }));
+          },
+        },
+      ],
+    });
+    receiver = httpReceiver;
+  }
+
+  const app = new App({
+    token: deps.slack.botToken,
+    receiver,
+    logger: boltLogger(deps.logger),
+    clientOptions: deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : undefined,
+    deferInitialization: true,
+  });
+  const web: WebClient = app.client;
+  const budget = new ResponseUrlBudget(now);
+
+  const statusCache = new Map<string, { at: number; list: string[] }>();
+  const userCache = new Map<string, { at: number; list: Array<{ id: number; name: string }> }>();
+  const CACHE_MS = 10 * 60_000;
+
+  async function ephemeralOrDm(to: ReplyTarget, message: ResponseMessage): Promise<void> {
+    try {
+      await web.chat.postEphemeral({
+        channel: to.channelId,
+        user: to.userId,
+        text: message.text,
+        blocks: message.blocks as never,
+      });
+    } catch (err) {
+      // Not in the channel (or a DM the bot cannot see): write to the person directly.
+      log.debug({ err: redactText(String(err)) }, 'postEphemeral failed; sending a direct message');
+      const im = await web.conversations.open({ users: to.userId });
+      const channel = im.channel?.id ?? to.userId;
+      await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });
+    }
+  }
+
+  async function reply(to: ReplyTarget, message: ResponseMessage): Promise<void> {
+    if (to.responseUrl && budget.take(to.responseUrl, to.issuedAt)) {
+      try {
+        await postToResponseUrl(to.responseUrl, message);
+        return;
+      } catch (err) {
+        log.warn({ err }, 'response_url refused the reply; falling back to an ephemeral message');
+      }
+    }
+    await ephemeralOrDm(to, message);
+  }
+
+  function render(a: PendingAction) {
+    return actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl, sandbox: deps.sandbox });
+  }
+
+  async function publishCard(a: PendingAction, milestone: boolean): Promise<void> {
+    const view = render(a);
+    if (!a.slack.ephemeral && a.slack.messageTs) {
+      await web.chat.update({
+        channel: a.slack.channelId,
+        ts: a.slack.messageTs,
+        text: view.text,
+        blocks: view.blocks as never,
+      });
+    } else if (milestone) {
+      await reply(
+        {
+          userId: a.requesterSlackId,
+          channelId: a.slack.channelId,
+          responseUrl: a.slack.responseUrl,
+          issuedAt: a.slack.responseUrlIssuedAt,
+        },
+        { ...view, response_type: 'ephemeral', replace_original: true },
+      );
+    }
+    if (
+      milestone &&
+      a.state === 'succeeded' &&
+      deps.file.cards.post_results_to_channel &&
+      a.slack.ephemeral
+    ) {
+      await web.chat
+        .postMessage({ channel: a.slack.channelId, text: `✅ ${view.text}` })
+        .catch((err) => log.warn({ err }, 'could not post the result to the channel'));
+    }
+  }
+
+  async function showNewCard(a: PendingAction, to: ReplyTarget): Promise<void> {
+    const view = render(a);
+    if (a.slack.ephemeral) {
+      await reply(to, { ...view, response_type: 'ephemeral', replace_original: to.replace ?? false });
+      return;
+    }
+    try {
+      const res = await web.chat.postMessage({
+        channel: a.slack.channelId,
+        text: view.text,
+        blocks: view.blocks as never,
+      });
+      if (!res.ts) throw new Error('Slack did not return the message timestamp');
+      await deps.store.update(
+        a.id,
+        { states: ['proposed'] },
+        { slack: { ...a.slack, channelId: res.channel ?? a.slack.channelId, messageTs: res.ts } },
+      );
+    } catch (err) {
+      await deps.store.update(
+        a.id,
+        { states: ['proposed'] },
+        { state: 'cancelled', cancelledBy: 'bot', error: 'the card could not be posted' },
+      );
+      await reply(to, {
+        text: `I could not post the billing card in this channel (${describeErrorPlain(err)}). Nothing was sent to Syncro. Invite the bot to the channel (\`/invite @syncro\`) and try again.`,
+        response_type: 'ephemeral',
+      });
+    }
+  }
+
+  function cached<T>(cache: Map<string, { at: number; list: T }>, load: (api: SyncroApi) => Promise<T>) {
+    return async (api: SyncroApi): Promise<T> => {
+      const hit = cache.get('account');
+      if (hit && now() - hit.at < CACHE_MS) return hit.list;
+      const list = await load(api);
+      cache.set('account', { at: now(), list });
+      return list;
+    };
+  }
+
+  const executor = new Executor({
+    store: deps.store,
+    writerApi: async (a) => {
+      const identity = await deps.identities.forWrite(a.requesterSlackId);
+      // The card promised a name; if the key now maps to someone else, refuse rather than misattribute.
+      if (identity.syncroUserId !== a.signer.syncroUserId || identity.keyKind !== a.signer.keyKind) {
+        throw new Error(
+          `the card said this would be posted as ${a.signer.syncroName}, but the key now belongs to ${identity.name}; nothing was sent`,
+        );
+      }
+      return identity.api;
+    },
+    readerApi: async (a) => (await deps.identities.forRead(a.requesterSlackId)).api,
+    logger: deps.logger.child({ component: 'executor' }),
+    now,
+    replicaId: deps.replicaId,
+    leaseMs,
+    onChange: publishCard,
+    describeError: describeErrorPlain,
+  });
+
+  const ctx: BotContext = {
+    file: deps.file,
+    logger: deps.logger,
+    store: deps.store,
+    identities: deps.identities,
+    client: deps.client,
+    executor,
+    web,
+    sandbox: deps.sandbox,
+    replicaId: deps.replicaId,
+    now,
+    newId,
+    statuses: cached(statusCache, async (api) => (await api.ticketSettings()).ticket_status_list),
+    users: cached(userCache, (api) => api.listUsers()),
+    reply,
+    describeError: describeErrorPlain,
+    publishCard,
+    showNewCard,
+  };
+  registerListeners(app, ctx);
+
+  let timer: NodeJS.Timeout | undefined;
+  async function sweep(): Promise<void> {
+    try {
+      await executor.expireDue();
+      await executor.recoverStale();
+    } catch (err) {
+      log.error({ err }, 'sweep failed');
+    }
+  }
+
+  return {
+    app,
+    ctx,
+    executor,
+    async start(port?: number, host?: string) {
+      await app.init();
+      // Actions this replica left executing before a restart are ours to reconcile now.
+      await executor.recoverStale({ alsoOwnedBy: deps.replicaId });
+      const interval = deps.sweepIntervalMs ?? 30_000;
+      if (interval > 0) {
+        timer = setInterval(() => void sweep(), interval);
+        timer.unref();
+      }
+      if (httpReceiver) {
+        const server = await httpReceiver.start({ port: port ?? deps.slack.port, host });
+        const addr = server.address();
+        return typeof addr === 'object' && addr ? addr.port : undefined;
+      }
+      await app.start();
+      return undefined;
+    },
+    sweep,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await app.stop().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,131 @@
+import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { type Reply, send } from './http.js';
+
+export type FaultMode =
+  | 'hang'
+  | 'reset'
+  | 'null_body'
+  | 'empty_body'
+  | 'garbage_body'
+  | 'status_500'
+  | 'status_502'
+  | 'status_503'
+  | 'status_429'
+  /** Answers the object without its wrapper, e.g. comment fields at top level. */
+  | 'unwrapped';
+
+export interface Fault {
+  method?: string;
+  /** Matched against the path without /api/v1 and without the query. */
+  path?: string | RegExp;
+  mode: FaultMode;
+  /**
+   * Default 'after_commit': the write IS stored, then the answer is broken (the ambiguous outcome a client
+   * must not retry blindly). 'before_commit': the request is not processed at all. 'unwrapped' is always
+   * after_commit: an object can only be answered once the write happened.
+   */
+  when?: 'before_commit' | 'after_commit';
+  /** Default 1; Infinity for a lasting fault. */
+  times?: number;
+  /** For status_429; default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** Armed faults, consumed in injection order. */
+export class FaultBook {
+  readonly #armed: Array<{ fault: Fault; remaining: number }> = [];
+
+  inject(fault: Fault): void {
+    this.#armed.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  clear(): void {
+    this.#armed.length = 0;
+  }
+
+  /** The first armed fault matching this request, used up by one. */
+  take(method: string, path: string): Fault | undefined {
+    const index = this.#armed.findIndex(({ fault }) => matches(fault, method, path));
+    const armed = this.#armed[index];
+    if (!armed) return undefined;
+    armed.remaining -= 1;
+    if (armed.remaining <= 0) this.#armed.splice(index, 1);
+    return armed.fault;
+  }
+}
+
+function matches(fault: Fault, method: string, path: string): boolean {
+  if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
+  if (fault.path === undefined) return true;
+  if (typeof fault.path === 'string') return fault.path === path;
+  fault.path.lastIndex = 0; // a /g regex keeps state between test() calls
+  return fault.path.test(path);
+}
+
+export function isBeforeCommit(fault: Fault): boolean {
+  return fault.when === 'before_commit' && fault.mode !== 'unwrapped';
+}
+
+/**
+ * Breaks the answer. `reply` is what the route answered (absent before commit). A 'hang' hands its socket to
+ * `onHang`, which must keep it until released; nothing is written to it.
+ */
+export function deliverFault(
+  fault: Fault,
+  res: ServerResponse,
+  reply: Reply | undefined,
+  onHang: (socket: Socket) => void,
+): void {
+  if (fault.mode === 'hang') {
+    if (res.socket) onHang(res.socket);
+  } else if (fault.mode === 'reset') {
+    // A TCP RST (ECONNRESET on the client), not a polite FIN.
+    res.socket?.resetAndDestroy();
+  } else {
+    send(res, brokenReply(fault.mode, fault, reply));
+  }
+}
+
+function brokenReply(
+  mode: Exclude<FaultMode, 'hang' | 'reset'>,
+  fault: Fault,
+  reply: Reply | undefined,
+): Reply {
+  switch (mode) {
+    case 'null_body':
+      return { status: 200, text: 'null' };
+    case 'garbage_body':
+      return { status: 200, text: "<html><body>We're sorry, but something went wrong.</body></html>" };
+    case 'status_500':
+      return { status: 500, body: { status: 500, error: 'Internal Server Error' } };
+    case 'status_502':
+    case 'status_503': {
+      const status = mode === 'status_502' ? 502 : 503;
+      return { status, contentType: 'text/html', text: `<html><body><h1>${status}</h1></body></html>` };
+    }
+    case 'status_429':
+      return { status: 429, text: '', headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) } };
+    case 'unwrapped':
+      return reply ? { ...reply, body: unwrap(reply.body) } : { status: 200, text: '{}' };
+    case 'empty_body':
+      return { status: 200, text: '' };
+  }
+}
+
+/**
+ * `{"comment": {...}}` → `{...}`; `{"tickets": [...], "meta": {...}}` → `[...]`. Bodies that have no wrapper
+ * (flat objects, error bodies with several fields) are answered unchanged.
+ */
+export function unwrap(body: unknown): unknown {
+  if (!isPlainObject(body)) return body;
+  const keys = Object.keys(body).filter((k) => k !== 'meta');
+  const only = keys.length === 1 ? keys[0] : undefined;
+  if (only === undefined) return body;
+  const inner = body[only];
+  return isPlainObject(inner) || Array.isArray(inner) ? inner : body;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

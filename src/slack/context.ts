@@ -1,0 +1,47 @@
+import type { WebClient } from '@slack/web-api';
+import type { Executor } from '../actions/executor.js';
+import type { ActionStore } from '../actions/store.js';
+import type { PendingAction } from '../actions/types.js';
+import type { FileConfig } from '../config.js';
+import type { IdentityResolver } from '../identity/resolver.js';
+import type { Logger } from '../logger.js';
+import type { SyncroApi, SyncroClient } from '../syncro/api.js';
+import type { ResponseMessage } from './response-url.js';
+
+/** Where a reply goes: the interaction's response_url, else an ephemeral message to the person. */
+export interface ReplyTarget {
+  userId: string;
+  channelId: string;
+  responseUrl?: string;
+  /** When the response_url was issued (the interaction's time). */
+  issuedAt?: number;
+  /** Replace the message the interaction came from (pick list → card) instead of adding one. */
+  replace?: boolean;
+}
+
+/** Everything the Slack handlers need; built once by createBot(). */
+export interface BotContext {
+  file: FileConfig;
+  logger: Logger;
+  store: ActionStore;
+  identities: IdentityResolver;
+  client: SyncroClient;
+  executor: Executor;
+  web: WebClient;
+  sandbox: boolean;
+  replicaId: string;
+  now: () => number;
+  newId: () => string;
+  /** Syncro's ticket statuses for this account (GET /tickets/settings, cached). */
+  statuses: (api: SyncroApi) => Promise<string[]>;
+  /** Syncro users (id, name) for the assignee select (cached). */
+  users: (api: SyncroApi) => Promise<Array<{ id: number; name: string }>>;
+  /** Sends a reply to a person (response_url when usable, else chat.postEphemeral / DM). */
+  reply: (to: ReplyTarget, message: ResponseMessage) => Promise<void>;
+  /** Turns any error into plain words for a card or reply (never a key, never a stack). */
+  describeError: (err: unknown) => string;
+  /** Renders and publishes an action's card (first post, or update in place). */
+  publishCard: (action: PendingAction, milestone: boolean) => Promise<void>;
+  /** Posts a proposed card for the first time and records where it is. */
+  showNewCard: (action: PendingAction, to: ReplyTarget) => Promise<void>;
+}

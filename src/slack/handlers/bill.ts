@@ -1,0 +1,147 @@
+import { computeBillingLine } from '../../actions/billing-rules.js';
+import { proposeBill } from '../../actions/propose.js';
+import type { Visibility } from '../../actions/visibility.js';
+import { UserInputError } from '../../errors.js';
+import { customerName } from '../../syncro/schemas.js';
+import type { BotContext, ReplyTarget } from '../context.js';
+import { billModal } from '../views/modals.js';
+import { signerOf, ticketRef } from './write-commands.js';
+
+/**
+ * Billing: a modal (opened at once: the trigger id lasts 3 s) asks for minutes, labour type, description and
+ * the comment; the Syncro data is loaded after opening. Submitting posts a billing card in the channel.
+ */
+
+export interface BillModalMeta {
+  number: string;
+  channelId: string;
+  ticketId?: number;
+}
+
+export function laborChoices(ctx: BotContext): Array<{ key: string; label: string }> {
+  return Object.entries(ctx.file.labor_types).map(([key, l]) => ({ key, label: l.label ?? key }));
+}
+
+/** Opens the bill modal immediately, then fills it from Syncro (ticket, customer's prepaid hours). */
+export async function openBillModal(
+  ctx: BotContext,
+  triggerId: string,
+  to: ReplyTarget,
+  number: string,
+): Promise<void> {
+  const meta: BillModalMeta = { number, channelId: to.channelId };
+  const base = {
+    laborTypes: laborChoices(ctx),
+    commentSubject: ctx.file.billing.comment_subject,
+    defaultVisibility: ctx.file.comments.default_visibility,
+    sandbox: ctx.sandbox,
+  };
+  const opened = await ctx.web.views.open({
+    trigger_id: triggerId,
+    view: billModal({
+      ...base,
+      ticket: undefined,
+      loading: true,
+      prepaidHours: undefined,
+      meta: JSON.stringify(meta),
+    }),
+  });
+  const viewId = opened.view?.id;
+  if (!viewId) return;
+  try {
+    if (base.laborTypes.length === 0) {
+      throw new UserInputError(
+        'No labour types are configured (labor_types in the bot’s config file); ask your admin to add them.',
+      );
+    }
+    const identity = await ctx.identities.forWrite(to.userId);
+    const ticket = await identity.api.findTicketByNumber(number);
+    const customer = ticket.customer_id ? await identity.api.getCustomer(ticket.customer_id) : undefined;
+    const prepaid = customer?.prepay_hours == null ? null : Number(customer.prepay_hours);
+    await ctx.web.views.update({
+      view_id: viewId,
+      view: billModal({
+        ...base,
+        ticket: {
+          id: ticket.id,
+          number: String(ticket.number),
+          subject: ticket.subject,
+          customerName: customer ? customerName(customer) : (ticket.customer_business_then_name ?? ''),
+        },
+        loading: false,
+        prepaidHours: prepaid,
+        meta: JSON.stringify({ ...meta, ticketId: ticket.id } satisfies BillModalMeta),
+      }),
+    });
+  } catch (err) {
+    await ctx.web.views.update({
+      view_id: viewId,
+      view: billModal({
+        ...base,
+        ticket: undefined,
+        loading: false,
+        prepaidHours: undefined,
+        error: ctx.describeError(err),
+        meta: JSON.stringify(meta),
+      }),
+    });
+  }
+}
+
+export interface BillInput {
+  minutes: number;
+  laborType: string;
+  description: string;
+  commentSubject: string;
+  commentBody: string;
+  visibility: Visibility;
+}
+
+/** After the modal closed: reads Syncro live (product rate, prepaid hours), computes the line, posts the card. */
+export async function proposeBillFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  meta: BillModalMeta,
+  input: BillInput,
+): Promise<void> {
+  const identity = await ctx.identities.forWrite(to.userId);
+  const ticket = meta.ticketId
+    ? await identity.api.getTicket(meta.ticketId)
+    : await identity.api.findTicketByNumber(meta.number);
+  if (!ticket.customer_id)
+    throw new UserInputError(`Ticket #${ticket.number} has no customer, so it cannot be invoiced.`);
+  const customer = await identity.api.getCustomer(ticket.customer_id);
+  const labor = ctx.file.labor_types[input.laborType.toLowerCase()];
+  if (!labor) throw new UserInputError(`Unknown labour type “${input.laborType}”.`);
+  const product = await identity.api.getProduct(labor.product_id);
+  const billing = computeBillingLine({
+    minutes: input.minutes,
+    laborType: input.laborType,
+    laborTypes: ctx.file.labor_types,
+    product,
+    customerPrepaidHours: customer.prepay_hours == null ? null : Number(customer.prepay_hours),
+    description: input.description,
+    pricePolicy: ctx.file.billing.price,
+  });
+  const ap = ctx.file.billing.approval;
+  const action = proposeBill({
+    id: ctx.newId(),
+    now: ctx.now(),
+    ttlMs: ctx.file.billing.card_ttl_minutes * 60_000,
+    requesterSlackId: to.userId,
+    signer: signerOf(identity),
+    slack: { channelId: to.channelId, ephemeral: false },
+    ticket: { ...ticketRef(ticket), customerId: ticket.customer_id, customerName: customerName(customer) },
+    billing,
+    comment: { subject: input.commentSubject, body: input.commentBody, visibility: input.visibility },
+    invoiceCategory: ctx.file.billing.invoice_category,
+    invoicedStatus: ctx.file.billing.invoiced_status,
+    approval: {
+      approvers: ap.approvers,
+      requesterMayPost: ap.requester_may_post,
+      requireSecondPerson: ap.require_second_person,
+    },
+  });
+  await ctx.store.insert(action);
+  await ctx.showNewCard(action, to);
+}

@@ -1,0 +1,102 @@
+import { parseCommand } from '../../commands/parse.js';
+import type { Command } from '../../commands/types.js';
+import { NotMappedError } from '../../identity/errors.js';
+import type { BotContext, ReplyTarget } from '../context.js';
+import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
+import { openBillModal } from './bill.js';
+import {
+  showAudit,
+  showCustomers,
+  showHelp,
+  showSearch,
+  showSummary,
+  showTicket,
+  showWhoami,
+} from './read-commands.js';
+import { proposeCloseFor, proposeCommentFor, proposeCreateFor, proposeStatusFor } from './write-commands.js';
+
+/**
+ * `/syncro <text>`: parse, then run one handler. Runs after the command was acknowledged; every outcome,
+ * including every error, becomes a private reply in plain words.
+ */
+export async function runCommand(
+  ctx: BotContext,
+  to: ReplyTarget,
+  text: string,
+  triggerId: string | undefined,
+): Promise<void> {
+  const parsed = parseCommand(text);
+  if (!parsed.ok) {
+    await ctx.reply(to, {
+      ...simpleReply(`${parsed.error}\nUsage: \`${parsed.usage}\``, ctx.sandbox),
+      response_type: 'ephemeral',
+    });
+    return;
+  }
+  await guard(ctx, to, () => dispatch(ctx, to, parsed.command, triggerId));
+}
+
+/** Runs a handler; any error becomes a friendly private reply (and a log line without secrets). */
+export async function guard(ctx: BotContext, to: ReplyTarget, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const log = ctx.logger.child({ component: 'handler', user: to.userId });
+    if (err instanceof NotMappedError) {
+      await ctx
+        .reply(to, { ...notMappedReply(to.userId, ctx.sandbox), response_type: 'ephemeral' })
+        .catch(() => undefined);
+      return;
+    }
+    log.warn({ err }, 'command failed');
+    await ctx
+      .reply(to, { ...errorReply(err, { sandbox: ctx.sandbox }), response_type: 'ephemeral' })
+      .catch((e) => {
+        log.error({ err: e }, 'could not send the error reply');
+      });
+  }
+}
+
+async function dispatch(
+  ctx: BotContext,
+  to: ReplyTarget,
+  cmd: Command,
+  triggerId: string | undefined,
+): Promise<void> {
+  switch (cmd.name) {
+    case 'summary':
+      return showSummary(ctx, to, cmd.page ?? 1);
+    case 'ticket':
+      return showTicket(ctx, to, cmd.number);
+    case 'search':
+      return showSearch(ctx, to, cmd.query);
+    case 'customers':
+      return showCustomers(ctx, to, cmd.query);
+    case 'audit':
+      return showAudit(ctx, to, cmd.number);
+    case 'help':
+      return showHelp(ctx, to, cmd);
+    case 'whoami':
+      return showWhoami(ctx, to);
+    case 'comment':
+      return proposeCommentFor(ctx, to, { number: cmd.number, body: cmd.text });
+    case 'update':
+      return proposeStatusFor(ctx, to, cmd.number, cmd.status);
+    case 'close':
+      return proposeCloseFor(ctx, to, {
+        number: cmd.number,
+        resolution: cmd.resolution ? { body: cmd.resolution } : undefined,
+      });
+    case 'create':
+      return proposeCreateFor(ctx, to, { customer: cmd.customer, subject: cmd.subject });
+    case 'bill':
+      if (!triggerId) {
+        await ctx.reply(to, {
+          ...simpleReply('Billing needs a form; run `/syncro bill <number>` again.', ctx.sandbox),
+        });
+        return;
+      }
+      // Open the form first (the trigger id lasts 3 s); identity and Syncro problems are shown inside it.
+      return openBillModal(ctx, triggerId, to, cmd.number);
+  }
+}

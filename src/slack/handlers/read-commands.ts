@@ -1,0 +1,114 @@
+import { helpFor, USAGE } from '../../commands/parse.js';
+import type { CommandOf } from '../../commands/types.js';
+import { COMMAND_NAMES } from '../../commands/types.js';
+import type { BotContext, ReplyTarget } from '../context.js';
+import { customerListView } from '../views/customer-list.js';
+import { auditView, helpView, whoamiView } from '../views/replies.js';
+import { ticketDetailView } from '../views/ticket-detail.js';
+import { ticketListView } from '../views/ticket-list.js';
+
+/**
+ * Read commands: answered privately to the person who asked, with their read identity (own key, else the
+ * shared key). Errors are thrown to the dispatcher, which turns them into plain replies.
+ */
+
+/** Syncro's own filter for everything not Resolved/Closed (the reference's "open tickets summary"). */
+export const OPEN_STATUS_FILTER = 'Not Closed';
+
+export async function showSummary(
+  ctx: BotContext,
+  to: ReplyTarget,
+  page = 1,
+  replace = false,
+): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const res = await api.listTickets({ status: OPEN_STATUS_FILTER, page });
+  await ctx.reply(to, {
+    ...ticketListView({
+      title: 'Open tickets',
+      tickets: res.items,
+      page: res.meta?.page ?? page,
+      totalPages: res.meta?.total_pages ?? 1,
+      pageAction: { kind: 'summary' },
+      sandbox: ctx.sandbox,
+    }),
+    response_type: 'ephemeral',
+    replace_original: replace,
+  });
+}
+
+export async function showSearch(
+  ctx: BotContext,
+  to: ReplyTarget,
+  query: string,
+  page = 1,
+  replace = false,
+): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const res = await api.listTickets({ query, page });
+  await ctx.reply(to, {
+    ...ticketListView({
+      title: `Tickets matching “${query}”`,
+      tickets: res.items,
+      page: res.meta?.page ?? page,
+      totalPages: res.meta?.total_pages ?? 1,
+      pageAction: { kind: 'search', query },
+      sandbox: ctx.sandbox,
+    }),
+    response_type: 'ephemeral',
+    replace_original: replace,
+  });
+}
+
+export async function showCustomers(
+  ctx: BotContext,
+  to: ReplyTarget,
+  query: string,
+  page = 1,
+  replace = false,
+): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const res = await api.searchCustomers(query, page);
+  await ctx.reply(to, {
+    ...customerListView({
+      customers: res.items,
+      query,
+      page: res.meta?.page ?? page,
+      totalPages: res.meta?.total_pages ?? 1,
+      sandbox: ctx.sandbox,
+    }),
+    response_type: 'ephemeral',
+    replace_original: replace,
+  });
+}
+
+export async function showTicket(ctx: BotContext, to: ReplyTarget, number: string): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const found = await api.findTicketByNumber(number);
+  // The list answer may omit comments and line items: read the ticket itself.
+  const ticket = await api.getTicket(found.id);
+  await ctx.reply(to, {
+    ...ticketDetailView({ ticket, webBaseUrl: ctx.client.webBaseUrl, now: ctx.now(), sandbox: ctx.sandbox }),
+    response_type: 'ephemeral',
+  });
+}
+
+export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const ticket = await api.findTicketByNumber(number);
+  const entries = await ctx.store.listAudit(ticket.id, 20);
+  await ctx.reply(to, {
+    ...auditView({ ticketNumber: number, entries, sandbox: ctx.sandbox }),
+    response_type: 'ephemeral',
+  });
+}
+
+export async function showHelp(ctx: BotContext, to: ReplyTarget, cmd: CommandOf<'help'>): Promise<void> {
+  const usageLines = cmd.topic ? [USAGE[cmd.topic], helpFor(cmd.topic)] : COMMAND_NAMES.map((n) => USAGE[n]);
+  await ctx.reply(to, { ...helpView({ usageLines, sandbox: ctx.sandbox }), response_type: 'ephemeral' });
+}
+
+export async function showWhoami(ctx: BotContext, to: ReplyTarget): Promise<void> {
+  const who = await ctx.identities.describe(to.userId);
+  await ctx.reply(to, { ...whoamiView({ who, sandbox: ctx.sandbox }), response_type: 'ephemeral' });
+}

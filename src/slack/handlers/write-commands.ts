@@ -1,0 +1,202 @@
+import {
+  type ProposalBase,
+  proposeClose,
+  proposeComment,
+  proposeCreateTicket,
+  proposeUpdateStatus,
+} from '../../actions/propose.js';
+import type { PendingAction, Signer, TicketRef } from '../../actions/types.js';
+import type { Visibility } from '../../actions/visibility.js';
+import { matchStatus } from '../../commands/status-match.js';
+import type { CustomerRef } from '../../commands/types.js';
+import { UserInputError } from '../../errors.js';
+import type { Identity } from '../../identity/resolver.js';
+import type { SyncroApi } from '../../syncro/api.js';
+import { type Customer, customerName, type Ticket } from '../../syncro/schemas.js';
+import type { BotContext, ReplyTarget } from '../context.js';
+import { customerPickView } from '../views/customer-pick.js';
+
+/**
+ * Write commands never write: each builds a proposed action (the exact request) and shows its card.
+ * The write identity is resolved first, so a person who may not write learns it before filling anything in.
+ */
+
+export function signerOf(identity: Identity): Signer {
+  return {
+    slackUserId: identity.slackUserId,
+    syncroUserId: identity.syncroUserId,
+    syncroName: identity.name,
+    keyKind: identity.keyKind,
+    keySource: identity.keySource,
+  };
+}
+
+export function ticketRef(t: Ticket): TicketRef {
+  return {
+    id: t.id,
+    number: String(t.number),
+    subject: t.subject,
+    customerId: t.customer_id ?? undefined,
+    customerName: t.customer_business_then_name ?? (t.customer ? customerName(t.customer) : undefined),
+  };
+}
+
+function proposalBase(ctx: BotContext, identity: Identity, to: ReplyTarget, ephemeral = true): ProposalBase {
+  return {
+    id: ctx.newId(),
+    now: ctx.now(),
+    ttlMs: ctx.file.cards.ttl_minutes * 60_000,
+    requesterSlackId: to.userId,
+    signer: signerOf(identity),
+    slack: { channelId: to.channelId, ephemeral },
+  };
+}
+
+async function propose(ctx: BotContext, to: ReplyTarget, action: PendingAction): Promise<void> {
+  await ctx.store.insert(action);
+  await ctx.showNewCard(action, to);
+}
+
+export async function proposeCommentFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  input: { number: string; subject?: string; body: string; visibility?: Visibility },
+): Promise<void> {
+  const identity = await ctx.identities.forWrite(to.userId);
+  const ticket = await identity.api.findTicketByNumber(input.number);
+  await propose(
+    ctx,
+    to,
+    proposeComment({
+      ...proposalBase(ctx, identity, to),
+      ticket: ticketRef(ticket),
+      subject: input.subject?.trim() || 'Update',
+      body: input.body,
+      visibility: input.visibility ?? ctx.file.comments.default_visibility,
+    }),
+  );
+}
+
+export async function proposeStatusFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  number: string,
+  typed: string,
+): Promise<void> {
+  const identity = await ctx.identities.forWrite(to.userId);
+  const statuses = await ctx.statuses(identity.api);
+  const m = matchStatus(typed, statuses);
+  if (!m.ok) throw new UserInputError(m.message, 'update <number> <status>');
+  const ticket = await identity.api.findTicketByNumber(number);
+  await propose(
+    ctx,
+    to,
+    proposeUpdateStatus({
+      ...proposalBase(ctx, identity, to),
+      ticket: { ...ticketRef(ticket), status: ticket.status },
+      status: m.status,
+      statuses,
+    }),
+  );
+}
+
+export async function proposeCloseFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  input: { number: string; resolution?: { subject?: string; body: string; visibility?: Visibility } },
+): Promise<void> {
+  const identity = await ctx.identities.forWrite(to.userId);
+  const ticket = await identity.api.findTicketByNumber(input.number);
+  const r = input.resolution;
+  await propose(
+    ctx,
+    to,
+    proposeClose({
+      ...proposalBase(ctx, identity, to),
+      ticket: { ...ticketRef(ticket), status: ticket.status },
+      closeStatus: ctx.file.tickets.close_status,
+      resolution: r
+        ? {
+            subject: r.subject?.trim() || 'Resolution',
+            body: r.body,
+            visibility: r.visibility ?? ctx.file.comments.default_visibility,
+          }
+        : undefined,
+    }),
+  );
+}
+
+/** A customer name as people know it, compared loosely. */
+function sameName(a: string, b: string): boolean {
+  const n = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
+  return n(a) === n(b);
+}
+
+/**
+ * Resolves the customer of a `create`: one exact (case-insensitive) name match, or a single search result.
+ * Anything else is shown as a pick list: the bot never guesses.
+ */
+export async function resolveCustomer(
+  api: SyncroApi,
+  ref: CustomerRef,
+): Promise<{ one: Customer } | { many: Customer[] }> {
+  const res = await api.searchCustomers(ref.text);
+  const exact = res.items.filter((c) => sameName(customerName(c), ref.text));
+  if (exact.length === 1) return { one: exact[0]! };
+  if (res.items.length === 1 && exact.length === 0) return { one: res.items[0]! };
+  if (res.items.length === 0) {
+    throw new UserInputError(
+      `No Syncro customer matches “${ref.text}”. Check the name with \`/syncro customers ${ref.text}\`.`,
+      'create "<customer name>" <subject>',
+    );
+  }
+  return { many: exact.length > 1 ? exact : res.items };
+}
+
+export async function proposeCreateFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  input: { customer: CustomerRef | { id: number }; subject: string },
+  replace = false,
+): Promise<void> {
+  const identity = await ctx.identities.forWrite(to.userId);
+  let customer: Customer;
+  if ('id' in input.customer) {
+    customer = await identity.api.getCustomer(input.customer.id);
+  } else {
+    const r = await resolveCustomer(identity.api, input.customer);
+    if ('many' in r) {
+      await ctx.reply(to, {
+        ...customerPickView({
+          query: input.customer.text,
+          customers: r.many,
+          draft: { subject: input.subject },
+          sandbox: ctx.sandbox,
+        }),
+        response_type: 'ephemeral',
+        replace_original: replace,
+      });
+      return;
+    }
+    customer = r.one;
+  }
+  // The assignee is the person asking (their Syncro user), unless they change it on the card.
+  const mappedUser = ctx.file.users[to.userId];
+  const assigneeId = mappedUser?.syncro_user_id ?? identity.syncroUserId;
+  const assigneeName = mappedUser?.name ?? identity.name;
+  const users = await ctx.users(identity.api).catch(() => []);
+  await propose(
+    ctx,
+    to,
+    proposeCreateTicket({
+      ...proposalBase(ctx, identity, to),
+      customer: { id: customer.id, name: customerName(customer) },
+      subject: input.subject,
+      priority: ctx.file.tickets.default_priority,
+      priorities: ctx.file.tickets.priorities,
+      status: ctx.file.tickets.new_status,
+      assignee: { id: assigneeId, name: assigneeName },
+      assignees: users,
+    }),
+  );
+}

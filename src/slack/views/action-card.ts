@@ -1,0 +1,428 @@
+import type { ActionsBlockElement, KnownBlock } from '@slack/types';
+import type { BillingComputation } from '../../actions/billing-types.js';
+import type { ActionState, PendingAction, WriteStep } from '../../actions/types.js';
+import { ACTION } from '../action-ids.js';
+import {
+  actions,
+  button,
+  codeBlock,
+  context,
+  divider,
+  escapeMrkdwn,
+  fields,
+  finalizeMessage,
+  header,
+  LIMITS,
+  link,
+  type Message,
+  mention,
+  option,
+  section,
+  sections,
+  slackDate,
+  staticSelect,
+  truncate,
+} from '../blocks.js';
+import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
+
+/**
+ * The confirm card: what a pending action will send (or sent), drawn from the row alone. The same function
+ * draws every state, so a re-render after any event (click, restart, reconciliation) shows the truth.
+ *
+ * The payload of each step is shown with `JSON.stringify(step.body, null, 2)`: what a person reads is what is
+ * sent. If the payloads cannot be shown in full within Slack's 50 blocks, the card says so and offers no Post.
+ */
+
+export interface CardContext {
+  now: number;
+  /** Syncro's web address, e.g. https://acme.syncromsp.com (links to tickets and invoices). */
+  webBaseUrl: string;
+  sandbox: boolean;
+}
+
+/** What Post, Cancel, Post again, Resume and Check again carry: the row and the attempt the button was drawn for. */
+export function cardButtonValue(action: Pick<PendingAction, 'id' | 'attempt'>): string {
+  return JSON.stringify({ id: action.id, attempt: action.attempt });
+}
+
+/** Reads a card button's value; undefined when it is not one of ours. */
+export function parseCardButtonValue(value: string): { id: string; attempt: number } | undefined {
+  try {
+    const v: unknown = JSON.parse(value);
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { id, attempt } = v as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof attempt !== 'number' || !Number.isInteger(attempt)) return undefined;
+    return { id, attempt };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The exact text a step's payload is shown as. */
+export function payloadText(step: WriteStep): string | undefined {
+  return step.body === undefined ? undefined : JSON.stringify(step.body, null, 2);
+}
+
+const SUMMARY_VALUE_MAX = 1500;
+const SHORT_FIELD = 120;
+
+export function actionCardView(action: PendingAction, ctx: CardContext): Message {
+  const head: KnownBlock[] = [header(action.summary.title || 'Syncro')];
+  const state = stateBlocks(action, ctx);
+  const summary = summaryBlocks(action);
+  const full = stepBlocks(action, ctx, true);
+  const tail = tailBlocks(action, ctx, { postable: true });
+  const budget = LIMITS.messageBlocks - (ctx.sandbox ? 1 : 0);
+
+  let blocks: KnownBlock[];
+  if (head.length + state.length + summary.length + full.length + tail.length <= budget) {
+    blocks = [...head, ...state, ...summary, ...full, ...tail];
+  } else {
+    // NOTE: never drop part of a payload silently. Show the steps without payloads, say why, and do not offer
+    // Post: the rule is that the full payload is shown before anything is sent.
+    const chars = action.steps.reduce((n, s) => n + (payloadText(s)?.length ?? 0), 0);
+    const notice =
+      action.state === 'proposed' || action.state === 'failed'
+        ? `⚠️ The payload is too long to show in full in Slack (${chars} characters), so it cannot be posted ` +
+          'from this card. Shorten the text and try again.'
+        : `The payloads (${chars} characters) are too long to show here; the audit log has them.`;
+    blocks = [
+      ...head,
+      ...state,
+      ...summary,
+      ...stepBlocks(action, ctx, false),
+      section(notice),
+      ...tailBlocks(action, ctx, { postable: false }),
+    ];
+  }
+  return finalizeMessage(blocks, `${action.summary.title} — ${STATE_WORDS[action.state]}`, {
+    sandbox: ctx.sandbox,
+  });
+}
+
+const STATE_WORDS: Record<ActionState, string> = {
+  proposed: 'waiting for Post; nothing sent yet',
+  executing: 'posting…',
+  outcome_unknown: 'checking Syncro',
+  succeeded: 'posted',
+  failed: 'not posted',
+  cancelled: 'cancelled',
+  expired: 'expired, nothing was sent',
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The state line at the top
+
+function stateBlocks(a: PendingAction, ctx: CardContext): KnownBlock[] {
+  const approved = a.approvedBy ? ` · approved by ${mention(a.approvedBy)}` : '';
+  const done = a.steps.filter((s) => s.status === 'succeeded').length;
+  switch (a.state) {
+    case 'proposed':
+      return [];
+    case 'executing':
+      return [section(`⏳ *Posting…* (pressed by ${who(a.clickedBy)})${approved}`)];
+    case 'outcome_unknown':
+      return [
+        section(
+          '🔎 *Checking Syncro…* we did not get a clear answer, so we read Syncro back before doing anything.' +
+            (a.error ? `\n${escapeMrkdwn(a.error)}` : ''),
+        ),
+      ];
+    case 'succeeded': {
+      const at = finishedAt(a);
+      const links = resultLinks(a, ctx);
+      return [
+        section(`✅ *Posted* by ${who(a.clickedBy)} at ${slackDate(at)}${approved}`),
+        ...(links.length > 0 ? [context(links)] : []),
+      ];
+    }
+    case 'failed': {
+      const partly =
+        done > 0
+          ? `\n${done === 1 ? 'Step 1 was' : `Steps 1–${done} were`} done in Syncro and will not be sent again.`
+          : '';
+      return [section(`❌ *Not posted:* ${escapeMrkdwn(a.error || 'Syncro refused it')}${partly}`)];
+    }
+    case 'cancelled':
+      return [
+        section(
+          `🚫 Cancelled${a.cancelledBy ? ` by ${mention(a.cancelledBy)}` : ''} — ` +
+            (done > 0 ? 'nothing more was sent.' : 'nothing was sent.'),
+        ),
+      ];
+    case 'expired':
+      return [section('⌛ Expired — nothing was sent.')];
+  }
+}
+
+function who(slackUserId: string | undefined): string {
+  return slackUserId ? mention(slackUserId) : 'someone';
+}
+
+function finishedAt(a: PendingAction): number {
+  const times = a.steps.map((s) => s.finishedAt).filter((t): t is number => typeof t === 'number');
+  return times.length > 0 ? Math.max(...times) : a.updatedAt;
+}
+
+function resultLinks(a: PendingAction, ctx: CardContext): string[] {
+  const out: string[] = [];
+  const ticketId = a.steps.find((s) => s.op === 'create_ticket' && s.resultId)?.resultId ?? a.ticket?.id;
+  if (ticketId !== undefined)
+    out.push(link(ticketUrl(ctx.webBaseUrl, ticketId), `Open ${ticketLabel(a, ticketId)} in Syncro`));
+  const invoiceId = a.steps.find((s) => s.op === 'create_invoice' && s.resultId)?.resultId;
+  if (invoiceId !== undefined)
+    out.push(link(invoiceUrl(ctx.webBaseUrl, invoiceId), `Open invoice ${invoiceId}`));
+  return out;
+}
+
+function ticketLabel(a: PendingAction, ticketId: number): string {
+  return a.ticket && a.ticket.id === ticketId ? ticketNo(a.ticket.number) : `ticket ${ticketId}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The readable summary
+
+function summaryBlocks(a: PendingAction): KnownBlock[] {
+  const out: KnownBlock[] = [];
+  const short: string[] = [];
+  const long: string[] = [];
+  for (const f of a.summary.fields) {
+    const cut = f.value.length > SUMMARY_VALUE_MAX;
+    const value = cut ? truncate(f.value, SUMMARY_VALUE_MAX) : f.value;
+    const text = `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(value)}${cut ? ' _(in full in the payload below)_' : ''}`;
+    if (!cut && f.value.length <= SHORT_FIELD && !f.value.includes('\n')) short.push(text);
+    else long.push(text);
+  }
+  out.push(...fields(short));
+  for (const l of long) out.push(...sections(l));
+  if (a.summary.billing) out.push(...sections(billingText(a.summary.billing)));
+  return out;
+}
+
+/** The arithmetic of a billing line, in words a technician checks at a glance. */
+export function billingText(b: BillingComputation): string {
+  const lines = [
+    '*Billing*',
+    `Labour: *${escapeMrkdwn(b.laborLabel)}* — ${escapeMrkdwn(b.productName)} (product ${b.productId})`,
+    `Time worked: ${b.minutes} min = ${hours(b.hours)} h`,
+  ];
+  if (b.multiplier !== null && b.multiplier !== 1) {
+    lines.push(
+      `Quantity: ${hours(b.hours)} h × ${b.multiplier} = *${hours(b.quantity)} h* (multiplier applied once)`,
+    );
+  }
+  if (b.rate !== null && b.total !== null) {
+    lines.push(`Amount: ${hours(b.quantity)} h × ${money(b.rate)} = *${money(b.total)}*`);
+  } else if (b.rate !== null) {
+    lines.push(`Amount: ${hours(b.quantity)} h × ${money(b.rate)}`);
+  } else {
+    lines.push(`Amount: ${hours(b.quantity)} h × rate unknown — Syncro applies the product's own rate`);
+  }
+  if (!b.priceSent) lines.push('_No price is sent: Syncro uses the rate configured on the product._');
+  lines.push(`Taxable: ${b.taxable ? 'yes' : 'no'}`);
+  lines.push(
+    b.prepaidBefore !== null
+      ? `Prepaid hours: ${hours(b.prepaidBefore)} h → ${b.prepaidAfter !== null ? hours(b.prepaidAfter) : '?'} h`
+      : 'Prepaid hours: the customer has no prepaid block',
+  );
+  for (const note of b.notes) lines.push(`• ${escapeMrkdwn(note)}`);
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The steps and their payloads
+
+function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): KnownBlock[] {
+  const showPayloads = withPayloads && a.state !== 'cancelled' && a.state !== 'expired';
+  const showStatus =
+    a.state !== 'proposed' && (a.state !== 'expired' || a.steps.some((s) => s.status !== 'pending'));
+  const intro =
+    a.state === 'proposed'
+      ? `*What will be sent to Syncro*, exactly, in this order (${a.steps.length} request${a.steps.length === 1 ? '' : 's'}):`
+      : '*Requests*';
+  const out: KnownBlock[] = [divider()];
+  if (!showPayloads) {
+    const lines = a.steps.map((s, i) => stepTitle(a, s, i, ctx, showStatus));
+    out.push(...sections(`${intro}\n${lines.join('\n')}`));
+    return out;
+  }
+  out.push(section(intro));
+  a.steps.forEach((s, i) => {
+    const title = stepTitle(a, s, i, ctx, showStatus);
+    const text = payloadText(s);
+    if (text === undefined)
+      out.push(section(`${title}\n_No body: ${s.method === 'GET' ? 'it only reads' : 'empty request'}._`));
+    else out.push(...codeBlock(text, { title }));
+  });
+  return out;
+}
+
+function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, showStatus: boolean): string {
+  let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(s.label)}`;
+  if (s.path.includes('{invoice_id}')) {
+    const from = a.steps.findIndex((x, j) => j < i && x.op === 'create_invoice');
+    title += ` _(\`{invoice_id}\` from step ${from >= 0 ? from + 1 : 'before'}: the invoice it creates)_`;
+  }
+  if (showStatus) title += `\n     ${stepStatus(a, s, ctx)}`;
+  return title;
+}
+
+function stepStatus(a: PendingAction, s: WriteStep, ctx: CardContext): string {
+  const note = s.note ? `: ${escapeMrkdwn(truncate(s.note, 500))}` : '';
+  switch (s.status) {
+    case 'pending':
+      return '○ not sent';
+    case 'sending':
+      return '⏳ sending…';
+    case 'succeeded':
+      return `✅ done${s.resultId !== undefined ? ` — ${resultText(a, s, ctx, s.resultId)}` : ''}${note}`;
+    case 'failed':
+      return `❌ failed${note}`;
+    case 'unknown':
+      return `❓ unknown — no clear answer from Syncro${note}`;
+    case 'absent':
+      return `∅ not in Syncro (checked)${note}`;
+  }
+}
+
+function resultText(a: PendingAction, s: WriteStep, ctx: CardContext, id: number): string {
+  const onTicket = a.ticket
+    ? ` on ${link(ticketUrl(ctx.webBaseUrl, a.ticket.id), ticketNo(a.ticket.number))}`
+    : '';
+  switch (s.op) {
+    case 'create_ticket':
+    case 'update_ticket':
+      return link(ticketUrl(ctx.webBaseUrl, id), ticketLabel(a, id));
+    case 'create_invoice':
+    case 'verify_invoice':
+      return link(invoiceUrl(ctx.webBaseUrl, id), `invoice ${id}`);
+    case 'add_comment':
+      return `comment ${id}${onTicket}`;
+    case 'add_line_item':
+      return `line item ${id}${onTicket}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Signer, warnings, approval, edits, expiry and buttons
+
+function tailBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolean }): KnownBlock[] {
+  const out: KnownBlock[] = [divider()];
+  const signer = `*${escapeMrkdwn(a.signer.syncroName)}* (Syncro user ${a.signer.syncroUserId})`;
+  const sharedNote = a.signer.keyKind === 'shared' ? ' — with the shared key' : '';
+  switch (a.state) {
+    case 'proposed':
+      out.push(section(`Will be posted as ${signer}`));
+      if (a.signer.keyKind === 'shared') {
+        out.push(
+          section(
+            `⚠️ *You have no Syncro key of your own:* this will be posted with the *SHARED* key and carry ` +
+              `*${escapeMrkdwn(a.signer.syncroName)}*'s name, not yours.`,
+          ),
+        );
+      }
+      break;
+    case 'executing':
+    case 'outcome_unknown':
+      out.push(context([`Posting as ${signer}${sharedNote}`]));
+      break;
+    case 'succeeded':
+      out.push(context([`Posted as ${signer}${sharedNote}`]));
+      break;
+    default:
+      out.push(context([`Signer: ${signer}${sharedNote}`]));
+  }
+
+  if (a.state === 'proposed' || a.state === 'failed') {
+    // NOTE: the shared-key warning is drawn above from the signer itself; a copy in the summary is not repeated.
+    const warnings = (a.summary.warnings ?? []).filter((w) => a.signer.keyKind !== 'shared' || !/shared key/i.test(w));
+    if (warnings.length > 0) out.push(...sections(warnings.map((w) => `⚠️ ${escapeMrkdwn(w)}`).join('\n')));
+  }
+  if (a.state === 'proposed' && a.summary.approval) out.push(section(approvalText(a)));
+  out.push(...buttonBlocks(a, ctx, opts));
+  return out;
+}
+
+function approvalText(a: PendingAction): string {
+  const ap = a.summary.approval!;
+  const approvers = orList(ap.approvers.filter((u) => u !== a.requesterSlackId).map(mention));
+  if (ap.requireSecondPerson) {
+    return (
+      `🔐 *Needs approval* by ${approvers || 'another person'}: a second person must press Post ` +
+      `(${mention(a.requesterSlackId)} cannot approve their own billing).`
+    );
+  }
+  if (!ap.requesterMayPost) return `🔐 *Needs approval* by ${approvers || 'an approver'}.`;
+  return approvers
+    ? `May be posted by ${mention(a.requesterSlackId)} or approved by ${approvers}.`
+    : `May be posted by ${mention(a.requesterSlackId)}.`;
+}
+
+function orList(items: string[]): string {
+  if (items.length <= 1) return items[0] ?? '';
+  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolean }): KnownBlock[] {
+  const value = cardButtonValue(a);
+  const cancel = button({ text: 'Cancel', actionId: ACTION.cancel, value });
+  const row = (elements: ActionsBlockElement[]) => [actions(elements)];
+  switch (a.state) {
+    case 'proposed': {
+      const out: KnownBlock[] = [];
+      const expired = ctx.now >= a.expiresAt;
+      if (!expired) out.push(...editBlocks(a));
+      out.push(
+        context([
+          expired
+            ? `⌛ Expired at ${slackDate(a.expiresAt, '{time}')} — nothing was sent, and Post no longer sends anything.`
+            : `⌛ Expires ${slackDate(a.expiresAt, '{time}')} — nothing is sent unless you press Post.`,
+        ]),
+      );
+      const post = button({ text: 'Post', actionId: ACTION.post, value, style: 'primary' });
+      out.push(...row(opts.postable && !expired ? [post, cancel] : [cancel]));
+      return out;
+    }
+    case 'outcome_unknown':
+      return row([button({ text: 'Check Syncro again', actionId: ACTION.recheck, value })]);
+    case 'failed': {
+      if (!a.resumable) return [context(['This cannot be posted again from this card.'])];
+      if (!opts.postable) return row([cancel]);
+      if (a.steps.length <= 1) {
+        return [
+          context(['Syncro was checked: it is not there. Posting again needs your click.']),
+          ...row([button({ text: 'Post again', actionId: ACTION.post, value, style: 'primary' }), cancel]),
+        ];
+      }
+      const k = a.steps.findIndex((s) => s.status !== 'succeeded') + 1;
+      return [
+        context([
+          `Steps before ${k} are done and will not be sent again. Resuming from step ${k} needs your click.`,
+        ]),
+        ...row([
+          button({ text: `Resume from step ${k}`, actionId: ACTION.post, value, style: 'primary' }),
+          cancel,
+        ]),
+      ];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The fields the requester may change before posting (the card is rebuilt with the new payload). */
+function editBlocks(a: PendingAction): KnownBlock[] {
+  const selects = (a.summary.editable ?? [])
+    .filter((e) => e.options.length > 0)
+    .slice(0, LIMITS.actionsElements)
+    .map((e) =>
+      staticSelect({
+        actionId: `${ACTION.editPrefix}${e.field}`,
+        placeholder: e.label,
+        options: e.options.map((o) => option(`${e.label}: ${o.text}`, o.value)),
+        initial: e.selected,
+      }),
+    );
+  if (selects.length === 0) return [];
+  return [context(['You can change these before posting:']), actions(selects, a.id)];
+}

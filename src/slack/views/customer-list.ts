@@ -1,0 +1,54 @@
+import type { KnownBlock } from '@slack/types';
+import { type Customer, customerName } from '../../syncro/schemas.js';
+import {
+  escapeMrkdwn,
+  finalizeMessage,
+  header,
+  type Message,
+  section,
+  sections,
+  truncate,
+} from '../blocks.js';
+import { hours } from './format.js';
+import { paginationBlocks } from './pagination.js';
+
+export interface CustomerListParams {
+  customers: Customer[];
+  query: string;
+  page: number;
+  totalPages: number;
+  sandbox: boolean;
+}
+
+/** One line per customer: name, Syncro id, email, and prepaid hours where the customer has a block. */
+export function customerLine(c: Customer): string {
+  const parts = [`• *${escapeMrkdwn(truncate(customerName(c), 100))}* (id ${c.id})`];
+  if (c.email) parts.push(escapeMrkdwn(truncate(c.email, 100)));
+  const prepaid = c.prepay_hours;
+  if (prepaid !== null && prepaid !== undefined) parts.push(`⏱ ${hours(prepaid)} prepaid h`);
+  return parts.join(' · ');
+}
+
+export function customerListView(p: CustomerListParams): Message {
+  const title = truncate(`Customers matching “${p.query}”`, 150);
+  const blocks: KnownBlock[] = [header(title)];
+  if (p.customers.length === 0) {
+    blocks.push(
+      section(`No customer matches “${escapeMrkdwn(p.query)}”. Try part of the business or person's name.`),
+    );
+    return finalizeMessage(blocks, `No customer matches “${p.query}”`, { sandbox: p.sandbox });
+  }
+  blocks.push(...sections(p.customers.map(customerLine).join('\n')));
+  blocks.push(
+    ...paginationBlocks({
+      page: p.page,
+      totalPages: p.totalPages,
+      pageAction: { kind: 'customers', query: p.query },
+      count: p.customers.length,
+      noun: 'customer',
+    }),
+  );
+  return finalizeMessage(blocks, `${p.customers.length} customer(s) matching “${p.query}”`, {
+    sandbox: p.sandbox,
+  });
+}

@@ -1,0 +1,286 @@
+import type { KnownBlock } from '@slack/types';
+import type { AuditEntry } from '../../actions/types.js';
+import { type AppError, asAppError, type ConfigError, UserInputError } from '../../errors.js';
+import type { WhoAmI } from '../../identity/resolver.js';
+import {
+  SyncroError,
+  type SyncroSchemaMismatchError,
+  type SyncroValidationError,
+} from '../../syncro/errors.js';
+import {
+  codeBlock,
+  context,
+  escapeMrkdwn,
+  fields,
+  finalizeMessage,
+  header,
+  LIMITS,
+  type Message,
+  mention,
+  section,
+  sections,
+  slackDate,
+  truncate,
+  truncateMrkdwn,
+} from '../blocks.js';
+import { ticketNo } from './format.js';
+
+/**
+ * Replies that are not cards: errors in plain words, the not-set-up explanation, whoami, help, the audit log and
+ * one-line answers. An error reply never carries a stack trace, and never the message of an error we did not
+ * expect (it could hold anything): those get a short reference to find the log line.
+ */
+
+const HOW_TO_GET_A_KEY =
+  'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
+
+/** A short, stable reference for an error, to match a reply with its log line (`errorRef` in the log). */
+export function errorRef(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  let h = 0x811c9dc5;
+  for (const ch of `${e.name}:${e.message}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** What went wrong, in plain words (not mrkdwn; escape before showing). Used on cards and in replies. */
+export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
+  const e = asAppError(err);
+  switch (e.code) {
+    case 'SYNCRO_UNAUTHORIZED':
+      return `Syncro refused your API key (it may have expired or been revoked). ${HOW_TO_GET_A_KEY}`;
+    case 'SYNCRO_NOT_FOUND':
+      return `No such ${recordKind(e)} in Syncro.`;
+    case 'SYNCRO_VALIDATION': {
+      const v = e as SyncroValidationError;
+      const words = v.messages.join('; ') || `HTTP ${v.status}`;
+      return `Syncro refused it: ${truncate(words, 1000)}`;
+    }
+    case 'SYNCRO_RATE_LIMITED':
+      return "Waiting for Syncro's rate limit (180 requests/min for the whole team) — try again in a minute.";
+    case 'SYNCRO_SERVER':
+    case 'SYNCRO_NETWORK':
+    case 'SYNCRO_TIMEOUT':
+      return 'Syncro is not answering right now; try again later.';
+    case 'SYNCRO_SCHEMA_MISMATCH': {
+      const s = e as SyncroSchemaMismatchError;
+      return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${s.endpoint} ${s.path}`;
+    }
+    case 'SYNCRO_WRITE_OUTCOME_UNKNOWN':
+      return (
+        `Syncro gave no clear answer to ${(e as SyncroError).endpoint}, so it is not yet known whether it was saved; ` +
+        'Syncro is read back before anything else is done.'
+      );
+    case 'USER_INPUT_INVALID': {
+      const u = e as UserInputError;
+      return u.usage ? `${u.message} Usage: ${u.usage}` : u.message;
+    }
+    case 'NOT_ALLOWED':
+    case 'NOT_MAPPED':
+      return e.message;
+    case 'CONFIG_INVALID':
+      return `The bot's configuration for your key has a problem: ${(e as ConfigError).problems.join('; ')}`;
+    case 'KEY_SOURCE_FAILED':
+      return `The bot's configuration for your key has a problem: ${e.message}`;
+    default:
+      return `Something went wrong; nothing was changed (reference ${ref}).`;
+  }
+}
+
+function recordKind(e: AppError): string {
+  const endpoint = e instanceof SyncroError ? e.endpoint : '';
+  if (/\/customers/.test(endpoint)) return 'customer';
+  if (/\/invoices/.test(endpoint)) return 'invoice';
+  if (/\/products/.test(endpoint)) return 'product';
+  if (/\/tickets/.test(endpoint)) return 'ticket';
+  return 'ticket/customer';
+}
+
+/** A reply for any error. `ref` defaults to `errorRef(err)`; pass the one you logged. */
+export function errorReply(err: unknown, ctx: { sandbox: boolean; ref?: string }): Message {
+  const ref = ctx.ref ?? errorRef(err);
+  const e = asAppError(err);
+  const blocks: KnownBlock[] = [];
+  if (e instanceof UserInputError) {
+    blocks.push(section(`⚠️ ${escapeMrkdwn(e.message)}`));
+    if (e.usage) blocks.push(section(`Usage: \`${escapeMrkdwn(e.usage)}\``));
+  } else {
+    blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}`));
+  }
+  const plain = describeErrorPlain(e, ref);
+  return finalizeMessage(blocks, plain, { sandbox: ctx.sandbox });
+}
+
+/** For a Slack user the bot does not know: how to get set up (their own key, an admin adds them). */
+export function notMappedReply(slackUserId: string, sandbox = false): Message {
+  const id = /^[UW][A-Z0-9]{2,}$/.test(slackUserId) ? slackUserId : 'U0123ABCD';
+  const yaml = [
+    'users:',
+    `  ${id}:`,
+    '    name: Your Name',
+    '    syncro_user_id: 1234        # your user id in Syncro',
+    `    api_key: { env: SYNCRO_KEY_${'YOURNAME'} }   # where your key is kept, never the key itself`,
+  ].join('\n');
+  const blocks: KnownBlock[] = [
+    section(
+      '👋 *You are not set up to use Syncro from Slack yet.* Every write is signed with its author’s own Syncro ' +
+        'key, so that comments and time carry your name.',
+    ),
+    section(
+      '1. Create your own Syncro API token: in Syncro open *Admin → API Tokens → New* (Integration API Token). ' +
+        'Syncro shows it only once: copy it.\n' +
+        '2. Keep it as a secret (an environment variable or a sops file). Never paste it into Slack.\n' +
+        `3. Ask your admin to add you to \`syncro-bot.yml\` (your Slack user id is \`${escapeMrkdwn(slackUserId)}\`):`,
+    ),
+    ...codeBlock(yaml),
+  ];
+  return finalizeMessage(blocks, 'You are not set up to use Syncro from Slack yet.', { sandbox });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface WhoamiParams {
+  slackUserId: string;
+  name: string | null;
+  syncroUserId: number | null;
+  keyKind: 'own' | 'shared' | 'none';
+  /** Where the key comes from (`env:NAME`), never the key. */
+  keySource: string | null;
+  me?: { user_id: number; user_name: string } | { error: string };
+  writesAllowed: boolean;
+  reason?: string | null;
+  /** E.g. writes go out under the shared key. */
+  warning?: string | null;
+  mapped?: boolean;
+  sandbox: boolean;
+}
+
+function fromWhoAmI(who: WhoAmI, sandbox: boolean): WhoamiParams {
+  return {
+    slackUserId: who.slackUserId,
+    name: who.configured?.name ?? who.writes.as?.name ?? null,
+    syncroUserId: who.configured?.syncroUserId ?? who.writes.as?.syncroUserId ?? null,
+    keyKind: who.key.kind,
+    keySource: who.key.source,
+    me: who.me ?? (who.meError ? { error: who.meError } : undefined),
+    writesAllowed: who.writes.allowed,
+    reason: who.writes.reason,
+    warning: who.writes.warning,
+    mapped: who.mapped,
+    sandbox: sandbox || who.sandbox,
+  };
+}
+
+/** `/syncro whoami`: who Syncro thinks you are, with which key (described, never shown), and whether you can post. */
+export function whoamiView(input: WhoamiParams | { who: WhoAmI; sandbox: boolean }): Message {
+  const p = 'who' in input ? fromWhoAmI(input.who, input.sandbox) : input;
+  const keyText =
+    p.keyKind === 'own' ? 'your own key' : p.keyKind === 'shared' ? 'the *shared* key' : 'no key';
+  const blocks: KnownBlock[] = [
+    header('Who am I in Syncro'),
+    ...fields([
+      `*Slack user*\n${mention(p.slackUserId)}`,
+      `*Name*\n${escapeMrkdwn(p.name ?? '(not configured)')}`,
+      `*Syncro user id*\n${p.syncroUserId ?? '—'}`,
+      `*Key*\n${keyText}`,
+      `*Key source*\n${p.keySource ? `\`${escapeMrkdwn(p.keySource)}\`` : '—'}`,
+    ]),
+  ];
+  if (p.me && 'error' in p.me) {
+    blocks.push(section(`❌ Syncro could not be asked who this key belongs to: ${escapeMrkdwn(p.me.error)}`));
+  } else if (p.me) {
+    const owner = `*${escapeMrkdwn(p.me.user_name)}* (Syncro user ${p.me.user_id})`;
+    const mismatch = p.keyKind === 'own' && p.syncroUserId !== null && p.me.user_id !== p.syncroUserId;
+    blocks.push(
+      section(
+        mismatch
+          ? `⚠️ Syncro says this key belongs to ${owner}, not to Syncro user ${p.syncroUserId}: ask your admin to check it.`
+          : `✅ Syncro says this key belongs to ${owner}.`,
+      ),
+    );
+  }
+  blocks.push(
+    section(
+      p.writesAllowed
+        ? '✅ You can post to Syncro (after pressing Post on a card).'
+        : `🚫 You cannot post to Syncro${p.reason ? `: ${escapeMrkdwn(p.reason)}` : '.'}`,
+    ),
+  );
+  if (p.warning) blocks.push(section(`⚠️ ${escapeMrkdwn(p.warning)}`));
+  if (p.mapped === false && !p.sandbox) {
+    blocks.push(context(['You are not in the bot’s config file yet: run `/syncro help` or ask your admin.']));
+  }
+  return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${p.keyKind} key)`, {
+    sandbox: p.sandbox,
+  });
+}
+
+export function helpView(p: { usageLines: string[]; sandbox: boolean }): Message {
+  const blocks: KnownBlock[] = [
+    header('/syncro — Syncro tickets from Slack'),
+    ...codeBlock(p.usageLines.join('\n')),
+    context([
+      'Nothing is written to Syncro until you press *Post* on a card that shows the exact payload.',
+      'Writes carry the name of the key’s owner: check yours with `/syncro whoami`.',
+    ]),
+  ];
+  return finalizeMessage(blocks, '/syncro help', { sandbox: p.sandbox });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const AUDIT_SHOWN = 20;
+
+const OUTCOME: Record<AuditEntry['outcome'], string> = {
+  succeeded: '✅ succeeded',
+  failed: '❌ failed',
+  outcome_unknown: '❓ no clear answer',
+  found_after_unknown: '✅ found in Syncro after an unclear answer',
+  absent_after_unknown: '∅ not in Syncro after an unclear answer',
+};
+
+export function auditLine(e: AuditEntry): string {
+  const parts = [
+    `• ${slackDate(e.startedAt)} *${escapeMrkdwn(`${e.method} ${e.endpoint}`)}* — ${OUTCOME[e.outcome]}` +
+      (e.resultId !== undefined ? ` (id ${e.resultId})` : ''),
+    `asked by ${mention(e.requesterSlackId)}`,
+  ];
+  if (e.clickerSlackId) parts.push(`pressed by ${mention(e.clickerSlackId)}`);
+  if (e.approverSlackId) parts.push(`approved by ${mention(e.approverSlackId)}`);
+  parts.push(`as *${escapeMrkdwn(e.syncroName)}*${e.keyKind === 'shared' ? ' (shared key)' : ''}`);
+  const error = e.error ? `\n    ${escapeMrkdwn(truncate(e.error, 300))}` : '';
+  return `${parts.join(' · ')}${error}`;
+}
+
+/** `/syncro audit <number>`: what this bot wrote to a ticket, who asked, who pressed, and under whose key. */
+export function auditView(p: { ticketNumber: string; entries: AuditEntry[]; sandbox: boolean }): Message {
+  const n = ticketNo(p.ticketNumber);
+  const blocks: KnownBlock[] = [header(`Audit log for ${n}`)];
+  if (p.entries.length === 0) {
+    blocks.push(section(`No writes from this bot are recorded for ${escapeMrkdwn(n)}.`));
+  } else {
+    const sorted = [...p.entries].sort((a, b) => b.startedAt - a.startedAt);
+    const lines = sorted.slice(0, AUDIT_SHOWN).map(auditLine);
+    if (sorted.length > AUDIT_SHOWN) lines.push(`… and ${sorted.length - AUDIT_SHOWN} older`);
+    blocks.push(...sections(lines.join('\n')));
+  }
+  return finalizeMessage(blocks, `Audit log for ${n}: ${p.entries.length} write(s)`, { sandbox: p.sandbox });
+}
+
+/**
+ * A one-line (or short) answer. `text` is mrkdwn written by the bot: mentions and dates it contains are kept,
+ * but broadcast mentions (`<!channel>`, `<!here>`, `<!everyone>`, user groups) are neutralised, in case any part
+ * of it came from a person. Escape anything you put in from Syncro or a person with `escapeMrkdwn`.
+ */
+export function simpleReply(text: string, sandbox = false): Message {
+  const safe = neutraliseBroadcasts(text);
+  const message = finalizeMessage(sections(safe), '', { sandbox });
+  const fallback = `${sandbox ? '🧪 SANDBOX: ' : ''}${safe}`;
+  return { text: truncateMrkdwn(fallback, LIMITS.fallbackText), blocks: message.blocks };
+}
+
+export function neutraliseBroadcasts(text: string): string {
+  return text.replace(/<!(channel|here|everyone|subteam\^[^>]*)(\|[^>]*)?>/g, (m) => escapeMrkdwn(m));
+}

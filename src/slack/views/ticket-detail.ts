@@ -1,0 +1,156 @@
+import type { KnownBlock } from '@slack/types';
+import type { Comment, LineItem, Ticket } from '../../syncro/schemas.js';
+import { ACTION } from '../action-ids.js';
+import {
+  actions,
+  button,
+  divider,
+  escapeMrkdwn,
+  fields,
+  finalizeMessage,
+  header,
+  type Message,
+  section,
+  sections,
+  truncate,
+} from '../blocks.js';
+import { hours, htmlToText, money, syncroDate, ticketNo, ticketUrl } from './format.js';
+import { ticketCustomerName } from './ticket-list.js';
+
+export interface TicketDetailParams {
+  ticket: Ticket;
+  /** Syncro's web address, e.g. https://acme.syncromsp.com */
+  webBaseUrl: string;
+  now: number;
+  sandbox: boolean;
+}
+
+/** How many comments the view shows (most recent first), like the terminal command. */
+export const COMMENTS_SHOWN = 5;
+const COMMENT_BODY_MAX = 1200;
+const LINE_ITEMS_SHOWN = 20;
+const CLOSED_STATUSES = /^(resolved|closed|invoiced)$/i;
+
+/**
+ * One ticket: number, subject, status, priority, customer and contact, dates, assignee, the last five comments
+ * newest first, line items with their billing status, and the buttons that start a write (each opens a modal or
+ * a card; nothing is written from here).
+ */
+export function ticketDetailView(p: TicketDetailParams): Message {
+  const t = p.ticket;
+  const number = String(t.number).replace(/^#/, '');
+  const blocks: KnownBlock[] = [header(`${ticketNo(number)} · ${t.subject}`)];
+
+  const due = t.due_date ? Date.parse(t.due_date) : Number.NaN;
+  const overdue = !Number.isNaN(due) && due < p.now && !CLOSED_STATUSES.test(t.status) ? ' ⚠️ overdue' : '';
+  const summary: Array<[string, string]> = [
+    ['Status', t.status],
+    ['Priority', t.priority || '—'],
+    ['Customer', ticketCustomerName(t)],
+    ['Contact', t.contact?.name || '—'],
+  ];
+  const billingStatus = (t as Record<string, unknown>).billing_status;
+  blocks.push(
+    ...fields([
+      ...summary.map(([label, value]) => `*${label}*\n${escapeMrkdwn(value)}`),
+      `*Created*\n${syncroDate(t.created_at)}`,
+      `*Due*\n${syncroDate(t.due_date)}${overdue}`,
+      `*Updated*\n${syncroDate(t.updated_at)}`,
+      `*Assigned tech*\n${escapeMrkdwn(assignee(t))}`,
+      ...(t.problem_type ? [`*Problem type*\n${escapeMrkdwn(t.problem_type)}`] : []),
+      ...(typeof billingStatus === 'string' && billingStatus
+        ? [`*Billing*\n${escapeMrkdwn(billingStatus)}`]
+        : []),
+    ]),
+  );
+
+  blocks.push(divider(), ...commentBlocks(t.comments ?? []));
+  blocks.push(divider(), ...lineItemBlocks(t.line_items ?? []));
+
+  blocks.push(
+    actions([
+      button({ text: 'Open in Syncro', actionId: ACTION.openLink, url: ticketUrl(p.webBaseUrl, t.id) }),
+      button({ text: 'Comment', actionId: ACTION.ticketComment, value: number }),
+      button({ text: 'Update status', actionId: ACTION.ticketStatus, value: number }),
+      button({ text: 'Close', actionId: ACTION.ticketClose, value: number }),
+      button({ text: 'Bill', actionId: ACTION.ticketBill, value: number }),
+    ]),
+  );
+  return finalizeMessage(blocks, `${ticketNo(number)} ${t.status}: ${t.subject}`, { sandbox: p.sandbox });
+}
+
+function assignee(t: Ticket): string {
+  if (t.user?.full_name) return t.user.full_name;
+  if (t.user_id) return `Syncro user ${t.user_id}`;
+  return 'Unassigned';
+}
+
+/** The most recent comments first; a comment without a readable date sorts last. */
+export function latestComments(comments: Comment[], n = COMMENTS_SHOWN): Comment[] {
+  const at = (c: Comment) => {
+    const ms = Date.parse(c.created_at);
+    return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
+  };
+  return [...comments].sort((a, b) => at(b) - at(a)).slice(0, n);
+}
+
+function commentBlocks(comments: Comment[]): KnownBlock[] {
+  if (comments.length === 0) return [section('*Comments*\nNo comments yet.')];
+  const shown = latestComments(comments);
+  const out: KnownBlock[] = [
+    section(
+      comments.length > shown.length
+        ? `*Comments* — the ${shown.length} most recent of ${comments.length}, newest first`
+        : `*Comments* — newest first`,
+    ),
+  ];
+  for (const c of shown) {
+    const head = [
+      `*${escapeMrkdwn(c.subject || '(no subject)')}*`,
+      c.tech ? escapeMrkdwn(c.tech) : undefined,
+      syncroDate(c.created_at),
+      c.hidden ? '🔒 private' : undefined,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const text = htmlToText(c.body ?? '');
+    const body =
+      text.length > COMMENT_BODY_MAX
+        ? `${escapeMrkdwn(truncate(text, COMMENT_BODY_MAX))} _(${text.length - COMMENT_BODY_MAX + 1} more characters in Syncro)_`
+        : escapeMrkdwn(text);
+    out.push(section(body ? `${head}\n${body}` : head));
+  }
+  return out;
+}
+
+function lineItemBlocks(items: LineItem[]): KnownBlock[] {
+  if (items.length === 0) return [section('*Line items*\nNo line items.')];
+  const lines = items.slice(0, LINE_ITEMS_SHOWN).map(lineItemLine);
+  if (items.length > LINE_ITEMS_SHOWN) lines.push(`… and ${items.length - LINE_ITEMS_SHOWN} more in Syncro`);
+  return sections(`*Line items*\n${lines.join('\n')}`);
+}
+
+function lineItemLine(li: LineItem): string {
+  const name = escapeMrkdwn(truncate(li.name || '(no name)', 150));
+  const qty = hours(li.quantity);
+  const rate = li.price_retail ?? null;
+  const amount =
+    rate === null ? `${qty} × (rate not set)` : `${qty} × ${money(rate)} = ${money(li.quantity * rate)}`;
+  const parts = [`• *${name}* — ${amount}`];
+  if (li.taxable !== null && li.taxable !== undefined) parts.push(li.taxable ? 'taxable' : 'not taxable');
+  const billing = lineItemBilling(li);
+  if (billing) parts.push(billing);
+  const description = li.description
+    ? `\n    ${escapeMrkdwn(truncate(htmlToText(li.description), 300))}`
+    : '';
+  return `${parts.join(' · ')}${description}`;
+}
+
+/** Billing status from the line item's own fields, when Syncro sent them. */
+function lineItemBilling(li: LineItem): string | undefined {
+  const raw = li as Record<string, unknown>;
+  if (typeof raw.invoice_id === 'number') return `invoiced (invoice ${raw.invoice_id})`;
+  if ('invoice_id' in raw && raw.invoice_id === null) return 'not invoiced yet';
+  if (typeof raw.invoiced === 'boolean') return raw.invoiced ? 'invoiced' : 'not invoiced yet';
+  return undefined;
+}

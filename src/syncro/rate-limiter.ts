@@ -1,0 +1,273 @@
+/**
+ * The account-wide gate in front of Syncro. Syncro limits requests per IP address (180 per minute, every key
+ * together), so ONE limiter is shared by every person's key: a rolling window, a FIFO queue, and a pause that
+ * holds the whole queue when any request gets a 429.
+ *
+ * Invariant: in any interval of `windowMs`, at most `limit` requests start (a request starts when `acquire()`
+ * resolves). Stronger, so that it also holds as Syncro counts (on arrival, which is somewhere between our
+ * start and the answer): a request occupies its slot until `release()` is called, and the window is measured
+ * from the release. A request still in flight always counts. The clock and timers are injectable.
+ */
+
+/** The clock and timer functions the limiter uses; tests pass a fake. */
+export interface LimiterTimers {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface RateLimiterOptions {
+  /** Most request starts in any window. */
+  limit: number;
+  /** Rolling window length; Syncro's is 60 000 ms. */
+  windowMs: number;
+  timers?: LimiterTimers;
+}
+
+export interface RateLimiterStats {
+  limit: number;
+  windowMs: number;
+  /** Requests waiting for a slot. */
+  queued: number;
+  /** Requests counted in the current rolling window (in flight, or released less than windowMs ago). */
+  startedInWindow: number;
+  /** Requests admitted and not yet released. */
+  inFlight: number;
+  /** Remaining pause after a 429, 0 when not paused. */
+  pausedForMs: number;
+  /** Requests admitted since creation. */
+  admitted: number;
+}
+
+/** Emitted when a request has to wait (queue full or paused) and when a 429 pauses the queue. */
+export type RateLimiterEvent =
+  | { type: 'waiting'; waitMs: number; queued: number }
+  | { type: 'paused'; pauseMs: number; queued: number };
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Called once, with the estimated wait, when this request cannot start at once. */
+  onWait?: (waitMs: number) => void;
+}
+
+/** Ends a request's occupation of its slot (idempotent); its slot leaves the window windowMs later. */
+export type Release = () => void;
+
+export interface RateLimiter {
+  /** Resolves when the caller may start one request (FIFO); call the returned release when it has finished. */
+  acquire(opts?: AcquireOptions): Promise<Release>;
+  /** Holds the whole queue for `ms` (extends, never shortens, a current pause). */
+  pause(ms: number): void;
+  /** Estimated wait for a request that would be queued now (0 when it could start at once). */
+  waitingMs(): number;
+  stats(): RateLimiterStats;
+  /** Subscribes to waiting/paused events; returns the unsubscribe function. */
+  subscribe(listener: (event: RateLimiterEvent) => void): () => void;
+  /** Rejects every queued request and stops the timer. */
+  close(): void;
+}
+
+/** Thrown to queued callers when the limiter is closed or their signal aborts. */
+export class RateLimiterClosedError extends Error {
+  readonly code = 'RATE_LIMITER_CLOSED';
+}
+
+export const realTimers: LimiterTimers = {
+  // Monotonic, and the same clock setTimeout uses: Date.now() can step and make a timer fire "early".
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+interface Waiter {
+  resolve(release: Release): void;
+  reject(err: unknown): void;
+  cleanup(): void;
+}
+
+export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
+  const { limit, windowMs } = opts;
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`rate limiter: limit must be a positive integer`);
+  if (!(windowMs > 0)) throw new RangeError(`rate limiter: windowMs must be positive`);
+  const timers = opts.timers ?? realTimers;
+
+  /** Slots inside the current window, in admission order; `end` is Infinity while in flight. */
+  let slots: Array<{ end: number }> = [];
+  const queue: Waiter[] = [];
+  const listeners = new Set<(e: RateLimiterEvent) => void>();
+  let pausedUntil = Number.NEGATIVE_INFINITY;
+  let timer: { handle: unknown; at: number } | null = null;
+  let admitted = 0;
+  let closed = false;
+
+  function emit(event: RateLimiterEvent): void {
+    for (const l of listeners) {
+      try {
+        l(event);
+      } catch {
+        // NOTE: a listener's failure must not stall the queue; listeners report their own errors.
+      }
+    }
+  }
+
+  function prune(now: number): void {
+    if (slots.some((s) => s.end <= now - windowMs)) slots = slots.filter((s) => s.end > now - windowMs);
+  }
+
+  /** The moment the (n+1)-th oldest-ending slot leaves the window; Infinity if it is still in flight. */
+  function freeAt(ends: number[], excess: number): number {
+    const sorted = ends.slice().sort((a, b) => a - b);
+    return (sorted[excess] as number) + windowMs;
+  }
+
+  /** The earliest time the next request may start; Infinity when only a release can free a slot. */
+  function nextSlotAt(now: number): number {
+    prune(now);
+    let at = Math.max(now, pausedUntil);
+    if (slots.length >= limit)
+      at = Math.max(
+        at,
+        freeAt(
+          slots.map((s) => s.end),
+          slots.length - limit,
+        ),
+      );
+    return at;
+  }
+
+  function admit(): Release {
+    const slot = { end: Number.POSITIVE_INFINITY };
+    slots.push(slot);
+    admitted++;
+    return () => {
+      if (slot.end !== Number.POSITIVE_INFINITY) return;
+      slot.end = timers.now();
+      drain();
+    };
+  }
+
+  function schedule(at: number, now: number): void {
+    if (timer && timer.at <= at) return;
+    if (timer) timers.clearTimeout(timer.handle);
+    // At least 1 ms, so a timer that fires a hair early cannot spin.
+    const handle = timers.setTimeout(
+      () => {
+        timer = null;
+        drain();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
+    timer = { handle, at };
+  }
+
+  function drain(): void {
+    if (closed) return;
+    const now = timers.now();
+    while (queue.length > 0) {
+      const at = nextSlotAt(now);
+      if (at > now) {
+        if (at !== Number.POSITIVE_INFINITY) schedule(at, now); // else a release() will drain
+        return;
+      }
+      const w = queue.shift() as Waiter;
+      w.cleanup();
+      w.resolve(admit());
+    }
+  }
+
+  function estimateWait(extra: number): number {
+    const now = timers.now();
+    prune(now);
+    // Replays the queue (plus `extra` newcomers) against the window to find when the last one starts,
+    // assuming requests in flight finish now and newcomers finish as they start (an optimistic estimate).
+    // Known ends are <= now <= every replayed start, so the array stays sorted as it grows.
+    const virtual = slots.map((s) => Math.min(s.end, now)).sort((a, b) => a - b);
+    let t = now;
+    for (let i = 0; i < queue.length + extra; i++) {
+      t = Math.max(t, now, pausedUntil);
+      if (virtual.length >= limit) t = Math.max(t, (virtual[virtual.length - limit] as number) + windowMs);
+      virtual.push(t);
+    }
+    return Math.max(0, t - now);
+  }
+
+  return {
+    acquire(aopts?: AcquireOptions): Promise<Release> {
+      if (closed) return Promise.reject(new RateLimiterClosedError('rate limiter is closed'));
+      const signal = aopts?.signal;
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const now = timers.now();
+      if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit());
+      const waitMs = estimateWait(1);
+      return new Promise<Release>((resolve, reject) => {
+        const onAbort = () => {
+          const i = queue.indexOf(waiter);
+          if (i >= 0) queue.splice(i, 1);
+          reject(signal?.reason);
+          drain();
+        };
+        const waiter: Waiter = {
+          resolve,
+          reject,
+          cleanup: () => signal?.removeEventListener('abort', onAbort),
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        queue.push(waiter);
+        emit({ type: 'waiting', waitMs, queued: queue.length });
+        aopts?.onWait?.(waitMs);
+        drain();
+      });
+    },
+
+    pause(ms: number): void {
+      if (closed || !(ms > 0)) return;
+      const now = timers.now();
+      const until = now + ms;
+      if (until <= pausedUntil) return;
+      pausedUntil = until;
+      // The current timer may be due before the pause ends: reschedule to the end of the pause.
+      if (timer) {
+        timers.clearTimeout(timer.handle);
+        timer = null;
+      }
+      emit({ type: 'paused', pauseMs: ms, queued: queue.length });
+      drain();
+    },
+
+    waitingMs(): number {
+      return estimateWait(1);
+    },
+
+    stats(): RateLimiterStats {
+      const now = timers.now();
+      prune(now);
+      return {
+        limit,
+        windowMs,
+        queued: queue.length,
+        startedInWindow: slots.length,
+        inFlight: slots.filter((s) => s.end === Number.POSITIVE_INFINITY).length,
+        pausedForMs: Math.max(0, pausedUntil - now),
+        admitted,
+      };
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+
+    close(): void {
+      if (closed) return;
+      closed = true;
+      if (timer) timers.clearTimeout(timer.handle);
+      timer = null;
+      const err = new RateLimiterClosedError('rate limiter is closed');
+      for (const w of queue.splice(0)) {
+        w.cleanup();
+        w.reject(err);
+      }
+    },
+  };
+}

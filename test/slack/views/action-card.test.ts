@@ -1,0 +1,388 @@
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { PendingAction, WriteStep } from '../../../src/actions/types.js';
+import { ACTION } from '../../../src/slack/action-ids.js';
+import { actionCardView, parseCardButtonValue } from '../../../src/slack/views/action-card.js';
+import {
+  allMrkdwn,
+  billAction,
+  billing,
+  buttons,
+  codeChunks,
+  commentAction,
+  expectMessageLimits,
+  findShown,
+  HOSTILE,
+  mrkdwnTexts,
+  NOW,
+} from './helpers.js';
+
+const ctx = { now: NOW, webBaseUrl: 'https://acme.syncromsp.com', sandbox: false };
+const shared = {
+  slackUserId: 'UREQ1',
+  syncroUserId: 1735,
+  syncroName: 'Michael Swanson',
+  keyKind: 'shared' as const,
+  keySource: 'env:SYNCRO_SHARED_KEY',
+};
+
+function withSteps(a: PendingAction, patch: (s: WriteStep, i: number) => Partial<WriteStep>): PendingAction {
+  return { ...a, steps: a.steps.map((s, i) => ({ ...s, ...patch(s, i) })) };
+}
+
+/** Asserts that every step's body is shown, in order and in full, exactly as JSON.stringify(body, null, 2). */
+function expectPayloadsShown(blocks: KnownBlock[], a: PendingAction): void {
+  const chunks = codeChunks(blocks);
+  let from = 0;
+  for (const s of a.steps) {
+    if (s.body === undefined) continue;
+    const next = findShown(chunks, JSON.stringify(s.body, null, 2), from);
+    expect(next, `payload of ${s.method} ${s.path}`).toBeGreaterThan(from);
+    from = next;
+  }
+}
+
+const createTicket = commentAction({
+  id: 'act_create',
+  kind: 'create_ticket',
+  ticket: undefined,
+  summary: {
+    title: 'New ticket for Jerry Burger',
+    fields: [
+      { label: 'Customer', value: 'Jerry Burger (id 77)' },
+      { label: 'Subject', value: 'Printer offline' },
+    ],
+  },
+  steps: [
+    {
+      op: 'create_ticket',
+      method: 'POST',
+      path: '/tickets',
+      label: 'Create ticket',
+      status: 'pending',
+      body: { customer_id: 77, subject: 'Printer offline', status: 'New', priority: 'Normal', user_id: 1750 },
+    },
+  ],
+});
+const updateTicket = commentAction({
+  id: 'act_update',
+  kind: 'update_ticket',
+  summary: { title: 'Update #32164', fields: [{ label: 'Status', value: 'New → In Progress' }] },
+  steps: [
+    { op: 'update_ticket', method: 'PUT', path: '/tickets/5', label: 'Set status', status: 'pending', body: { status: 'In Progress' } },
+  ],
+});
+const closeTicket = commentAction({
+  id: 'act_close',
+  kind: 'close_ticket',
+  summary: { title: 'Close #32164', fields: [{ label: 'Status', value: 'New → Resolved' }] },
+  steps: [
+    {
+      op: 'add_comment',
+      method: 'POST',
+      path: '/tickets/5/comment',
+      label: 'Post resolution',
+      status: 'pending',
+      body: { subject: 'Resolution', body: 'Replaced the toner.', hidden: false, do_not_email: true },
+    },
+    { op: 'update_ticket', method: 'PUT', path: '/tickets/5', label: 'Set status Resolved', status: 'pending', body: { status: 'Resolved' } },
+  ],
+});
+
+describe('actionCardView when proposed', () => {
+  const scenarios = [
+    { name: 'comment', action: commentAction() },
+    { name: 'bill', action: billAction() },
+    { name: 'create_ticket', action: createTicket },
+    { name: 'update_ticket', action: updateTicket },
+    { name: 'close_ticket with a comment', action: closeTicket },
+  ];
+  for (const s of scenarios) {
+    describe(s.name, () => {
+      const m = actionCardView(s.action, ctx);
+      const text = allMrkdwn(m);
+
+      it('should show the title and every summary field', () => {
+        expect(JSON.stringify(m.blocks[0])).toContain(s.action.summary.title);
+        for (const f of s.action.summary.fields) {
+          expect(text).toContain(`*${f.label}*`);
+          expect(text).toContain(f.value);
+        }
+      });
+
+      it("should show every step's exact payload, numbered with its method and path", () => {
+        expectPayloadsShown(m.blocks, s.action);
+        s.action.steps.forEach((st, i) => expect(text).toContain(`*${i + 1}. ${st.method} ${st.path}*`));
+      });
+
+      it("should name the signer and show no shared-key warning for the signer's own key", () => {
+        expect(text).toContain(`Will be posted as *${s.action.signer.syncroName}* (Syncro user ${s.action.signer.syncroUserId})`);
+        expect(text).not.toContain('SHARED');
+      });
+
+      it('should offer Post and Cancel carrying {id, attempt}', () => {
+        const b = buttons(m.blocks);
+        const want = JSON.stringify({ id: s.action.id, attempt: s.action.attempt });
+        expect(b.filter((x) => x.action_id === ACTION.post)).toEqual([
+          { text: 'Post', action_id: ACTION.post, value: want, url: undefined, style: 'primary' },
+        ]);
+        expect(b.find((x) => x.action_id === ACTION.cancel)?.value).toBe(want);
+        expect(parseCardButtonValue(want)).toEqual({ id: s.action.id, attempt: s.action.attempt });
+      });
+
+      it('should say when it expires and that nothing is sent without Post', () => {
+        expect(text).toMatch(/Expires <!date\^\d+\^\{time\}\|[^>]+> — nothing is sent unless you press Post/);
+      });
+
+      it('should stay within the Block Kit limits', () => {
+        expectMessageLimits(m);
+      });
+    });
+  }
+
+  it('should warn in words when the shared key signs', () => {
+    const text = allMrkdwn(actionCardView(commentAction({ signer: shared }), ctx));
+    expect(text).toContain('You have no Syncro key of your own:* this will be posted with the *SHARED* key');
+    expect(text).toContain("carry *Michael Swanson*'s name, not yours");
+  });
+
+  it('should not repeat a shared-key warning that the proposal already put in the summary', () => {
+    const a = commentAction({
+      signer: shared,
+      summary: { ...commentAction().summary, warnings: ['You have no Syncro key of your own: shared key', 'Other'] },
+    });
+    const text = allMrkdwn(actionCardView(a, ctx));
+    expect(text.match(/no Syncro key of your own/g)).toHaveLength(1);
+    expect(text).toContain('⚠️ Other');
+  });
+
+  it('should show the billing arithmetic, prepaid hours and who must approve', () => {
+    const a = billAction({
+      summary: {
+        ...billAction().summary,
+        billing: billing({ laborLabel: 'Emergency', multiplier: 1.5, quantity: 1.125, total: 168.75, prepaidAfter: 8.875 }),
+      },
+    });
+    const text = allMrkdwn(actionCardView(a, ctx));
+    expect(text).toContain('Time worked: 45 min = 0.75 h');
+    expect(text).toContain('0.75 h × 1.5 = *1.125 h*');
+    expect(text).toContain('1.125 h × $150.00 = *$168.75*');
+    expect(text).toContain('Taxable: no');
+    expect(text).toContain('Prepaid hours: 10 h → 8.875 h');
+    expect(text).toContain('• Labour lines are sent with taxable: false.');
+    expect(text).toContain('Needs approval* by <@UAPP1> or <@UAPP2>: a second person must press Post');
+    expect(text).toContain('*4. GET /invoices/{invoice_id}*');
+    expect(text).toContain('from step 3');
+  });
+
+  it('should show "0.75 h × $150.00 = $112.50" for a plain remote line', () => {
+    expect(allMrkdwn(actionCardView(billAction(), ctx))).toContain('0.75 h × $150.00 = *$112.50*');
+  });
+
+  it('should offer the editable fields as selects keyed by the action id', () => {
+    const m = actionCardView(commentAction(), ctx);
+    const block = m.blocks.find((b) => b.block_id === 'act_1') as { elements: Array<Record<string, unknown>> };
+    expect(block.elements).toHaveLength(1);
+    expect(block.elements[0]).toMatchObject({
+      type: 'static_select',
+      action_id: `${ACTION.editPrefix}visibility`,
+      initial_option: { value: 'private_note' },
+    });
+  });
+
+  it('should show a 10,000-character comment in full and stay within the limits', () => {
+    const body = `${'Long notes. '.repeat(833)}end`;
+    const a = commentAction({
+      steps: [{ ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } }],
+      summary: { ...commentAction().summary, fields: [{ label: 'Comment', value: body }] },
+    });
+    const m = actionCardView(a, ctx);
+    expectPayloadsShown(m.blocks, a);
+    expectMessageLimits(m);
+    expect(buttons(m.blocks).some((b) => b.action_id === ACTION.post)).toBe(true);
+  });
+
+  it('should say so and offer no Post when the payload cannot be shown in full', () => {
+    const body = 'x'.repeat(200_000);
+    const a = commentAction({
+      steps: [{ ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } }],
+    });
+    const m = actionCardView(a, ctx);
+    expectMessageLimits(m);
+    expect(allMrkdwn(m)).toMatch(/too long to show in full in Slack \(\d+ characters\), so it cannot be posted/);
+    expect(buttons(m.blocks).map((b) => b.action_id)).toEqual([ACTION.cancel]);
+  });
+
+  it('should offer no Post once the card has expired', () => {
+    const m = actionCardView(commentAction(), { ...ctx, now: NOW + 31 * 60_000 });
+    expect(allMrkdwn(m)).toContain('Expired at');
+    expect(buttons(m.blocks).map((b) => b.action_id)).toEqual([ACTION.cancel]);
+  });
+
+  it('should carry the sandbox banner in sandbox mode', () => {
+    const m = actionCardView(commentAction(), { ...ctx, sandbox: true });
+    expect(mrkdwnTexts(m.blocks)[0]).toBe('🧪 SANDBOX — simulated Syncro, nothing here is real');
+  });
+});
+
+describe('actionCardView by state', () => {
+  const value = (a: PendingAction) => JSON.stringify({ id: a.id, attempt: a.attempt });
+  const bill = billAction({ attempt: 1, clickedBy: 'UCLICK', clickedAt: NOW + 1000 });
+  const scenarios: Array<{
+    name: string;
+    action: PendingAction;
+    want: { contains: string[]; buttons: Array<[string, string]>; payloads: boolean };
+  }> = [
+    {
+      name: 'executing',
+      action: withSteps({ ...bill, state: 'executing' }, (_, i) =>
+        i === 0 ? { status: 'succeeded', resultId: 901 } : i === 1 ? { status: 'sending' } : {},
+      ),
+      want: {
+        contains: ['⏳ *Posting…* (pressed by <@UCLICK>)', '✅ done — comment 901 on <https://acme.syncromsp.com/tickets/5|#32164>', '⏳ sending…', '○ not sent'],
+        buttons: [],
+        payloads: true,
+      },
+    },
+    {
+      name: 'outcome_unknown',
+      action: withSteps({ ...bill, state: 'outcome_unknown' }, (_, i) =>
+        i === 0 ? { status: 'unknown', note: 'timeout' } : {},
+      ),
+      want: {
+        contains: ['🔎 *Checking Syncro…* we did not get a clear answer, so we read Syncro back before doing anything', '❓ unknown'],
+        buttons: [[ACTION.recheck, 'Check Syncro again']],
+        payloads: true,
+      },
+    },
+    {
+      name: 'succeeded',
+      action: withSteps({ ...bill, state: 'succeeded', approvedBy: 'UAPP1' }, (s, i) => ({
+        status: 'succeeded',
+        resultId: s.op === 'create_invoice' || s.op === 'verify_invoice' ? 6001 : s.op === 'update_ticket' ? 5 : 900 + i,
+        finishedAt: NOW + 2000 + i,
+      })),
+      want: {
+        contains: [
+          '✅ *Posted* by <@UCLICK> at <!date^',
+          'approved by <@UAPP1>',
+          '<https://acme.syncromsp.com/invoices/6001|invoice 6001>',
+          '<https://acme.syncromsp.com/tickets/5|Open #32164 in Syncro>',
+          'line item 901',
+        ],
+        buttons: [],
+        payloads: true,
+      },
+    },
+    {
+      name: 'failed, one step, resumable',
+      action: withSteps(
+        { ...commentAction({ attempt: 1 }), state: 'failed', resumable: true, error: 'Syncro is not answering right now' },
+        () => ({ status: 'absent' }),
+      ),
+      want: {
+        contains: ['❌ *Not posted:* Syncro is not answering right now', 'Syncro was checked: it is not there. Posting again needs your click.', '∅ not in Syncro'],
+        buttons: [
+          [ACTION.post, 'Post again'],
+          [ACTION.cancel, 'Cancel'],
+        ],
+        payloads: true,
+      },
+    },
+    {
+      name: 'failed, several steps, resumable from step 3',
+      action: withSteps({ ...bill, state: 'failed', resumable: true, error: 'Syncro refused it: Category is invalid' }, (_, i) =>
+        i < 2 ? { status: 'succeeded', resultId: 900 + i } : i === 2 ? { status: 'failed', note: 'Category is invalid' } : {},
+      ),
+      want: {
+        contains: ['❌ *Not posted:* Syncro refused it: Category is invalid', 'Steps 1–2 were done in Syncro', '❌ failed: Category is invalid'],
+        buttons: [
+          [ACTION.post, 'Resume from step 3'],
+          [ACTION.cancel, 'Cancel'],
+        ],
+        payloads: true,
+      },
+    },
+    {
+      name: 'failed, not resumable',
+      action: { ...commentAction(), state: 'failed', resumable: false, error: 'Syncro refused it: Body cannot be blank' },
+      want: { contains: ['❌ *Not posted:* Syncro refused it: Body cannot be blank'], buttons: [], payloads: true },
+    },
+    {
+      name: 'cancelled before anything was sent',
+      action: { ...commentAction(), state: 'cancelled', cancelledBy: 'UREQ1' },
+      want: { contains: ['Cancelled by <@UREQ1> — nothing was sent.'], buttons: [], payloads: false },
+    },
+    {
+      name: 'cancelled after some steps',
+      action: withSteps({ ...bill, state: 'cancelled', cancelledBy: 'UREQ1' }, (_, i) => (i === 0 ? { status: 'succeeded', resultId: 900 } : {})),
+      want: { contains: ['Cancelled by <@UREQ1> — nothing more was sent.'], buttons: [], payloads: false },
+    },
+    {
+      name: 'expired',
+      action: { ...commentAction(), state: 'expired' },
+      want: { contains: ['Expired — nothing was sent'], buttons: [], payloads: false },
+    },
+  ];
+  for (const s of scenarios) {
+    describe(s.name, () => {
+      const m = actionCardView(s.action, ctx);
+      const text = allMrkdwn(m);
+
+      it('should say what happened', () => {
+        for (const c of s.want.contains) expect(text).toContain(c);
+      });
+
+      it('should offer only the buttons for this state, carrying {id, attempt}', () => {
+        const b = buttons(m.blocks);
+        expect(b.map((x) => [x.action_id, x.text])).toEqual(s.want.buttons);
+        for (const x of b) expect(x.value).toBe(value(s.action));
+        expect(b.some((x) => x.text === 'Post')).toBe(false);
+      });
+
+      it(s.want.payloads ? 'should keep the payloads' : 'should list the steps without payloads', () => {
+        if (s.want.payloads) expectPayloadsShown(m.blocks, s.action);
+        else expect(codeChunks(m.blocks)).toEqual([]);
+      });
+
+      it('should stay within the Block Kit limits', () => {
+        expectMessageLimits(m);
+      });
+    });
+  }
+});
+
+describe('actionCardView escaping', () => {
+  it('should escape everything that came from people or Syncro', () => {
+    const a = commentAction({
+      signer: { ...shared, syncroName: `Mal ${HOSTILE}` },
+      summary: {
+        title: `Comment on #32164 ${HOSTILE}`,
+        fields: [
+          { label: `Label ${HOSTILE}`, value: `Value ${HOSTILE}` },
+          { label: 'Long', value: `${'y'.repeat(300)} ${HOSTILE}` },
+        ],
+        warnings: [`Careful ${HOSTILE}`],
+        billing: billing({ productName: `P ${HOSTILE}`, laborLabel: `L ${HOSTILE}`, notes: [`N ${HOSTILE}`] }),
+      },
+      steps: [
+        {
+          ...commentAction().steps[0]!,
+          path: `/tickets/5/comment${HOSTILE}`,
+          label: `Post ${HOSTILE}`,
+          body: { subject: HOSTILE, body: HOSTILE, hidden: false, do_not_email: false },
+        },
+      ],
+    });
+    for (const state of ['proposed', 'failed', 'succeeded'] as const) {
+      const m = actionCardView({ ...a, state, error: `Err ${HOSTILE}`, resumable: true }, ctx);
+      for (const t of [m.text, ...mrkdwnTexts(m.blocks)]) {
+        expect(t).not.toContain('<!channel>');
+        expect(t).not.toContain('<@U123>');
+        expect(t).not.toContain('<https://evil');
+        expect(t).not.toMatch(/&(?!amp;|lt;|gt;)/);
+      }
+      expect(allMrkdwn(m)).toContain('&lt;!channel&gt;');
+    }
+  });
+});

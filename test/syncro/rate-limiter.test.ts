@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type AcquireOptions,
+  createRateLimiter,
+  type RateLimiter,
+  RateLimiterClosedError,
+  type RateLimiterEvent,
+} from '../../src/syncro/rate-limiter.js';
+import { FakeClock, flush } from './fake-clock.js';
+
+/** A request that finishes the moment it starts: its slot is counted from its start. */
+const instant = (limiter: RateLimiter, opts?: AcquireOptions) =>
+  limiter.acquire(opts).then((release) => release());
+
+/** The most admissions inside any half-open window [t, t + windowMs). */
+function maxInAnyWindow(times: number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  let lo = 0;
+  for (let hi = 0; hi < sorted.length; hi++) {
+    while ((sorted[hi] as number) - (sorted[lo] as number) >= windowMs) lo++;
+    best = Math.max(best, hi - lo + 1);
+  }
+  return best;
+}
+
+describe('createRateLimiter', () => {
+  it('should start at most `limit` requests per window and the rest as soon as the window rolls', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 3, windowMs: 1000, timers: clock });
+    const started: Array<{ i: number; at: number }> = [];
+    for (let i = 0; i < 8; i++) void instant(limiter).then(() => started.push({ i, at: clock.now() }));
+    await flush();
+    expect(started.map((s) => s.i)).toEqual([0, 1, 2]);
+    expect(limiter.stats()).toMatchObject({ queued: 5, startedInWindow: 3 });
+
+    await clock.advance(999);
+    await flush();
+    expect(started).toHaveLength(3);
+
+    await clock.advance(1);
+    await flush();
+    expect(started.map((s) => s.i)).toEqual([0, 1, 2, 3, 4, 5]);
+
+    await clock.advance(1000);
+    await flush();
+    expect(started.map((s) => s.i)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(started.map((s) => s.at)).toEqual([0, 0, 0, 1000, 1000, 1000, 2000, 2000]);
+    expect(limiter.stats().queued).toBe(0);
+  });
+
+  it('should keep a rolling window, not fixed buckets, when requests arrive spread out', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 2, windowMs: 1000, timers: clock });
+    const at: number[] = [];
+    const go = () => void instant(limiter).then(() => at.push(clock.now()));
+    go(); // t=0
+    await flush();
+    await clock.advance(600);
+    go(); // t=600
+    go(); // must wait for the t=0 start to leave the window: t=1000
+    go(); // then for the t=600 start: t=1600
+    await flush();
+    await clock.advance(2000);
+    await flush();
+    expect(at).toEqual([0, 600, 1000, 1600]);
+  });
+
+  it('should count a request until its answer arrives, then for a whole window after it', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    const release = await limiter.acquire();
+    let second = -1;
+    void instant(limiter).then(() => {
+      second = clock.now();
+    });
+    await clock.advance(5000); // a slow answer: Syncro may have counted it as late as its end
+    expect(second).toBe(-1);
+    expect(limiter.stats()).toMatchObject({ inFlight: 1, queued: 1 });
+    release();
+    release(); // idempotent
+    await clock.advance(999);
+    expect(second).toBe(-1);
+    await clock.advance(1);
+    expect(second).toBe(6000);
+  });
+
+  it('should admit callers in FIFO order', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 100, timers: clock });
+    const order: string[] = [];
+    for (const name of ['a', 'b', 'c', 'd', 'e']) void instant(limiter).then(() => order.push(name));
+    for (let i = 0; i < 5; i++) {
+      await clock.advance(100);
+      await flush();
+    }
+    expect(order).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('should hold the whole queue during pause() even when the window has room', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 10, windowMs: 1000, timers: clock });
+    const events: RateLimiterEvent[] = [];
+    limiter.subscribe((e) => events.push(e));
+    await instant(limiter);
+    limiter.pause(5000); // a 429 with Retry-After: 5
+    const started: number[] = [];
+    for (let i = 0; i < 3; i++) void instant(limiter).then(() => started.push(clock.now()));
+    await flush();
+    expect(started).toEqual([]);
+    expect(limiter.stats().pausedForMs).toBe(5000);
+    expect(limiter.waitingMs()).toBe(5000);
+
+    limiter.pause(1000); // a shorter pause never shortens the current one
+    await clock.advance(4999);
+    await flush();
+    expect(started).toEqual([]);
+
+    await clock.advance(1);
+    await flush();
+    expect(started).toEqual([5000, 5000, 5000]);
+    expect(events[0]).toEqual({ type: 'paused', pauseMs: 5000, queued: 0 });
+    expect(events.filter((e) => e.type === 'waiting')).toHaveLength(3);
+  });
+
+  it('should tell a waiting caller its estimated wait through onWait and the waiting event', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 2, windowMs: 60_000, timers: clock });
+    const waits: number[] = [];
+    await instant(limiter, { onWait: (ms) => waits.push(ms) });
+    await clock.advance(10_000);
+    await instant(limiter, { onWait: (ms) => waits.push(ms) });
+    expect(waits).toEqual([]); // both started at once
+    expect(limiter.waitingMs()).toBe(50_000); // the t=0 start leaves the window at 60 s
+
+    const third = instant(limiter, { onWait: (ms) => waits.push(ms) });
+    const fourth = instant(limiter, { onWait: (ms) => waits.push(ms) });
+    expect(waits).toEqual([50_000, 60_000]);
+    expect(limiter.waitingMs()).toBe(110_000); // the next one needs the third's start to leave the window
+    await clock.advance(60_000);
+    await Promise.all([third, fourth]);
+  });
+
+  it('should drop an aborted caller from the queue without disturbing the others', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 100, timers: clock });
+    await instant(limiter);
+    const ac = new AbortController();
+    const aborted = instant(limiter, { signal: ac.signal });
+    const next = instant(limiter);
+    ac.abort(new Error('gave up'));
+    await expect(aborted).rejects.toThrow('gave up');
+    expect(limiter.stats().queued).toBe(1);
+    await clock.advance(100);
+    await next;
+    expect(limiter.stats().admitted).toBe(2);
+  });
+
+  it('should reject queued callers on close()', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 100, timers: clock });
+    await instant(limiter);
+    const queued = instant(limiter);
+    limiter.close();
+    await expect(queued).rejects.toBeInstanceOf(RateLimiterClosedError);
+    await expect(instant(limiter)).rejects.toBeInstanceOf(RateLimiterClosedError);
+    expect(clock.pending).toBe(0);
+  });
+
+  it('should never exceed the limit in any window, stay FIFO and leave no slot unused (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 10, max: 500 }),
+        fc.array(
+          fc.record({
+            gap: fc.integer({ min: 0, max: 300 }),
+            pauseMs: fc.option(fc.integer({ min: 1, max: 800 })),
+          }),
+          {
+            minLength: 1,
+            maxLength: 60,
+          },
+        ),
+        async (limit, windowMs, arrivals) => {
+          const clock = new FakeClock();
+          const limiter = createRateLimiter({ limit, windowMs, timers: clock });
+          const admitted: Array<{ i: number; at: number }> = [];
+          const arrivedAt: number[] = [];
+          const pauses: Array<{ from: number; to: number; admittedBefore: number }> = [];
+          for (const [i, a] of arrivals.entries()) {
+            await clock.advance(a.gap);
+            await flush();
+            if (a.pauseMs !== null) {
+              limiter.pause(a.pauseMs);
+              pauses.push({
+                from: clock.now(),
+                to: clock.now() + a.pauseMs,
+                admittedBefore: limiter.stats().admitted,
+              });
+            }
+            arrivedAt.push(clock.now());
+            void instant(limiter).then(() => admitted.push({ i, at: clock.now() }));
+          }
+          for (let k = 0; k < arrivals.length + 2; k++) {
+            await clock.advance(windowMs + 800);
+            await flush();
+          }
+          expect(admitted).toHaveLength(arrivals.length);
+          expect(admitted.map((a) => a.i)).toEqual(arrivals.map((_, i) => i));
+          expect(
+            maxInAnyWindow(
+              admitted.map((a) => a.at),
+              windowMs,
+            ),
+          ).toBeLessThanOrEqual(limit);
+          // Nothing admitted after a pause() call starts before that pause ends.
+          for (const [k, a] of admitted.entries()) {
+            expect(pauses.some((p) => k >= p.admittedBefore && a.at < p.to)).toBe(false);
+          }
+          // Work-conserving: each request starts at the earliest moment the window, the FIFO order and the
+          // pauses allow, never later.
+          for (const [k, a] of admitted.entries()) {
+            const earliest = Math.max(
+              arrivedAt[k] as number,
+              k > 0 ? (admitted[k - 1] as { at: number }).at : 0,
+              k >= limit ? (admitted[k - limit] as { at: number }).at + windowMs : 0,
+              ...pauses.filter((p) => p.admittedBefore <= k).map((p) => p.to),
+            );
+            expect(a.at).toBe(earliest);
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
