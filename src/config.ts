@@ -175,7 +175,7 @@ const envSchema = z.object({
     .regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)')
     .optional(),
   SLACK_API_URL: z.string().url().optional(),
-  PORT: intFrom(3000, 1, 65_535),
+  PORT: intFrom(3000, 0, 65_535),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
