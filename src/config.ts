@@ -252,29 +252,27 @@ export function loadConfig(
     }
   }
 
+  // Cross-field checks read the raw values, so that they are reported together with the field errors above.
   const e = envResult.success ? envResult.data : undefined;
-  if (e) {
-    if (!e.SYNCRO_SANDBOX && !e.SYNCRO_BASE_URL && !e.SYNCRO_SUBDOMAIN) {
-      problems.push(
-        'SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator',
-      );
-    }
-    if (!e.SLACK_BOT_TOKEN)
-      problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
-    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-      problems.push(
-        'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
-      );
-    }
-    if (
-      e.DATABASE_URL &&
-      !/^postgres(ql)?:\/\//.test(e.DATABASE_URL) &&
-      !/^(sqlite:|file:)/.test(e.DATABASE_URL)
-    ) {
-      problems.push(
-        'DATABASE_URL: must start with postgres:// (several replicas) or sqlite: (a file); leave it unset for the default SQLite file in DATA_DIR',
-      );
-    }
+  const set = (name: string) => (env[name] ?? '') !== '';
+  const sandbox = ['1', 'true', 'yes'].includes(env.SYNCRO_SANDBOX ?? '');
+  if (!sandbox && !set('SYNCRO_BASE_URL') && !set('SYNCRO_SUBDOMAIN')) {
+    problems.push(
+      'SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator',
+    );
+  }
+  if (!set('SLACK_BOT_TOKEN'))
+    problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
+  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+    problems.push(
+      'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+    );
+  }
+  const dbUrlRaw = env.DATABASE_URL;
+  if (dbUrlRaw && !/^postgres(ql)?:\/\//.test(dbUrlRaw) && !/^(sqlite:|file:)/.test(dbUrlRaw)) {
+    problems.push(
+      'DATABASE_URL: must start with postgres:// (several replicas) or sqlite: (a file); leave it unset for the default SQLite file in DATA_DIR',
+    );
   }
   if (fileConfig) {
     const f = fileConfig;

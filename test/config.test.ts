@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { ConfigError } from '../src/errors.js';
+
+const env = {
+  SYNCRO_BASE_URL: 'https://acme.syncromsp.com/api/v1/',
+  SLACK_BOT_TOKEN: 'xoxb-1-secret-token',
+  SLACK_SIGNING_SECRET: 'signing-secret-value-123',
+};
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('should apply documented defaults when only the required settings are given', () => {
+    const c = loadConfig(env, { path: 'syncro-bot.yml', text: undefined });
+    expect(c.syncro).toMatchObject({
+      baseUrl: 'https://acme.syncromsp.com/api/v1',
+      rateLimitPerMinute: 180,
+      sandbox: false,
+    });
+    expect(c.store).toEqual({ kind: 'sqlite', file: './data/syncro-slack.db' });
+    expect(c.file.policy.shared_key_writes).toBe('deny');
+    expect(c.file.labor_types).toEqual({});
+    expect(c.slack.port).toBe(3000);
+  });
+
+  it('should build the base URL from a subdomain and choose PostgreSQL from DATABASE_URL', () => {
+    const c = loadConfig(
+      {
+        ...env,
+        SYNCRO_BASE_URL: undefined,
+        SYNCRO_SUBDOMAIN: 'computerguru',
+        DATABASE_URL: 'postgres://u@db/syncro',
+      },
+      { path: 'x.yml', text: '' },
+    );
+    expect(c.syncro.baseUrl).toBe('https://computerguru.syncromsp.com/api/v1');
+    expect(c.store).toEqual({ kind: 'postgres', url: 'postgres://u@db/syncro' });
+  });
+
+  it('should list every problem by name in one error when several settings are wrong', () => {
+    const problems = problemsOf(() =>
+      loadConfig(
+        { SLACK_BOT_TOKEN: 'not-a-token', SYNCRO_RATE_LIMIT_PER_MINUTE: 'lots', LOG_LEVEL: 'loud' },
+        { path: 'bot.yml', text: 'labor_types:\n  remote: { product_id: -1 }\n' },
+      ),
+    );
+    const joined = problems.join('\n');
+    for (const name of [
+      'SLACK_BOT_TOKEN',
+      'SYNCRO_RATE_LIMIT_PER_MINUTE',
+      'LOG_LEVEL',
+      'SYNCRO_BASE_URL',
+      'SLACK_SIGNING_SECRET',
+      'bot.yml.labor_types.remote',
+    ]) {
+      expect(joined).toContain(name);
+    }
+  });
+
+  it('should never print a secret value when a secret-bearing setting is wrong', () => {
+    const leaky = 'xoxp-user-token-SHOULD-NOT-PRINT';
+    const err = (() => {
+      try {
+        loadConfig(
+          { ...env, SLACK_BOT_TOKEN: leaky, SLACK_APP_TOKEN: 'bad-app-token-SECRET' },
+          {
+            path: 'bot.yml',
+            text: 'users:\n  U0123ABCD: { name: H, syncro_user_id: 1750, api_key: "sk_live_LITERAL_KEY" }\n',
+          },
+        );
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error('expected a ConfigError');
+    })();
+    expect(err.message).not.toContain(leaky);
+    expect(err.message).not.toContain('bad-app-token-SECRET');
+    expect(err.message).not.toContain('sk_live_LITERAL_KEY');
+    expect(err.message).toMatch(/api_key: must be a key source/);
+  });
+
+  it('should refuse a YAML file that is not YAML, naming the file', () => {
+    expect(
+      problemsOf(() => loadConfig(env, { path: 'broken.yml', text: 'users: [unclosed' })).join(),
+    ).toContain('broken.yml');
+  });
+
+  it('should accept sandbox mode without a Syncro address', () => {
+    const c = loadConfig(
+      { ...env, SYNCRO_BASE_URL: undefined, SYNCRO_SANDBOX: '1' },
+      { path: 'x.yml', text: undefined },
+    );
+    expect(c.syncro.sandbox).toBe(true);
+    expect(c.syncro.baseUrl).toBeUndefined();
+  });
+
+  it('should refuse an approval policy nobody could satisfy', () => {
+    const problems = problemsOf(() =>
+      loadConfig(env, {
+        path: 'b.yml',
+        text: 'billing:\n  approval: { requester_may_post: false, approvers: [] }\n',
+      }),
+    );
+    expect(problems.join()).toContain('billing.approval');
+  });
+
+  it('should read labour types with their taxable flag and prepaid multiplier', () => {
+    const c = loadConfig(env, {
+      path: 'b.yml',
+      text: 'labor_types:\n  emergency: { product_id: 26184, taxable: false, prepaid_multiplier: 1.5 }\n',
+    });
+    expect(c.file.labor_types.emergency).toEqual({
+      product_id: 26184,
+      taxable: false,
+      prepaid_multiplier: 1.5,
+    });
+  });
+});
