@@ -11,7 +11,7 @@ import { redactText } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { BotContext, ReplyTarget } from './slack/context.js';
 import { registerListeners } from './slack/listeners.js';
-import { postToResponseUrl, type ResponseMessage, ResponseUrlBudget } from './slack/response-url.js';
+import { postToResponseUrl, RESPONSE_URL_TTL_MS, type ResponseMessage, ResponseUrlBudget } from './slack/response-url.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
@@ -139,6 +139,10 @@ export function createBot(deps: BotDeps): Bot {
         blocks: view.blocks as never,
       });
     } else if (milestone) {
+      const url = a.slack.responseUrl;
+      const fresh = url && a.slack.responseUrlIssuedAt !== undefined && now() - a.slack.responseUrlIssuedAt < RESPONSE_URL_TTL_MS;
+      // An expired private card that cannot be redrawn in place is left alone: its buttons answer "expired".
+      if (a.state === 'expired' && !fresh) return;
       await reply(
         {
           userId: a.requesterSlackId,

@@ -64,6 +64,8 @@ function matches(fault: Fault, method: string, path: string): boolean {
 }
 
 export function isBeforeCommit(fault: Fault): boolean {
+  // Syncro refuses a rate-limited request before doing anything: a 429 never stores the write.
+  if (fault.mode === 'status_429') return true;
   return fault.when === 'before_commit' && fault.mode !== 'unwrapped';
 }
 

@@ -107,7 +107,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
       me: async () => {
         // NOTE: /me carries a `user_token` (a session credential); drop it so it cannot reach a log or a card.
         const { user_token: _dropped, ...me } = await get('/me', meSchema);
-        return me as typeof me & { user_id: number; user_name: string };
+        return me;
       },
       listTickets: async (q) => {
         const r = await get('/tickets', ticketListResponse, {
@@ -127,7 +127,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
         const r = await get('/tickets', ticketListResponse, { number: wanted });
         // Only an exact match, compared as strings: never a near match.
         const ticket = r.tickets.find((t) => String(t.number) === wanted);
-        if (!ticket) throw new SyncroNotFoundError(`Syncro has no ticket #${wanted}`, 'GET /tickets?number');
+        if (!ticket) throw new SyncroNotFoundError(`Syncro has no ticket #${wanted}`, 'GET /tickets');
         return ticket;
       },
       createTicket: async (body) => (await send('POST', '/tickets', ticketResponse, body)).ticket,

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { KeySourceError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import {
   type SyncroError,
@@ -495,7 +496,7 @@ function buildQuery(query: Record<string, QueryValue> | undefined): string {
 /** Refuses keys that would corrupt the header; the message never contains the key. */
 function assertUsableKey(apiKey: string): void {
   if (typeof apiKey !== 'string' || !/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new TypeError('the Syncro key is empty or contains characters that cannot go in a header');
+    throw new KeySourceError('the Syncro key is empty or contains characters that cannot go in a header');
   }
 }
 

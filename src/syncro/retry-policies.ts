@@ -21,12 +21,12 @@ export interface RetryPolicy {
   shouldRetry(err: SyncroError): boolean;
 }
 
-/** Network failures, timeouts, 5xx and 429 are transient; 401/404/422 and schema mismatches are not. */
+/** Network failures, timeouts, 5xx and 429 are transient; 3xx, 401/404/422 and schema mismatches are not. */
 export function isTransientReadError(err: SyncroError): boolean {
   return (
     err instanceof SyncroNetworkError ||
     err instanceof SyncroTimeoutError ||
-    err instanceof SyncroServerError ||
+    (err instanceof SyncroServerError && err.status >= 500) || // a 3xx is a wrong base URL: no point retrying
     err instanceof SyncroRateLimitedError
   );
 }

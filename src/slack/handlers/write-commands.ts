@@ -48,7 +48,8 @@ function proposalBase(ctx: BotContext, identity: Identity, to: ReplyTarget, ephe
     ttlMs: ctx.file.cards.ttl_minutes * 60_000,
     requesterSlackId: to.userId,
     signer: signerOf(identity),
-    slack: { channelId: to.channelId, ephemeral },
+    // The command's response_url can update this card in place (until it is used up or 30 minutes pass).
+    slack: { channelId: to.channelId, ephemeral, responseUrl: to.responseUrl, responseUrlIssuedAt: to.issuedAt },
   };
 }
 
