@@ -11,7 +11,12 @@ import { redactText } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { BotContext, ReplyTarget } from './slack/context.js';
 import { registerListeners } from './slack/listeners.js';
-import { postToResponseUrl, RESPONSE_URL_TTL_MS, type ResponseMessage, ResponseUrlBudget } from './slack/response-url.js';
+import {
+  postToResponseUrl,
+  RESPONSE_URL_TTL_MS,
+  type ResponseMessage,
+  ResponseUrlBudget,
+} from './slack/response-url.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
@@ -35,6 +40,8 @@ export interface BotDeps {
   leaseMs?: number;
   now?: () => number;
   newId?: () => string;
+  /** How long a Syncro request would queue for the rate limit (ms), to tell people they are waiting. */
+  rateLimitWaitMs?: () => number;
   /** How often expiry and stale-lease recovery run (0 = never; tests call sweep()). */
   sweepIntervalMs?: number;
 }
@@ -140,7 +147,10 @@ export function createBot(deps: BotDeps): Bot {
       });
     } else if (milestone) {
       const url = a.slack.responseUrl;
-      const fresh = url && a.slack.responseUrlIssuedAt !== undefined && now() - a.slack.responseUrlIssuedAt < RESPONSE_URL_TTL_MS;
+      const fresh =
+        url &&
+        a.slack.responseUrlIssuedAt !== undefined &&
+        now() - a.slack.responseUrlIssuedAt < RESPONSE_URL_TTL_MS;
       // An expired private card that cannot be redrawn in place is left alone: its buttons answer "expired".
       if (a.state === 'expired' && !fresh) return;
       await reply(
@@ -241,6 +251,7 @@ export function createBot(deps: BotDeps): Bot {
     newId,
     statuses: cached(statusCache, async (api) => (await api.ticketSettings()).ticket_status_list),
     users: cached(userCache, (api) => api.listUsers()),
+    rateLimitWaitMs: deps.rateLimitWaitMs ?? (() => 0),
     reply,
     describeError: describeErrorPlain,
     publishCard,

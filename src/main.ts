@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     client,
     sandbox: Boolean(sandbox),
     replicaId,
+    rateLimitWaitMs: () => client.limiter.waitingMs(),
   });
   const port = await bot.start();
   logger.info(

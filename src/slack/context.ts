@@ -36,6 +36,8 @@ export interface BotContext {
   statuses: (api: SyncroApi) => Promise<string[]>;
   /** Syncro users (id, name) for the assignee select (cached). */
   users: (api: SyncroApi) => Promise<Array<{ id: number; name: string }>>;
+  /** How long a new Syncro request would wait for the account's rate limit (ms); 0 when not queued. */
+  rateLimitWaitMs: () => number;
   /** Sends a reply to a person (response_url when usable, else chat.postEphemeral / DM). */
   reply: (to: ReplyTarget, message: ResponseMessage) => Promise<void>;
   /** Turns any error into plain words for a card or reply (never a key, never a stack). */

@@ -67,7 +67,7 @@ describe('mention', () => {
 
 describe('builders', () => {
   it('should truncate the header to 150 characters', () => {
-    expect((header('x'.repeat(400)).text.text).length).toBe(150);
+    expect(header('x'.repeat(400)).text.text.length).toBe(150);
   });
 
   it('should split fields into sections of at most 10', () => {
@@ -132,7 +132,11 @@ describe('builders', () => {
 describe('codeBlock', () => {
   const scenarios = [
     { name: 'short JSON', text: JSON.stringify({ a: 1, b: 'x' }, null, 2), sections: 1 },
-    { name: 'many lines', text: Array.from({ length: 400 }, (_, i) => `"k${i}": "${'v'.repeat(20)}",`).join('\n'), sections: 5 },
+    {
+      name: 'many lines',
+      text: Array.from({ length: 400 }, (_, i) => `"k${i}": "${'v'.repeat(20)}",`).join('\n'),
+      sections: 5,
+    },
     { name: 'one 10,000-character line', text: `"body": "${'w'.repeat(10_000)}"`, sections: 4 },
     { name: 'characters that grow when escaped', text: '<&>'.repeat(2000), sections: 6 },
     { name: 'backticks in the text', text: 'a ``` b ```` c', sections: 1 },
@@ -173,7 +177,12 @@ describe('finalizeMessage', () => {
     { name: 'under the limit', blocks: 10, sandbox: false, want: { count: 10, more: undefined } },
     { name: 'exactly 50', blocks: 50, sandbox: false, want: { count: 50, more: undefined } },
     { name: 'over the limit', blocks: 80, sandbox: false, want: { count: 50, more: '… 31 more not shown' } },
-    { name: 'sandbox banner counts', blocks: 50, sandbox: true, want: { count: 50, more: '… 2 more not shown' } },
+    {
+      name: 'sandbox banner counts',
+      blocks: 50,
+      sandbox: true,
+      want: { count: 50, more: '… 2 more not shown' },
+    },
   ];
   for (const s of scenarios) {
     it(`should hold 50 blocks (${s.name})`, () => {
@@ -206,7 +215,11 @@ describe('modal', () => {
     { name: 'submit over 24', over: { submit: 'x'.repeat(25) }, error: /modal submit/ },
     { name: 'close over 24', over: { close: 'x'.repeat(25) }, error: /modal close/ },
     { name: 'metadata over 3000', over: { privateMetadata: 'm'.repeat(3001) }, error: /private_metadata/ },
-    { name: 'more than 100 blocks', over: { blocks: Array.from({ length: 101 }, () => section('x')) }, error: /100 blocks/ },
+    {
+      name: 'more than 100 blocks',
+      over: { blocks: Array.from({ length: 101 }, () => section('x')) },
+      error: /100 blocks/,
+    },
   ];
   for (const s of scenarios) {
     it(`should throw when a limit is exceeded (${s.name})`, () => {

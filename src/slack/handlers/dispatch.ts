@@ -15,6 +15,9 @@ import {
 } from './read-commands.js';
 import { proposeCloseFor, proposeCommentFor, proposeCreateFor, proposeStatusFor } from './write-commands.js';
 
+/** Tell the person when their request will queue this long behind Syncro's rate limit. */
+export const RATE_LIMIT_NOTICE_MS = 3_000;
+
 /**
  * `/syncro <text>`: parse, then run one handler. Runs after the command was acknowledged; every outcome,
  * including every error, becomes a private reply in plain words.
@@ -32,6 +35,16 @@ export async function runCommand(
       response_type: 'ephemeral',
     });
     return;
+  }
+  const waitMs = ctx.rateLimitWaitMs();
+  if (waitMs >= RATE_LIMIT_NOTICE_MS && parsed.command.name !== 'help' && parsed.command.name !== 'bill') {
+    await ctx.reply(to, {
+      ...simpleReply(
+        `⏳ Waiting for Syncro's rate limit (about ${Math.ceil(waitMs / 1000)} s; shared by the whole team). Your answer follows.`,
+        ctx.sandbox,
+      ),
+      response_type: 'ephemeral',
+    });
   }
   await guard(ctx, to, () => dispatch(ctx, to, parsed.command, triggerId));
 }

@@ -335,7 +335,9 @@ function tailBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolea
 
   if (a.state === 'proposed' || a.state === 'failed') {
     // NOTE: the shared-key warning is drawn above from the signer itself; a copy in the summary is not repeated.
-    const warnings = (a.summary.warnings ?? []).filter((w) => a.signer.keyKind !== 'shared' || !/shared key/i.test(w));
+    const warnings = (a.summary.warnings ?? []).filter(
+      (w) => a.signer.keyKind !== 'shared' || !/shared key/i.test(w),
+    );
     if (warnings.length > 0) out.push(...sections(warnings.map((w) => `⚠️ ${escapeMrkdwn(w)}`).join('\n')));
   }
   if (a.state === 'proposed' && a.summary.approval) out.push(section(approvalText(a)));
@@ -389,16 +391,24 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
       if (!a.resumable) return [context(['This cannot be posted again from this card.'])];
       if (!opts.postable) return row([cancel]);
       if (a.steps.length <= 1) {
+        // Only a step that was read back is "checked"; a refusal (or a write never sent) is known not written.
+        const checked = a.steps[0]?.status === 'absent';
         return [
-          context(['Syncro was checked: it is not there. Posting again needs your click.']),
+          context([
+            checked
+              ? 'Syncro was checked: it is not there. Posting again needs your click.'
+              : 'Nothing was written to Syncro. Posting again needs your click.',
+          ]),
           ...row([button({ text: 'Post again', actionId: ACTION.post, value, style: 'primary' }), cancel]),
         ];
       }
       const k = a.steps.findIndex((s) => s.status !== 'succeeded') + 1;
+      const done =
+        k > 1
+          ? `Steps before ${k} are done and will not be sent again. Resuming from step ${k} needs your click.`
+          : 'Nothing was done in Syncro. Resuming from step 1 needs your click.';
       return [
-        context([
-          `Steps before ${k} are done and will not be sent again. Resuming from step ${k} needs your click.`,
-        ]),
+        context([done]),
         ...row([
           button({ text: `Resume from step ${k}`, actionId: ACTION.post, value, style: 'primary' }),
           cancel,
@@ -413,6 +423,8 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
 /** The fields the requester may change before posting (the card is rebuilt with the new payload). */
 function editBlocks(a: PendingAction): KnownBlock[] {
   const selects = (a.summary.editable ?? [])
+    // NOTE: an option value Slack would refuse (over 150 characters) is left out rather than breaking the card.
+    .map((e) => ({ ...e, options: e.options.filter((o) => o.value.length <= LIMITS.optionValue) }))
     .filter((e) => e.options.length > 0)
     .slice(0, LIMITS.actionsElements)
     .map((e) =>

@@ -69,7 +69,14 @@ const updateTicket = commentAction({
   kind: 'update_ticket',
   summary: { title: 'Update #32164', fields: [{ label: 'Status', value: 'New → In Progress' }] },
   steps: [
-    { op: 'update_ticket', method: 'PUT', path: '/tickets/5', label: 'Set status', status: 'pending', body: { status: 'In Progress' } },
+    {
+      op: 'update_ticket',
+      method: 'PUT',
+      path: '/tickets/5',
+      label: 'Set status',
+      status: 'pending',
+      body: { status: 'In Progress' },
+    },
   ],
 });
 const closeTicket = commentAction({
@@ -85,7 +92,14 @@ const closeTicket = commentAction({
       status: 'pending',
       body: { subject: 'Resolution', body: 'Replaced the toner.', hidden: false, do_not_email: true },
     },
-    { op: 'update_ticket', method: 'PUT', path: '/tickets/5', label: 'Set status Resolved', status: 'pending', body: { status: 'Resolved' } },
+    {
+      op: 'update_ticket',
+      method: 'PUT',
+      path: '/tickets/5',
+      label: 'Set status Resolved',
+      status: 'pending',
+      body: { status: 'Resolved' },
+    },
   ],
 });
 
@@ -112,11 +126,15 @@ describe('actionCardView when proposed', () => {
 
       it("should show every step's exact payload, numbered with its method and path", () => {
         expectPayloadsShown(m.blocks, s.action);
-        s.action.steps.forEach((st, i) => expect(text).toContain(`*${i + 1}. ${st.method} ${st.path}*`));
+        s.action.steps.forEach((st, i) => {
+          expect(text).toContain(`*${i + 1}. ${st.method} ${st.path}*`);
+        });
       });
 
       it("should name the signer and show no shared-key warning for the signer's own key", () => {
-        expect(text).toContain(`Will be posted as *${s.action.signer.syncroName}* (Syncro user ${s.action.signer.syncroUserId})`);
+        expect(text).toContain(
+          `Will be posted as *${s.action.signer.syncroName}* (Syncro user ${s.action.signer.syncroUserId})`,
+        );
         expect(text).not.toContain('SHARED');
       });
 
@@ -149,7 +167,10 @@ describe('actionCardView when proposed', () => {
   it('should not repeat a shared-key warning that the proposal already put in the summary', () => {
     const a = commentAction({
       signer: shared,
-      summary: { ...commentAction().summary, warnings: ['You have no Syncro key of your own: shared key', 'Other'] },
+      summary: {
+        ...commentAction().summary,
+        warnings: ['You have no Syncro key of your own: shared key', 'Other'],
+      },
     });
     const text = allMrkdwn(actionCardView(a, ctx));
     expect(text.match(/no Syncro key of your own/g)).toHaveLength(1);
@@ -160,7 +181,13 @@ describe('actionCardView when proposed', () => {
     const a = billAction({
       summary: {
         ...billAction().summary,
-        billing: billing({ laborLabel: 'Emergency', multiplier: 1.5, quantity: 1.125, total: 168.75, prepaidAfter: 8.875 }),
+        billing: billing({
+          laborLabel: 'Emergency',
+          multiplier: 1.5,
+          quantity: 1.125,
+          total: 168.75,
+          prepaidAfter: 8.875,
+        }),
       },
     });
     const text = allMrkdwn(actionCardView(a, ctx));
@@ -181,7 +208,9 @@ describe('actionCardView when proposed', () => {
 
   it('should offer the editable fields as selects keyed by the action id', () => {
     const m = actionCardView(commentAction(), ctx);
-    const block = m.blocks.find((b) => b.block_id === 'act_1') as { elements: Array<Record<string, unknown>> };
+    const block = m.blocks.find((b) => b.block_id === 'act_1') as unknown as {
+      elements: Array<Record<string, unknown>>;
+    };
     expect(block.elements).toHaveLength(1);
     expect(block.elements[0]).toMatchObject({
       type: 'static_select',
@@ -193,7 +222,9 @@ describe('actionCardView when proposed', () => {
   it('should show a 10,000-character comment in full and stay within the limits', () => {
     const body = `${'Long notes. '.repeat(833)}end`;
     const a = commentAction({
-      steps: [{ ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } }],
+      steps: [
+        { ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } },
+      ],
       summary: { ...commentAction().summary, fields: [{ label: 'Comment', value: body }] },
     });
     const m = actionCardView(a, ctx);
@@ -205,11 +236,15 @@ describe('actionCardView when proposed', () => {
   it('should say so and offer no Post when the payload cannot be shown in full', () => {
     const body = 'x'.repeat(200_000);
     const a = commentAction({
-      steps: [{ ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } }],
+      steps: [
+        { ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } },
+      ],
     });
     const m = actionCardView(a, ctx);
     expectMessageLimits(m);
-    expect(allMrkdwn(m)).toMatch(/too long to show in full in Slack \(\d+ characters\), so it cannot be posted/);
+    expect(allMrkdwn(m)).toMatch(
+      /too long to show in full in Slack \(\d+ characters\), so it cannot be posted/,
+    );
     expect(buttons(m.blocks).map((b) => b.action_id)).toEqual([ACTION.cancel]);
   });
 
@@ -239,7 +274,12 @@ describe('actionCardView by state', () => {
         i === 0 ? { status: 'succeeded', resultId: 901 } : i === 1 ? { status: 'sending' } : {},
       ),
       want: {
-        contains: ['⏳ *Posting…* (pressed by <@UCLICK>)', '✅ done — comment 901 on <https://acme.syncromsp.com/tickets/5|#32164>', '⏳ sending…', '○ not sent'],
+        contains: [
+          '⏳ *Posting…* (pressed by <@UCLICK>)',
+          '✅ done — comment 901 on <https://acme.syncromsp.com/tickets/5|#32164>',
+          '⏳ sending…',
+          '○ not sent',
+        ],
         buttons: [],
         payloads: true,
       },
@@ -250,7 +290,10 @@ describe('actionCardView by state', () => {
         i === 0 ? { status: 'unknown', note: 'timeout' } : {},
       ),
       want: {
-        contains: ['🔎 *Checking Syncro…* we did not get a clear answer, so we read Syncro back before doing anything', '❓ unknown'],
+        contains: [
+          '🔎 *Checking Syncro…* we did not get a clear answer, so we read Syncro back before doing anything',
+          '❓ unknown',
+        ],
         buttons: [[ACTION.recheck, 'Check Syncro again']],
         payloads: true,
       },
@@ -259,7 +302,12 @@ describe('actionCardView by state', () => {
       name: 'succeeded',
       action: withSteps({ ...bill, state: 'succeeded', approvedBy: 'UAPP1' }, (s, i) => ({
         status: 'succeeded',
-        resultId: s.op === 'create_invoice' || s.op === 'verify_invoice' ? 6001 : s.op === 'update_ticket' ? 5 : 900 + i,
+        resultId:
+          s.op === 'create_invoice' || s.op === 'verify_invoice'
+            ? 6001
+            : s.op === 'update_ticket'
+              ? 5
+              : 900 + i,
         finishedAt: NOW + 2000 + i,
       })),
       want: {
@@ -277,11 +325,20 @@ describe('actionCardView by state', () => {
     {
       name: 'failed, one step, resumable',
       action: withSteps(
-        { ...commentAction({ attempt: 1 }), state: 'failed', resumable: true, error: 'Syncro is not answering right now' },
+        {
+          ...commentAction({ attempt: 1 }),
+          state: 'failed',
+          resumable: true,
+          error: 'Syncro is not answering right now',
+        },
         () => ({ status: 'absent' }),
       ),
       want: {
-        contains: ['❌ *Not posted:* Syncro is not answering right now', 'Syncro was checked: it is not there. Posting again needs your click.', '∅ not in Syncro'],
+        contains: [
+          '❌ *Not posted:* Syncro is not answering right now',
+          'Syncro was checked: it is not there. Posting again needs your click.',
+          '∅ not in Syncro',
+        ],
         buttons: [
           [ACTION.post, 'Post again'],
           [ACTION.cancel, 'Cancel'],
@@ -291,11 +348,21 @@ describe('actionCardView by state', () => {
     },
     {
       name: 'failed, several steps, resumable from step 3',
-      action: withSteps({ ...bill, state: 'failed', resumable: true, error: 'Syncro refused it: Category is invalid' }, (_, i) =>
-        i < 2 ? { status: 'succeeded', resultId: 900 + i } : i === 2 ? { status: 'failed', note: 'Category is invalid' } : {},
+      action: withSteps(
+        { ...bill, state: 'failed', resumable: true, error: 'Syncro refused it: Category is invalid' },
+        (_, i) =>
+          i < 2
+            ? { status: 'succeeded', resultId: 900 + i }
+            : i === 2
+              ? { status: 'failed', note: 'Category is invalid' }
+              : {},
       ),
       want: {
-        contains: ['❌ *Not posted:* Syncro refused it: Category is invalid', 'Steps 1–2 were done in Syncro', '❌ failed: Category is invalid'],
+        contains: [
+          '❌ *Not posted:* Syncro refused it: Category is invalid',
+          'Steps 1–2 were done in Syncro',
+          '❌ failed: Category is invalid',
+        ],
         buttons: [
           [ACTION.post, 'Resume from step 3'],
           [ACTION.cancel, 'Cancel'],
@@ -305,8 +372,17 @@ describe('actionCardView by state', () => {
     },
     {
       name: 'failed, not resumable',
-      action: { ...commentAction(), state: 'failed', resumable: false, error: 'Syncro refused it: Body cannot be blank' },
-      want: { contains: ['❌ *Not posted:* Syncro refused it: Body cannot be blank'], buttons: [], payloads: true },
+      action: {
+        ...commentAction(),
+        state: 'failed',
+        resumable: false,
+        error: 'Syncro refused it: Body cannot be blank',
+      },
+      want: {
+        contains: ['❌ *Not posted:* Syncro refused it: Body cannot be blank'],
+        buttons: [],
+        payloads: true,
+      },
     },
     {
       name: 'cancelled before anything was sent',
@@ -315,7 +391,9 @@ describe('actionCardView by state', () => {
     },
     {
       name: 'cancelled after some steps',
-      action: withSteps({ ...bill, state: 'cancelled', cancelledBy: 'UREQ1' }, (_, i) => (i === 0 ? { status: 'succeeded', resultId: 900 } : {})),
+      action: withSteps({ ...bill, state: 'cancelled', cancelledBy: 'UREQ1' }, (_, i) =>
+        i === 0 ? { status: 'succeeded', resultId: 900 } : {},
+      ),
       want: { contains: ['Cancelled by <@UREQ1> — nothing more was sent.'], buttons: [], payloads: false },
     },
     {
@@ -363,7 +441,11 @@ describe('actionCardView escaping', () => {
           { label: 'Long', value: `${'y'.repeat(300)} ${HOSTILE}` },
         ],
         warnings: [`Careful ${HOSTILE}`],
-        billing: billing({ productName: `P ${HOSTILE}`, laborLabel: `L ${HOSTILE}`, notes: [`N ${HOSTILE}`] }),
+        billing: billing({
+          productName: `P ${HOSTILE}`,
+          laborLabel: `L ${HOSTILE}`,
+          notes: [`N ${HOSTILE}`],
+        }),
       },
       steps: [
         {

@@ -45,7 +45,9 @@ export function allMrkdwn(m: Message): string {
   return [m.text, ...mrkdwnTexts(m.blocks)].join('\n');
 }
 
-export function buttons(blocks: KnownBlock[]): Array<{ text: string; action_id: string; value?: string; url?: string; style?: string }> {
+export function buttons(
+  blocks: KnownBlock[],
+): Array<{ text: string; action_id: string; value?: string; url?: string; style?: string }> {
   const out: Array<{ text: string; action_id: string; value?: string; url?: string; style?: string }> = [];
   walk(blocks, (o) => {
     if (o.type === 'button') {
@@ -233,7 +235,13 @@ export function commentAction(over: Partial<PendingAction> = {}): PendingAction 
     state: 'proposed',
     attempt: 0,
     requesterSlackId: 'UREQ1',
-    signer: { slackUserId: 'UREQ1', syncroUserId: 1750, syncroName: 'Howard Enos', keyKind: 'own', keySource: 'env:SYNCRO_KEY_HOWARD' },
+    signer: {
+      slackUserId: 'UREQ1',
+      syncroUserId: 1750,
+      syncroName: 'Howard Enos',
+      keyKind: 'own',
+      keySource: 'env:SYNCRO_KEY_HOWARD',
+    },
     ticket: { id: 5, number: '32164', subject: 'Own cloud thing again', customerName: 'Jerry Burger' },
     summary: {
       title: 'Comment on #32164',
@@ -296,7 +304,13 @@ export function billAction(over: Partial<PendingAction> = {}): PendingAction {
         label: 'Post comment',
         body: { subject: 'Resolution', body: 'Fixed the cloud sync', hidden: false, do_not_email: false },
       }),
-      step({ op: 'add_line_item', method: 'POST', path: '/tickets/5/add_line_item', label: 'Add line item', body: { ...b.lineItem } }),
+      step({
+        op: 'add_line_item',
+        method: 'POST',
+        path: '/tickets/5/add_line_item',
+        label: 'Add line item',
+        body: { ...b.lineItem },
+      }),
       step({
         op: 'create_invoice',
         method: 'POST',
@@ -304,8 +318,19 @@ export function billAction(over: Partial<PendingAction> = {}): PendingAction {
         label: 'Create invoice',
         body: { ticket_id: 5, customer_id: 77, category: 'Standard' },
       }),
-      step({ op: 'verify_invoice', method: 'GET', path: '/invoices/{invoice_id}', label: 'Check the invoice holds the line' }),
-      step({ op: 'update_ticket', method: 'PUT', path: '/tickets/5', label: 'Set status Invoiced', body: { status: 'Invoiced' } }),
+      step({
+        op: 'verify_invoice',
+        method: 'GET',
+        path: '/invoices/{invoice_id}',
+        label: 'Check the invoice holds the line',
+      }),
+      step({
+        op: 'update_ticket',
+        method: 'PUT',
+        path: '/tickets/5',
+        label: 'Set status Invoiced',
+        body: { status: 'Invoiced' },
+      }),
     ],
     ...over,
   };
