@@ -77,10 +77,13 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     hooks: {
       logMethod(this: Logger, args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(
-          this,
-          args.map((a) => (typeof a === 'string' ? redactText(a) : a)),
-        );
+        const out = args.map((a) => (typeof a === 'string' ? redactText(a) : a));
+        // pino uses err.message as the line's msg when none is given: give it the redacted one.
+        const first = out[0] as { err?: unknown } | undefined;
+        if (out.length === 1 && first && typeof first === 'object' && first.err instanceof Error) {
+          out.push(redactText(first.err.message));
+        }
+        method.apply(this, out);
       },
     },
   };
