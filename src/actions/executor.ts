@@ -1,3 +1,4 @@
+import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SyncroApi } from '../syncro/api.js';
 import {
@@ -8,7 +9,7 @@ import {
   SyncroUnauthorizedError,
   SyncroValidationError,
 } from '../syncro/errors.js';
-import { reconcileStep } from './reconcile.js';
+import { reconcileStep, snapshotStep } from './reconcile.js';
 import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
 import type { AuditEntry, PendingAction, WriteStep } from './types.js';
@@ -82,8 +83,12 @@ export class Executor {
       // The click's response_url is the fresh way to update an ephemeral card.
       a = await this.journal(a, { slack: { ...a.slack, ...opts.slack } }).catch(() => a);
     }
-    const done = await this.run(a);
-    return { won: true, action: done };
+    try {
+      return { won: true, action: await this.run(a) };
+    } catch (err) {
+      // NOTE: past the claim a request may already be in Syncro; never let this read as "nothing was changed".
+      throw new ExecutionInterruptedError(id, { cause: err });
+    }
   }
 
   private log(a: PendingAction): Logger {
@@ -130,9 +135,25 @@ export class Executor {
           // Never send a step whose outcome is unknown: reconcile it first.
           return await this.reconcileAt(a, api, k);
         }
+        // Read what already matches before sending, so reconciliation can tell this record from earlier ones.
+        let preexistingIds: number[];
+        try {
+          preexistingIds = await snapshotStep(api, step, this.deps.now());
+        } catch (err) {
+          const note = `Nothing was sent: Syncro could not be read first (${this.deps.describeError(err)})`;
+          a = await this.journal(a, {
+            steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }),
+          });
+          return await this.finish(a, 'failed', { error: note, resumable: true });
+        }
         const startedAt = this.deps.now();
         a = await this.journal(a, {
-          steps: this.withStep(a, k, { status: 'sending', sentAt: startedAt, note: undefined }),
+          steps: this.withStep(a, k, {
+            status: 'sending',
+            sentAt: startedAt,
+            preexistingIds,
+            note: undefined,
+          }),
         });
         await this.publish(a, false);
         try {
@@ -151,7 +172,12 @@ export class Executor {
         } catch (err) {
           if (err instanceof LostLeaseError) throw err;
           if (isKnownNotWritten(err)) {
-            const note = this.deps.describeError(err);
+            // A mismatch's message says what differs (plain words built from Syncro's answer); describeError
+            // would hide it behind "Something went wrong; nothing was changed", untrue after steps 1–3.
+            const note =
+              err instanceof VerificationMismatchError
+                ? `The invoice check failed: ${err.message}. The ticket's status was not changed.`
+                : this.deps.describeError(err);
             a = await this.journal(a, {
               steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }),
             });
@@ -363,6 +389,20 @@ export class Executor {
 export class LostLeaseError extends Error {
   constructor(readonly actionId: string) {
     super(`lost the executing lease on action ${actionId}`);
+  }
+}
+
+/**
+ * The executor failed after winning the claim (e.g. the store went away mid-write): whether the write reached
+ * Syncro is not known. The row keeps its lease, so it is reconciled by reading back once the lease runs out.
+ */
+export class ExecutionInterruptedError extends AppError {
+  readonly code = 'EXECUTION_INTERRUPTED';
+  constructor(
+    readonly actionId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`executing action ${actionId} was interrupted`, options);
   }
 }
 

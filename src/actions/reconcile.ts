@@ -11,7 +11,9 @@ import type { WriteStep } from './types.js';
 /**
  * Reconcilers: after a write whose outcome is unknown, read Syncro back to learn whether it landed.
  * They only ever GET. One per kind of write; each looks for the record this step would have created since the
- * step was journaled as sending (allowing for clock skew between us and Syncro).
+ * step was journaled as sending (allowing for clock skew between us and Syncro), excluding the matching records
+ * that already existed before the send (`step.preexistingIds`, read by `snapshotStep` just before sending) —
+ * so a comment repeated a minute later is not mistaken for the earlier one.
  */
 
 export type ReconcileResult =
@@ -22,14 +24,22 @@ export type ReconcileResult =
 export const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_PAGES = 10;
 
-function since(step: WriteStep): number {
-  return (step.sentAt ?? 0) - CLOCK_SKEW_MS;
+/** The writes whose reconciliation matches on content, and so need the pre-send snapshot. */
+export function needsSnapshot(step: WriteStep): boolean {
+  return (
+    step.op === 'add_comment' ||
+    step.op === 'create_ticket' ||
+    step.op === 'add_line_item' ||
+    step.op === 'create_invoice'
+  );
 }
-function createdSince(createdAt: string | null | undefined, step: WriteStep): boolean {
+
+function createdSince(createdAt: string | null | undefined, since: number): boolean {
   if (!createdAt) return true; // no timestamp to go on: match on content alone
   const t = Date.parse(createdAt);
-  return Number.isNaN(t) || t >= since(step);
+  return Number.isNaN(t) || t >= since;
 }
+
 /** Syncro may return bodies with HTML line breaks or trimmed whitespace; compare the words. */
 export function normaliseText(s: string | null | undefined): string {
   return (s ?? '')
@@ -41,53 +51,105 @@ export function normaliseText(s: string | null | undefined): string {
     .trim();
 }
 
-export async function reconcileStep(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
+interface Match {
+  id: number;
+  note: string;
+}
+
+/** Records in Syncro that look like what this step creates, created since `since` (epoch ms). */
+async function findMatches(api: SyncroApi, step: WriteStep, since: number): Promise<Match[]> {
   switch (step.op) {
-    case 'add_comment':
-      return findComment(api, step);
-    case 'create_ticket':
-      return findTicket(api, step);
+    case 'add_comment': {
+      const want = step.body as unknown as CommentBody;
+      const out: Match[] = [];
+      const createdAfter = new Date(since).toISOString();
+      for (let page = 1; page <= MAX_PAGES; page++) {
+        const res = await api.listComments(ticketIdOf(step), { createdAfter, page });
+        for (const c of res.items) {
+          if (
+            normaliseText(c.subject) === normaliseText(want.subject) &&
+            normaliseText(c.body) === normaliseText(want.body) &&
+            createdSince(c.created_at, since)
+          ) {
+            out.push({ id: c.id, note: `found comment ${c.id} in Syncro` });
+          }
+        }
+        if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+      }
+      return out;
+    }
+    case 'create_ticket': {
+      const want = step.body as unknown as CreateTicketBody;
+      const out: Match[] = [];
+      for (let page = 1; page <= 3; page++) {
+        const res = await api.listTickets({ customerId: want.customer_id, page });
+        for (const t of res.items) {
+          if (normaliseText(t.subject) === normaliseText(want.subject) && createdSince(t.created_at, since)) {
+            out.push({ id: t.id, note: `found ticket #${t.number} in Syncro` });
+          }
+        }
+        if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+      }
+      return out;
+    }
+    case 'add_line_item': {
+      const want = step.body as unknown as AddLineItemBody;
+      const ticket = await api.getTicket(ticketIdOf(step));
+      return (ticket.line_items ?? [])
+        .filter(
+          (li) =>
+            li.product_id === want.product_id &&
+            Math.abs(Number(li.quantity) - want.quantity) < 1e-6 &&
+            normaliseText(li.description) === normaliseText(want.description) &&
+            createdSince(li.created_at, since),
+        )
+        .map((li) => ({ id: li.id, note: `found line item ${li.id} on the ticket` }));
+    }
+    case 'create_invoice': {
+      const want = step.body as unknown as CreateInvoiceBody;
+      const res = await api.listInvoices({ ticketId: want.ticket_id });
+      return res.items
+        .filter(
+          (inv) =>
+            (inv.ticket_id == null || inv.ticket_id === want.ticket_id) &&
+            createdSince(inv.created_at, since),
+        )
+        .map((inv) => ({ id: inv.id, note: `found invoice ${inv.number ?? inv.id} for the ticket` }));
+    }
     case 'update_ticket':
-      return checkTicketFields(api, step);
-    case 'add_line_item':
-      return findLineItem(api, step);
-    case 'create_invoice':
-      return findInvoice(api, step);
     case 'verify_invoice':
-      // A read: there is nothing to reconcile; treat as not done so that it is simply read again.
-      return { found: false, note: 'verification is a read; it will be done again' };
+      return [];
   }
 }
 
-async function findComment(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  const want = step.body as unknown as CommentBody;
-  const ticketId = ticketIdOf(step);
-  const createdAfter = new Date(since(step)).toISOString();
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const res = await api.listComments(ticketId, { createdAfter, page });
-    const hit = res.items.find(
-      (c) =>
-        normaliseText(c.subject) === normaliseText(want.subject) &&
-        normaliseText(c.body) === normaliseText(want.body) &&
-        createdSince(c.created_at, step),
-    );
-    if (hit) return { found: true, resultId: hit.id, note: `found comment ${hit.id} in Syncro` };
-    if (!res.meta || res.meta.page >= res.meta.total_pages) break;
-  }
-  return { found: false, note: 'Syncro was checked: the comment is not there' };
+/**
+ * Read just before sending: the ids of records that already match, so that reconciliation after an unclear
+ * answer cannot mistake one of them for the record this step created.
+ */
+export async function snapshotStep(api: SyncroApi, step: WriteStep, now: number): Promise<number[]> {
+  if (!needsSnapshot(step)) return [];
+  return (await findMatches(api, step, now - CLOCK_SKEW_MS)).map((m) => m.id);
 }
 
-async function findTicket(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  const want = step.body as unknown as CreateTicketBody;
-  for (let page = 1; page <= 3; page++) {
-    const res = await api.listTickets({ customerId: want.customer_id, page });
-    const hit = res.items.find(
-      (t) => normaliseText(t.subject) === normaliseText(want.subject) && createdSince(t.created_at, step),
-    );
-    if (hit) return { found: true, resultId: hit.id, note: `found ticket #${hit.number} in Syncro` };
-    if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+export async function reconcileStep(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
+  if (step.op === 'update_ticket') return checkTicketFields(api, step);
+  if (step.op === 'verify_invoice') {
+    // A read: there is nothing to reconcile; treat as not done so that it is simply read again.
+    return { found: false, note: 'verification is a read; it will be done again' };
   }
-  return { found: false, note: 'Syncro was checked: the ticket is not there' };
+  const before = new Set(step.preexistingIds ?? []);
+  const matches = (await findMatches(api, step, (step.sentAt ?? 0) - CLOCK_SKEW_MS)).filter(
+    (m) => !before.has(m.id),
+  );
+  const hit = matches[0];
+  if (hit) return { found: true, resultId: hit.id, note: hit.note };
+  const what: Record<string, string> = {
+    add_comment: 'the comment is not there',
+    create_ticket: 'the ticket is not there',
+    add_line_item: 'the line item is not on the ticket',
+    create_invoice: 'no invoice was created for the ticket',
+  };
+  return { found: false, note: `Syncro was checked: ${what[step.op] ?? 'it is not there'}` };
 }
 
 async function checkTicketFields(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
@@ -100,30 +162,4 @@ async function checkTicketFields(api: SyncroApi, step: WriteStep): Promise<Recon
     found: false,
     note: `Syncro was checked: the ticket still has ${differs.map(([k]) => `${k} "${String((ticket as Record<string, unknown>)[k])}"`).join(', ')}`,
   };
-}
-
-async function findLineItem(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  const want = step.body as unknown as AddLineItemBody;
-  const ticket = await api.getTicket(ticketIdOf(step));
-  const hit = (ticket.line_items ?? []).find(
-    (li) =>
-      li.product_id === want.product_id &&
-      Math.abs(Number(li.quantity) - want.quantity) < 1e-6 &&
-      normaliseText(li.description) === normaliseText(want.description) &&
-      createdSince(li.created_at, step),
-  );
-  if (hit) return { found: true, resultId: hit.id, note: `found line item ${hit.id} on the ticket` };
-  return { found: false, note: 'Syncro was checked: the line item is not on the ticket' };
-}
-
-async function findInvoice(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  const want = step.body as unknown as CreateInvoiceBody;
-  const res = await api.listInvoices({ ticketId: want.ticket_id });
-  const hit = res.items.find(
-    (inv) =>
-      (inv.ticket_id == null || inv.ticket_id === want.ticket_id) && createdSince(inv.created_at, step),
-  );
-  if (hit)
-    return { found: true, resultId: hit.id, note: `found invoice ${hit.number ?? hit.id} for the ticket` };
-  return { found: false, note: 'Syncro was checked: no invoice was created for the ticket' };
 }

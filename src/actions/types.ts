@@ -53,6 +53,11 @@ export interface WriteStep {
   resultId?: number;
   /** When the step was (last) journaled as sending; reconcilers look for records created since then. */
   sentAt?: number;
+  /**
+   * Ids of records that already matched this step's content just before it was sent (read by the executor), so
+   * that reconciliation never mistakes an earlier identical comment or ticket for this one.
+   */
+  preexistingIds?: number[];
   finishedAt?: number;
   /** Plain-language error or reconciliation result, safe to show (never a key). */
   note?: string;

@@ -71,7 +71,7 @@ function when(ms: number | undefined): string {
 }
 
 /** Why a click lost the claim, in words, from the row's current state. */
-export function lostClickMessage(a: PendingAction | undefined): string {
+export function lostClickMessage(a: PendingAction | undefined, now?: number): string {
   if (!a) return 'This card is no longer known to the bot; nothing was sent.';
   switch (a.state) {
     case 'executing':
@@ -82,10 +82,18 @@ export function lostClickMessage(a: PendingAction | undefined): string {
       return `Already posted by <@${a.clickedBy}>${when(a.clickedAt)}; it was not sent again.`;
     case 'cancelled':
       return `This card was cancelled${a.cancelledBy ? ` by <@${a.cancelledBy}>` : ''}; nothing more was sent.`;
-    case 'expired':
+    case 'expired': {
+      // A half-done saga: "run it again" would send the done steps a second time.
+      const done = a.steps.filter((s) => s.status === 'succeeded').length;
+      if (done > 0)
+        return `This card expired after ${done === 1 ? 'step 1 was' : `steps 1–${done} were`} done in Syncro; nothing more was sent. Finish the rest in Syncro: running the command again would send ${done === 1 ? 'it' : 'them'} again.`;
       return 'This card expired; nothing was sent. Run the command again for a new card.';
+    }
     case 'failed':
     case 'proposed':
+      // Past its expiry (a proposed card not yet swept, or a failed one): the claim refused it for that.
+      if (now !== undefined && now >= a.expiresAt)
+        return `This card expired; nothing ${a.state === 'failed' ? 'more ' : ''}was sent. Run the command again for a new card.`;
       return 'This card changed since you saw it (or is out of date); here it is as it stands now. Nothing was sent.';
   }
 }
@@ -143,7 +151,7 @@ export function registerListeners(app: App, ctx: BotContext): void {
           );
         }
         await ctx.reply(to, {
-          ...simpleReply(lostClickMessage(res.action), ctx.sandbox),
+          ...simpleReply(lostClickMessage(res.action, ctx.now()), ctx.sandbox),
           response_type: 'ephemeral',
           replace_original: false,
         });

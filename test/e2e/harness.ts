@@ -247,3 +247,475 @@ export function buttonValue(blocks: unknown[] | undefined, actionId: string): st
 export function textOf(msg: { text?: string; blocks?: unknown[] } | undefined): string {
   return `${msg?.text ?? ''}\n${JSON.stringify(msg?.blocks ?? [])}`;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for the write-flow suites (write-kinds, write-concurrency, write-faults, write-expiry-and-access)
+
+/** The card's fallback text ends with its state in words (see action-card.ts STATE_WORDS). */
+export function isFinalCard(body: { text?: string }): boolean {
+  return /— (posted|not posted|cancelled|expired, nothing was sent)$/.test(body.text ?? '');
+}
+
+/** The payloads a card shows in its code blocks, as a person reads them (unescaped, one per step). */
+export function shownPayloads(blocks: unknown[] | undefined): string[] {
+  const out: string[] = [];
+  for (const b of blocks ?? []) {
+    const t = (b as { text?: { type?: string; text?: string } }).text;
+    if (t?.type !== 'mrkdwn' || typeof t.text !== 'string') continue;
+    const m = /```\n([\s\S]*)\n```$/.exec(t.text);
+    if (m)
+      out.push(
+        m[1]!
+          .replace(/\u200b/g, '')
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&amp;/g, '&'),
+      );
+  }
+  return out;
+}
+
+/** Clicks a card button as `userId` and waits for the card drawn in a final state at that click's response_url. */
+export async function clickAndSettle(
+  h: Harness,
+  userId: string,
+  actionId: string,
+  value: string,
+): Promise<{ responseUrl: string; card: { text?: string; blocks?: unknown[] } }> {
+  const click = await h.click(userId, actionId, value);
+  if (click.status !== 200) throw new Error(`click answered HTTP ${click.status}`);
+  const done = await h.slack.waitForResponse(
+    (r) => r.url === click.responseUrl && r.body.replace_original === true && isFinalCard(r.body),
+  );
+  return { responseUrl: click.responseUrl, card: done.body };
+}
+
+/** The private message (not the card) a click got back at its response_url. */
+export async function privateNoteTo(h: Harness, responseUrl: string): Promise<string> {
+  const r = await h.slack.waitForResponse((x) => x.url === responseUrl && x.body.replace_original === false);
+  return r.body.text ?? '';
+}
+
+/** The newest action row. */
+export async function latestAction(h: Harness): Promise<PendingAction> {
+  const [a] = await h.actions();
+  if (!a) throw new Error('no action was proposed');
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Billing helpers (the bill modal, the channel card, clicks on it)
+
+/** A simulator with the harness's keys, for tests that run several harnesses (restarts) against one Syncro. */
+export function startE2eSimulator(): Promise<SyncroSimulator> {
+  return startSyncroSimulator({
+    keys: {
+      [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' },
+      [KEYS.mike]: { user_id: 1735, user_name: 'Michael Swanson' },
+      [KEYS.rob]: { user_id: 1737, user_name: 'Winter' },
+    },
+  });
+}
+
+/** What a technician types into the bill modal; absent fields are left empty. */
+export interface BillForm {
+  minutes?: string;
+  labor?: string;
+  description?: string;
+  subject?: string;
+  body?: string;
+  visibility?: string;
+}
+
+/** The bill modal's `view.state.values` as Slack submits them. */
+export function billValues(f: BillForm): Record<string, Record<string, unknown>> {
+  const text = (value: string | undefined) => ({ type: 'plain_text_input', value: value ?? null });
+  const choice = (type: string, value: string | undefined) => ({
+    type,
+    selected_option: value === undefined ? null : { value },
+  });
+  return {
+    syncro_minutes: { syncro_minutes_input: text(f.minutes) },
+    syncro_labor: { syncro_labor_input: choice('static_select', f.labor) },
+    syncro_description: { syncro_description_input: text(f.description) },
+    syncro_subject: { syncro_subject_input: text(f.subject) },
+    syncro_body: { syncro_body_input: text(f.body) },
+    syncro_visibility: { syncro_visibility_input: choice('radio_buttons', f.visibility) },
+  };
+}
+
+export const GOOD_BILL: Required<BillForm> = {
+  minutes: '45',
+  labor: 'remote',
+  description: 'Reset the Nextcloud sync client and re-linked the shared folder',
+  subject: 'Resolution',
+  body: 'Nextcloud sync is working again on all three PCs.',
+  visibility: 'public_note',
+};
+
+/**
+ * `/syncro bill <number>` with a known trigger id: resolves with the views.open call (made with that trigger id)
+ * and the views.update that filled the modal from Syncro.
+ */
+export async function openBillModalFor(
+  h: Harness,
+  userId: string,
+  number: string,
+): Promise<{ triggerId: string; opened: RecordedCall; filled: RecordedCall; status: number }> {
+  const triggerId = `trig-bill-${Math.random().toString(36).slice(2)}`;
+  const res = await slashCommand({
+    url: h.eventsUrl,
+    secret: SECRET,
+    userId,
+    text: `bill ${number}`,
+    responseUrl: h.slack.responseUrl('bill'),
+    channelId: 'C0TICKETS',
+    triggerId,
+  });
+  const opened = await h.slack.waitForCall('views.open', (c) => c.body.trigger_id === triggerId);
+  const viewId = (opened.reply.body.view as { id: string }).id;
+  const filled = await h.slack.waitForCall('views.update', (c) => c.body.view_id === viewId);
+  return { triggerId, opened, filled, status: res.status };
+}
+
+/** The private_metadata of a view sent to views.open / views.update. */
+export function viewMetadata(call: RecordedCall): string {
+  return String((call.body.view as { private_metadata?: string }).private_metadata ?? '');
+}
+
+/**
+ * The whole proposal: open the modal, submit `form`, and wait for the billing card posted in the channel.
+ * Resolves with the chat.postMessage call and the action row.
+ */
+export async function proposeBillCard(
+  h: Harness,
+  userId: string,
+  number: string,
+  form: BillForm = GOOD_BILL,
+  opts: { skipModal?: boolean } = {},
+): Promise<{ card: RecordedCall; action: PendingAction }> {
+  // skipModal: submit the form straight away (what the modal carries before Syncro filled it in), for speed.
+  const metadata = opts.skipModal
+    ? JSON.stringify({ number, channelId: 'C0TICKETS' })
+    : viewMetadata((await openBillModalFor(h, userId, number)).filled);
+  const before = h.slack.callsTo('chat.postMessage').length;
+  const res = await h.submit(userId, 'syncro_bill_modal', metadata, billValues(form));
+  if (res.status !== 200 || res.body.includes('errors'))
+    throw new Error(`bill modal refused: ${res.status} ${res.body}`);
+  const card = await h.slack.waitForCall('chat.postMessage', undefined, { nth: before + 1 });
+  // The card's ts is stored right after chat.postMessage answers; wait for the row to have it.
+  const id = cardId(card);
+  for (let i = 0; i < 10_000; i++) {
+    const action = await h.store.get(id);
+    if (action?.slack.messageTs) return { card, action };
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  throw new Error('the billing card was posted but its ts was never stored');
+}
+
+/** The action id a card's buttons carry. */
+export function cardId(call: RecordedCall): string {
+  const v = buttonValue(call.body.blocks as unknown[], 'syncro_cancel');
+  if (!v) throw new Error('the card has no Cancel button');
+  return (JSON.parse(v) as { id: string }).id;
+}
+
+/** Presses a button on a channel card (a normal message, as Slack sends it: container `message`). */
+export function clickOnCard(
+  h: Harness,
+  userId: string,
+  card: RecordedCall,
+  actionId: string,
+): Promise<SlackHttpResult & { responseUrl: string }> {
+  const value = buttonValue(card.body.blocks as unknown[], actionId);
+  if (value === undefined)
+    throw new Error(`the card has no ${actionId} button: ${textOf(card.body as never)}`);
+  return h.click(userId, actionId, value, {
+    container: 'message',
+    messageTs: String(card.body.ts ?? card.reply.body.ts),
+    channelId: 'C0TICKETS',
+  });
+}
+
+/** The nth-from-now chat.update of a card whose text says `state` (e.g. "posted", "not posted"). */
+export function waitForCard(
+  h: Harness,
+  words: RegExp,
+  opts: { after?: number; timeoutMs?: number } = {},
+): Promise<RecordedCall> {
+  const after = opts.after ?? 0;
+  return h.slack.waitFor(
+    (evs) => {
+      for (const e of evs) {
+        if (e.kind === 'call' && e.call.seq > after && e.call.method === 'chat.update') {
+          if (words.test(String(e.call.body.text ?? ''))) return e.call;
+        }
+      }
+      return undefined;
+    },
+    { timeoutMs: opts.timeoutMs, description: `a card update saying ${words}` },
+  );
+}
+
+/** The seq of the last recorded Slack event (to wait for what comes after it). */
+export function lastSeq(h: Harness): number {
+  const e = h.slack.events.at(-1);
+  if (!e) return 0;
+  return e.kind === 'call' ? e.call.seq : e.response.seq;
+}
+
+/** Writes received by the simulator, counted by "METHOD path". */
+export function writeCounts(sim: SyncroSimulator): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const w of sim.writes()) out[`${w.method} ${w.path}`] = (out[`${w.method} ${w.path}`] ?? 0) + 1;
+  return out;
+}
+
+type RecordedCall = SlackFake['calls'][number];
+
+type TextBlock = { text?: unknown; fields?: Array<{ text?: string }>; elements?: unknown[] };
+
+/** Every text of a message's blocks (mrkdwn unescaped as sent), one per line: what a person reads on a card. */
+export function cardText(call: RecordedCall): string {
+  const out: string[] = [String(call.body.text ?? '')];
+  const walk = (b: TextBlock) => {
+    if (typeof b.text === 'string') out.push(b.text);
+    else if (typeof (b.text as { text?: unknown } | undefined)?.text === 'string')
+      out.push((b.text as { text: string }).text);
+    for (const f of b.fields ?? []) if (f.text) out.push(f.text);
+    for (const e of (b.elements ?? []) as TextBlock[]) walk(e);
+  };
+  for (const b of (call.body.blocks ?? []) as TextBlock[]) walk(b);
+  return out.join('\n');
+}
+
+/** The status line under step k (1-based) of a card, e.g. "✅ done — comment 12 on #32164". */
+export function stepLine(call: RecordedCall, k: number): string {
+  return new RegExp(`\\*${k}\\. [^\\n]*\\n\\s*([^\\n]*)`).exec(cardText(call))?.[1] ?? '';
+}
+
+/** What a bill with `form` left on ticket `number` in the simulator: counts of each record, and the status. */
+export function billedRecords(sim: SyncroSimulator, number: string, form: BillForm = GOOD_BILL) {
+  const tid = sim.state.ticketByNumber(Number(number))!.id;
+  const invoices = sim.state.invoices.filter((i) => i.ticket_id === tid);
+  return {
+    comments: sim.state.commentsOf(tid).filter((c) => c.body === form.body).length,
+    lineItems: sim.state.lineItemsOf(tid).filter((l) => l.description === form.description).length,
+    invoices: invoices.length,
+    invoiceLines: invoices.flatMap((i) => i.line_items).filter((l) => l.name === form.description).length,
+    status: sim.state.ticket(tid)!.status,
+  };
+}
+
+export const BILLED_ONCE = { comments: 1, lineItems: 1, invoices: 1, invoiceLines: 1, status: 'Invoiced' };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Helpers for the read-command suites (read-commands, signature, identity, secrets, sandbox)
+
+type SlackMessageBody = { text?: string; blocks?: unknown[] };
+
+function collectTexts(node: unknown, type: 'mrkdwn' | 'plain_text', out: string[]): void {
+  if (Array.isArray(node)) {
+    for (const n of node) collectTexts(n, type, out);
+  } else if (typeof node === 'object' && node !== null) {
+    const o = node as Record<string, unknown>;
+    if (o.type === type && typeof o.text === 'string') out.push(o.text);
+    for (const v of Object.values(o)) collectTexts(v, type, out);
+  }
+}
+
+/** Every string Slack parses as mrkdwn (mentions, links): the fallback `text` and each mrkdwn text object. */
+export function mrkdwnTexts(msg: SlackMessageBody): string[] {
+  const out = typeof msg.text === 'string' ? [msg.text] : [];
+  collectTexts(msg.blocks ?? [], 'mrkdwn', out);
+  return out;
+}
+
+/** Every plain_text string of a message (headers, button labels): shown literally, never parsed. */
+export function plainTexts(msg: SlackMessageBody): string[] {
+  const out: string[] = [];
+  collectTexts(msg.blocks ?? [], 'plain_text', out);
+  return out;
+}
+
+/** The lines inside the message's code blocks, unescaped as a person reads them. */
+export function codeLines(msg: SlackMessageBody): string[] {
+  const out: string[] = [];
+  for (const t of mrkdwnTexts({ blocks: msg.blocks })) {
+    for (const m of t.matchAll(/```\n?([\s\S]*?)\n?```/g)) {
+      out.push(
+        ...m[1]!.split('\n').map((l) => l.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')),
+      );
+    }
+  }
+  return out;
+}
+
+/** `/syncro <text>` as `userId`, and the first reply posted to that command's response_url. */
+export async function askBot(
+  h: Harness,
+  userId: string,
+  text: string,
+): Promise<{ status: number; responseUrl: string; reply: SlackMessageBody & Record<string, unknown> }> {
+  const res = await h.command(userId, text);
+  const r = await h.slack.waitForResponse((x) => x.url === res.responseUrl);
+  return { status: res.status, responseUrl: res.responseUrl, reply: r.body };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Replicas: several bots sharing one store backend (e.g. PostgreSQL), one Syncro simulator and one Slack fake
+
+export interface ReplicaOptions {
+  sim: SyncroSimulator;
+  slack: SlackFake;
+  /** This replica's own store (its own connection pool); migrated by startReplica, closed by close(). */
+  store: ActionStore;
+  replicaId: string;
+  yaml?: string;
+  now?: () => number;
+  leaseMs?: number;
+  /** Syncro client timeout (default 1 500 ms, as startHarness). */
+  timeoutMs?: number;
+}
+
+export interface Replica {
+  bot: Bot;
+  store: ActionStore;
+  replicaId: string;
+  eventsUrl: string;
+  /** JSON log lines of this replica. */
+  logLines: Array<Record<string, unknown>>;
+  /** Resolves with the first log line (already written or to come) that matches. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+  command(userId: string, text: string): Promise<SlackHttpResult & { responseUrl: string }>;
+  click(
+    userId: string,
+    actionId: string,
+    value: string,
+    opts?: Partial<BlockActionOptions>,
+  ): Promise<SlackHttpResult & { responseUrl: string }>;
+  /**
+   * A crash as far as the shared state can tell: the HTTP receiver stops and the store is closed, while a Syncro
+   * request in flight is left open (release it with sim.releaseHangs()). close() cleans up the rest.
+   */
+  crash(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts one replica of the bot (Bolt HTTP receiver on loopback) on a store it is given. */
+export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
+  const { sim, slack, store } = opts;
+  const logLines: Array<Record<string, unknown>> = [];
+  const logWaiters = new Set<{
+    match: (l: Record<string, unknown>) => boolean;
+    resolve: (l: never) => void;
+  }>();
+  const destination = new Writable({
+    write(chunk, _enc, cb) {
+      for (const text of String(chunk).split('\n').filter(Boolean)) {
+        const line = JSON.parse(text) as Record<string, unknown>;
+        logLines.push(line);
+        for (const w of [...logWaiters]) {
+          if (w.match(line)) {
+            logWaiters.delete(w);
+            w.resolve(line as never);
+          }
+        }
+      }
+      cb();
+    },
+  });
+  const logger = createLogger({ level: 'info', format: 'json', destination }).child({
+    replica: opts.replicaId,
+  });
+  const env = {
+    SYNCRO_BASE_URL: sim.url,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    SYNCRO_KEY_HOWARD: KEYS.howard,
+    SYNCRO_KEY_MIKE: KEYS.mike,
+    SYNCRO_KEY_ROB: KEYS.rob,
+    SYNCRO_SHARED_KEY: KEYS.mike,
+  };
+  const config = loadConfig(env, { path: 'e2e.yml', text: opts.yaml ?? BASE_YAML });
+  const client = createSyncroClient({
+    baseUrl: sim.url,
+    timeoutMs: opts.timeoutMs ?? 1_500,
+    connectTimeoutMs: 1_000,
+    rateLimitPerMinute: 100_000,
+    logger,
+    readRetryPolicy: rapidTestRetryPolicy,
+  });
+  await store.migrate();
+  const identities = createIdentityResolver({ file: config.file, env, client, logger });
+  const bot = createBot({
+    file: config.file,
+    slack: { ...config.slack, port: 0 },
+    logger,
+    store,
+    identities,
+    client,
+    sandbox: false,
+    replicaId: opts.replicaId,
+    leaseMs: opts.leaseMs,
+    now: opts.now,
+    sweepIntervalMs: 0,
+  });
+  const port = await bot.start(0, '127.0.0.1');
+  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
+  let crashed = false;
+  let closed = false;
+  const crash = async () => {
+    if (crashed) return;
+    crashed = true;
+    await bot.stop();
+    await store.close();
+  };
+
+  return {
+    bot,
+    store,
+    replicaId: opts.replicaId,
+    eventsUrl,
+    logLines,
+    waitForLog(match) {
+      const seen = logLines.find(match);
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => logWaiters.add({ match, resolve }));
+    },
+    async command(userId, text) {
+      const responseUrl = slack.responseUrl(`cmd-${opts.replicaId}`);
+      const res = await slashCommand({
+        url: eventsUrl,
+        secret: SECRET,
+        userId,
+        text,
+        responseUrl,
+        channelId: 'C0TICKETS',
+      });
+      return { ...res, responseUrl };
+    },
+    async click(userId, actionId, value, o = {}) {
+      const responseUrl = o.responseUrl ?? slack.responseUrl(`click-${opts.replicaId}`);
+      const res = await blockAction({
+        url: eventsUrl,
+        secret: SECRET,
+        userId,
+        actionId,
+        value,
+        responseUrl,
+        channelId: 'C0TICKETS',
+        ...o,
+      });
+      return { ...res, responseUrl };
+    },
+    crash,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await crash();
+      await client.close();
+    },
+  };
+}

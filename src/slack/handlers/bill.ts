@@ -35,6 +35,8 @@ export async function openBillModal(
     commentSubject: ctx.file.billing.comment_subject,
     defaultVisibility: ctx.file.comments.default_visibility,
     sandbox: ctx.sandbox,
+    // Until Syncro is read (and if it cannot be), the form still names the ticket being billed.
+    ticketNumber: number,
   };
   const opened = await ctx.web.views.open({
     trigger_id: triggerId,

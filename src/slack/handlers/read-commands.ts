@@ -53,6 +53,8 @@ export async function showSearch(
       page: res.meta?.page ?? page,
       totalPages: res.meta?.total_pages ?? 1,
       pageAction: { kind: 'search', query },
+      // The list view's default ("No open tickets") would be wrong here: a search covers every status.
+      emptyText: `No ticket matches “${query}”.`,
       sandbox: ctx.sandbox,
     }),
     response_type: 'ephemeral',
@@ -104,7 +106,8 @@ export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string
 }
 
 export async function showHelp(ctx: BotContext, to: ReplyTarget, cmd: CommandOf<'help'>): Promise<void> {
-  const usageLines = cmd.topic ? [USAGE[cmd.topic], helpFor(cmd.topic)] : COMMAND_NAMES.map((n) => USAGE[n]);
+  // helpFor(topic) already starts with the usage line.
+  const usageLines = cmd.topic ? helpFor(cmd.topic).split('\n') : COMMAND_NAMES.map((n) => USAGE[n]);
   await ctx.reply(to, { ...helpView({ usageLines, sandbox: ctx.sandbox }), response_type: 'ephemeral' });
 }
 

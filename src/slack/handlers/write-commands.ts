@@ -49,7 +49,12 @@ function proposalBase(ctx: BotContext, identity: Identity, to: ReplyTarget, ephe
     requesterSlackId: to.userId,
     signer: signerOf(identity),
     // The command's response_url can update this card in place (until it is used up or 30 minutes pass).
-    slack: { channelId: to.channelId, ephemeral, responseUrl: to.responseUrl, responseUrlIssuedAt: to.issuedAt },
+    slack: {
+      channelId: to.channelId,
+      ephemeral,
+      responseUrl: to.responseUrl,
+      responseUrlIssuedAt: to.issuedAt,
+    },
   };
 }
 

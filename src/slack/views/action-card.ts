@@ -95,7 +95,9 @@ export function actionCardView(action: PendingAction, ctx: CardContext): Message
       ...tailBlocks(action, ctx, { postable: false }),
     ];
   }
-  return finalizeMessage(blocks, `${action.summary.title} — ${STATE_WORDS[action.state]}`, {
+  const partly = action.state === 'expired' && action.steps.some((s) => s.status === 'succeeded');
+  const words = partly ? 'expired, partly done in Syncro' : STATE_WORDS[action.state];
+  return finalizeMessage(blocks, `${action.summary.title} — ${words}`, {
     sandbox: ctx.sandbox,
   });
 }
@@ -151,7 +153,15 @@ function stateBlocks(a: PendingAction, ctx: CardContext): KnownBlock[] {
         ),
       ];
     case 'expired':
-      return [section('⌛ Expired — nothing was sent.')];
+      // A saga can expire half done (failed, not resumed in time): say so, or a new card would send it all again.
+      return [
+        section(
+          done > 0
+            ? `⌛ Expired — ${done === 1 ? 'step 1 was' : `steps 1–${done} were`} done in Syncro; nothing more was ` +
+                `sent. Finish the rest in Syncro: a new card would send ${done === 1 ? 'it' : 'them'} again.`
+            : '⌛ Expired — nothing was sent.',
+        ),
+      ];
   }
 }
 
@@ -389,6 +399,16 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
       return row([button({ text: 'Check Syncro again', actionId: ACTION.recheck, value })]);
     case 'failed': {
       if (!a.resumable) return [context(['This cannot be posted again from this card.'])];
+      // The claim refuses an expired card, so offering "Post again" / "Resume" would only loop.
+      if (ctx.now >= a.expiresAt)
+        return [
+          context([
+            `⌛ Expired at ${slackDate(a.expiresAt, '{time}')} — nothing more is sent from this card. ` +
+              (a.steps.some((s) => s.status === 'succeeded')
+                ? 'Finish the rest in Syncro: a new card would send the steps already done again.'
+                : 'Run the command again for a new card.'),
+          ]),
+        ];
       if (!opts.postable) return row([cancel]);
       if (a.steps.length <= 1) {
         // Only a step that was read back is "checked"; a refusal (or a write never sent) is known not written.

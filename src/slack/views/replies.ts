@@ -73,6 +73,12 @@ export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
         `Syncro gave no clear answer to ${(e as SyncroError).endpoint}, so it is not yet known whether it was saved; ` +
         'Syncro is read back before anything else is done.'
       );
+    case 'EXECUTION_INTERRUPTED':
+      return (
+        `The bot was interrupted while posting this (reference ${ref}), so it is not yet known whether it ` +
+        'reached Syncro. Syncro will be read back before anything else is done, and the card updated; ' +
+        'nothing is sent again.'
+      );
     case 'USER_INPUT_INVALID': {
       const u = e as UserInputError;
       return u.usage ? `${u.message} Usage: ${u.usage}` : u.message;
