@@ -176,6 +176,7 @@ const envSchema = z.object({
     .optional(),
   SLACK_API_URL: z.string().url().optional(),
   PORT: intFrom(3000, 0, 65_535),
+  HOST: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -199,6 +200,8 @@ export interface Config {
     appToken: string | undefined;
     apiUrl: string | undefined;
     port: number;
+    /** Interface to listen on (default: all). */
+    host: string | undefined;
   };
   store: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   dataDir: string;
@@ -324,6 +327,7 @@ export function loadConfig(
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,
       port: e.PORT,
+      host: e.HOST,
     },
     store,
     dataDir: e.DATA_DIR,

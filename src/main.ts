@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     replicaId,
     rateLimitWaitMs: () => client.limiter.waitingMs(),
   });
-  const port = await bot.start();
+  const port = await bot.start(config.slack.port, config.slack.host);
   logger.info(
     {
       port,

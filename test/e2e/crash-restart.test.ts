@@ -78,6 +78,7 @@ describe('crash and restart of the bot process during a write', () => {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       PORT: '0',
+      HOST: '127.0.0.1',
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'info',
       DATA_DIR: dir,

@@ -88,6 +88,7 @@ describe('sandbox mode (the real process)', () => {
       SYNCRO_SANDBOX: '1',
       SYNCRO_BOT_CONFIG: configFile,
       PORT: '0',
+      HOST: '127.0.0.1',
       LOG_FORMAT: 'json',
       DATA_DIR: dir,
     });

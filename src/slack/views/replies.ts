@@ -218,7 +218,8 @@ export function whoamiView(input: WhoamiParams | { who: WhoAmI; sandbox: boolean
   if (p.mapped === false && !p.sandbox) {
     blocks.push(context(['You are not in the bot’s config file yet: run `/syncro help` or ask your admin.']));
   }
-  return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${p.keyKind} key)`, {
+  const keyWords = p.keyKind === 'none' ? 'no key' : `${p.keyKind} key`;
+  return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${keyWords})`, {
     sandbox: p.sandbox,
   });
 }
