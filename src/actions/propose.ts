@@ -127,7 +127,12 @@ export interface CreateTicketProposal extends ProposalBase {
   assignee: { id: number; name: string };
   assignees: Array<{ id: number; name: string }>;
   problemType?: string;
+  /** Configured problem types (tickets.problem_types); when any, the card offers them. */
+  problemTypes?: string[];
 }
+
+/** The problem-type select's value for "none" (the field is then left out of the payload). */
+export const NO_PROBLEM_TYPE = '__none__';
 
 export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
   const body: CreateTicketBody = {
@@ -151,7 +156,9 @@ export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
         { label: 'Subject', value: p.subject },
         { label: 'Priority', value: p.priority },
         { label: 'Assigned to', value: p.assignee.name },
-        ...(p.problemType ? [{ label: 'Problem type', value: p.problemType }] : []),
+        ...(p.problemType || p.problemTypes?.length
+          ? [{ label: 'Problem type', value: p.problemType ?? '(none)' }]
+          : []),
         { label: 'Contact', value: '(none)' },
       ],
       editable: [
@@ -167,6 +174,19 @@ export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
           options: assignees.slice(0, 100).map((u) => ({ value: String(u.id), text: u.name })),
           selected: String(p.assignee.id),
         },
+        ...(p.problemTypes?.length
+          ? [
+              {
+                field: 'problem_type' as const,
+                label: 'Problem type',
+                options: [
+                  { value: NO_PROBLEM_TYPE, text: '(none)' },
+                  ...p.problemTypes.slice(0, 99).map((x) => ({ value: x, text: x })),
+                ],
+                selected: p.problemType ?? NO_PROBLEM_TYPE,
+              },
+            ]
+          : []),
       ],
     },
     [step('create_ticket', 'POST', '/tickets', 'Create ticket', body)],
@@ -355,6 +375,14 @@ export function applyEdit(a: PendingAction, field: EditableField, value: string)
             ? { ...f, value: f.value.replace(/\(([^)]*)\)$/, `(${text})`) }
             : f,
       );
+      break;
+    }
+    case 'problem_type': {
+      const s = steps.find((x) => x.op === 'create_ticket');
+      if (!s?.body) return undefined;
+      if (value === NO_PROBLEM_TYPE) delete s.body.problem_type;
+      else s.body.problem_type = value;
+      fields = setField('Problem type', text);
       break;
     }
     case 'labor':

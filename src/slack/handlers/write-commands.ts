@@ -203,6 +203,7 @@ export async function proposeCreateFor(
       status: ctx.file.tickets.new_status,
       assignee: { id: assigneeId, name: assigneeName },
       assignees: users,
+      problemTypes: ctx.file.tickets.problem_types,
     }),
   );
 }
