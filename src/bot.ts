@@ -5,6 +5,7 @@ import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
 import type { PendingAction } from './actions/types.js';
 import type { Config, FileConfig } from './config.js';
+import { NotAllowedError } from './errors.js';
 import type { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
 import { redactText } from './logger.js';
@@ -222,8 +223,8 @@ export function createBot(deps: BotDeps): Bot {
       const identity = await deps.identities.forWrite(a.requesterSlackId);
       // The card promised a name; if the key now maps to someone else, refuse rather than misattribute.
       if (identity.syncroUserId !== a.signer.syncroUserId || identity.keyKind !== a.signer.keyKind) {
-        throw new Error(
-          `the card said this would be posted as ${a.signer.syncroName}, but the key now belongs to ${identity.name}; nothing was sent`,
+        throw new NotAllowedError(
+          `The card said this would be posted as ${a.signer.syncroName}, but your key now acts as ${identity.name}; nothing was sent.`,
         );
       }
       return identity.api;

@@ -52,6 +52,9 @@ function isKnownNotWritten(err: unknown): boolean {
   );
 }
 
+/** How long a half-done multi-step action can still be resumed. */
+export const HALF_DONE_RESUME_MS = 7 * 24 * 60 * 60_000;
+
 export function firstIncompleteStep(action: PendingAction): number {
   const k = action.steps.findIndex((s) => s.status !== 'succeeded');
   return k === -1 ? action.steps.length : k;
@@ -266,7 +269,17 @@ export class Executor {
     state: 'succeeded' | 'failed',
     patch: Pick<PendingAction, 'error' | 'resumable'>,
   ): Promise<PendingAction> {
-    const done = await this.journal(a, { state, ...patch, leaseOwner: undefined, leaseUntil: undefined });
+    // A half-done multi-step action (some steps in Syncro) must stay resumable: a new card would send the done
+    // steps again. Give it a week instead of the card's short lifetime.
+    const halfDone = state === 'failed' && patch.resumable && a.steps.some((s) => s.status === 'succeeded');
+    const expiresAt = halfDone ? Math.max(a.expiresAt, this.deps.now() + HALF_DONE_RESUME_MS) : a.expiresAt;
+    const done = await this.journal(a, {
+      state,
+      ...patch,
+      expiresAt,
+      leaseOwner: undefined,
+      leaseUntil: undefined,
+    });
     this.log(done).info({ state, error: patch.error }, 'action finished');
     await this.publish(done, true);
     return done;

@@ -27,7 +27,14 @@ export const ACTION = {
 } as const;
 
 /** Editable fields a proposed card may offer. */
-export const EDITABLE_FIELDS = ['priority', 'status', 'visibility', 'assignee', 'problem_type', 'labor'] as const;
+export const EDITABLE_FIELDS = [
+  'priority',
+  'status',
+  'visibility',
+  'assignee',
+  'problem_type',
+  'labor',
+] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
 export const VIEW = {

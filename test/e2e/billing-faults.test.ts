@@ -264,7 +264,7 @@ describe('billing saga: when reading back fails too', () => {
 });
 
 describe('billing saga: a half-done bill left to expire', () => {
-  it('says which steps were done in Syncro and never suggests running the command again', async () => {
+  it('keeps a half-done bill resumable past the card lifetime, and when it expires says which steps were done', async () => {
     let t = Date.now();
     const h = await startHarness({ now: () => t });
     try {
@@ -274,8 +274,12 @@ describe('billing saga: a half-done bill left to expire', () => {
       await clickOnCard(h, USERS.howard, card, ACTION.post);
       const failed = await waitForCard(h, /— not posted$/, { after: since });
 
-      // Nobody resumes it within the billing card's lifetime (24 h by default); the sweep expires it.
+      // Past the billing card's lifetime (24 h) a half-done bill is still resumable: a new card would repeat steps.
       t += 25 * 60 * 60_000;
+      await h.bot.sweep();
+      expect((await h.actions())[0]?.state).toBe('failed');
+      // Nobody resumes it for a week; the sweep expires it.
+      t += 7 * 24 * 60 * 60_000;
       since = lastSeq(h);
       await h.bot.sweep();
       const expired = await waitForCard(h, /— expired/, { after: since });
