@@ -5,6 +5,7 @@ import type {
   CreateTicketBody,
   SyncroApi,
 } from '../syncro/api.js';
+import { SyncroNotFoundError } from '../syncro/errors.js';
 import { ticketIdOf } from './steps.js';
 import type { WriteStep } from './types.js';
 
@@ -60,23 +61,31 @@ interface Match {
 async function findMatches(api: SyncroApi, step: WriteStep, since: number): Promise<Match[]> {
   switch (step.op) {
     case 'add_comment': {
+      // As the reference verifies: the ticket's own comments first (GET /tickets/{id}), then the comments list
+      // (GET /tickets/{id}/comments, paged) in case the ticket answer holds only the latest ones.
       const want = step.body as unknown as CommentBody;
-      const out: Match[] = [];
+      const ticketId = ticketIdOf(step);
+      const isMatch = (c: { subject?: string | null; body?: string | null; created_at: string }) =>
+        normaliseText(c.subject) === normaliseText(want.subject) &&
+        normaliseText(c.body) === normaliseText(want.body) &&
+        createdSince(c.created_at, since);
+      const out = new Map<number, Match>();
+      const ticket = await api.getTicket(ticketId);
+      for (const c of ticket.comments ?? [])
+        if (isMatch(c)) out.set(c.id, { id: c.id, note: `found comment ${c.id} in Syncro` });
       const createdAfter = new Date(since).toISOString();
-      for (let page = 1; page <= MAX_PAGES; page++) {
-        const res = await api.listComments(ticketIdOf(step), { createdAfter, page });
-        for (const c of res.items) {
-          if (
-            normaliseText(c.subject) === normaliseText(want.subject) &&
-            normaliseText(c.body) === normaliseText(want.body) &&
-            createdSince(c.created_at, since)
-          ) {
-            out.push({ id: c.id, note: `found comment ${c.id} in Syncro` });
-          }
+      try {
+        for (let page = 1; page <= MAX_PAGES; page++) {
+          const res = await api.listComments(ticketId, { createdAfter, page });
+          for (const c of res.items)
+            if (isMatch(c)) out.set(c.id, { id: c.id, note: `found comment ${c.id} in Syncro` });
+          if (!res.meta || res.meta.page >= res.meta.total_pages) break;
         }
-        if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+      } catch (err) {
+        // Older accounts may not serve the comments list; the ticket's comments were read above.
+        if (!(err instanceof SyncroNotFoundError)) throw err;
       }
-      return out;
+      return [...out.values()];
     }
     case 'create_ticket': {
       const want = step.body as unknown as CreateTicketBody;
