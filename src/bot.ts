@@ -11,7 +11,7 @@ import type { Logger } from './logger.js';
 import { redactText } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { BotContext, ReplyTarget } from './slack/context.js';
-import { registerListeners } from './slack/listeners.js';
+import { registerListeners } from './slack/listeners/index.js';
 import {
   postToResponseUrl,
   RESPONSE_URL_TTL_MS,

@@ -98,8 +98,9 @@ describe('applyEdit', () => {
   for (const s of scenarios) {
     it(`should rebuild the payload and the summary when the ${s.name} changes`, () => {
       const edited = applyEdit(create, s.field, s.value);
-      expect(edited?.steps[0]!.body).toMatchObject(s.want);
-      expect(edited?.summary.editable?.find((e) => e.field === s.field)?.selected).toBe(s.value);
+      expect(edited).toBeDefined();
+      expect(edited!.steps[0]!.body).toMatchObject(s.want);
+      expect(edited!.summary.editable?.find((e) => e.field === s.field)?.selected).toBe(s.value);
       expect(create.steps[0]!.body).not.toMatchObject(s.want); // the original is untouched
     });
   }
@@ -117,7 +118,7 @@ describe('applyEdit', () => {
 
   it('should change the comment flags with the visibility', () => {
     const c = proposeComment({ ...base, ticket, subject: 'Update', body: 'x', visibility: 'private_note' });
-    expect(applyEdit(c, 'visibility', 'public_note')?.steps[0]!.body).toMatchObject({
+    expect(applyEdit(c, 'visibility', 'public_note')!.steps[0]!.body).toMatchObject({
       hidden: false,
       do_not_email: true,
     });

@@ -1,0 +1,32 @@
+import type { App } from '@slack/bolt';
+import { COMMAND } from '../action-ids.js';
+import type { BotContext } from '../context.js';
+import { runCommand } from '../handlers/dispatch.js';
+import { registerCardButtons } from './card-buttons.js';
+import { registerCreateFlow } from './create-flow.js';
+import { registerModalSubmissions } from './modal-submissions.js';
+import { registerTicketButtons } from './ticket-buttons.js';
+
+export { lostClickMessage } from './shared.js';
+
+/**
+ * Every Slack listener. Each acknowledges at once (Slack allows 3 s) and then does its work; results go back
+ * through response_url, chat.update or chat.postEphemeral. Ids come from action-ids.ts (checked against the
+ * manifest by a test).
+ */
+export function registerListeners(app: App, ctx: BotContext): void {
+  app.command(COMMAND, async ({ ack, command }) => {
+    await ack();
+    const to = {
+      userId: command.user_id,
+      channelId: command.channel_id,
+      responseUrl: command.response_url,
+      issuedAt: ctx.now(),
+    };
+    await runCommand(ctx, to, command.text ?? '', command.trigger_id);
+  });
+  registerCardButtons(app, ctx);
+  registerCreateFlow(app, ctx);
+  registerTicketButtons(app, ctx);
+  registerModalSubmissions(app, ctx);
+}

@@ -1,0 +1,83 @@
+import type { App } from '@slack/bolt';
+import { ACTION } from '../action-ids.js';
+import type { BotContext, ReplyTarget } from '../context.js';
+import { openBillModal } from '../handlers/bill.js';
+import { guard } from '../handlers/dispatch.js';
+import { showCustomers, showSearch, showSummary } from '../handlers/read-commands.js';
+import { closeModal, commentModal, statusModal } from '../views/modals.js';
+import { type ActionArgs, actionValue, targetOf } from './shared.js';
+
+/**
+ * The ticket view's buttons open the write flows (modals; the card still needs a Post click), list pagination
+ * redraws the list, and link buttons are only acknowledged.
+ */
+export function registerTicketButtons(app: App, ctx: BotContext): void {
+  const ticketButton =
+    (open: (to: ReplyTarget, number: string, triggerId: string) => Promise<void>) =>
+    async ({ ack, body, action }: ActionArgs) => {
+      await ack();
+      const to = targetOf(ctx, body);
+      await guard(ctx, to, async () => {
+        const number = actionValue(action);
+        if (number) await open(to, number, body.trigger_id);
+      });
+    };
+  const meta = (to: ReplyTarget, number: string) => JSON.stringify({ number, channelId: to.channelId });
+  const base = { defaultVisibility: ctx.file.comments.default_visibility, sandbox: ctx.sandbox };
+
+  app.action(
+    ACTION.ticketComment,
+    ticketButton(async (to, number, triggerId) => {
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: commentModal({ ...base, ticketNumber: number, meta: meta(to, number) }),
+      });
+    }),
+  );
+  app.action(
+    ACTION.ticketStatus,
+    ticketButton(async (to, number, triggerId) => {
+      // The account's statuses are cached after the first read, so the trigger id (3 s) is still good.
+      const { api } = await ctx.identities.forRead(to.userId);
+      const statuses = await ctx.statuses(api);
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: statusModal({ ticketNumber: number, statuses, meta: meta(to, number), sandbox: ctx.sandbox }),
+      });
+    }),
+  );
+  app.action(
+    ACTION.ticketClose,
+    ticketButton(async (to, number, triggerId) => {
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: closeModal({
+          ...base,
+          ticketNumber: number,
+          closeStatus: ctx.file.tickets.close_status,
+          meta: meta(to, number),
+        }),
+      });
+    }),
+  );
+  app.action(
+    ACTION.ticketBill,
+    ticketButton((to, number, triggerId) => openBillModal(ctx, triggerId, to, number)),
+  );
+
+  app.action(ACTION.page, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const to = targetOf(ctx, body);
+    await guard(ctx, to, async () => {
+      const v = JSON.parse(actionValue(action) ?? '{}') as { kind?: string; query?: string; page?: number };
+      const page = Math.max(1, Number(v.page) || 1);
+      if (v.kind === 'summary') await showSummary(ctx, to, page, true);
+      else if (v.kind === 'search' && v.query) await showSearch(ctx, to, v.query, page, true);
+      else if (v.kind === 'customers' && v.query) await showCustomers(ctx, to, v.query, page, true);
+    });
+  });
+
+  app.action(ACTION.openLink, async ({ ack }) => {
+    await ack();
+  });
+}
