@@ -94,7 +94,13 @@ export function createBot(deps: BotDeps): Bot {
     token: deps.slack.botToken,
     receiver,
     logger: boltLogger(deps.logger),
-    clientOptions: deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : undefined,
+    clientOptions: {
+      ...(deps.slack.apiUrl ? { slackApiUrl: deps.slack.apiUrl } : {}),
+      // Card updates are awaited by the executor while it holds a lease: a Slack outage must not stall it for the
+      // WebClient's default half hour of retries.
+      retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 3_000 },
+      timeout: 10_000,
+    },
     deferInitialization: true,
   });
   const web: WebClient = app.client;
@@ -275,6 +281,7 @@ export function createBot(deps: BotDeps): Bot {
     ctx,
     executor,
     async start(port?: number, host?: string) {
+      // Checks the bot token with auth.test (a refused token stops start-up with Slack's error).
       await app.init();
       // Actions this replica left executing before a restart are ours to reconcile now.
       await executor.recoverStale({ alsoOwnedBy: deps.replicaId });
