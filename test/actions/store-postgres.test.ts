@@ -1,69 +1,24 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/actions/migrations.js';
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
+import { createTestDatabase, postgresUnavailable, reportPostgresUnavailable } from '../support/postgres.js';
 import { makeAction, makeAudit, runStoreContract } from './store-contract.js';
 
 /**
  * Runs the store contract against a real PostgreSQL. Each run creates its own databases and drops them at the
  * end. Without a reachable server the file is skipped locally, and fails in CI (where PostgreSQL is required).
  */
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Creates an empty database with a unique name; returns its URL and a function that drops it. */
-async function createDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `syncro_slack_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: () => admin(async (c) => void (await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
-  };
-}
-
-async function probe(): Promise<string | undefined> {
-  try {
-    await admin((c) => c.query('SELECT 1'));
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-const unreachable = await probe();
+const unreachable = await postgresUnavailable();
 
 if (unreachable !== undefined) {
-  const reason = `PostgreSQL at ${redactUrl(adminUrl)} is unreachable (${unreachable}); set TEST_DATABASE_URL`;
-  if (process.env.CI) {
-    describe('PostgreSQL action store', () => {
-      it('requires a reachable PostgreSQL in CI', () => {
-        throw new Error(reason);
-      });
-    });
-  } else {
-    process.stderr.write(`\nSKIPPED the PostgreSQL store tests: ${reason}\n\n`);
-    describe.skip(`PostgreSQL action store (skipped: ${reason})`, () => {
-      it('runs the store contract', () => {});
-    });
-  }
+  reportPostgresUnavailable('PostgreSQL action store', unreachable);
 } else {
   // One database for the file, dropped after every suite in it (and every store they opened) has finished.
   let database: { url: string; drop: () => Promise<void> };
   const dropLater: Array<() => Promise<void>> = [];
   beforeAll(async () => {
-    database = await createDatabase();
+    database = await createTestDatabase();
     dropLater.push(database.drop);
   });
   afterAll(async () => {
@@ -75,7 +30,7 @@ if (unreachable !== undefined) {
 
   describe('openPostgresStore', () => {
     it('should apply each migration once when several replicas migrate a new database at the same time', async () => {
-      const fresh = await createDatabase();
+      const fresh = await createTestDatabase();
       dropLater.push(fresh.drop);
       const replicas = Array.from({ length: 5 }, () => openPostgresStore(fresh.url, { maxConnections: 2 }));
       try {
@@ -111,15 +66,5 @@ async function withDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T
     return await fn(client);
   } finally {
     await client.end();
-  }
-}
-
-function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(invalid URL)';
   }
 }

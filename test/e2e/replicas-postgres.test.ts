@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import { DEFAULT_LEASE_MS } from '../../src/bot.js';
@@ -7,6 +5,12 @@ import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/si
 import type { RecordedRequest } from '../../src/sandbox/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
 import { type RecordedResponse, type SlackFake, startSlackFake } from '../fakes/slack-fake.js';
+import {
+  createTestDatabase,
+  postgresUnavailable,
+  reportPostgresUnavailable,
+  type TestDatabase,
+} from '../support/postgres.js';
 import { buttonValue, KEYS, type Replica, startReplica, textOf, USERS } from './harness.js';
 
 /**
@@ -15,54 +19,16 @@ import { buttonValue, KEYS, type Replica, startReplica, textOf, USERS } from './
  * which reconciles by reading Syncro back. Each run creates its own database and drops it at the end.
  */
 
-const adminUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const TICKET_NUMBER = 32164;
 const isCommentPost = (r: RecordedRequest) => r.method === 'POST' && /^\/tickets\/\d+\/comment$/.test(r.path);
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
-}
-
-async function probe(): Promise<string | undefined> {
-  try {
-    await admin((c) => c.query('SELECT 1'));
-    return undefined;
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-}
-
-function redactUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
-const unreachable = await probe();
+const unreachable = await postgresUnavailable();
 
 if (unreachable !== undefined) {
-  const reason = `PostgreSQL at ${redactUrl(adminUrl)} is unreachable (${unreachable}); set TEST_DATABASE_URL`;
-  if (process.env.CI) {
-    describe('replicas on PostgreSQL', () => {
-      it('requires a reachable PostgreSQL in CI', () => {
-        throw new Error(reason);
-      });
-    });
-  } else {
-    process.stderr.write(`\nSKIPPED the PostgreSQL replica tests: ${reason}\n\n`);
-    describe.skip(`replicas on PostgreSQL (skipped: ${reason})`, () => {
-      it('runs two replicas on one database', () => {});
-    });
-  }
+  reportPostgresUnavailable('replicas on PostgreSQL', unreachable);
 } else {
   describe('replicas on PostgreSQL', () => {
-    const dbName = `syncro_slack_e2e_${process.pid}_${randomBytes(4).toString('hex')}`;
+    let db: TestDatabase | undefined;
     let dbUrl: string;
     let sim: SyncroSimulator;
     let slack: SlackFake;
@@ -72,10 +38,8 @@ if (unreachable !== undefined) {
     let bAhead = 0;
 
     beforeAll(async () => {
-      await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
-      const url = new URL(adminUrl);
-      url.pathname = `/${dbName}`;
-      dbUrl = url.toString();
+      db = await createTestDatabase('syncro_slack_e2e');
+      dbUrl = db.url;
       sim = await startSyncroSimulator({
         keys: { [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' } },
       });
@@ -84,7 +48,7 @@ if (unreachable !== undefined) {
     afterAll(async () => {
       await slack?.close();
       await sim?.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+      await db?.drop();
     });
     beforeEach(async () => {
       sim.reset();
