@@ -1,6 +1,12 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
 import {
+  MIGRATIONS,
+  pendingMigrations,
+  SCHEMA_MIGRATIONS_TABLE,
+  unknownAppliedVersion,
+} from './migrations.js';
+import {
   ACTION_COLUMNS,
   AUDIT_COLUMNS,
   actionToRow,
@@ -8,14 +14,10 @@ import {
   byCreation,
   type ColumnValue,
   claimPatch,
-  MIGRATIONS,
   patchToRowChange,
-  pendingMigrations,
   rowToAction,
   rowToAudit,
-  SCHEMA_MIGRATIONS_TABLE,
-  unknownAppliedVersion,
-} from './migrations.js';
+} from './rows.js';
 import type { ActionStore, ClaimRequest, ClaimResult, UpdateGuard } from './store.js';
 import type { AuditEntry, PendingAction } from './types.js';
 

@@ -3,6 +3,12 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from '../logger.js';
 import {
+  MIGRATIONS,
+  pendingMigrations,
+  SCHEMA_MIGRATIONS_TABLE,
+  unknownAppliedVersion,
+} from './migrations.js';
+import {
   ACTION_COLUMNS,
   AUDIT_COLUMNS,
   actionToRow,
@@ -10,14 +16,10 @@ import {
   byCreation,
   type ColumnValue,
   claimPatch,
-  MIGRATIONS,
   patchToRowChange,
-  pendingMigrations,
   rowToAction,
   rowToAudit,
-  SCHEMA_MIGRATIONS_TABLE,
-  unknownAppliedVersion,
-} from './migrations.js';
+} from './rows.js';
 import type { ActionStore, ClaimRequest, ClaimResult, UpdateGuard } from './store.js';
 import type { AuditEntry, PendingAction } from './types.js';
 
