@@ -43,6 +43,11 @@ export interface BotDeps {
   newId?: () => string;
   /** How long a Syncro request would queue for the rate limit (ms), to tell people they are waiting. */
   rateLimitWaitMs?: () => number;
+  /**
+   * Reconcile, at start-up, actions this replica id left executing (its previous life). Only safe when the id
+   * is this process's alone: SQLite (one process), or an explicit, unique REPLICA_ID.
+   */
+  recoverOwnOnStart?: boolean;
   /** How often expiry and stale-lease recovery run (0 = never; tests call sweep()). */
   sweepIntervalMs?: number;
 }
@@ -55,7 +60,8 @@ export interface Bot {
   start(port?: number, host?: string): Promise<number | undefined>;
   /** Expires due cards and recovers stale executing actions. */
   sweep(): Promise<void>;
-  stop(): Promise<void>;
+  /** Stops receiving, then waits up to `drainMs` for writes in flight. */
+  stop(drainMs?: number): Promise<void>;
 }
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -284,7 +290,9 @@ export function createBot(deps: BotDeps): Bot {
       // Checks the bot token with auth.test (a refused token stops start-up with Slack's error).
       await app.init();
       // Actions this replica left executing before a restart are ours to reconcile now.
-      await executor.recoverStale({ alsoOwnedBy: deps.replicaId });
+      await executor.recoverStale({
+        alsoOwnedBy: deps.recoverOwnOnStart === false ? undefined : deps.replicaId,
+      });
       const interval = deps.sweepIntervalMs ?? 30_000;
       if (interval > 0) {
         timer = setInterval(() => void sweep(), interval);
@@ -299,9 +307,15 @@ export function createBot(deps: BotDeps): Bot {
       return undefined;
     },
     sweep,
-    async stop() {
+    async stop(drainMs = 20_000) {
       if (timer) clearInterval(timer);
       await app.stop().catch(() => undefined);
+      const left = await executor.drain(drainMs);
+      if (left > 0)
+        log.warn(
+          { left },
+          'stopping with writes in flight; they are reconciled by reading back at the next start',
+        );
     },
   };
 }

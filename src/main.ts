@@ -70,7 +70,12 @@ async function main(): Promise<void> {
     logger,
     sandbox: sandbox?.identities,
   });
-  const replicaId = config.replicaId ?? (config.store.kind === 'sqlite' ? 'local' : hostname());
+  // SQLite serves one process, so its id is fixed. With PostgreSQL the default id is unique to this process; an
+  // explicit REPLICA_ID (unique per replica, stable across restarts) lets a restart reconcile its own actions
+  // at once instead of after the lease.
+  const replicaId =
+    config.replicaId ?? (config.store.kind === 'sqlite' ? 'local' : `${hostname()}-${process.pid}`);
+  const recoverOwnOnStart = config.store.kind === 'sqlite' || config.replicaId !== undefined;
   const bot = createBot({
     file,
     slack: config.slack,
@@ -80,6 +85,7 @@ async function main(): Promise<void> {
     client,
     sandbox: Boolean(sandbox),
     replicaId,
+    recoverOwnOnStart,
     rateLimitWaitMs: () => client.limiter.waitingMs(),
   });
   const port = await bot.start(config.slack.port, config.slack.host);

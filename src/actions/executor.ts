@@ -86,11 +86,58 @@ export class Executor {
       // The click's response_url is the fresh way to update an ephemeral card.
       a = await this.journal(a, { slack: { ...a.slack, ...opts.slack } }).catch(() => a);
     }
+    const running = this.run(a);
+    this.inflight.add(running);
     try {
-      return { won: true, action: await this.run(a) };
+      return { won: true, action: await running };
     } catch (err) {
       // NOTE: past the claim a request may already be in Syncro; never let this read as "nothing was changed".
       throw new ExecutionInterruptedError(id, { cause: err });
+    } finally {
+      this.inflight.delete(running);
+    }
+  }
+
+  private readonly inflight = new Set<Promise<PendingAction>>();
+
+  /**
+   * Shutdown: waits (at most `timeoutMs`) for actions being executed by this process to finish, so that a
+   * deploy does not cut a write in half. Whatever is still running is recovered by reading back after restart.
+   */
+  async drain(timeoutMs: number): Promise<number> {
+    if (this.inflight.size === 0) return 0;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.allSettled([...this.inflight]), timeout]);
+    clearTimeout(timer);
+    return this.inflight.size;
+  }
+
+  /**
+   * Keeps the lease alive while a request is in flight (a 429 may make one wait minutes), so that no other
+   * replica takes the action over and reconciles it while this one may still send.
+   */
+  private async withHeartbeat<T>(a: PendingAction, fn: () => Promise<T>): Promise<T> {
+    const every = Math.max(1_000, Math.floor(this.deps.leaseMs / 3));
+    const timer = setInterval(() => {
+      this.deps.store
+        .update(
+          a.id,
+          { states: ['executing'], leaseOwner: this.deps.replicaId },
+          { leaseUntil: this.deps.now() + this.deps.leaseMs },
+        )
+        .then((ok) => {
+          if (!ok) this.log(a).error('lost the lease while a request was in flight');
+        })
+        .catch((err: unknown) => this.log(a).warn({ err }, 'could not extend the lease'));
+    }, every);
+    timer.unref();
+    try {
+      return await fn();
+    } finally {
+      clearInterval(timer);
     }
   }
 
@@ -160,7 +207,10 @@ export class Executor {
         });
         await this.publish(a, false);
         try {
-          const result = await sendStep(api, a.steps[k]!, a.steps);
+          const sending = a;
+          const result = await this.withHeartbeat(sending, () =>
+            sendStep(api, sending.steps[k]!, sending.steps),
+          );
           const finishedAt = this.deps.now();
           a = await this.journal(a, {
             steps: this.withStep(a, k, {

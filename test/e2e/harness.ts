@@ -211,7 +211,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return out;
     },
     async close() {
-      await bot.stop();
+      await bot.stop(0);
       await client.close();
       await store.close();
       await slack.close();
@@ -669,7 +669,7 @@ export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
   const crash = async () => {
     if (crashed) return;
     crashed = true;
-    await bot.stop();
+    await bot.stop(0); // a crash does not wait for writes in flight
     await store.close();
   };
 
