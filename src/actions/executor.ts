@@ -186,15 +186,16 @@ export class Executor {
           return await this.reconcileAt(a, api, k);
         }
         // Read what already matches before sending, so reconciliation can tell this record from earlier ones.
-        let preexistingIds: number[];
+        // It only sharpens reconciliation: if the read fails, the write goes ahead and reconciliation falls back
+        // to matching by content and time.
+        let preexistingIds: number[] | undefined;
         try {
           preexistingIds = await snapshotStep(api, step, this.deps.now());
         } catch (err) {
-          const note = `Nothing was sent: Syncro could not be read first (${this.deps.describeError(err)})`;
-          a = await this.journal(a, {
-            steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }),
-          });
-          return await this.finish(a, 'failed', { error: note, resumable: true });
+          this.log(a).warn(
+            { err, step: k },
+            'could not read Syncro before sending; reconciliation will match by time',
+          );
         }
         const startedAt = this.deps.now();
         a = await this.journal(a, {

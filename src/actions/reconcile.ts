@@ -5,7 +5,6 @@ import type {
   CreateTicketBody,
   SyncroApi,
 } from '../syncro/api.js';
-import { SyncroNotFoundError } from '../syncro/errors.js';
 import { ticketIdOf } from './steps.js';
 import type { WriteStep } from './types.js';
 
@@ -23,7 +22,6 @@ export type ReconcileResult =
 
 /** Our clock and Syncro's may differ; look this far before the send time. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
-const MAX_PAGES = 10;
 
 /** The writes whose reconciliation matches on content, and so need the pre-send snapshot. */
 export function needsSnapshot(step: WriteStep): boolean {
@@ -61,31 +59,17 @@ interface Match {
 async function findMatches(api: SyncroApi, step: WriteStep, since: number): Promise<Match[]> {
   switch (step.op) {
     case 'add_comment': {
-      // As the reference verifies: the ticket's own comments first (GET /tickets/{id}), then the comments list
-      // (GET /tickets/{id}/comments, paged) in case the ticket answer holds only the latest ones.
+      // As the reference verifies: the ticket's own comments (GET /tickets/{id}).
       const want = step.body as unknown as CommentBody;
-      const ticketId = ticketIdOf(step);
-      const isMatch = (c: { subject?: string | null; body?: string | null; created_at: string }) =>
-        normaliseText(c.subject) === normaliseText(want.subject) &&
-        normaliseText(c.body) === normaliseText(want.body) &&
-        createdSince(c.created_at, since);
-      const out = new Map<number, Match>();
-      const ticket = await api.getTicket(ticketId);
-      for (const c of ticket.comments ?? [])
-        if (isMatch(c)) out.set(c.id, { id: c.id, note: `found comment ${c.id} in Syncro` });
-      const createdAfter = new Date(since).toISOString();
-      try {
-        for (let page = 1; page <= MAX_PAGES; page++) {
-          const res = await api.listComments(ticketId, { createdAfter, page });
-          for (const c of res.items)
-            if (isMatch(c)) out.set(c.id, { id: c.id, note: `found comment ${c.id} in Syncro` });
-          if (!res.meta || res.meta.page >= res.meta.total_pages) break;
-        }
-      } catch (err) {
-        // Older accounts may not serve the comments list; the ticket's comments were read above.
-        if (!(err instanceof SyncroNotFoundError)) throw err;
-      }
-      return [...out.values()];
+      const ticket = await api.getTicket(ticketIdOf(step));
+      return (ticket.comments ?? [])
+        .filter(
+          (c) =>
+            normaliseText(c.subject) === normaliseText(want.subject) &&
+            normaliseText(c.body) === normaliseText(want.body) &&
+            createdSince(c.created_at, since),
+        )
+        .map((c) => ({ id: c.id, note: `found comment ${c.id} in Syncro` }));
     }
     case 'create_ticket': {
       const want = step.body as unknown as CreateTicketBody;
