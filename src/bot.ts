@@ -183,7 +183,10 @@ export function createBot(deps: BotDeps): Bot {
       a.slack.ephemeral
     ) {
       await web.chat
-        .postMessage({ channel: a.slack.channelId, text: `✅ ${view.text}` })
+        .postMessage({
+          channel: a.slack.channelId,
+          text: `✅ <@${a.clickedBy ?? a.requesterSlackId}>: ${view.text}`,
+        })
         .catch((err) => log.warn({ err }, 'could not post the result to the channel'));
     }
   }
