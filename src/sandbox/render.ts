@@ -89,7 +89,7 @@ export function lineItemJson(li: SimLineItem) {
     retail_cents: Math.round(li.price_retail * 100),
     created_at: li.created_at,
     updated_at: li.updated_at,
-    converted: false,
+    converted: li.converted,
     position: li.position,
     price_cost: li.price_cost,
     price_retail: li.price_retail,

@@ -82,6 +82,8 @@ export interface SimLineItem {
   price_cost: number;
   taxable: boolean;
   position: number;
+  /** Pulled into an invoice already ("Make Invoice" takes only lines not yet converted). */
+  converted: boolean;
   created_at: string;
   updated_at: string;
 }
@@ -489,6 +491,7 @@ export class SimState {
       // Not inherited from the product: a line sent without `taxable` is taxed.
       taxable: input.taxable ?? true,
       position: this.lineItemsOf(ticket.id).length + 1,
+      converted: false,
       created_at: at,
       updated_at: at,
     };
@@ -573,7 +576,10 @@ export class SimState {
       (max, i) => Math.max(max, Number(i.number) || 0),
       FIRST_INVOICE_NUMBER - 1,
     );
-    const lines = input.ticket_id == null ? [] : this.lineItemsOf(input.ticket_id);
+    // Like Syncro's "Make Invoice": the ticket's line items not yet on an invoice, which then count as converted.
+    const lines =
+      input.ticket_id == null ? [] : this.lineItemsOf(input.ticket_id).filter((li) => !li.converted);
+    for (const li of lines) li.converted = true;
     const invoice: SimInvoice = {
       id,
       number: String(lastNumber + 1),

@@ -178,8 +178,10 @@ describe('read commands', () => {
       expect(all).toContain('the 5 most recent of 7');
       expect(comments.filter((s) => /private/i.test(s))).toEqual([comments[2]]);
 
-      // Line items with quantity, rate and amount.
-      expect(all).toMatch(/Labor - Remote Business\* — 0\.75 × \$150\.00 = \$112\.50/);
+      // Line items with quantity, rate, amount and billing status.
+      expect(all).toMatch(
+        /Labor - Remote Business\* — 0\.75 × \$150\.00 = \$112\.50 · not taxable · not invoiced yet/,
+      );
 
       const b = buttons(reply);
       expect(b.find((x) => x.action_id === ACTION.openLink)?.url).toBe(`${h.sim.webUrl}/tickets/${t.id}`);
@@ -190,6 +192,16 @@ describe('read commands', () => {
         ['Bill', ACTION.ticketBill],
       ]);
       expect(h.sim.writes()).toHaveLength(0);
+    });
+
+    it('should mark line items that are on an invoice as invoiced', async () => {
+      const t = h.sim.state.ticketByNumber(32161)!;
+      h.sim.state.createInvoice({ customer_id: t.customer_id, ticket_id: t.id, category: 'Standard' });
+      const all = mrkdwnTexts((await askBot(h, USERS.howard, 'ticket 32161')).reply).join('\n');
+      expect(all).toMatch(
+        /Labor - Remote Business\* — 0\.75 × \$150\.00 = \$112\.50 · not taxable · invoiced/,
+      );
+      expect(all).not.toContain('not invoiced yet');
     });
 
     it('should show the same ticket when the number is given with #, without it, or bare', async () => {

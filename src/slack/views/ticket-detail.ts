@@ -152,5 +152,7 @@ function lineItemBilling(li: LineItem): string | undefined {
   if (typeof raw.invoice_id === 'number') return `invoiced (invoice ${raw.invoice_id})`;
   if ('invoice_id' in raw && raw.invoice_id === null) return 'not invoiced yet';
   if (typeof raw.invoiced === 'boolean') return raw.invoiced ? 'invoiced' : 'not invoiced yet';
+  // Syncro marks a ticket line item `converted` once it has been pulled into an invoice.
+  if (typeof raw.converted === 'boolean') return raw.converted ? 'invoiced' : 'not invoiced yet';
   return undefined;
 }
