@@ -21,6 +21,7 @@ import {
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
+import { SyncroNotFoundError } from './syncro/errors.js';
 
 /**
  * Composition of the Slack side: Bolt (HTTP receiver with signature verification, or Socket Mode), the
@@ -65,6 +66,18 @@ export interface Bot {
 }
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
+
+/** Syncro's standard ticket statuses (the reference's list), used only when the account's list cannot be read. */
+export const STANDARD_STATUSES = [
+  'New',
+  'In Progress',
+  'Waiting on Customer',
+  'Waiting on Vendor',
+  'Scheduled',
+  'Resolved',
+  'Invoiced',
+  'Closed',
+] as const;
 
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;
@@ -265,7 +278,17 @@ export function createBot(deps: BotDeps): Bot {
     replicaId: deps.replicaId,
     now,
     newId,
-    statuses: cached(statusCache, async (api) => (await api.ticketSettings()).ticket_status_list),
+    statuses: cached(statusCache, async (api) => {
+      try {
+        return (await api.ticketSettings()).ticket_status_list;
+      } catch (err) {
+        // An account (or proxy) without the settings endpoint: fall back to Syncro's standard statuses, which
+        // Syncro itself still validates when the update is posted.
+        if (!(err instanceof SyncroNotFoundError)) throw err;
+        log.warn('GET /tickets/settings is not available; using the standard ticket statuses');
+        return [...STANDARD_STATUSES];
+      }
+    }),
     users: cached(userCache, (api) => api.listUsers()),
     rateLimitWaitMs: deps.rateLimitWaitMs ?? (() => 0),
     reply,
