@@ -12,6 +12,8 @@ export type FaultMode =
   | 'status_502'
   | 'status_503'
   | 'status_429'
+  /** As if the endpoint did not exist on this account (or behind this proxy). */
+  | 'status_404'
   /** Answers the object without its wrapper, e.g. comment fields at top level. */
   | 'unwrapped';
 
@@ -64,8 +66,8 @@ function matches(fault: Fault, method: string, path: string): boolean {
 }
 
 export function isBeforeCommit(fault: Fault): boolean {
-  // Syncro refuses a rate-limited request before doing anything: a 429 never stores the write.
-  if (fault.mode === 'status_429') return true;
+  // Syncro refuses a rate-limited request, or one for a route it does not have, before doing anything.
+  if (fault.mode === 'status_429' || fault.mode === 'status_404') return true;
   return fault.when === 'before_commit' && fault.mode !== 'unwrapped';
 }
 
@@ -108,6 +110,8 @@ function brokenReply(
     }
     case 'status_429':
       return { status: 429, text: '', headers: { 'retry-after': String(fault.retryAfterSeconds ?? 1) } };
+    case 'status_404':
+      return { status: 404, body: { error: 'Not found' } };
     case 'unwrapped':
       return reply ? { ...reply, body: unwrap(reply.body) } : { status: 200, text: '{}' };
     case 'empty_body':
