@@ -9,7 +9,7 @@ export const BOT_SCOPES = [
   'chat:write',
   /** Posting billing cards in public channels the bot was not invited to. */
   'chat:write.public',
-  /** users.info: technicians' display names on cards and audit entries. */
+  /** users.info: a person who is not set up yet gets the config snippet pre-filled with their name. */
   'users:read',
   /** conversations.open: the App Home (messages tab) DM with a technician. */
   'im:write',

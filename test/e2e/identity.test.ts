@@ -41,6 +41,11 @@ describe('identity', () => {
       expect(all).toContain(`your Slack user id is \`${USERS.outsider}\``);
       expect(all).toMatch(/syncro-bot\.yml/);
     }
+    // The snippet for the admin carries the person's name from Slack (users.info).
+    h.slack.setUser(USERS.outsider, { realName: 'Dana Okafor' });
+    const named = mrkdwnTexts((await askBot(h, USERS.outsider, 'ticket 32164')).reply).join('\n');
+    expect(named).toContain('name: Dana Okafor');
+    expect(named).toContain('SYNCRO_KEY_DANA');
     // whoami says the same in its own words.
     const who = mrkdwnTexts((await askBot(h, USERS.outsider, 'whoami')).reply).join('\n');
     expect(who).toMatch(/not set up to use Syncro from Slack/);

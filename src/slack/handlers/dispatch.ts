@@ -56,8 +56,13 @@ export async function guard(ctx: BotContext, to: ReplyTarget, fn: () => Promise<
   } catch (err) {
     const log = ctx.logger.child({ component: 'handler', user: to.userId });
     if (err instanceof NotMappedError) {
+      // users:read: the person's name pre-fills the snippet their admin will paste.
+      const realName = await ctx.web.users
+        .info({ user: to.userId })
+        .then((r) => r.user?.real_name || r.user?.profile?.real_name || undefined)
+        .catch(() => undefined);
       await ctx
-        .reply(to, { ...notMappedReply(to.userId, ctx.sandbox), response_type: 'ephemeral' })
+        .reply(to, { ...notMappedReply(to.userId, ctx.sandbox, realName), response_type: 'ephemeral' })
         .catch(() => undefined);
       return;
     }

@@ -120,14 +120,27 @@ export function errorReply(err: unknown, ctx: { sandbox: boolean; ref?: string }
 }
 
 /** For a Slack user the bot does not know: how to get set up (their own key, an admin adds them). */
-export function notMappedReply(slackUserId: string, sandbox = false): Message {
+export function notMappedReply(slackUserId: string, sandbox = false, realName?: string): Message {
   const id = /^[UW][A-Z0-9]{2,}$/.test(slackUserId) ? slackUserId : 'U0123ABCD';
+  // The person's Slack name (users.info), when known, pre-fills the snippet for the admin.
+  const name =
+    realName
+      ?.replace(/[^\p{L}\p{N} .'-]/gu, '')
+      .trim()
+      .slice(0, 60) || 'Your Name';
+  const envName =
+    name === 'Your Name'
+      ? 'YOURNAME'
+      : name
+          .split(' ')[0]!
+          .toUpperCase()
+          .replace(/[^A-Z0-9]/g, '') || 'YOURNAME';
   const yaml = [
     'users:',
     `  ${id}:`,
-    '    name: Your Name',
+    `    name: ${name}`,
     '    syncro_user_id: 1234        # your user id in Syncro',
-    `    api_key: { env: SYNCRO_KEY_${'YOURNAME'} }   # where your key is kept, never the key itself`,
+    `    api_key: { env: SYNCRO_KEY_${envName} }   # where your key is kept, never the key itself`,
   ].join('\n');
   const blocks: KnownBlock[] = [
     section(
