@@ -100,6 +100,18 @@ async function verifyInvoice(
       problems.push(
         `the invoice does not hold the line "${want.name}" (product ${want.product_id}, quantity ${want.quantity}); it holds: ${seen.join(', ') || 'no line items'}`,
       );
+    } else if (line.resultId !== undefined) {
+      // Another line with the same product and quantity could stand in for ours on the invoice. Syncro marks a
+      // ticket line item `converted` once an invoice has taken it: ours must be.
+      const ticket = await api.getTicket(ticketIdOf(line));
+      const ours = (ticket.line_items ?? []).find((li) => li.id === line.resultId) as
+        | (Record<string, unknown> & { id: number })
+        | undefined;
+      if (ours && ours.converted === false) {
+        problems.push(
+          `the ticket's line item ${line.resultId} ("${want.name}", quantity ${want.quantity}) was not taken into the invoice: Syncro still shows it as not invoiced`,
+        );
+      }
     }
   }
   if (problems.length > 0) throw new VerificationMismatchError(problems.join('; '));

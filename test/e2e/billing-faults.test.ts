@@ -180,6 +180,32 @@ describe('billing saga: the invoice check', () => {
     },
   );
 
+  it('stops when an older identical line stands in for ours on the invoice, because ours was not taken', async () => {
+    // #32161 already has an uninvoiced 0.75 h remote line: the same product and quantity as this bill.
+    const t = h.sim.state.ticketByNumber(32161)!;
+    const older = h.sim.state.lineItemsOf(t.id).find((li) => li.quantity === '0.75')!;
+    expect(older.converted).toBe(false);
+    const { card, action } = await proposeBillCard(h, USERS.howard, '32161', GOOD_BILL, { skipModal: true });
+    expect(action.steps[1]!.body).toMatchObject({ product_id: older.product_id, quantity: 0.75 });
+    // Syncro's invoice takes the older line but not ours (ours stays unconverted on the ticket).
+    void h.sim
+      .waitForRequests(1, (r) => r.method === 'POST' && r.path === '/invoices')
+      .then(() => {
+        const inv = h.sim.state.invoices.find((i) => i.ticket_id === t.id)!;
+        const ours = h.sim.state
+          .lineItemsOf(t.id)
+          .find((li) => li.id !== older.id && li.quantity === '0.75')!;
+        ours.converted = false;
+        inv.line_items = inv.line_items.filter((l) => l.name !== ours.description);
+      });
+    const since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, card, ACTION.post);
+    const failed = await waitForCard(h, /— not posted$/, { after: since });
+    expect(cardText(failed)).toMatch(/was not taken into the invoice: Syncro still shows it as not invoiced/);
+    expect(h.sim.writes().filter((w) => w.method === 'PUT')).toHaveLength(0);
+    expect(h.sim.state.ticket(t.id)!.status).not.toBe('Invoiced');
+  });
+
   it('finishes with Resume from step 4 once the invoice is put right, sending nothing twice', async () => {
     const { card } = await proposeBillCard(h, USERS.howard, NUMBER, GOOD_BILL, { skipModal: true });
     const tid = ticketId(h.sim);
