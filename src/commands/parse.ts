@@ -44,9 +44,10 @@ export const HELP_TOPICS: Readonly<Record<CommandName, string>> = {
   ticket: 'Ticket numbers work with or without `#`: `/syncro ticket 32164`, `/syncro #32164`.',
   create:
     'The customer is either quoted — `/syncro create "Len\'s Auto Brokerage" Server upgrade` (straight, curly or ' +
-    'single quotes) — or a single first word — `/syncro create Dataforth Printer offline`. An unquoted word is ' +
-    'looked up in Syncro; when several customers match, you pick one from a list. Everything after the customer ' +
-    'is the subject. You get a card to check before anything is created.',
+    'single quotes) — or unquoted — `/syncro create Dataforth Printer offline`. Unquoted, the first word is looked ' +
+    'up in Syncro: when the leading words are exactly one customer’s name, that is the customer (`/syncro create ' +
+    "Len's Auto Brokerage Server upgrade`); when several customers match, you pick one from a list. Everything " +
+    'after the customer is the subject. You get a card to check before anything is created.',
   update:
     'The status is matched against your Syncro statuses, ignoring case: `/syncro update 32164 waiting on customer`. ' +
     'A near miss gets suggestions, never a guess.',
@@ -74,8 +75,8 @@ export const HELP_TEXT: string = [
   USAGE_TEXT,
   '',
   'Ticket numbers work with or without `#`. Subcommands are not case-sensitive.',
-  'Multi-word customer names need quotes (`"Len\'s Auto Brokerage"`); an unquoted first word is looked up and you ' +
-    'pick from the matches.',
+  'Quote multi-word customer names (`"Len\'s Auto Brokerage"`) to be sure; unquoted, the bot takes the leading ' +
+    'words that name exactly one customer, or lets you pick from the matches.',
   'Nothing is written to Syncro until you press *Post* on the card the bot shows you.',
 ].join('\n');
 

@@ -369,8 +369,9 @@ describe('USAGE and HELP_TEXT', () => {
     expect(USAGE_TEXT.split('\n')).toHaveLength(COMMAND_NAMES.length);
   });
 
-  it('says that multi-word customers need quotes or the pick list', () => {
-    expect(HELP_TEXT).toMatch(/Multi-word customer names need quotes/);
+  it('says how multi-word customers are written: quotes, exactly one customer’s name, or the pick list', () => {
+    expect(HELP_TEXT).toMatch(/Quote multi-word customer names/);
+    expect(HELP_TEXT).toMatch(/name exactly one customer/);
     expect(helpFor('create')).toMatch(/pick one from a list/);
   });
 

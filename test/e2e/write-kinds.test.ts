@@ -178,6 +178,17 @@ describe('write kinds: confirm before write, exact payload, requester key, card 
     expect(textOf(done)).toContain(`#${created.number}`);
   });
 
+  it('takes an unquoted multi-word customer name when it names exactly one customer, the rest being the subject', async () => {
+    const customer = h.sim.state.customers.find((c) => c.business_name === "Len's Auto Brokerage")!;
+    const cmd = await h.command(USERS.howard, "create Len's Auto Brokerage Server upgrade");
+    await h.slack.waitForResponse((r) => r.url === cmd.responseUrl);
+    expect((await latestAction(h)).steps[0]!.body).toMatchObject({
+      customer_id: customer.id,
+      subject: 'Server upgrade',
+    });
+    expect(h.sim.writes()).toHaveLength(0);
+  });
+
   it('offers a pick list for an ambiguous one-word customer and drafts the card only for the chosen one', async () => {
     h.sim.state.addCustomer({ business_name: 'Acme Plumbing Supply', firstname: 'Bo', lastname: 'Diaz' });
     const dental = h.sim.state.customers.find((c) => c.business_name === 'Acme Dental')!;

@@ -139,17 +139,42 @@ function sameName(a: string, b: string): boolean {
 }
 
 /**
- * Resolves the customer of a `create`: one exact (case-insensitive) name match, or a single search result.
- * Anything else is shown as a pick list: the bot never guesses.
+ * `create Len's Auto Brokerage Server upgrade` without quotes: the longest run of leading words that is exactly
+ * one customer's name (among the search results for the first word) is the customer, the rest the subject.
+ * At least one word is left for the subject; two customers with that name → no split (the person picks).
+ */
+export function splitByCustomerName(
+  text: string,
+  customers: Customer[],
+): { customer: Customer; subject: string } | undefined {
+  const words = text.trim().split(/\s+/);
+  for (let n = words.length - 1; n >= 1; n--) {
+    const name = words.slice(0, n).join(' ');
+    const hits = customers.filter((c) => sameName(customerName(c), name));
+    if (hits.length === 1) return { customer: hits[0]!, subject: words.slice(n).join(' ') };
+    if (hits.length > 1) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Resolves the customer of a `create`: one exact (case-insensitive) name match, the longest leading words that
+ * name exactly one customer (unquoted names), or a single search result. Anything else is shown as a pick list:
+ * the bot never guesses.
  */
 export async function resolveCustomer(
   api: SyncroApi,
   ref: CustomerRef,
-): Promise<{ one: Customer } | { many: Customer[] }> {
+  subject: string,
+): Promise<{ one: Customer; subject: string } | { many: Customer[] }> {
   const res = await api.searchCustomers(ref.text);
   const exact = res.items.filter((c) => sameName(customerName(c), ref.text));
-  if (exact.length === 1) return { one: exact[0]! };
-  if (res.items.length === 1 && exact.length === 0) return { one: res.items[0]! };
+  if (ref.kind === 'words') {
+    const split = splitByCustomerName(`${ref.text} ${subject}`, res.items);
+    if (split) return { one: split.customer, subject: split.subject };
+  }
+  if (exact.length === 1) return { one: exact[0]!, subject };
+  if (res.items.length === 1 && exact.length === 0) return { one: res.items[0]!, subject };
   if (res.items.length === 0) {
     throw new UserInputError(
       `No Syncro customer matches “${ref.text}”. Check the name with \`/syncro customers ${ref.text}\`.`,
@@ -167,10 +192,11 @@ export async function proposeCreateFor(
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);
   let customer: Customer;
+  let subject = input.subject;
   if ('id' in input.customer) {
     customer = await identity.api.getCustomer(input.customer.id);
   } else {
-    const r = await resolveCustomer(identity.api, input.customer);
+    const r = await resolveCustomer(identity.api, input.customer, input.subject);
     if ('many' in r) {
       await ctx.reply(to, {
         ...customerPickView({
@@ -185,6 +211,7 @@ export async function proposeCreateFor(
       return;
     }
     customer = r.one;
+    subject = r.subject;
   }
   // The assignee is the person asking (their Syncro user), unless they change it on the card.
   const mappedUser = ctx.file.users[to.userId];
@@ -197,7 +224,7 @@ export async function proposeCreateFor(
     proposeCreateTicket({
       ...proposalBase(ctx, identity, to),
       customer: { id: customer.id, name: customerName(customer) },
-      subject: input.subject,
+      subject,
       priority: ctx.file.tickets.default_priority,
       priorities: ctx.file.tickets.priorities,
       status: ctx.file.tickets.new_status,
