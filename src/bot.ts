@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { Executor } from './actions/executor.js';
@@ -85,26 +86,31 @@ export function createBot(deps: BotDeps): Bot {
   const log = deps.logger.child({ component: 'slack' });
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
 
+  const healthz = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req: unknown, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok: true, sandbox: deps.sandbox, replica: deps.replicaId }));
+    },
+  };
   let receiver: Receiver;
   let httpReceiver: HTTPReceiver | undefined;
   if (deps.slack.appToken) {
-    receiver = new SocketModeReceiver({ appToken: deps.slack.appToken, logger: boltLogger(deps.logger) });
+    // Socket Mode: Slack is reached over an outgoing WebSocket; /healthz is still served on PORT.
+    receiver = new SocketModeReceiver({
+      appToken: deps.slack.appToken,
+      logger: boltLogger(deps.logger),
+      customRoutes: [healthz],
+      installerOptions: { port: deps.slack.port },
+    });
   } else {
     httpReceiver = new HTTPReceiver({
       signingSecret: deps.slack.signingSecret ?? '',
       endpoints: '/slack/events',
       processBeforeResponse: false,
       logger: boltLogger(deps.logger),
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify({ ok: true, sandbox: deps.sandbox, replica: deps.replicaId }));
-          },
-        },
-      ],
+      customRoutes: [healthz],
     });
     receiver = httpReceiver;
   }
