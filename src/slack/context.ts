@@ -19,6 +19,14 @@ export interface ReplyTarget {
   replace?: boolean;
 }
 
+/** What every write modal carries in private_metadata: the ticket, and the channel the card goes to. */
+export interface ModalMeta {
+  number: string;
+  channelId: string;
+  /** Known once Syncro was read (the bill modal). */
+  ticketId?: number;
+}
+
 /** Everything the Slack handlers need; built once by createBot(). */
 export interface BotContext {
   file: FileConfig;

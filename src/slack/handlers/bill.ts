@@ -3,7 +3,7 @@ import { proposeBill } from '../../actions/propose.js';
 import type { Visibility } from '../../actions/visibility.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
-import type { BotContext, ReplyTarget } from '../context.js';
+import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import { billModal } from '../views/modals.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -11,12 +11,6 @@ import { signerOf, ticketRef } from './write-commands.js';
  * Billing: a modal (opened at once: the trigger id lasts 3 s) asks for minutes, labour type, description and
  * the comment; the Syncro data is loaded after opening. Submitting posts a billing card in the channel.
  */
-
-export interface BillModalMeta {
-  number: string;
-  channelId: string;
-  ticketId?: number;
-}
 
 export function laborChoices(ctx: BotContext): Array<{ key: string; label: string }> {
   return Object.entries(ctx.file.labor_types).map(([key, l]) => ({ key, label: l.label ?? key }));
@@ -29,7 +23,7 @@ export async function openBillModal(
   to: ReplyTarget,
   number: string,
 ): Promise<void> {
-  const meta: BillModalMeta = { number, channelId: to.channelId };
+  const meta: ModalMeta = { number, channelId: to.channelId };
   const base = {
     laborTypes: laborChoices(ctx),
     commentSubject: ctx.file.billing.comment_subject,
@@ -72,7 +66,7 @@ export async function openBillModal(
         },
         loading: false,
         prepaidHours: prepaid,
-        meta: JSON.stringify({ ...meta, ticketId: ticket.id } satisfies BillModalMeta),
+        meta: JSON.stringify({ ...meta, ticketId: ticket.id } satisfies ModalMeta),
       }),
     });
   } catch (err) {
@@ -103,7 +97,7 @@ export interface BillInput {
 export async function proposeBillFor(
   ctx: BotContext,
   to: ReplyTarget,
-  meta: BillModalMeta,
+  meta: ModalMeta,
   input: BillInput,
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);

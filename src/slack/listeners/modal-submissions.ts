@@ -1,7 +1,7 @@
 import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { VIEW } from '../action-ids.js';
-import type { BotContext, ReplyTarget } from '../context.js';
-import { type BillModalMeta, proposeBillFor } from '../handlers/bill.js';
+import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import { proposeBillFor } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeCloseFor, proposeCommentFor, proposeStatusFor } from '../handlers/write-commands.js';
 import {
@@ -22,7 +22,7 @@ export function registerModalSubmissions(app: App, ctx: BotContext): void {
   function onSubmit<T>(
     callbackId: string,
     read: (values: ViewSubmitAction['view']['state']['values']) => ModalRead<T>,
-    propose: (to: ReplyTarget, meta: BillModalMeta, value: T) => Promise<void>,
+    propose: (to: ReplyTarget, meta: ModalMeta, value: T) => Promise<void>,
   ): void {
     app.view(callbackId, async ({ ack, body, view }: ViewArgs) => {
       const r = read(view.state.values);
@@ -31,7 +31,7 @@ export function registerModalSubmissions(app: App, ctx: BotContext): void {
         return;
       }
       await ack();
-      const meta = JSON.parse(view.private_metadata || '{}') as BillModalMeta;
+      const meta = JSON.parse(view.private_metadata || '{}') as ModalMeta;
       const to: ReplyTarget = { userId: body.user.id, channelId: meta.channelId || body.user.id };
       await guard(ctx, to, () => propose(to, meta, r.value));
     });
