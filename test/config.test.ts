@@ -125,3 +125,18 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('the documented example configuration', () => {
+  it('should load the README example and the shipped syncro-bot.example.yml, which are the same', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const block = /### The YAML file, complete example\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    const example = readFileSync(new URL('../syncro-bot.example.yml', import.meta.url), 'utf8');
+    expect(example).toBe(block);
+    const c = loadConfig(env, { path: 'syncro-bot.example.yml', text: example });
+    expect(Object.keys(c.file.users)).toHaveLength(3);
+    expect(c.file.labor_types.emergency?.prepaid_multiplier).toBe(1.5);
+    expect(c.file.billing.approval.approvers).toEqual(['U0456EFGH']);
+  });
+});
