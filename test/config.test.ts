@@ -130,7 +130,7 @@ describe('the documented example configuration', () => {
   it('should load the README example and the shipped syncro-bot.example.yml, which are the same', async () => {
     const { readFileSync } = await import('node:fs');
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const block = /### The YAML file, complete example\n\n```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    const block = /### The YAML file, complete example\n[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     const example = readFileSync(new URL('../syncro-bot.example.yml', import.meta.url), 'utf8');
     expect(example).toBe(block);
