@@ -15,7 +15,7 @@ export type KeyKind = 'own' | 'shared';
 
 export interface Identity {
   slackUserId: string;
-  /** Who Syncro will attribute writes to (own key: the configured person; shared key: the key's owner). */
+  /** The name Syncro gives the key's owner (GET /me): the name writes carry. For writes it is checked to be this person. */
   name: string;
   syncroUserId: number;
   keyKind: KeyKind;
@@ -191,7 +191,8 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     const shared = plan.kind === 'shared';
     const base: Omit<Identity, 'api'> = {
       slackUserId,
-      name: shared ? opened.me.user_name : plan.name,
+      // The name Syncro will put on the write is the key owner's name in Syncro (checked to be this person).
+      name: opened.me.user_name,
       syncroUserId: shared ? opened.me.user_id : plan.syncroUserId,
       keyKind: shared ? 'shared' : 'own',
       keySource: planSource(plan),

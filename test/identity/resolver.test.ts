@@ -170,7 +170,8 @@ describe('own key', () => {
   it('a key that belongs to someone else allows reads but refuses writes', async () => {
     const { resolver } = setup({ extra: SHARED });
     const r = await ok(resolver.forRead(MIKE));
-    expect(r).toMatchObject({ keyKind: 'own', name: 'Michael Swanson', me: { user_id: 1750 } });
+    // Reads say who the key really acts as in Syncro.
+    expect(r).toMatchObject({ keyKind: 'own', name: 'Howard Enos', me: { user_id: 1750 } });
     const err = await refused(resolver.forWrite(MIKE));
     expect(err).toBeInstanceOf(NotAllowedError);
     expect(err.message).toBe(
@@ -266,7 +267,7 @@ describe('unmapped user', () => {
     const s = await ok(resolver.forWrite(STRANGER));
     expect(s).toMatchObject({
       slackUserId: STRANGER,
-      name: `Sandbox ${STRANGER}`,
+      name: 'Sandbox Tech', // the name Syncro (GET /me) gives the sandbox key
       syncroUserId: 9001,
       keyKind: 'own',
       keySource: 'sandbox',
