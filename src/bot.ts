@@ -141,14 +141,14 @@ export function createBot(deps: BotDeps): Bot {
         channel: to.channelId,
         user: to.userId,
         text: message.text,
-        blocks: message.blocks as never,
+        blocks: message.blocks,
       });
     } catch (err) {
       // Not in the channel (or a DM the bot cannot see): write to the person directly.
       log.debug({ err: redactText(String(err)) }, 'postEphemeral failed; sending a direct message');
       const im = await web.conversations.open({ users: to.userId });
       const channel = im.channel?.id ?? to.userId;
-      await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });
+      await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
     }
   }
 
@@ -175,7 +175,7 @@ export function createBot(deps: BotDeps): Bot {
         channel: a.slack.channelId,
         ts: a.slack.messageTs,
         text: view.text,
-        blocks: view.blocks as never,
+        blocks: view.blocks,
       });
     } else if (milestone) {
       const url = a.slack.responseUrl;
@@ -220,7 +220,7 @@ export function createBot(deps: BotDeps): Bot {
       const res = await web.chat.postMessage({
         channel: a.slack.channelId,
         text: view.text,
-        blocks: view.blocks as never,
+        blocks: view.blocks,
       });
       if (!res.ts) throw new Error('Slack did not return the message timestamp');
       await deps.store.update(

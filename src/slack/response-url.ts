@@ -1,9 +1,10 @@
+import type { KnownBlock } from '@slack/types';
 import { request } from 'undici';
 
 /** A message for a response_url (Slack allows 5 uses within 30 minutes of the interaction). */
 export interface ResponseMessage {
   text: string;
-  blocks?: unknown[];
+  blocks?: KnownBlock[];
   response_type?: 'ephemeral' | 'in_channel';
   replace_original?: boolean;
   delete_original?: boolean;
