@@ -8,7 +8,7 @@ import type { PendingAction } from '../../src/actions/types.js';
 import { type Bot, createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createIdentityResolver } from '../../src/identity/resolver.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, type Logger } from '../../src/logger.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { createSyncroClient } from '../../src/syncro/client.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
@@ -103,6 +103,61 @@ export interface HarnessOptions {
   sim?: SyncroSimulator;
 }
 
+/**
+ * The real bot as main.ts composes it (configuration from env and YAML, Syncro client, identities, Bolt on a
+ * loopback port), pointed at the given fakes and store. Shared by the harness and the replicas.
+ */
+async function composeBot(o: {
+  sim: SyncroSimulator;
+  slack: SlackFake;
+  store: ActionStore;
+  logger: Logger;
+  replicaId: string;
+  yaml?: string;
+  timeoutMs?: number;
+  dataDir?: string;
+  leaseMs?: number;
+  now?: () => number;
+}) {
+  const env = {
+    SYNCRO_BASE_URL: o.sim.url,
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: o.slack.apiUrl,
+    SYNCRO_KEY_HOWARD: KEYS.howard,
+    SYNCRO_KEY_MIKE: KEYS.mike,
+    SYNCRO_KEY_ROB: KEYS.rob,
+    SYNCRO_SHARED_KEY: KEYS.mike,
+    ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}),
+  };
+  const config = loadConfig(env, { path: 'e2e.yml', text: o.yaml ?? BASE_YAML });
+  const client = createSyncroClient({
+    baseUrl: o.sim.url,
+    timeoutMs: o.timeoutMs ?? 1_500,
+    connectTimeoutMs: 1_000,
+    rateLimitPerMinute: 100_000,
+    logger: o.logger,
+    readRetryPolicy: rapidTestRetryPolicy,
+  });
+  await o.store.migrate();
+  const identities = createIdentityResolver({ file: config.file, env, client, logger: o.logger });
+  const bot = createBot({
+    file: config.file,
+    slack: { ...config.slack, port: 0 },
+    logger: o.logger,
+    store: o.store,
+    identities,
+    client,
+    sandbox: false,
+    replicaId: o.replicaId,
+    leaseMs: o.leaseMs,
+    now: o.now,
+    sweepIntervalMs: 0,
+  });
+  const port = await bot.start(0, '127.0.0.1');
+  return { bot, client, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
+}
+
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const sim =
     opts.sim ??
@@ -123,44 +178,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   });
   const logger = createLogger({ level: 'debug', format: 'json', destination });
-  const env = {
-    SYNCRO_BASE_URL: sim.url,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SYNCRO_KEY_HOWARD: KEYS.howard,
-    SYNCRO_KEY_MIKE: KEYS.mike,
-    SYNCRO_KEY_ROB: KEYS.rob,
-    SYNCRO_SHARED_KEY: KEYS.mike,
-    DATA_DIR: dir,
-  };
-  const config = loadConfig(env, { path: 'e2e.yml', text: opts.yaml ?? BASE_YAML });
-  const client = createSyncroClient({
-    baseUrl: sim.url,
-    timeoutMs: opts.timeoutMs ?? 1_500,
-    connectTimeoutMs: 1_000,
-    rateLimitPerMinute: 100_000,
-    logger,
-    readRetryPolicy: rapidTestRetryPolicy,
-  });
   const store = openSqliteStore(join(dir, 'actions.db'), { logger });
-  await store.migrate();
-  const identities = createIdentityResolver({ file: config.file, env, client, logger });
-  const bot = createBot({
-    file: config.file,
-    slack: { ...config.slack, port: 0 },
-    logger,
+  const { bot, client, eventsUrl } = await composeBot({
+    sim,
+    slack,
     store,
-    identities,
-    client,
-    sandbox: false,
+    logger,
+    yaml: opts.yaml,
+    timeoutMs: opts.timeoutMs,
+    dataDir: dir,
     replicaId: opts.replicaId ?? 'e2e',
     leaseMs: opts.leaseMs,
     now: opts.now,
-    sweepIntervalMs: 0,
   });
-  const port = await bot.start(0, '127.0.0.1');
-  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
 
   return {
     sim,
@@ -628,42 +658,16 @@ export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
   const logger = createLogger({ level: 'info', format: 'json', destination }).child({
     replica: opts.replicaId,
   });
-  const env = {
-    SYNCRO_BASE_URL: sim.url,
-    SLACK_BOT_TOKEN: BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    SYNCRO_KEY_HOWARD: KEYS.howard,
-    SYNCRO_KEY_MIKE: KEYS.mike,
-    SYNCRO_KEY_ROB: KEYS.rob,
-    SYNCRO_SHARED_KEY: KEYS.mike,
-  };
-  const config = loadConfig(env, { path: 'e2e.yml', text: opts.yaml ?? BASE_YAML });
-  const client = createSyncroClient({
-    baseUrl: sim.url,
-    timeoutMs: opts.timeoutMs ?? 1_500,
-    connectTimeoutMs: 1_000,
-    rateLimitPerMinute: 100_000,
-    logger,
-    readRetryPolicy: rapidTestRetryPolicy,
-  });
-  await store.migrate();
-  const identities = createIdentityResolver({ file: config.file, env, client, logger });
-  const bot = createBot({
-    file: config.file,
-    slack: { ...config.slack, port: 0 },
-    logger,
+  const { bot, client, eventsUrl } = await composeBot({
+    sim,
+    slack,
     store,
-    identities,
-    client,
-    sandbox: false,
+    logger,
+    yaml: opts.yaml,
     replicaId: opts.replicaId,
     leaseMs: opts.leaseMs,
     now: opts.now,
-    sweepIntervalMs: 0,
   });
-  const port = await bot.start(0, '127.0.0.1');
-  const eventsUrl = `http://127.0.0.1:${port}/slack/events`;
   let crashed = false;
   let closed = false;
   const crash = async () => {
