@@ -23,6 +23,7 @@ import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
 import { SyncroNotFoundError } from './syncro/errors.js';
+import { STANDARD_STATUSES } from './syncro/statuses.js';
 
 /**
  * Composition of the Slack side: Bolt (HTTP receiver with signature verification, or Socket Mode), the
@@ -67,18 +68,6 @@ export interface Bot {
 }
 
 export const DEFAULT_LEASE_MS = 5 * 60_000;
-
-/** Syncro's standard ticket statuses (the reference's list), used only when the account's list cannot be read. */
-export const STANDARD_STATUSES = [
-  'New',
-  'In Progress',
-  'Waiting on Customer',
-  'Waiting on Vendor',
-  'Scheduled',
-  'Resolved',
-  'Invoiced',
-  'Closed',
-] as const;
 
 export function createBot(deps: BotDeps): Bot {
   const now = deps.now ?? Date.now;

@@ -1,3 +1,4 @@
+import { STANDARD_STATUSES } from '../syncro/statuses.js';
 import type { SimState, SimTicket } from './state.js';
 import type { SimUser } from './types.js';
 
@@ -9,16 +10,8 @@ import type { SimUser } from './types.js';
 
 export type SeedKind = 'demo' | 'empty';
 
-export const DEMO_STATUSES = [
-  'New',
-  'In Progress',
-  'Waiting on Customer',
-  'Waiting on Vendor',
-  'Scheduled',
-  'Resolved',
-  'Invoiced',
-  'Closed',
-] as const;
+/** The demo account uses Syncro's standard statuses. */
+export const DEMO_STATUSES = STANDARD_STATUSES;
 
 export const DEMO_STAFF = [
   { id: 1735, full_name: 'Michael Swanson', email: 'mike@sandbox.example', admin: true },
