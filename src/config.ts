@@ -160,6 +160,7 @@ const envSchema = z.object({
     .optional(),
   SYNCRO_SANDBOX: bool,
   SYNCRO_RATE_LIMIT_PER_MINUTE: intFrom(180, 1, 10_000),
+  SYNCRO_RETRY_AFTER_CAP_SECONDS: intFrom(300, 1, 3_600),
   SYNCRO_TIMEOUT_MS: intFrom(15_000, 100, 300_000),
   SYNCRO_CONNECT_TIMEOUT_MS: intFrom(5_000, 100, 60_000),
   SLACK_BOT_TOKEN: z
@@ -191,6 +192,8 @@ export interface Config {
     baseUrl: string | undefined;
     sandbox: boolean;
     rateLimitPerMinute: number;
+    /** A 429's Retry-After is honoured up to this long. */
+    retryAfterCapMs: number;
     timeoutMs: number;
     connectTimeoutMs: number;
   };
@@ -318,6 +321,7 @@ export function loadConfig(
       baseUrl,
       sandbox: e.SYNCRO_SANDBOX,
       rateLimitPerMinute: e.SYNCRO_RATE_LIMIT_PER_MINUTE,
+      retryAfterCapMs: e.SYNCRO_RETRY_AFTER_CAP_SECONDS * 1000,
       timeoutMs: e.SYNCRO_TIMEOUT_MS,
       connectTimeoutMs: e.SYNCRO_CONNECT_TIMEOUT_MS,
     },

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     timeoutMs: config.syncro.timeoutMs,
     connectTimeoutMs: config.syncro.connectTimeoutMs,
     rateLimitPerMinute: config.syncro.rateLimitPerMinute,
+    retryAfterCapMs: config.syncro.retryAfterCapMs,
     logger,
   });
   const store: ActionStore =

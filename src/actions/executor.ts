@@ -9,6 +9,7 @@ import {
   SyncroUnauthorizedError,
   SyncroValidationError,
 } from '../syncro/errors.js';
+import { withRequestPriority } from '../syncro/priority.js';
 import { reconcileStep, snapshotStep } from './reconcile.js';
 import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
@@ -386,7 +387,8 @@ export class Executor {
     const out: PendingAction[] = [];
     for (const a of stale) {
       this.log(a).warn({ state: a.state }, 'recovering an action left mid-write');
-      out.push(await this.recoverOne(a));
+      // Nobody watches a sweep: its read-backs queue behind people within the rate limit.
+      out.push(await withRequestPriority('background', () => this.recoverOne(a)));
     }
     return out;
   }

@@ -46,9 +46,11 @@ export interface SyncroClientOptions {
   limiter?: RateLimiter;
   /** Backoff between read retries; tests pass an instant one. */
   sleep?: (ms: number) => Promise<void>;
+  /** Retry-After is honoured up to this long (default 5 minutes, SYNCRO_RETRY_AFTER_CAP_SECONDS). */
+  retryAfterCapMs?: number;
 }
 
-/** Per-person options for `as()`. */
+/** Per-caller options for `as()`: the wait callback and the priority (`interactive` by default). */
 export type SyncroCallHooks = RequestHooks;
 
 /** The SyncroClient, plus the limiter so the Slack layer can show "waiting for Syncro's rate limit". */
@@ -81,6 +83,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
     logger: opts.logger,
     readRetryPolicy: opts.readRetryPolicy ?? defaultReadRetryPolicy,
     sleep: opts.sleep ?? defaultSleep,
+    maxRetryAfterMs: opts.retryAfterCapMs,
   });
 
   function as(apiKey: string, hooks?: SyncroCallHooks): SyncroApi {

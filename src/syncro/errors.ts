@@ -36,14 +36,18 @@ export class SyncroValidationError extends SyncroError {
 /** 429 that we gave up waiting for (reads), or that the caller must know about. */
 export class SyncroRateLimitedError extends SyncroError {
   readonly code = 'SYNCRO_RATE_LIMITED';
+  /** When Syncro said it will take requests again (epoch ms), so a message shown later can say what is left. */
+  readonly retryAt: number;
   constructor(
     endpoint: string,
     readonly retryAfterMs: number,
+    now: number = Date.now(),
   ) {
     super(
       `Syncro rate limit reached on ${endpoint}; retry after ${Math.ceil(retryAfterMs / 1000)} s`,
       endpoint,
     );
+    this.retryAt = now + retryAfterMs;
   }
 }
 

@@ -1,7 +1,10 @@
 /**
  * The account-wide gate in front of Syncro. Syncro limits requests per IP address (180 per minute, every key
- * together), so ONE limiter is shared by every person's key: a rolling window, a FIFO queue, and a pause that
- * holds the whole queue when any request gets a 429.
+ * together), so ONE limiter is shared by every person's key: a rolling window, a queue, and a pause that
+ * holds the whole queue when any request gets a 429. The queue is FIFO within a priority, and `interactive`
+ * requests (a person is waiting) go ahead of `background` ones (sweeps, read-backs nobody watches).
+ * This is the in-process limiter (one process, SQLite); replicas on PostgreSQL share one through
+ * shared-rate-limiter.ts, with the same interface and the same invariant.
  *
  * Invariant: in any interval of `windowMs`, at most `limit` requests start (a request starts when `acquire()`
  * resolves). Stronger, so that it also holds as Syncro counts (on arrival, which is somewhere between our
@@ -44,8 +47,13 @@ export type RateLimiterEvent =
   | { type: 'waiting'; waitMs: number; queued: number }
   | { type: 'paused'; pauseMs: number; queued: number };
 
+/** Who is waiting for a request: a person (`interactive`, first) or nobody in particular (`background`). */
+export type RequestPriority = 'interactive' | 'background';
+
 export interface AcquireOptions {
   signal?: AbortSignal;
+  /** Default `interactive`. A queued interactive request starts before any queued background one. */
+  priority?: RequestPriority;
   /** Called once, with the estimated wait, when this request cannot start at once. */
   onWait?: (waitMs: number) => void;
 }
@@ -54,11 +62,14 @@ export interface AcquireOptions {
 export type Release = () => void;
 
 export interface RateLimiter {
-  /** Resolves when the caller may start one request (FIFO); call the returned release when it has finished. */
+  /**
+   * Resolves when the caller may start one request (FIFO within its priority); call the returned release when
+   * it has finished.
+   */
   acquire(opts?: AcquireOptions): Promise<Release>;
   /** Holds the whole queue for `ms` (extends, never shortens, a current pause). */
   pause(ms: number): void;
-  /** Estimated wait for a request that would be queued now (0 when it could start at once). */
+  /** Estimated wait for an interactive request that would be queued now (0 when it could start at once). */
   waitingMs(): number;
   stats(): RateLimiterStats;
   /** Subscribes to waiting/paused events; returns the unsubscribe function. */
@@ -72,6 +83,14 @@ export class RateLimiterClosedError extends Error {
   readonly code = 'RATE_LIMITER_CLOSED';
 }
 
+/**
+ * A shared limiter whose store (PostgreSQL, Redis) cannot be reached: the request was not admitted, so nothing
+ * was sent to Syncro.
+ */
+export class RateLimiterUnavailableError extends Error {
+  readonly code = 'RATE_LIMITER_UNAVAILABLE';
+}
+
 export const realTimers: LimiterTimers = {
   // Monotonic, and the same clock setTimeout uses: Date.now() can step and make a timer fire "early".
   now: () => performance.now(),
@@ -80,9 +99,30 @@ export const realTimers: LimiterTimers = {
 };
 
 interface Waiter {
+  priority: RequestPriority;
   resolve(release: Release): void;
   reject(err: unknown): void;
   cleanup(): void;
+}
+
+/**
+ * Queues `waiter` behind every waiter of its own priority or a higher one (interactive before background,
+ * FIFO within each). Returns its position.
+ */
+export function enqueueByPriority<W extends { priority: RequestPriority }>(queue: W[], waiter: W): number {
+  if (waiter.priority === 'background') return queue.push(waiter) - 1;
+  const firstBackground = queue.findIndex((w) => w.priority === 'background');
+  const at = firstBackground === -1 ? queue.length : firstBackground;
+  queue.splice(at, 0, waiter);
+  return at;
+}
+
+/** How many queued waiters start before a newcomer of `priority`. */
+export function aheadOf(
+  queue: ReadonlyArray<{ priority: RequestPriority }>,
+  priority: RequestPriority,
+): number {
+  return priority === 'background' ? queue.length : queue.filter((w) => w.priority === 'interactive').length;
 }
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
@@ -176,15 +216,16 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     }
   }
 
-  function estimateWait(extra: number): number {
+  /** When a request with `ahead` requests queued before it would start, from now. */
+  function estimateWait(ahead: number): number {
     const now = timers.now();
     prune(now);
-    // Replays the queue (plus `extra` newcomers) against the window to find when the last one starts,
+    // Replays the queue ahead (plus the newcomer) against the window to find when the newcomer starts,
     // assuming requests in flight finish now and newcomers finish as they start (an optimistic estimate).
     // Known ends are <= now <= every replayed start, so the array stays sorted as it grows.
     const virtual = slots.map((s) => Math.min(s.end, now)).sort((a, b) => a - b);
     let t = now;
-    for (let i = 0; i < queue.length + extra; i++) {
+    for (let i = 0; i < ahead + 1; i++) {
       t = Math.max(t, now, pausedUntil);
       if (virtual.length >= limit) t = Math.max(t, (virtual[virtual.length - limit] as number) + windowMs);
       virtual.push(t);
@@ -198,8 +239,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       const signal = aopts?.signal;
       if (signal?.aborted) return Promise.reject(signal.reason);
       const now = timers.now();
+      const priority = aopts?.priority ?? 'interactive';
       if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit());
-      const waitMs = estimateWait(1);
+      const waitMs = estimateWait(aheadOf(queue, priority));
       return new Promise<Release>((resolve, reject) => {
         const onAbort = () => {
           const i = queue.indexOf(waiter);
@@ -208,12 +250,13 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
           drain();
         };
         const waiter: Waiter = {
+          priority,
           resolve,
           reject,
           cleanup: () => signal?.removeEventListener('abort', onAbort),
         };
         signal?.addEventListener('abort', onAbort, { once: true });
-        queue.push(waiter);
+        enqueueByPriority(queue, waiter);
         emit({ type: 'waiting', waitMs, queued: queue.length });
         aopts?.onWait?.(waitMs);
         drain();
@@ -236,7 +279,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     },
 
     waitingMs(): number {
-      return estimateWait(1);
+      return estimateWait(aheadOf(queue, 'interactive'));
     },
 
     stats(): RateLimiterStats {

@@ -15,7 +15,8 @@ import {
   SyncroWriteOutcomeUnknownError,
   type UnknownOutcomeReason,
 } from './errors.js';
-import type { RateLimiter } from './rate-limiter.js';
+import { ambientRequestPriority } from './priority.js';
+import { type RateLimiter, RateLimiterUnavailableError, type RequestPriority } from './rate-limiter.js';
 import type { RetryPolicy } from './retry-policies.js';
 
 /**
@@ -49,6 +50,11 @@ export interface RequestSpec<S extends z.ZodType> {
 export interface RequestHooks {
   /** Called when the request must queue for the rate limit (or a 429 pause), with the estimated wait. */
   onRateLimitWait?: (waitMs: number) => void;
+  /**
+   * Within the rate limit a person waiting goes first: `interactive` (the default) ahead of `background`
+   * (sweeps, read-backs nobody watches). Without it, the priority set by withRequestPriority applies.
+   */
+  priority?: RequestPriority;
 }
 
 export interface RequesterOptions {
@@ -64,7 +70,10 @@ export interface RequesterOptions {
   sleep: (ms: number) => Promise<void>;
   /** How many times a write refused with 429 is sent again. Default 3. */
   maxWriteRateLimitResends?: number;
-  /** A Retry-After longer than this is not waited for (SyncroRateLimitedError). Default 120 s. */
+  /**
+   * Retry-After is honoured up to this cap (default 5 minutes): the whole account pauses for at most this long,
+   * and a request told to wait longer is not sent again (SyncroRateLimitedError, with the wait Syncro asked).
+   */
   maxRetryAfterMs?: number;
 }
 
@@ -77,6 +86,9 @@ export type SyncroRequester = <S extends z.ZodType>(
 /** Used when a 429 carries no usable Retry-After: Syncro's window is one minute. */
 export const DEFAULT_RETRY_AFTER_MS = 60_000;
 
+/** The default cap on a Retry-After that is waited for (SYNCRO_RETRY_AFTER_CAP_SECONDS). */
+export const DEFAULT_RETRY_AFTER_CAP_MS = 5 * 60_000;
+
 export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
   const base = new URL(opts.baseUrl);
   if (base.search || base.hash) throw new TypeError('Syncro baseUrl must not have a query or fragment');
@@ -85,7 +97,7 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
   const log = opts.logger.child({ component: 'syncro' });
   const policy = opts.readRetryPolicy;
   const maxResends = opts.maxWriteRateLimitResends ?? 3;
-  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 120_000;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? DEFAULT_RETRY_AFTER_CAP_MS;
 
   return async function request<S extends z.ZodType>(
     apiKey: string,
@@ -100,9 +112,10 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
     const bodyText = isWrite ? JSON.stringify(spec.body ?? {}) : undefined;
     const scrub = (text: string) => scrubKey(text, apiKey);
 
+    const priority = hooks?.priority ?? ambientRequestPriority() ?? 'interactive';
     let rateLimitResends = 0;
     for (let attempt = 1; ; attempt++) {
-      const release = await opts.limiter.acquire({ onWait: hooks?.onRateLimitWait });
+      const release = await acquire(endpoint, priority, hooks);
       const started = performance.now();
       let outcome: Awaited<ReturnType<typeof attemptOnce>>;
       try {
@@ -140,8 +153,10 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
       );
 
       if (err instanceof SyncroRateLimitedError) {
-        // Any 429 holds the whole account's queue: the limit is per IP, every key together.
-        opts.limiter.pause(err.retryAfterMs);
+        // Any 429 holds the whole account's queue (every replica's, with a shared limiter): the limit is per
+        // IP, every key together. A Retry-After beyond the cap pauses for the cap only, so that a wild value
+        // cannot stop the bot for hours; the request that got it is not sent again.
+        opts.limiter.pause(Math.min(err.retryAfterMs, maxRetryAfterMs));
         const waitable = err.retryAfterMs <= maxRetryAfterMs;
         if (isWrite) {
           // Syncro refused it, so nothing was written: the one case where a write is sent again.
@@ -162,6 +177,20 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
       throw err;
     }
   };
+
+  /** A slot from the limiter; a shared limiter that cannot be reached becomes "nothing was sent". */
+  async function acquire(endpoint: string, priority: RequestPriority, hooks: RequestHooks | undefined) {
+    try {
+      return await opts.limiter.acquire({ onWait: hooks?.onRateLimitWait, priority });
+    } catch (err) {
+      if (!(err instanceof RateLimiterUnavailableError)) throw err;
+      throw new SyncroNetworkError(
+        `The shared Syncro rate limit could not be checked for ${endpoint} (${redactText(err.message)}); nothing was sent`,
+        endpoint,
+        { cause: err },
+      );
+    }
+  }
 
   async function attemptOnce(
     spec: RequestSpec<z.ZodType>,

@@ -236,3 +236,49 @@ describe('createRateLimiter', () => {
     );
   });
 });
+
+describe('createRateLimiter priorities', () => {
+  it('should start a queued interactive request before a background one queued earlier', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    await instant(limiter); // the window is full until t=1000
+    const order: string[] = [];
+    const go = (name: string, priority: 'interactive' | 'background') =>
+      void instant(limiter, { priority }).then(() => order.push(name));
+    go('sweep-1', 'background');
+    go('sweep-2', 'background');
+    go('person-1', 'interactive');
+    go('person-2', 'interactive');
+    await flush();
+    for (let i = 0; i < 4; i++) await clock.advance(1000);
+    expect(order).toEqual(['person-1', 'person-2', 'sweep-1', 'sweep-2']);
+  });
+
+  it('should estimate a person’s wait without counting the background requests queued before them', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    await instant(limiter);
+    const waits: Record<string, number> = {};
+    const bg = instant(limiter, { priority: 'background', onWait: (ms) => (waits.bg = ms) });
+    const bg2 = instant(limiter, { priority: 'background', onWait: (ms) => (waits.bg2 = ms) });
+    expect(limiter.waitingMs()).toBe(1000); // what a person would wait now: only the window
+    const person = instant(limiter, { onWait: (ms) => (waits.person = ms) });
+    expect(waits).toEqual({ bg: 1000, bg2: 2000, person: 1000 });
+    for (let i = 0; i < 3; i++) await clock.advance(1000);
+    await Promise.all([bg, bg2, person]);
+  });
+
+  it('should keep a background request waiting through a pause like any other', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 5, windowMs: 1000, timers: clock });
+    limiter.pause(3000);
+    let at = -1;
+    void instant(limiter, { priority: 'background' }).then(() => {
+      at = clock.now();
+    });
+    await clock.advance(2999);
+    expect(at).toBe(-1);
+    await clock.advance(1);
+    expect(at).toBe(3000);
+  });
+});

@@ -3,6 +3,7 @@ import type { Command } from '../../commands/types.js';
 import { NotMappedError } from '../../identity/errors.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
+import { describeWait } from '../views/wait.js';
 import { openBillModal } from './bill.js';
 import {
   showAudit,
@@ -40,7 +41,7 @@ export async function runCommand(
   if (waitMs >= RATE_LIMIT_NOTICE_MS && parsed.command.name !== 'help' && parsed.command.name !== 'bill') {
     await ctx.reply(to, {
       ...simpleReply(
-        `⏳ Waiting for Syncro's rate limit (about ${Math.ceil(waitMs / 1000)} s; shared by the whole team). Your answer follows.`,
+        `⏳ Waiting for Syncro's rate limit (${describeWait(waitMs)}; shared by the whole team). Your answer follows.`,
         ctx.sandbox,
       ),
       response_type: 'ephemeral',

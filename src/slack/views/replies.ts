@@ -4,6 +4,7 @@ import { type AppError, asAppError, type ConfigError, UserInputError } from '../
 import type { WhoAmI } from '../../identity/resolver.js';
 import {
   SyncroError,
+  type SyncroRateLimitedError,
   type SyncroSchemaMismatchError,
   type SyncroValidationError,
 } from '../../syncro/errors.js';
@@ -24,6 +25,7 @@ import {
   truncateMrkdwn,
 } from '../blocks.js';
 import { ticketNo } from './format.js';
+import { describeWait } from './wait.js';
 
 /**
  * Replies that are not cards: errors in plain words, the not-set-up explanation, whoami, help, the audit log and
@@ -58,8 +60,13 @@ export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
       const words = v.messages.join('; ') || `HTTP ${v.status}`;
       return `Syncro refused it: ${truncate(words, 1000)}`;
     }
-    case 'SYNCRO_RATE_LIMITED':
-      return "Waiting for Syncro's rate limit (180 requests/min for the whole team) — try again in a minute.";
+    case 'SYNCRO_RATE_LIMITED': {
+      // The real remaining wait, from when Syncro said it takes requests again; nothing was sent.
+      const left = (e as SyncroRateLimitedError).retryAt - Date.now();
+      return left > 0
+        ? `Syncro's rate limit is reached (it is shared by the whole team); nothing was sent. Try again in ${describeWait(left)}.`
+        : "Syncro's rate limit was reached (it is shared by the whole team); nothing was sent. Try again now.";
+    }
     case 'SYNCRO_SERVER':
     case 'SYNCRO_NETWORK':
     case 'SYNCRO_TIMEOUT':

@@ -50,9 +50,15 @@ describe('errorReply', () => {
       want: "Syncro refused it: Body can't be blank; &lt;!channel&gt; &amp; more",
     },
     {
-      name: '429',
-      err: new SyncroRateLimitedError('GET /tickets', 60_000),
-      want: "Waiting for Syncro's rate limit (180 requests/min for the whole team) — try again in a minute",
+      // Retry-After: 150 is announced as what it is, not as "a minute" (500 ms of slack for the test's own run).
+      name: '429 with the real remaining wait',
+      err: new SyncroRateLimitedError('GET /tickets', 150_000, Date.now() - 500),
+      want: "Syncro's rate limit is reached (it is shared by the whole team); nothing was sent. Try again in about 2 min 30 s",
+    },
+    {
+      name: '429 whose wait is over',
+      err: new SyncroRateLimitedError('GET /tickets', 1_000, Date.now() - 5_000),
+      want: "Syncro's rate limit was reached (it is shared by the whole team); nothing was sent. Try again now",
     },
     {
       name: '5xx',

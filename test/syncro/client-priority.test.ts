@@ -1,0 +1,126 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import type { SyncroHttpClient } from '../../src/syncro/client.js';
+import { SyncroRateLimitedError } from '../../src/syncro/errors.js';
+import { withRequestPriority } from '../../src/syncro/priority.js';
+import { createRateLimiter, type RateLimiter } from '../../src/syncro/rate-limiter.js';
+import { FakeClock } from './fake-clock.js';
+import { KEY, simClient, thrown } from './helpers.js';
+
+/**
+ * The priority of a request (a person waiting goes first) and the cap on Retry-After, through the client:
+ * what the executor's sweep and every person's command rely on.
+ */
+
+let sim: SyncroSimulator;
+let client: SyncroHttpClient | undefined;
+
+beforeAll(async () => {
+  sim = await startSyncroSimulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
+beforeEach(() => sim.reset());
+afterEach(async () => {
+  await client?.close();
+  client = undefined;
+});
+
+const ticketId = () => sim.state.ticketByNumber(32150)?.id as number;
+const queuedTo = (limiter: RateLimiter, n: number) =>
+  new Promise<void>((resolve) => {
+    if (limiter.stats().queued >= n) return resolve();
+    const off = limiter.subscribe(() => {
+      if (limiter.stats().queued >= n) {
+        off();
+        resolve();
+      }
+    });
+  });
+
+describe('Syncro client priorities', () => {
+  it('should send a person’s request before a background one that was queued first', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter });
+    await client.as(KEY).me(); // the window is full until t=1000
+    const background = client.as(KEY, { priority: 'background' }).listTimers({ ticketId: ticketId() });
+    await queuedTo(limiter, 1);
+    const person = client.as(KEY).getTicket(ticketId());
+    await queuedTo(limiter, 2);
+    await clock.advance(1000);
+    await person;
+    await clock.advance(1000);
+    await background;
+    expect(sim.requests.map((r) => r.path)).toEqual(['/me', `/tickets/${ticketId()}`, '/ticket_timers']);
+  });
+
+  it('should queue every request made inside withRequestPriority("background") as background', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter });
+    const api = client.as(KEY); // made for a person, used by a sweep
+    await api.me();
+    const sweep = withRequestPriority('background', async () => {
+      await Promise.resolve(); // the priority follows the sweep's own awaits
+      return api.listTimers({ ticketId: ticketId() });
+    });
+    await queuedTo(limiter, 1);
+    const person = api.getTicket(ticketId());
+    await queuedTo(limiter, 2);
+    await clock.advance(1000);
+    await person;
+    await clock.advance(1000);
+    await sweep;
+    expect(sim.requests.map((r) => r.path)).toEqual(['/me', `/tickets/${ticketId()}`, '/ticket_timers']);
+  });
+});
+
+describe('Retry-After cap', () => {
+  it('should pause everything for the cap only and not resend a request told to wait longer', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 100, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter, retryAfterCapMs: 300_000 });
+    sim.injectFault({
+      method: 'GET',
+      path: '/me',
+      mode: 'status_429',
+      when: 'before_commit',
+      retryAfterSeconds: 3600,
+    });
+    const err = await thrown(() => client!.as(KEY).me());
+    expect(err).toBeInstanceOf(SyncroRateLimitedError);
+    expect((err as SyncroRateLimitedError).retryAfterMs).toBe(3_600_000); // the wait Syncro asked for
+    expect(sim.requests).toHaveLength(1);
+    expect(limiter.stats().pausedForMs).toBe(300_000);
+    expect(limiter.waitingMs()).toBe(300_000);
+  });
+
+  it('should wait a Retry-After within the cap and then send the write once more', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 100, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter, retryAfterCapMs: 300_000 });
+    sim.injectFault({
+      method: 'POST',
+      path: `/tickets/${ticketId()}/comment`,
+      mode: 'status_429',
+      when: 'before_commit',
+      retryAfterSeconds: 150,
+    });
+    const waits: number[] = [];
+    const posted = client.as(KEY, { onRateLimitWait: (ms) => waits.push(ms) }).addComment(ticketId(), {
+      subject: 'Update',
+      body: 'after the pause',
+      hidden: true,
+      do_not_email: true,
+    });
+    await queuedTo(limiter, 1);
+    expect(waits).toEqual([150_000]);
+    await clock.advance(149_999);
+    expect(sim.requests).toHaveLength(1);
+    await clock.advance(1);
+    expect((await posted).body).toBe('after the pause');
+    expect(sim.requests).toHaveLength(2);
+  });
+});
