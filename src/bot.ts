@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
-import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
+import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
@@ -13,6 +12,7 @@ import { redactText } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import type { BotContext, ReplyTarget } from './slack/context.js';
 import { registerListeners } from './slack/listeners/index.js';
+import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
 import {
   postToResponseUrl,
   RESPONSE_URL_TTL_MS,
@@ -53,13 +53,15 @@ export interface BotDeps {
   recoverOwnOnStart?: boolean;
   /** How often expiry and stale-lease recovery run (0 = never; tests call sweep()). */
   sweepIntervalMs?: number;
+  /** Receiver tuning (tests: a short Socket Mode ping timeout, which also paces reconnects). */
+  receiver?: Pick<ReceiverOptions, 'socketPingTimeoutMs' | 'probeTimeoutMs'>;
 }
 
 export interface Bot {
   app: App;
   ctx: BotContext;
   executor: Executor;
-  /** Starts listening (HTTP: on `port`, 0 = any) and recovers actions left mid-write. Returns the HTTP port. */
+  /** Starts listening on `port` (0 = any) and `host`, and recovers actions left mid-write. Returns the HTTP port. */
   start(port?: number, host?: string): Promise<number | undefined>;
   /** Expires due cards and recovers stale executing actions. */
   sweep(): Promise<void>;
@@ -75,34 +77,14 @@ export function createBot(deps: BotDeps): Bot {
   const log = deps.logger.child({ component: 'slack' });
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
 
-  const healthz = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req: unknown, res: ServerResponse) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok: true, sandbox: deps.sandbox, replica: deps.replicaId }));
-    },
-  };
-  let receiver: Receiver;
-  let httpReceiver: HTTPReceiver | undefined;
-  if (deps.slack.appToken) {
-    // Socket Mode: Slack is reached over an outgoing WebSocket; /healthz is still served on PORT.
-    receiver = new SocketModeReceiver({
-      appToken: deps.slack.appToken,
-      logger: boltLogger(deps.logger),
-      customRoutes: [healthz],
-      installerOptions: { port: deps.slack.port },
-    });
-  } else {
-    httpReceiver = new HTTPReceiver({
-      signingSecret: deps.slack.signingSecret ?? '',
-      endpoints: '/slack/events',
-      processBeforeResponse: false,
-      logger: boltLogger(deps.logger),
-      customRoutes: [healthz],
-    });
-    receiver = httpReceiver;
-  }
+  // HTTP receiver or Socket Mode, with /healthz and /readyz on HOST:PORT (src/slack/receiver.ts).
+  const receiver = createReceiver({
+    slack: deps.slack,
+    logger: deps.logger,
+    store: deps.store,
+    about: { sandbox: deps.sandbox, replica: deps.replicaId },
+    ...deps.receiver,
+  });
 
   const app = new App({
     token: deps.slack.botToken,
@@ -319,13 +301,7 @@ export function createBot(deps: BotDeps): Bot {
         timer = setInterval(() => void sweep(), interval);
         timer.unref();
       }
-      if (httpReceiver) {
-        const server = await httpReceiver.start({ port: port ?? deps.slack.port, host });
-        const addr = server.address();
-        return typeof addr === 'object' && addr ? addr.port : undefined;
-      }
-      await app.start();
-      return undefined;
+      return receiver.start(port ?? deps.slack.port, host ?? deps.slack.host);
     },
     sweep,
     async stop(drainMs = 20_000) {
