@@ -203,7 +203,7 @@ export function createBot(deps: BotDeps): Bot {
       await deps.store.update(
         a.id,
         { states: ['proposed'] },
-        { state: 'cancelled', cancelledBy: 'bot', error: 'the card could not be posted' },
+        { state: 'cancelled', cancelledBy: 'bot', problem: { code: 'card_not_posted' } },
       );
       await reply(to, {
         text: `I could not post the billing card in this channel (${describeErrorPlain(err)}). Nothing was sent to Syncro. Invite the bot to the channel (\`/invite @syncro\`) and try again.`,
@@ -240,7 +240,6 @@ export function createBot(deps: BotDeps): Bot {
     replicaId: deps.replicaId,
     leaseMs,
     onChange: publishCard,
-    describeError: describeErrorPlain,
   });
 
   const ctx: BotContext = {

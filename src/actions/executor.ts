@@ -10,10 +10,12 @@ import {
   SyncroValidationError,
 } from '../syncro/errors.js';
 import { withRequestPriority } from '../syncro/priority.js';
-import { reconcileStep, snapshotStep } from './reconcile.js';
+import { errorFacts } from './error-facts.js';
+import type { StepContext, StepOutcome } from './kinds/step.js';
+import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
 import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
-import type { AuditEntry, PendingAction, WriteStep } from './types.js';
+import type { ActionProblem, AuditEntry, PendingAction, WriteStep } from './types.js';
 
 /**
  * The executor is the only code that sends a write to Syncro, and only after winning `store.claim()`.
@@ -33,8 +35,6 @@ export interface ExecutorDeps {
   leaseMs: number;
   /** Publishes the card for the row; `milestone` is false for per-step progress (ephemeral cards skip those). */
   onChange: (action: PendingAction, milestone: boolean) => Promise<void>;
-  /** Where errors become plain words for the card (never a key). */
-  describeError: (err: unknown) => string;
 }
 
 export type PostOutcome =
@@ -166,7 +166,7 @@ export class Executor {
     return next;
   }
 
-  private withStep(a: PendingAction, k: number, patch: Partial<WriteStep>): WriteStep[] {
+  private withStep(a: PendingAction, k: number, patch: StepPatch): WriteStep[] {
     return a.steps.map((s, i) => (i === k ? { ...s, ...patch } : s));
   }
 
@@ -178,40 +178,54 @@ export class Executor {
       try {
         api = await this.deps.writerApi(a);
       } catch (err) {
-        return await this.finish(a, 'failed', { error: this.deps.describeError(err), resumable: true });
+        return await this.finish(a, 'failed', {
+          problem: { code: 'signer_refused', error: errorFacts(err) },
+          resumable: true,
+        });
       }
+      // One set of reads for the whole run: one GET /tickets/{id} serves the comment's and the line item's snapshot.
+      const reads = memoReads(api);
+      const ctxFor = (x: PendingAction): StepContext => ({
+        api,
+        steps: x.steps,
+        reads,
+        now: this.deps.now(),
+      });
       for (let k = firstIncompleteStep(a); k < a.steps.length; k++) {
         const step = a.steps[k]!;
         if (step.status === 'sending' || step.status === 'unknown') {
           // Never send a step whose outcome is unknown: reconcile it first.
           return await this.reconcileAt(a, api, k);
         }
-        // Read what already matches before sending, so reconciliation can tell this record from earlier ones.
-        // It only sharpens reconciliation: if the read fails, the write goes ahead and reconciliation falls back
-        // to matching by content and time.
-        let preexistingIds: number[] | undefined;
-        try {
-          preexistingIds = await snapshotStep(api, step, this.deps.now());
-        } catch (err) {
-          this.log(a).warn(
-            { err, step: k },
-            'could not read Syncro before sending; reconciliation will match by time',
-          );
+        // Read what already matches before sending, so reconciliation can tell this record from earlier ones
+        // (a read made moments before, e.g. the form's, serves: see SNAPSHOT_FRESH_MS). It only sharpens
+        // reconciliation: if the read fails, the write goes ahead and reconciliation matches by time.
+        let snapshot: StepPatch = {};
+        if (needsSnapshot(step, this.deps.now())) {
+          try {
+            snapshot = await snapshotStep(ctxFor(a), step);
+          } catch (err) {
+            snapshot = { preexistingIds: undefined, snapshotAt: undefined };
+            this.log(a).warn(
+              { err, step: k },
+              'could not read Syncro before sending; reconciliation will match by time',
+            );
+          }
         }
         const startedAt = this.deps.now();
         a = await this.journal(a, {
           steps: this.withStep(a, k, {
+            ...snapshot,
             status: 'sending',
             sentAt: startedAt,
-            preexistingIds,
-            note: undefined,
+            outcome: undefined,
           }),
         });
         await this.publish(a, false);
         try {
           const sending = a;
           const result = await this.withHeartbeat(sending, () =>
-            sendStep(api, sending.steps[k]!, sending.steps),
+            sendStep(ctxFor(sending), sending.steps[k]!),
           );
           const finishedAt = this.deps.now();
           a = await this.journal(a, {
@@ -219,7 +233,7 @@ export class Executor {
               status: 'succeeded',
               resultId: result.resultId,
               finishedAt,
-              note: result.note,
+              outcome: result.outcome,
             }),
           });
           await this.audit(a, a.steps[k]!, 'succeeded', startedAt, result.resultId);
@@ -227,37 +241,32 @@ export class Executor {
         } catch (err) {
           if (err instanceof LostLeaseError) throw err;
           if (isKnownNotWritten(err)) {
-            // A mismatch's message says what differs (plain words built from Syncro's answer); describeError
-            // would hide it behind "Something went wrong; nothing was changed", untrue after steps 1–3.
-            const note =
+            const outcome: StepOutcome =
               err instanceof VerificationMismatchError
-                ? `The invoice check failed: ${err.message}. The ticket's status was not changed.`
-                : this.deps.describeError(err);
+                ? { code: 'invoice_mismatch', problems: err.problems }
+                : { code: 'refused', error: errorFacts(err) };
             a = await this.journal(a, {
-              steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), note }),
+              steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), outcome }),
             });
-            await this.audit(a, a.steps[k]!, 'failed', startedAt, undefined, note);
-            return await this.finish(a, 'failed', { error: note, resumable: true });
+            await this.audit(a, a.steps[k]!, 'failed', startedAt, undefined, outcome);
+            return await this.finish(a, 'failed', {
+              problem: { code: 'step_failed', step: k },
+              resumable: true,
+            });
           }
           // The write may have landed: record that, show "checking Syncro…", and read back.
           this.log(a).warn({ err, step: k }, 'write outcome unknown; reconciling by reading Syncro back');
+          const outcome: StepOutcome = { code: 'no_answer', error: errorFacts(err) };
           a = await this.journal(a, {
             state: 'outcome_unknown',
-            steps: this.withStep(a, k, { status: 'unknown', note: this.deps.describeError(err) }),
+            steps: this.withStep(a, k, { status: 'unknown', outcome }),
           });
-          await this.audit(
-            a,
-            a.steps[k]!,
-            'outcome_unknown',
-            startedAt,
-            undefined,
-            this.deps.describeError(err),
-          );
+          await this.audit(a, a.steps[k]!, 'outcome_unknown', startedAt, undefined, outcome);
           await this.publish(a, true);
           return await this.reconcileAt(a, api, k);
         }
       }
-      return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
+      return await this.finish(a, 'succeeded', { problem: undefined, resumable: false });
     } catch (err) {
       if (err instanceof LostLeaseError) {
         this.log(a).error('lost the lease on an executing action; another replica has taken it over');
@@ -276,13 +285,13 @@ export class Executor {
     const started = this.deps.now();
     let res: Awaited<ReturnType<typeof reconcileStep>>;
     try {
-      res = await reconcileStep(api, step);
+      res = await reconcileStep(api, step, a.steps, this.deps.now());
     } catch (err) {
-      const note = `Could not check Syncro yet (${this.deps.describeError(err)}); it will be checked again.`;
+      const error = errorFacts(err);
       a = await this.journal(a, {
         state: 'outcome_unknown',
-        steps: this.withStep(a, k, { status: 'unknown', note }),
-        error: note,
+        steps: this.withStep(a, k, { status: 'unknown', outcome: { code: 'check_failed', error } }),
+        problem: { code: 'check_failed', step: k, error },
         // Let the sweeper (or a "Check again" click) take it after a short pause.
         leaseOwner: undefined,
         leaseUntil: this.deps.now() + Math.min(this.deps.leaseMs, 60_000),
@@ -297,29 +306,28 @@ export class Executor {
           status: 'succeeded',
           resultId: res.resultId,
           finishedAt: this.deps.now(),
-          note: res.note,
+          outcome: res.outcome,
         }),
       });
-      await this.audit(a, a.steps[k]!, 'found_after_unknown', started, res.resultId, res.note);
+      await this.audit(a, a.steps[k]!, 'found_after_unknown', started, res.resultId, res.outcome);
       if (firstIncompleteStep(a) >= a.steps.length)
-        return this.finish(a, 'succeeded', { error: undefined, resumable: false });
-      const next = firstIncompleteStep(a) + 1;
+        return this.finish(a, 'succeeded', { problem: undefined, resumable: false });
       return this.finish(a, 'failed', {
         resumable: true,
-        error: `Step ${k + 1} was found in Syncro after an unclear answer; nothing more was sent. Resume from step ${next} when you are ready.`,
+        problem: { code: 'found_after_unknown', step: k, resumeFrom: firstIncompleteStep(a) },
       });
     }
     a = await this.journal(a, {
-      steps: this.withStep(a, k, { status: 'absent', finishedAt: this.deps.now(), note: res.note }),
+      steps: this.withStep(a, k, { status: 'absent', finishedAt: this.deps.now(), outcome: res.outcome }),
     });
-    await this.audit(a, a.steps[k]!, 'absent_after_unknown', started, undefined, res.note);
-    return this.finish(a, 'failed', { resumable: true, error: res.note });
+    await this.audit(a, a.steps[k]!, 'absent_after_unknown', started, undefined, res.outcome);
+    return this.finish(a, 'failed', { resumable: true, problem: { code: 'absent_after_check', step: k } });
   }
 
   private async finish(
     a: PendingAction,
     state: 'succeeded' | 'failed',
-    patch: Pick<PendingAction, 'error' | 'resumable'>,
+    patch: { problem: ActionProblem | undefined; resumable: boolean },
   ): Promise<PendingAction> {
     // A half-done multi-step action (some steps in Syncro) must stay resumable: a new card would send the done
     // steps again. Give it a week instead of the card's short lifetime.
@@ -332,7 +340,7 @@ export class Executor {
       leaseOwner: undefined,
       leaseUntil: undefined,
     });
-    this.log(done).info({ state, error: patch.error }, 'action finished');
+    this.log(done).info({ state, problem: patch.problem?.code }, 'action finished');
     await this.publish(done, true);
     return done;
   }
@@ -343,7 +351,7 @@ export class Executor {
     outcome: AuditEntry['outcome'],
     startedAt: number,
     resultId?: number,
-    error?: string,
+    facts?: StepOutcome,
   ): Promise<void> {
     if (step.method === 'GET') return;
     let endpoint = step.path;
@@ -365,10 +373,10 @@ export class Executor {
         keyKind: a.signer.keyKind,
         method: step.method,
         endpoint,
-        payload: step.body,
+        payload: step.body === undefined ? undefined : { ...step.body },
         outcome,
         resultId,
-        error,
+        error: facts ? auditNote(facts) : undefined,
         startedAt,
         finishedAt: this.deps.now(),
       });
@@ -398,10 +406,10 @@ export class Executor {
       const k = a.steps.findIndex((s) => s.status === 'sending' || s.status === 'unknown');
       if (k === -1) {
         if (firstIncompleteStep(a) >= a.steps.length)
-          return await this.finish(a, 'succeeded', { error: undefined, resumable: false });
+          return await this.finish(a, 'succeeded', { problem: undefined, resumable: false });
         return await this.finish(a, 'failed', {
           resumable: true,
-          error: `The bot restarted between steps; nothing more was sent. Resume from step ${firstIncompleteStep(a) + 1} when you are ready.`,
+          problem: { code: 'restarted_between_steps', resumeFrom: firstIncompleteStep(a) },
         });
       }
       const api = await this.deps.readerApi(a);
@@ -474,4 +482,24 @@ export class ExecutionInterruptedError extends AppError {
 
 export function isSyncroError(err: unknown): err is SyncroError {
   return err instanceof SyncroError;
+}
+
+/** A patch of one step (the fields every kind of step has). */
+type StepPatch = Partial<Omit<WriteStep, 'op' | 'method' | 'path' | 'body'>>;
+
+/** The audit log's line for an outcome: its code and Syncro's own words or the record found. */
+function auditNote(o: StepOutcome): string {
+  switch (o.code) {
+    case 'refused':
+    case 'no_answer':
+    case 'check_failed':
+      return [o.code, o.error.code, ...(o.error.messages ?? [])].join(': ');
+    case 'invoice_mismatch':
+      return `${o.code}: ${o.problems.map((p) => p.code).join(', ')}`;
+    case 'absent':
+    case 'found':
+      return `${o.code}: ${o.what}`;
+    default:
+      return o.code;
+  }
 }

@@ -1,158 +1,135 @@
-import type {
-  AddLineItemBody,
-  CommentBody,
-  CreateInvoiceBody,
-  CreateTicketBody,
-  SyncroApi,
-} from '../syncro/api.js';
-import { ticketIdOf } from './steps.js';
+import type { SyncroApi } from '../syncro/api.js';
+import type { Ticket } from '../syncro/schemas.js';
+import { stepKindOf } from './kinds/registry.js';
+import { CLOCK_SKEW_MS, type Reads, type ReconcileResult, type StepContext } from './kinds/step.js';
 import type { WriteStep } from './types.js';
 
 /**
- * Reconcilers: after a write whose outcome is unknown, read Syncro back to learn whether it landed.
- * They only ever GET. One per kind of write; each looks for the record this step would have created since the
- * step was journaled as sending (allowing for clock skew between us and Syncro), excluding the matching records
- * that already existed before the send (`step.preexistingIds`, read by `snapshotStep` just before sending) —
- * so a comment repeated a minute later is not mistaken for the earlier one.
+ * Read-back around a write, over the kinds of step. Before a step is sent, the records that already look like
+ * what it creates are read (`snapshotSteps`); after an unclear answer, Syncro is read again (`reconcileStep`) and
+ * a match created since the send, and not among those read before, is taken for the step's record. They only
+ * ever GET.
  */
 
-export type ReconcileResult =
-  | { found: true; resultId: number; note: string }
-  | { found: false; note: string };
+export type { ReconcileResult } from './kinds/step.js';
+export { CLOCK_SKEW_MS } from './kinds/step.js';
+export { normaliseText } from './normalise-text.js';
 
-/** Our clock and Syncro's may differ; look this far before the send time. */
-export const CLOCK_SKEW_MS = 5 * 60_000;
+/**
+ * How long a read made just before (the form's GET /tickets/{id}, or an earlier step's snapshot) still serves as
+ * a step's snapshot. Within it, a record identical to ours that someone else creates after that read could be
+ * taken for ours after an unclear answer; beyond it, Syncro is read again before sending.
+ */
+export const SNAPSHOT_FRESH_MS = 2 * 60_000;
 
-/** The writes whose reconciliation matches on content, and so need the pre-send snapshot. */
-export function needsSnapshot(step: WriteStep): boolean {
-  return (
-    step.op === 'add_comment' ||
-    step.op === 'create_ticket' ||
-    step.op === 'add_line_item' ||
-    step.op === 'create_invoice'
-  );
-}
-
-function createdSince(createdAt: string | null | undefined, since: number): boolean {
-  if (!createdAt) return true; // no timestamp to go on: match on content alone
-  const t = Date.parse(createdAt);
-  return Number.isNaN(t) || t >= since;
-}
-
-/** Syncro may return bodies with HTML line breaks or trimmed whitespace; compare the words. */
-export function normaliseText(s: string | null | undefined): string {
-  return (s ?? '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/?p>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-interface Match {
-  id: number;
-  note: string;
-}
-
-/** Records in Syncro that look like what this step creates, created since `since` (epoch ms). */
-async function findMatches(api: SyncroApi, step: WriteStep, since: number): Promise<Match[]> {
-  switch (step.op) {
-    case 'add_comment': {
-      // As the reference verifies: the ticket's own comments (GET /tickets/{id}).
-      const want = step.body as unknown as CommentBody;
-      const ticket = await api.getTicket(ticketIdOf(step));
-      return (ticket.comments ?? [])
-        .filter(
-          (c) =>
-            normaliseText(c.subject) === normaliseText(want.subject) &&
-            normaliseText(c.body) === normaliseText(want.body) &&
-            createdSince(c.created_at, since),
-        )
-        .map((c) => ({ id: c.id, note: `found comment ${c.id} in Syncro` }));
-    }
-    case 'create_ticket': {
-      const want = step.body as unknown as CreateTicketBody;
-      const out: Match[] = [];
-      for (let page = 1; page <= 3; page++) {
-        const res = await api.listTickets({ customerId: want.customer_id, page });
-        for (const t of res.items) {
-          if (normaliseText(t.subject) === normaliseText(want.subject) && createdSince(t.created_at, since)) {
-            out.push({ id: t.id, note: `found ticket #${t.number} in Syncro` });
-          }
-        }
-        if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+/** Reads for one pass: each ticket is read once, whichever steps ask. */
+export function memoReads(api: SyncroApi): Reads {
+  const tickets = new Map<number, Promise<Ticket>>();
+  return {
+    ticket(id) {
+      let t = tickets.get(id);
+      if (!t) {
+        t = api.getTicket(id);
+        tickets.set(id, t);
+        t.catch(() => tickets.delete(id));
       }
-      return out;
-    }
-    case 'add_line_item': {
-      const want = step.body as unknown as AddLineItemBody;
-      const ticket = await api.getTicket(ticketIdOf(step));
-      return (ticket.line_items ?? [])
-        .filter(
-          (li) =>
-            li.product_id === want.product_id &&
-            Math.abs(Number(li.quantity) - want.quantity) < 1e-6 &&
-            normaliseText(li.description) === normaliseText(want.description) &&
-            createdSince(li.created_at, since),
-        )
-        .map((li) => ({ id: li.id, note: `found line item ${li.id} on the ticket` }));
-    }
-    case 'create_invoice': {
-      const want = step.body as unknown as CreateInvoiceBody;
-      const res = await api.listInvoices({ ticketId: want.ticket_id });
-      return res.items
-        .filter(
-          (inv) =>
-            (inv.ticket_id == null || inv.ticket_id === want.ticket_id) &&
-            createdSince(inv.created_at, since),
-        )
-        .map((inv) => ({ id: inv.id, note: `found invoice ${inv.number ?? inv.id} for the ticket` }));
-    }
-    case 'update_ticket':
-    case 'verify_invoice':
-      return [];
-  }
+      return t;
+    },
+  };
+}
+
+/** Reads served from one ticket already read (the form's); any other read is refused. */
+function readsFrom(ticket: Ticket): Reads {
+  return {
+    ticket: async (id) => {
+      if (id !== ticket.id) throw new Error(`ticket ${id} was not read`);
+      return ticket;
+    },
+  };
+}
+
+/** Whether step `step` needs a read before sending (it matches on content and has no fresh snapshot). */
+export function needsSnapshot(step: WriteStep, now: number): boolean {
+  if (stepKindOf(step).readBack !== 'content') return false;
+  // A snapshot serves only a step never sent since: after a send, a late record of that send must be in it.
+  const fresh =
+    step.snapshotAt !== undefined &&
+    step.preexistingIds !== undefined &&
+    step.sentAt === undefined &&
+    now - step.snapshotAt <= SNAPSHOT_FRESH_MS;
+  return !fresh;
 }
 
 /**
- * Read just before sending: the ids of records that already match, so that reconciliation after an unclear
- * answer cannot mistake one of them for the record this step created.
+ * The snapshot of one step: the ids of records that already match its content (of any age: reconciliation also
+ * requires a match to be created since the send), and the kind's own facts.
  */
-export async function snapshotStep(api: SyncroApi, step: WriteStep, now: number): Promise<number[]> {
-  if (!needsSnapshot(step)) return [];
-  return (await findMatches(api, step, now - CLOCK_SKEW_MS)).map((m) => m.id);
+export async function snapshotStep<S extends WriteStep>(ctx: StepContext, step: S): Promise<Partial<S>> {
+  const kind = stepKindOf(step);
+  if (kind.readBack !== 'content') return {};
+  const matches = await kind.find(ctx, step, 0);
+  const extra = kind.snapshotFacts ? await kind.snapshotFacts(ctx, step) : {};
+  return { ...extra, preexistingIds: matches.map((m) => m.id), snapshotAt: ctx.now } as Partial<S>;
 }
 
-export async function reconcileStep(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  if (step.op === 'update_ticket') return checkTicketFields(api, step);
-  if (step.op === 'verify_invoice') {
-    // A read: there is nothing to reconcile; treat as not done so that it is simply read again.
-    return { found: false, note: 'verification is a read; it will be done again' };
+/**
+ * At proposal time: the steps whose snapshot a ticket just read can serve (comments, line items) get it, so that
+ * a Post within `SNAPSHOT_FRESH_MS` sends without reading Syncro first.
+ */
+export async function primeSnapshots(
+  steps: WriteStep[],
+  ticket: Ticket,
+  readAt: number,
+): Promise<WriteStep[]> {
+  const ctx: StepContext = { api: noApi, steps, reads: readsFrom(ticket), now: readAt };
+  const out: WriteStep[] = [];
+  for (const s of steps) {
+    const kind = stepKindOf(s);
+    if (kind.readBack === 'content' && kind.source === 'ticket') {
+      try {
+        out.push(withPatch(s, await snapshotStep(ctx, s)));
+        continue;
+      } catch {
+        // another ticket: read before sending
+      }
+    }
+    out.push(s);
   }
-  const before = new Set(step.preexistingIds ?? []);
-  const matches = (await findMatches(api, step, (step.sentAt ?? 0) - CLOCK_SKEW_MS)).filter(
-    (m) => !before.has(m.id),
-  );
-  const hit = matches[0];
-  if (hit) return { found: true, resultId: hit.id, note: hit.note };
-  const what: Record<string, string> = {
-    add_comment: 'the comment is not there',
-    create_ticket: 'the ticket is not there',
-    add_line_item: 'the line item is not on the ticket',
-    create_invoice: 'no invoice was created for the ticket',
-  };
-  return { found: false, note: `Syncro was checked: ${what[step.op] ?? 'it is not there'}` };
+  return out;
 }
 
-async function checkTicketFields(api: SyncroApi, step: WriteStep): Promise<ReconcileResult> {
-  const ticket = await api.getTicket(ticketIdOf(step));
-  const want = step.body ?? {};
-  const differs = Object.entries(want).filter(([k, v]) => (ticket as Record<string, unknown>)[k] !== v);
-  if (differs.length === 0)
-    return { found: true, resultId: ticket.id, note: `ticket #${ticket.number} shows the change` };
-  return {
-    found: false,
-    note: `Syncro was checked: the ticket still has ${differs.map(([k]) => `${k} "${String((ticket as Record<string, unknown>)[k])}"`).join(', ')}`,
-  };
+function withPatch<S extends WriteStep>(s: S, patch: Partial<S>): S {
+  return { ...s, ...patch };
+}
+
+/** Proposal-time snapshots use no Syncro call: a kind whose `source` is `ticket` only reads `ctx.reads`. */
+const noApi = new Proxy({} as SyncroApi, {
+  get: () => () => Promise.reject(new Error('no Syncro call at proposal time')),
+});
+
+export async function reconcileStep(
+  api: SyncroApi,
+  step: WriteStep,
+  steps: readonly WriteStep[],
+  now: number,
+): Promise<ReconcileResult> {
+  const kind = stepKindOf(step);
+  // A read-back must see Syncro as it is now: fresh reads, never the pre-send ones.
+  const ctx: StepContext = { api, steps, reads: memoReads(api), now };
+  switch (kind.readBack) {
+    case 'state':
+      return kind.check(ctx, step);
+    case 'repeat':
+      return { found: false, outcome: { code: 'read_again' } };
+    case 'content': {
+      const before = new Set(step.preexistingIds ?? []);
+      const since = (step.sentAt ?? 0) - CLOCK_SKEW_MS;
+      const hit = (await kind.find(ctx, step, since)).find((m) => !before.has(m.id));
+      if (hit) return { found: true, resultId: hit.id, outcome: hit.outcome };
+      return {
+        found: false,
+        outcome: { code: 'absent', what: kind.what, searched: kind.searched(step, since) },
+      };
+    }
+  }
 }

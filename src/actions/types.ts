@@ -1,12 +1,16 @@
-import type { EditableField } from '../slack/action-ids.js';
 import type { BillingComputation } from './billing-types.js';
+import type { ActionDraft, WriteStep } from './kinds/registry.js';
+import type { ErrorFacts } from './kinds/step.js';
+
+export type { ActionDraft, StepOp, WriteStep } from './kinds/registry.js';
+export type { ErrorFacts, StepOutcome } from './kinds/step.js';
 
 /**
  * Pending actions: every write to Syncro is first a row that records who asked, whose key will sign, the exact
  * request(s) and a state. Slack only ever shows these rows; only the executor sends, after winning `claim()`.
  */
 
-export type ActionKind = 'create_ticket' | 'update_ticket' | 'close_ticket' | 'comment' | 'bill';
+export type ActionKind = ActionDraft['kind'];
 
 export type ActionState =
   | 'proposed' // card shown, nothing sent
@@ -21,14 +25,6 @@ export type ActionState =
 export const CLAIMABLE_STATES: readonly ActionState[] = ['proposed', 'failed'];
 export const FINAL_STATES: readonly ActionState[] = ['succeeded', 'cancelled', 'expired'];
 
-export type StepOp =
-  | 'create_ticket'
-  | 'update_ticket'
-  | 'add_comment'
-  | 'add_line_item'
-  | 'create_invoice'
-  | 'verify_invoice';
-
 export type StepStatus =
   | 'pending' // never sent
   | 'sending' // journaled before sending: if we crash now, the outcome is unknown
@@ -36,32 +32,6 @@ export type StepStatus =
   | 'failed' // Syncro answered with an error: known not to exist
   | 'unknown' // sent, no usable answer, not yet reconciled
   | 'absent'; // reconciled: not in Syncro (safe to send again after a new click)
-
-/**
- * One request of an action. `path` and `body` are exactly what is sent. A path may contain `{invoice_id}`,
- * filled from an earlier step's result (the billing saga's verification step).
- */
-export interface WriteStep {
-  op: StepOp;
-  method: 'POST' | 'PUT' | 'GET';
-  path: string;
-  body?: Record<string, unknown>;
-  /** Human label shown on the card, e.g. "Post comment". */
-  label: string;
-  status: StepStatus;
-  /** Syncro id of what this step created or touched (comment id, line item id, invoice id, ticket id). */
-  resultId?: number;
-  /** When the step was (last) journaled as sending; reconcilers look for records created since then. */
-  sentAt?: number;
-  /**
-   * Ids of records that already matched this step's content just before it was sent (read by the executor), so
-   * that reconciliation never mistakes an earlier identical comment or ticket for this one.
-   */
-  preexistingIds?: number[];
-  finishedAt?: number;
-  /** Plain-language error or reconciliation result, safe to show (never a key). */
-  note?: string;
-}
 
 export interface Signer {
   /** The Slack user whose key signs (the requester). */
@@ -93,6 +63,17 @@ export interface TicketRef {
   customerName?: string;
 }
 
+/** Editable fields a proposed card may offer (the select's action id is `syncro_edit_<field>`). */
+export const EDITABLE_FIELDS = [
+  'priority',
+  'status',
+  'visibility',
+  'assignee',
+  'problem_type',
+  'labor',
+] as const;
+export type EditableField = (typeof EDITABLE_FIELDS)[number];
+
 /** A field the requester may change on a proposed card (the payload is rebuilt and shown again). */
 export interface EditableFieldState {
   field: EditableField;
@@ -107,8 +88,6 @@ export interface ActionSummary {
   /** Readable summary rows: label → value (plain text; the view escapes it). */
   fields: Array<{ label: string; value: string }>;
   editable?: EditableFieldState[];
-  /** Warnings in words, e.g. the shared-key attribution warning. */
-  warnings?: string[];
   billing?: BillingComputation;
   /** Billing: who may press Post (Slack user ids) and whether a second person is required. */
   approval?: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
@@ -123,6 +102,8 @@ export interface PendingAction {
   requesterSlackId: string;
   signer: Signer;
   ticket?: TicketRef;
+  /** What the person asked for (typed by kind): an edit on the card rebuilds `steps` and `summary` from it. */
+  draft?: ActionDraft;
   /** What the card shows besides the payloads; view data only, never sent. */
   summary: ActionSummary;
   steps: WriteStep[];
@@ -137,13 +118,30 @@ export interface PendingAction {
   leaseUntil?: number;
   /** Whether a failed action offers "Post again" / "Resume from step k". */
   resumable?: boolean;
-  /** Last error in plain words (never a key). */
-  error?: string;
+  /** Why the action stopped (a code and its facts; the card words it). Never a key. */
+  problem?: ActionProblem;
   cancelledBy?: string;
   createdAt: number;
   updatedAt: number;
   expiresAt: number;
 }
+
+/** Why an action is not (yet) done, as facts. `step` is 0-based; the step's own `outcome` says more. */
+export type ActionProblem =
+  /** The requester's write identity was refused (no key, policy, Syncro refused the key). */
+  | { code: 'signer_refused'; error: ErrorFacts }
+  /** Syncro refused step `step`, or the invoice check found the invoice wrong: nothing after it was sent. */
+  | { code: 'step_failed'; step: number }
+  /** Step `step` was found in Syncro after an unclear answer; nothing more was sent. */
+  | { code: 'found_after_unknown'; step: number; resumeFrom: number }
+  /** Syncro was read back: step `step` is not there. */
+  | { code: 'absent_after_check'; step: number }
+  /** Syncro could not be read back yet; it will be checked again. */
+  | { code: 'check_failed'; step: number; error: ErrorFacts }
+  /** The bot restarted between steps; nothing more was sent. */
+  | { code: 'restarted_between_steps'; resumeFrom: number }
+  /** A channel card could not be posted in Slack, so the action was cancelled before anything was sent. */
+  | { code: 'card_not_posted' };
 
 export interface AuditEntry {
   actionId: string;

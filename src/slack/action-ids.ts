@@ -26,16 +26,8 @@ export const ACTION = {
   openLink: 'syncro_open_link',
 } as const;
 
-/** Editable fields a proposed card may offer. */
-export const EDITABLE_FIELDS = [
-  'priority',
-  'status',
-  'visibility',
-  'assignee',
-  'problem_type',
-  'labor',
-] as const;
-export type EditableField = (typeof EDITABLE_FIELDS)[number];
+/** Editable fields a proposed card may offer: the core's list (the select's action id is editPrefix + field). */
+export { EDITABLE_FIELDS, type EditableField } from '../actions/types.js';
 
 export const VIEW = {
   comment: 'syncro_comment_modal',

@@ -44,6 +44,8 @@ export const lineItemSchema = z
     quantity: decimal,
     price_retail: decimal.nullish(),
     taxable: z.boolean().nullish(),
+    /** Taken into an invoice already (Syncro's "Make Invoice" takes only lines not yet converted). */
+    converted: z.boolean().nullish(),
     created_at: optStr,
   })
   .loose();

@@ -7,6 +7,7 @@ import {
   proposeCreateTicket,
   proposeUpdateStatus,
 } from '../../src/actions/propose.js';
+import { actionCardView } from '../../src/slack/views/action-card.js';
 
 const base: ProposalBase = {
   id: 'a1',
@@ -53,7 +54,8 @@ describe('proposals', () => {
       body: 'x',
       visibility: 'private_note',
     });
-    expect(a.summary.warnings?.join(' ')).toMatch(/shared key.*Michael Swanson/);
+    const card = actionCardView(a, { now: 1_000, webBaseUrl: 'https://x', sandbox: false });
+    expect(JSON.stringify(card.blocks)).toMatch(/shared\*? key.*Michael Swanson/i);
   });
 
   it('should set user_id and priority on create and leave the contact out', () => {

@@ -45,8 +45,7 @@ export function makeAction(over: Partial<PendingAction> = {}): PendingAction {
         op: 'add_comment',
         method: 'POST',
         path: '/tickets/9001/comment',
-        body: { subject: 'Update', body: 'Done', hidden: false },
-        label: 'Post comment',
+        body: { subject: 'Update', body: 'Done', hidden: false, do_not_email: true },
         status: 'pending',
       },
     ],
@@ -59,6 +58,16 @@ export function makeAction(over: Partial<PendingAction> = {}): PendingAction {
 }
 
 /** An action with every optional field set, nested ones included. */
+/** A line item body with a nested value besides its fields: the row keeps any JSON exactly. */
+const lineWithNested = {
+  product_id: 555,
+  name: 'Labour - Remote',
+  description: 'Fixed it',
+  quantity: 1.875,
+  taxable: false,
+  nested: { list: [1, 'two', null, true] },
+};
+
 export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction {
   return makeAction({
     kind: 'bill',
@@ -88,7 +97,6 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
           selected: 'remote',
         },
       ],
-      warnings: ['Signed with the shared key'],
       billing: {
         laborType: 'remote',
         laborLabel: 'Remote',
@@ -121,21 +129,19 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
         op: 'add_line_item',
         method: 'POST',
         path: '/tickets/9001/add_line_item',
-        body: { product_id: 555, quantity: 1.875, nested: { list: [1, 'two', null, true] } },
-        label: 'Add line item',
+        body: lineWithNested,
         status: 'succeeded',
         resultId: 123456,
         sentAt: T0 + 10,
         finishedAt: T0 + 20,
-        note: 'Added',
+        outcome: { code: 'done', invoiceNumber: '1001' },
       },
       {
         op: 'verify_invoice',
         method: 'GET',
         path: '/invoices/{invoice_id}',
-        label: 'Verify invoice',
         status: 'absent',
-        note: 'Not in Syncro',
+        outcome: { code: 'absent', what: 'invoice', searched: { ticketId: 9001, since: T0 } },
       },
     ],
     slack: {
@@ -152,7 +158,10 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
     leaseOwner: 'replica-a',
     leaseUntil: T0 + LEASE_MS,
     resumable: true,
-    error: 'Syncro said: product not found',
+    problem: {
+      code: 'signer_refused',
+      error: { code: 'SYNCRO_VALIDATION', messages: ['product not found'] },
+    },
     cancelledBy: 'U_NOBODY',
     signer: {
       slackUserId: 'U_REQUESTER',
@@ -361,7 +370,7 @@ export function runStoreContract(
           state: 'failed',
           resumable: true,
           attempt: 1,
-          error: 'Syncro timed out',
+          problem: { code: 'step_failed', step: 0 },
         });
         const result = await store.claim(action.id, claimReq({ expectedAttempt: 1, clicker: 'U_AGAIN' }));
         expect(result.won).toBe(true);
@@ -438,7 +447,13 @@ export function runStoreContract(
 
       it('should not match a lease owner guard when the row has no lease', async () => {
         const action = await inserted();
-        expect(await store.update(action.id, { leaseOwner: 'replica-a' }, { error: 'x' })).toBeUndefined();
+        expect(
+          await store.update(
+            action.id,
+            { leaseOwner: 'replica-a' },
+            { problem: { code: 'card_not_posted' } },
+          ),
+        ).toBeUndefined();
       });
 
       it('should replace top-level fields whole and clear fields patched with undefined', async () => {
@@ -453,7 +468,7 @@ export function runStoreContract(
             slack,
             ticket,
             summary: { title: 'New title', fields: [] },
-            error: undefined,
+            problem: undefined,
             leaseOwner: undefined,
             leaseUntil: undefined,
             resumable: undefined,
@@ -461,7 +476,7 @@ export function runStoreContract(
             updatedAt: T0 + 9,
           },
         );
-        const { error: _e, leaseOwner: _o, leaseUntil: _u, resumable: _r, ...kept } = action;
+        const { problem: _e, leaseOwner: _o, leaseUntil: _u, resumable: _r, ...kept } = action;
         const expected = {
           ...kept,
           slack,
@@ -477,7 +492,7 @@ export function runStoreContract(
       it('should set updatedAt to the current time unless the patch sets it', async () => {
         const action = await inserted();
         const before = Date.now();
-        const updated = await store.update(action.id, {}, { error: 'x' });
+        const updated = await store.update(action.id, {}, { problem: { code: 'card_not_posted' } });
         expect(updated?.updatedAt).toBeGreaterThanOrEqual(before);
         expect(updated?.updatedAt).toBeLessThanOrEqual(Date.now());
       });

@@ -1,5 +1,6 @@
 import { computeBillingLine } from '../../actions/billing-rules.js';
 import { proposeBill } from '../../actions/propose.js';
+import { primeSnapshots } from '../../actions/reconcile.js';
 import type { Visibility } from '../../actions/visibility.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
@@ -101,6 +102,7 @@ export async function proposeBillFor(
   input: BillInput,
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);
+  const readAt = ctx.now();
   const ticket = meta.ticketId
     ? await identity.api.getTicket(meta.ticketId)
     : await identity.api.findTicketByNumber(meta.number);
@@ -138,6 +140,9 @@ export async function proposeBillFor(
       requireSecondPerson: ap.require_second_person,
     },
   });
+  // The ticket just read (GET /tickets/{id}, with its comments and line items) serves as the comment's and the
+  // line's snapshot if Post comes within SNAPSHOT_FRESH_MS; a ticket found by number (a list entry) does not.
+  if (meta.ticketId) action.steps = await primeSnapshots(action.steps, ticket, readAt);
   await ctx.store.insert(action);
   await ctx.showNewCard(action, to);
 }

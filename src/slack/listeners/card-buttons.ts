@@ -76,6 +76,7 @@ export function registerCardButtons(app: App, ctx: BotContext): void {
         a.id,
         { states: ['proposed'], attempt: a.attempt },
         {
+          draft: edited.draft,
           steps: edited.steps,
           summary: edited.summary,
           attempt: a.attempt + 1,

@@ -23,6 +23,7 @@ import {
   staticSelect,
   truncate,
 } from '../blocks.js';
+import { outcomeWords, problemWords, stepLabel } from './action-words.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
 
 /**
@@ -127,7 +128,7 @@ function stateBlocks(a: PendingAction, ctx: CardContext): KnownBlock[] {
       return [
         section(
           '🔎 *Checking Syncro…* we did not get a clear answer, so we read Syncro back before doing anything.' +
-            (a.error ? `\n${escapeMrkdwn(a.error)}` : ''),
+            (a.problem ? `\n${escapeMrkdwn(problemWords(a) ?? '')}` : ''),
         ),
       ];
     case 'succeeded': {
@@ -143,7 +144,7 @@ function stateBlocks(a: PendingAction, ctx: CardContext): KnownBlock[] {
         done > 0
           ? `\n${done === 1 ? 'Step 1 was' : `Steps 1–${done} were`} done in Syncro and will not be sent again.`
           : '';
-      return [section(`❌ *Not posted:* ${escapeMrkdwn(a.error || 'Syncro refused it')}${partly}`)];
+      return [section(`❌ *Not posted:* ${escapeMrkdwn(problemWords(a) || 'Syncro refused it')}${partly}`)];
     }
     case 'cancelled':
       return [
@@ -268,7 +269,7 @@ function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): 
 }
 
 function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, showStatus: boolean): string {
-  let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(s.label)}`;
+  let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(stepLabel(a, s))}`;
   if (s.path.includes('{invoice_id}')) {
     const from = a.steps.findIndex((x, j) => j < i && x.op === 'create_invoice');
     title += ` _(\`{invoice_id}\` from step ${from >= 0 ? from + 1 : 'before'}: the invoice it creates)_`;
@@ -278,7 +279,8 @@ function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, 
 }
 
 function stepStatus(a: PendingAction, s: WriteStep, ctx: CardContext): string {
-  const note = s.note ? `: ${escapeMrkdwn(truncate(s.note, 500))}` : '';
+  const words = s.outcome ? outcomeWords(s, s.outcome) : undefined;
+  const note = words ? `: ${escapeMrkdwn(truncate(words, 500))}` : '';
   switch (s.status) {
     case 'pending':
       return '○ not sent';
@@ -343,13 +345,6 @@ function tailBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolea
       out.push(context([`Signer: ${signer}${sharedNote}`]));
   }
 
-  if (a.state === 'proposed' || a.state === 'failed') {
-    // NOTE: the shared-key warning is drawn above from the signer itself; a copy in the summary is not repeated.
-    const warnings = (a.summary.warnings ?? []).filter(
-      (w) => a.signer.keyKind !== 'shared' || !/shared key/i.test(w),
-    );
-    if (warnings.length > 0) out.push(...sections(warnings.map((w) => `⚠️ ${escapeMrkdwn(w)}`).join('\n')));
-  }
   if (a.state === 'proposed' && a.summary.approval) out.push(section(approvalText(a)));
   out.push(...buttonBlocks(a, ctx, opts));
   return out;

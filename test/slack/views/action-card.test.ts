@@ -10,6 +10,7 @@ import {
   buttons,
   codeChunks,
   commentAction,
+  commentStepOf,
   expectMessageLimits,
   findShown,
   HOSTILE,
@@ -26,8 +27,10 @@ const shared = {
   keySource: 'env:SYNCRO_SHARED_KEY',
 };
 
-function withSteps(a: PendingAction, patch: (s: WriteStep, i: number) => Partial<WriteStep>): PendingAction {
-  return { ...a, steps: a.steps.map((s, i) => ({ ...s, ...patch(s, i) })) };
+type StepPatch = Partial<Pick<WriteStep, 'status' | 'resultId' | 'finishedAt' | 'outcome'>>;
+
+function withSteps(a: PendingAction, patch: (s: WriteStep, i: number) => StepPatch): PendingAction {
+  return { ...a, steps: a.steps.map((s, i): WriteStep => ({ ...s, ...patch(s, i) })) };
 }
 
 /** Asserts that every step's body is shown, in order and in full, exactly as JSON.stringify(body, null, 2). */
@@ -58,7 +61,6 @@ const createTicket = commentAction({
       op: 'create_ticket',
       method: 'POST',
       path: '/tickets',
-      label: 'Create ticket',
       status: 'pending',
       body: { customer_id: 77, subject: 'Printer offline', status: 'New', priority: 'Normal', user_id: 1750 },
     },
@@ -73,7 +75,6 @@ const updateTicket = commentAction({
       op: 'update_ticket',
       method: 'PUT',
       path: '/tickets/5',
-      label: 'Set status',
       status: 'pending',
       body: { status: 'In Progress' },
     },
@@ -88,7 +89,6 @@ const closeTicket = commentAction({
       op: 'add_comment',
       method: 'POST',
       path: '/tickets/5/comment',
-      label: 'Post resolution',
       status: 'pending',
       body: { subject: 'Resolution', body: 'Replaced the toner.', hidden: false, do_not_email: true },
     },
@@ -96,7 +96,6 @@ const closeTicket = commentAction({
       op: 'update_ticket',
       method: 'PUT',
       path: '/tickets/5',
-      label: 'Set status Resolved',
       status: 'pending',
       body: { status: 'Resolved' },
     },
@@ -167,14 +166,9 @@ describe('actionCardView when proposed', () => {
   it('should not repeat a shared-key warning that the proposal already put in the summary', () => {
     const a = commentAction({
       signer: shared,
-      summary: {
-        ...commentAction().summary,
-        warnings: ['You have no Syncro key of your own: shared key', 'Other'],
-      },
     });
     const text = allMrkdwn(actionCardView(a, ctx));
     expect(text.match(/no Syncro key of your own/g)).toHaveLength(1);
-    expect(text).toContain('⚠️ Other');
   });
 
   it('should show the billing arithmetic, prepaid hours and who must approve', () => {
@@ -223,7 +217,10 @@ describe('actionCardView when proposed', () => {
     const body = `${'Long notes. '.repeat(833)}end`;
     const a = commentAction({
       steps: [
-        { ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } },
+        {
+          ...commentStepOf(commentAction()),
+          body: { subject: 'Update', body, hidden: true, do_not_email: true },
+        },
       ],
       summary: { ...commentAction().summary, fields: [{ label: 'Comment', value: body }] },
     });
@@ -237,7 +234,10 @@ describe('actionCardView when proposed', () => {
     const body = 'x'.repeat(200_000);
     const a = commentAction({
       steps: [
-        { ...commentAction().steps[0]!, body: { subject: 'Update', body, hidden: true, do_not_email: true } },
+        {
+          ...commentStepOf(commentAction()),
+          body: { subject: 'Update', body, hidden: true, do_not_email: true },
+        },
       ],
     });
     const m = actionCardView(a, ctx);
@@ -329,7 +329,7 @@ describe('actionCardView by state', () => {
           ...commentAction({ attempt: 1 }),
           state: 'failed',
           resumable: true,
-          error: 'Syncro is not answering right now',
+          problem: { code: 'signer_refused', error: { code: 'SYNCRO_NETWORK' } },
         },
         () => ({ status: 'absent' }),
       ),
@@ -349,19 +349,25 @@ describe('actionCardView by state', () => {
     {
       name: 'failed, several steps, resumable from step 3',
       action: withSteps(
-        { ...bill, state: 'failed', resumable: true, error: 'Syncro refused it: Category is invalid' },
+        { ...bill, state: 'failed', resumable: true, problem: { code: 'step_failed', step: 2 } },
         (_, i) =>
           i < 2
             ? { status: 'succeeded', resultId: 900 + i }
             : i === 2
-              ? { status: 'failed', note: 'Category is invalid' }
+              ? {
+                  status: 'failed',
+                  outcome: {
+                    code: 'refused',
+                    error: { code: 'SYNCRO_VALIDATION', status: 422, messages: ['Category is invalid'] },
+                  },
+                }
               : {},
       ),
       want: {
         contains: [
           '❌ *Not posted:* Syncro refused it: Category is invalid',
           'Steps 1–2 were done in Syncro',
-          '❌ failed: Category is invalid',
+          '❌ failed: Syncro refused it: Category is invalid',
         ],
         buttons: [
           [ACTION.post, 'Resume from step 3'],
@@ -376,7 +382,17 @@ describe('actionCardView by state', () => {
         ...commentAction(),
         state: 'failed',
         resumable: false,
-        error: 'Syncro refused it: Body cannot be blank',
+        problem: { code: 'step_failed', step: 0 },
+        steps: [
+          {
+            ...commentStepOf(commentAction()),
+            status: 'failed',
+            outcome: {
+              code: 'refused',
+              error: { code: 'SYNCRO_VALIDATION', status: 422, messages: ['Body cannot be blank'] },
+            },
+          },
+        ],
       },
       want: {
         contains: ['❌ *Not posted:* Syncro refused it: Body cannot be blank'],
@@ -440,7 +456,6 @@ describe('actionCardView escaping', () => {
           { label: `Label ${HOSTILE}`, value: `Value ${HOSTILE}` },
           { label: 'Long', value: `${'y'.repeat(300)} ${HOSTILE}` },
         ],
-        warnings: [`Careful ${HOSTILE}`],
         billing: billing({
           productName: `P ${HOSTILE}`,
           laborLabel: `L ${HOSTILE}`,
@@ -449,15 +464,25 @@ describe('actionCardView escaping', () => {
       },
       steps: [
         {
-          ...commentAction().steps[0]!,
+          ...commentStepOf(commentAction()),
           path: `/tickets/5/comment${HOSTILE}`,
-          label: `Post ${HOSTILE}`,
           body: { subject: HOSTILE, body: HOSTILE, hidden: false, do_not_email: false },
         },
       ],
     });
     for (const state of ['proposed', 'failed', 'succeeded'] as const) {
-      const m = actionCardView({ ...a, state, error: `Err ${HOSTILE}`, resumable: true }, ctx);
+      const m = actionCardView(
+        {
+          ...a,
+          state,
+          problem: {
+            code: 'signer_refused',
+            error: { code: 'SYNCRO_VALIDATION', messages: [`Err ${HOSTILE}`] },
+          },
+          resumable: true,
+        },
+        ctx,
+      );
       for (const t of [m.text, ...mrkdwnTexts(m.blocks)]) {
         expect(t).not.toContain('<!channel>');
         expect(t).not.toContain('<@U123>');

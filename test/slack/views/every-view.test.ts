@@ -17,6 +17,7 @@ import {
   billAction,
   comment,
   commentAction,
+  commentStepOf,
   expectMessageLimits,
   HOSTILE,
   mrkdwnTexts,
@@ -62,8 +63,13 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
     render: (sandbox) =>
       actionCardView(
         commentAction({
-          summary: { title: HOSTILE, fields: [{ label: HOSTILE, value: HOSTILE }], warnings: [HOSTILE] },
-          steps: [{ ...commentAction().steps[0]!, body: { subject: HOSTILE, body: HOSTILE } }],
+          summary: { title: HOSTILE, fields: [{ label: HOSTILE, value: HOSTILE }] },
+          steps: [
+            {
+              ...commentStepOf(commentAction()),
+              body: { subject: HOSTILE, body: HOSTILE, hidden: false, do_not_email: false },
+            },
+          ],
         }),
         { now: NOW, webBaseUrl: 'https://x', sandbox },
       ),

@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { expect } from 'vitest';
 import type { BillingComputation } from '../../../src/actions/billing-types.js';
+import type { CommentStep } from '../../../src/actions/kinds/comment.js';
 import type { PendingAction, WriteStep } from '../../../src/actions/types.js';
 import type { Message } from '../../../src/slack/blocks.js';
 import { unescapeMrkdwn } from '../../../src/slack/blocks.js';
@@ -224,8 +225,21 @@ export function billing(over: Partial<BillingComputation> = {}): BillingComputat
   };
 }
 
-function step(over: Partial<WriteStep> & Pick<WriteStep, 'op' | 'method' | 'path' | 'label'>): WriteStep {
-  return { status: 'pending', ...over };
+type StepInput = WriteStep extends infer S
+  ? S extends WriteStep
+    ? Omit<S, 'status'> & Partial<S>
+    : never
+  : never;
+
+/** The comment step of a card, typed as one (to build variants of it). */
+export function commentStepOf(a: PendingAction): CommentStep {
+  const s = a.steps.find((x): x is CommentStep => x.op === 'add_comment');
+  if (!s) throw new Error('no comment step');
+  return s;
+}
+
+function step(over: StepInput): WriteStep {
+  return { status: 'pending', ...over } as WriteStep;
 }
 
 export function commentAction(over: Partial<PendingAction> = {}): PendingAction {
@@ -268,7 +282,6 @@ export function commentAction(over: Partial<PendingAction> = {}): PendingAction 
         op: 'add_comment',
         method: 'POST',
         path: '/tickets/5/comment',
-        label: 'Post comment',
         body: { subject: 'Update', body: 'Rebooted the server.', hidden: true, do_not_email: true },
       }),
     ],
@@ -301,34 +314,29 @@ export function billAction(over: Partial<PendingAction> = {}): PendingAction {
         op: 'add_comment',
         method: 'POST',
         path: '/tickets/5/comment',
-        label: 'Post comment',
         body: { subject: 'Resolution', body: 'Fixed the cloud sync', hidden: false, do_not_email: false },
       }),
       step({
         op: 'add_line_item',
         method: 'POST',
         path: '/tickets/5/add_line_item',
-        label: 'Add line item',
         body: { ...b.lineItem },
       }),
       step({
         op: 'create_invoice',
         method: 'POST',
         path: '/invoices',
-        label: 'Create invoice',
         body: { ticket_id: 5, customer_id: 77, category: 'Standard' },
       }),
       step({
         op: 'verify_invoice',
         method: 'GET',
         path: '/invoices/{invoice_id}',
-        label: 'Check the invoice holds the line',
       }),
       step({
         op: 'update_ticket',
         method: 'PUT',
         path: '/tickets/5',
-        label: 'Set status Invoiced',
         body: { status: 'Invoiced' },
       }),
     ],

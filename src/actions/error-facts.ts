@@ -1,0 +1,44 @@
+import { asAppError, ConfigError } from '../errors.js';
+import {
+  SyncroError,
+  SyncroRateLimitedError,
+  SyncroSchemaMismatchError,
+  SyncroServerError,
+  SyncroValidationError,
+} from '../syncro/errors.js';
+import type { ErrorFacts } from './kinds/step.js';
+
+/** Codes whose message is written for people (identity and policy refusals): the message is kept as data. */
+const MESSAGE_FOR_PEOPLE = new Set(['NOT_ALLOWED', 'NOT_MAPPED', 'USER_INPUT_INVALID', 'KEY_SOURCE_FAILED']);
+
+/**
+ * An error as the facts a row keeps: its code and the fields that word it (Syncro's own messages, the endpoint,
+ * the status). The message of an error we did not expect is never kept (it could hold anything): a reference
+ * to its log line is.
+ */
+export function errorFacts(err: unknown): ErrorFacts {
+  const e = asAppError(err);
+  const facts: ErrorFacts = { code: e.code };
+  if (e instanceof SyncroError) facts.endpoint = e.endpoint;
+  if (e instanceof SyncroValidationError) {
+    facts.status = e.status;
+    facts.messages = [...e.messages];
+  } else if (e instanceof SyncroServerError) facts.status = e.status;
+  else if (e instanceof SyncroRateLimitedError) facts.retryAfterMs = e.retryAfterMs;
+  else if (e instanceof SyncroSchemaMismatchError) facts.path = e.path;
+  else if (e instanceof ConfigError) facts.messages = [...e.problems];
+  else if (MESSAGE_FOR_PEOPLE.has(e.code)) facts.messages = [e.message];
+  else if (!(e instanceof SyncroError)) facts.ref = errorRef(err);
+  return facts;
+}
+
+/** A short, stable reference for an error, to match what a card shows with its log line. */
+export function errorRef(err: unknown): string {
+  const e = err instanceof Error ? err : new Error(String(err));
+  let h = 0x811c9dc5;
+  for (const ch of `${e.name}:${e.message}`) {
+    h ^= ch.codePointAt(0)!;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, '0');
+}

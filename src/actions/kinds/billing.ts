@@ -1,0 +1,59 @@
+import type { CreateInvoiceBody } from '../../syncro/api.js';
+import type { BillingComputation } from '../billing-types.js';
+import type { TicketRef } from '../types.js';
+import { VISIBILITY_LABELS, type Visibility } from '../visibility.js';
+import { type ActionKindDef, ticketLine } from './action.js';
+import { commentStep } from './comment.js';
+import { lineItemStep } from './line-item.js';
+import { statusStep } from './status-change.js';
+import { verifyInvoiceStep } from './verify-invoice.js';
+
+/**
+ * Billing: the five-step saga. A comment, the labour line, the invoice, the check that the invoice holds the
+ * line, then the invoiced status. Nothing is edited on the card (the form is filled again instead).
+ */
+export interface BillDraft {
+  kind: 'bill';
+  ticket: TicketRef & { customerId: number };
+  /** The technician the line is written for (the signer's Syncro name). */
+  technician: string;
+  billing: BillingComputation;
+  comment: { subject: string; body: string; visibility: Visibility };
+  invoiceCategory: string;
+  invoicedStatus: string;
+  approval: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
+}
+
+export const bill: ActionKindDef<BillDraft> = {
+  kind: 'bill',
+  build: (d) => {
+    const b = d.billing;
+    const invoice: CreateInvoiceBody = {
+      ticket_id: d.ticket.id,
+      customer_id: d.ticket.customerId,
+      category: d.invoiceCategory,
+    };
+    return {
+      ticket: d.ticket,
+      summary: {
+        title: `Bill #${d.ticket.number}: ${b.minutes} min ${b.laborLabel}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
+          { label: 'Technician', value: d.technician },
+          { label: 'Labour', value: `${b.minutes} min · ${b.productName}` },
+          { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
+        ],
+        billing: b,
+        approval: d.approval,
+      },
+      steps: [
+        commentStep(d.ticket.id, d.comment),
+        lineItemStep(d.ticket.id, b.lineItem),
+        { op: 'create_invoice', method: 'POST', path: '/invoices', status: 'pending', body: invoice },
+        verifyInvoiceStep(),
+        statusStep(d.ticket.id, d.invoicedStatus),
+      ],
+    };
+  },
+};

@@ -1,0 +1,142 @@
+import type { CreateTicketBody } from '../../syncro/api.js';
+import { normaliseText } from '../normalise-text.js';
+import type { ActionKindDef } from './action.js';
+import { createdSince, type Match, type StepBase, type StepKind } from './step.js';
+
+/** POST /tickets: a new ticket. */
+export interface TicketCreateStep extends StepBase {
+  op: 'create_ticket';
+  method: 'POST';
+  body: CreateTicketBody;
+}
+
+export const createTicket: StepKind<TicketCreateStep> = {
+  op: 'create_ticket',
+  async send({ api }, step) {
+    const t = await api.createTicket(step.body);
+    return { resultId: t.id, outcome: { code: 'done', ticketNumber: String(t.number) } };
+  },
+  readBack: 'content',
+  source: 'syncro',
+  what: 'ticket',
+  async find({ api }, step, since) {
+    const out: Match[] = [];
+    for (let page = 1; page <= 3; page++) {
+      const res = await api.listTickets({ customerId: step.body.customer_id, page });
+      for (const t of res.items) {
+        if (
+          normaliseText(t.subject) === normaliseText(step.body.subject) &&
+          createdSince(t.created_at, since)
+        ) {
+          out.push({ id: t.id, outcome: { code: 'found', what: 'ticket', ticketNumber: String(t.number) } });
+        }
+      }
+      if (!res.meta || res.meta.page >= res.meta.total_pages) break;
+    }
+    return out;
+  },
+  searched: (step, since) => ({ customerId: step.body.customer_id, since }),
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// The action: a new ticket
+
+export interface CreateTicketDraft {
+  kind: 'create_ticket';
+  customer: { id: number; name: string };
+  subject: string;
+  priority: string;
+  /** What the card offers for each editable field. */
+  priorities: string[];
+  status: string;
+  assignee: { id: number; name: string };
+  assignees: Array<{ id: number; name: string }>;
+  problemType?: string;
+  /** Configured problem types (tickets.problem_types); when any, the card offers them. */
+  problemTypes?: string[];
+}
+
+/** The problem-type select's value for "none" (the field is then left out of the payload). */
+export const NO_PROBLEM_TYPE = '__none__';
+
+function assigneesOf(d: CreateTicketDraft): Array<{ id: number; name: string }> {
+  return d.assignees.some((u) => u.id === d.assignee.id) ? d.assignees : [d.assignee, ...d.assignees];
+}
+
+export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
+  kind: 'create_ticket',
+  build: (d) => {
+    const body: CreateTicketBody = {
+      customer_id: d.customer.id,
+      subject: d.subject,
+      status: d.status,
+      priority: d.priority,
+      user_id: d.assignee.id,
+      ...(d.problemType ? { problem_type: d.problemType } : {}),
+    };
+    return {
+      summary: {
+        title: `New ticket for ${d.customer.name}`,
+        fields: [
+          { label: 'Customer', value: `${d.customer.name} (id ${d.customer.id})` },
+          { label: 'Subject', value: d.subject },
+          { label: 'Priority', value: d.priority },
+          { label: 'Assigned to', value: d.assignee.name },
+          ...(d.problemType || d.problemTypes?.length
+            ? [{ label: 'Problem type', value: d.problemType ?? '(none)' }]
+            : []),
+          { label: 'Contact', value: '(none)' },
+        ],
+        editable: [
+          {
+            field: 'priority',
+            label: 'Priority',
+            options: d.priorities.map((x) => ({ value: x, text: x })),
+            selected: d.priority,
+          },
+          {
+            field: 'assignee',
+            label: 'Assignee',
+            options: assigneesOf(d)
+              .slice(0, 100)
+              .map((u) => ({ value: String(u.id), text: u.name })),
+            selected: String(d.assignee.id),
+          },
+          ...(d.problemTypes?.length
+            ? [
+                {
+                  field: 'problem_type' as const,
+                  label: 'Problem type',
+                  options: [
+                    { value: NO_PROBLEM_TYPE, text: '(none)' },
+                    ...d.problemTypes.slice(0, 99).map((x) => ({ value: x, text: x })),
+                  ],
+                  selected: d.problemType ?? NO_PROBLEM_TYPE,
+                },
+              ]
+            : []),
+        ],
+      },
+      steps: [{ op: 'create_ticket', method: 'POST', path: '/tickets', status: 'pending', body }],
+    };
+  },
+  edit: (d, field, value) => {
+    switch (field) {
+      case 'priority':
+        return d.priorities.includes(value) ? { ...d, priority: value } : undefined;
+      case 'assignee': {
+        const u = assigneesOf(d).find((x) => String(x.id) === value);
+        return u ? { ...d, assignee: u } : undefined;
+      }
+      case 'problem_type': {
+        if (value === NO_PROBLEM_TYPE) {
+          const { problemType: _dropped, ...rest } = d;
+          return rest;
+        }
+        return d.problemTypes?.includes(value) ? { ...d, problemType: value } : undefined;
+      }
+      default:
+        return undefined;
+    }
+  },
+};

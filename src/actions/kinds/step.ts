@@ -1,0 +1,148 @@
+import type { SyncroApi } from '../../syncro/api.js';
+import type { Ticket } from '../../syncro/schemas.js';
+import type { StepStatus, WriteStep } from '../types.js';
+
+/**
+ * What every step of a pending action has, whatever it sends. A kind of step (`StepKind`) adds its `op`, its
+ * typed `body` and how it is sent, snapshotted and read back.
+ */
+export interface StepBase {
+  /** `GET` only for a step that reads (the invoice check). A step that is not a Syncro request names its own. */
+  method: 'POST' | 'PUT' | 'GET';
+  /** Exactly what is sent; may hold `{invoice_id}`, filled from an earlier step's result. */
+  path: string;
+  status: StepStatus;
+  /** Syncro id of what this step created or touched (comment id, line item id, invoice id, ticket id). */
+  resultId?: number;
+  /** When the step was (last) journaled as sending; reconcilers look for records created since then. */
+  sentAt?: number;
+  /**
+   * Ids of records that already matched this step's content before it was sent, so that reconciliation never
+   * mistakes an earlier identical comment or ticket for this one. `snapshotAt` says when they were read.
+   */
+  preexistingIds?: number[];
+  snapshotAt?: number;
+  finishedAt?: number;
+  /** Facts of the outcome (what Syncro answered, what a read-back found, or why it failed); views word them. */
+  outcome?: StepOutcome;
+}
+
+/** Facts a step's outcome carries: numbers and codes for the card, never sentences. */
+export type StepOutcome =
+  | { code: 'done'; ticketNumber?: string; status?: string; invoiceNumber?: string }
+  | { code: 'found'; what: RecordKind; ticketNumber?: string; invoiceNumber?: string }
+  | { code: 'refused'; error: ErrorFacts }
+  | { code: 'invoice_mismatch'; problems: InvoiceProblem[] }
+  | { code: 'no_answer'; error: ErrorFacts }
+  | { code: 'check_failed'; error: ErrorFacts }
+  | { code: 'absent'; what: RecordKind; searched: SearchFacts }
+  | { code: 'unchanged'; fields: Array<{ field: string; value: string }> }
+  | { code: 'read_again' };
+
+export type RecordKind = 'comment' | 'ticket' | 'line_item' | 'invoice' | 'ticket_change';
+
+/** What a read-back searched, so that the card can say it before it offers Post again. */
+export interface SearchFacts {
+  ticketId?: number;
+  customerId?: number;
+  /** Records created since this time (epoch ms) were compared. */
+  since: number;
+}
+
+export type InvoiceProblem =
+  | { code: 'other_ticket'; invoiceTicketId: number; ticketId: number }
+  | {
+      code: 'line_missing';
+      want: { name: string; productId: number; quantity: number };
+      seen: Array<{ name: string; productId: number | null; quantity: string | number | null }>;
+    }
+  | { code: 'line_not_converted'; lineItemId: number; name: string; quantity: number };
+
+/** An error as data: its code and the fields a view needs to word it (Syncro's own messages included). */
+export interface ErrorFacts {
+  code: string;
+  endpoint?: string;
+  status?: number;
+  /** Syncro's own words (422), or our error's message for codes whose message is meant for people. */
+  messages?: string[];
+  retryAfterMs?: number;
+  /** Schema mismatch: the field that was wrong. */
+  path?: string;
+  /** A short reference to find the log line. */
+  ref?: string;
+}
+
+/** One action's reads, shared by its steps: one GET /tickets/{id} serves the comment and the line item. */
+export interface Reads {
+  ticket(id: number): Promise<Ticket>;
+}
+
+/**
+ * What a step is given to be sent, snapshotted or read back. Syncro steps use `api`; a kind whose step is not a
+ * Syncro request (a session log written to git, a key enrolment) gets its own capability added here.
+ */
+export interface StepContext {
+  /** The identity that signs (send) or reads (snapshot, reconcile). */
+  api: SyncroApi;
+  /** Every step of the action as journaled: a later step may use an earlier one's result or snapshot. */
+  steps: readonly WriteStep[];
+  reads: Reads;
+  now: number;
+}
+
+export interface StepResult {
+  resultId: number;
+  outcome: Extract<StepOutcome, { code: 'done' }>;
+}
+
+export type ReconcileResult =
+  | { found: true; resultId: number; outcome: StepOutcome }
+  | { found: false; outcome: StepOutcome };
+
+export interface Match {
+  id: number;
+  outcome: Extract<StepOutcome, { code: 'found' }>;
+}
+
+/** Our clock and Syncro's may differ; look this far before the send time. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * A kind of step: one file per kind, one line in the registry. How a step is read back after an unclear answer:
+ * - `content`: find records that look like what it creates (`find`), minus those read just before sending;
+ * - `state`: the step sets fields; read the record and compare (`check`);
+ * - `repeat`: the step only reads; it is simply done again.
+ */
+export type StepKind<S extends { op: string }> = {
+  readonly op: S['op'];
+  send(ctx: StepContext, step: S): Promise<StepResult>;
+} & (
+  | {
+      readBack: 'content';
+      what: RecordKind;
+      /**
+       * `ticket`: `find` reads only `ctx.reads.ticket(id)`, so a ticket read moments before (the form's) can serve
+       * as the snapshot; `syncro`: it asks Syncro itself.
+       */
+      source: 'ticket' | 'syncro';
+      /** Extra facts to keep from the pre-send read (besides `preexistingIds`). */
+      snapshotFacts?(ctx: StepContext, step: S): Promise<Partial<S>>;
+      /** Records that look like what this step creates, created since `since` (epoch ms). */
+      find(ctx: StepContext, step: S, since: number): Promise<Match[]>;
+      searched(step: S, since: number): SearchFacts;
+    }
+  | { readBack: 'state'; check(ctx: StepContext, step: S): Promise<ReconcileResult> }
+  | { readBack: 'repeat' }
+);
+
+export function createdSince(createdAt: string | null | undefined, since: number): boolean {
+  if (!createdAt) return true; // no timestamp to go on: match on content alone
+  const t = Date.parse(createdAt);
+  return Number.isNaN(t) || t >= since;
+}
+
+export function ticketIdOf(step: { path: string; op: string }): number {
+  const m = /^\/tickets\/(\d+)(\/|$)/.exec(step.path);
+  if (!m) throw new Error(`step ${step.op} has no ticket id in its path ${step.path}`);
+  return Number(m[1]);
+}

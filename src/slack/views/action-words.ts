@@ -1,0 +1,167 @@
+import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../actions/kinds/step.js';
+import type { PendingAction, WriteStep } from '../../actions/types.js';
+import { truncate } from '../blocks.js';
+
+/**
+ * The words of a card for the facts a row holds: step labels, step outcomes, why an action stopped, and errors.
+ * Plain text (not mrkdwn): the card escapes it.
+ */
+
+/** What a step does, e.g. "Post comment", "Set status Invoiced". */
+export function stepLabel(a: PendingAction, s: WriteStep): string {
+  switch (s.op) {
+    case 'add_comment':
+      return a.kind === 'close_ticket' ? 'Post resolution comment' : 'Post comment';
+    case 'update_ticket':
+      return a.kind === 'update_ticket' ? 'Update status' : `Set status ${s.body.status ?? ''}`.trim();
+    case 'create_ticket':
+      return 'Create ticket';
+    case 'add_line_item':
+      return 'Add line item';
+    case 'create_invoice':
+      return 'Create invoice';
+    case 'verify_invoice':
+      return 'Check the invoice holds the line';
+  }
+}
+
+const NOT_THERE: Record<RecordKind, string> = {
+  comment: 'the comment is not there',
+  ticket: 'the ticket is not there',
+  line_item: 'the line item is not on the ticket',
+  invoice: 'no invoice was created for the ticket',
+  ticket_change: 'the ticket does not show the change',
+};
+
+/** A step's outcome in words, e.g. "ticket #32170", "Syncro was checked: the comment is not there". */
+export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
+  switch (o.code) {
+    case 'done':
+      if (s.op === 'verify_invoice') return 'invoice holds the line';
+      if (s.op === 'create_ticket' && o.ticketNumber) return `ticket #${o.ticketNumber}`;
+      if (s.op === 'update_ticket' && o.status) return `status ${o.status}`;
+      if (o.invoiceNumber) return `invoice #${o.invoiceNumber}`;
+      return undefined;
+    case 'found':
+      switch (o.what) {
+        case 'comment':
+          return `found comment ${s.resultId ?? ''} in Syncro`.replace('  ', ' ');
+        case 'ticket':
+          return `found ticket #${o.ticketNumber ?? s.resultId} in Syncro`;
+        case 'line_item':
+          return `found line item ${s.resultId ?? ''} on the ticket`.replace('  ', ' ');
+        case 'invoice':
+          return `found invoice ${o.invoiceNumber ?? s.resultId ?? ''} for the ticket`;
+        case 'ticket_change':
+          return `ticket #${o.ticketNumber ?? s.resultId} shows the change`;
+      }
+      return undefined;
+    case 'refused':
+    case 'no_answer':
+      return errorWords(o.error);
+    case 'invoice_mismatch':
+      return invoiceCheckWords(o.problems);
+    case 'check_failed':
+      return checkFailedWords(o.error);
+    case 'absent':
+      return `Syncro was checked: ${NOT_THERE[o.what]}`;
+    case 'unchanged':
+      return `Syncro was checked: the ticket still has ${o.fields.map((f) => `${f.field} "${f.value}"`).join(', ')}`;
+    case 'read_again':
+      return 'verification is a read; it will be done again';
+  }
+}
+
+function checkFailedWords(e: ErrorFacts): string {
+  return `Could not check Syncro yet (${errorWords(e)}); it will be checked again.`;
+}
+
+export function invoiceCheckWords(problems: InvoiceProblem[]): string {
+  const words = problems.map((p): string => {
+    switch (p.code) {
+      case 'other_ticket':
+        return `the invoice belongs to ticket id ${p.invoiceTicketId}, not ${p.ticketId}`;
+      case 'line_missing': {
+        const seen = p.seen.map(
+          (li) => `${li.name} (product ${li.productId ?? '-'}, qty ${li.quantity ?? '-'})`,
+        );
+        return `the invoice does not hold the line "${p.want.name}" (product ${p.want.productId}, quantity ${p.want.quantity}); it holds: ${seen.join(', ') || 'no line items'}`;
+      }
+      case 'line_not_converted':
+        return `the ticket's line item ${p.lineItemId} ("${p.name}", quantity ${p.quantity}) was not taken into the invoice: Syncro still shows it as not invoiced`;
+      default:
+        return 'the invoice is not as expected';
+    }
+  });
+  return `The invoice check failed: ${words.join('; ')}. The ticket's status was not changed.`;
+}
+
+/** Why the action is not (yet) done, in words; undefined when nothing stopped it. */
+export function problemWords(a: PendingAction): string | undefined {
+  const p = a.problem;
+  if (!p) return undefined;
+  const stepOutcome = (k: number) => {
+    const s = a.steps[k];
+    return s?.outcome ? outcomeWords(s, s.outcome) : undefined;
+  };
+  switch (p.code) {
+    case 'signer_refused':
+      return errorWords(p.error);
+    case 'step_failed':
+    case 'absent_after_check':
+      return stepOutcome(p.step);
+    case 'found_after_unknown':
+      return `Step ${p.step + 1} was found in Syncro after an unclear answer; nothing more was sent. Resume from step ${p.resumeFrom + 1} when you are ready.`;
+    case 'check_failed':
+      return checkFailedWords(p.error);
+    case 'restarted_between_steps':
+      return `The bot restarted between steps; nothing more was sent. Resume from step ${p.resumeFrom + 1} when you are ready.`;
+    case 'card_not_posted':
+      return 'the card could not be posted';
+  }
+}
+
+const HOW_TO_GET_A_KEY =
+  'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
+
+/** An error's facts in plain words (the card's twin of describeErrorPlain, from what the row keeps). */
+export function errorWords(e: ErrorFacts): string {
+  switch (e.code) {
+    case 'SYNCRO_UNAUTHORIZED':
+      return `Syncro refused your API key (it may have expired or been revoked). ${HOW_TO_GET_A_KEY}`;
+    case 'SYNCRO_NOT_FOUND':
+      return `No such ${recordKind(e.endpoint ?? '')} in Syncro.`;
+    case 'SYNCRO_VALIDATION':
+      return `Syncro refused it: ${truncate(e.messages?.join('; ') || `HTTP ${e.status ?? ''}`, 1000)}`;
+    case 'SYNCRO_RATE_LIMITED':
+      return "Waiting for Syncro's rate limit (180 requests/min for the whole team) — try again in a minute.";
+    case 'SYNCRO_SERVER':
+    case 'SYNCRO_NETWORK':
+    case 'SYNCRO_TIMEOUT':
+      return 'Syncro is not answering right now; try again later.';
+    case 'SYNCRO_SCHEMA_MISMATCH':
+      return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${e.endpoint ?? ''} ${e.path ?? ''}`;
+    case 'SYNCRO_WRITE_OUTCOME_UNKNOWN':
+      return (
+        `Syncro gave no clear answer to ${e.endpoint ?? 'the request'}, so it is not yet known whether it was saved; ` +
+        'Syncro is read back before anything else is done.'
+      );
+    case 'USER_INPUT_INVALID':
+    case 'NOT_ALLOWED':
+    case 'NOT_MAPPED':
+      return e.messages?.join(' ') ?? 'This is not allowed.';
+    case 'CONFIG_INVALID':
+    case 'KEY_SOURCE_FAILED':
+      return `The bot's configuration for your key has a problem: ${e.messages?.join('; ') ?? ''}`;
+    default:
+      return `Something went wrong; nothing was changed (reference ${e.ref ?? e.code}).`;
+  }
+}
+
+function recordKind(endpoint: string): string {
+  if (/\/customers/.test(endpoint)) return 'customer';
+  if (/\/invoices/.test(endpoint)) return 'invoice';
+  if (/\/products/.test(endpoint)) return 'product';
+  if (/\/tickets/.test(endpoint)) return 'ticket';
+  return 'ticket/customer';
+}
