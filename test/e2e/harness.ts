@@ -2,15 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
 import type { PendingAction } from '../../src/actions/types.js';
-import { type Bot, createBot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot.js';
+import { type ComposedApp, composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
-import { createIdentityResolver } from '../../src/identity/resolver.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
-import { createSyncroClient } from '../../src/syncro/client.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { type SlackFake, startSlackFake } from '../fakes/slack-fake.js';
 import {
@@ -62,6 +60,8 @@ labor_types:
 export interface Harness {
   sim: SyncroSimulator;
   slack: SlackFake;
+  /** The composed application (composeApp), as main.ts runs it. */
+  app: ComposedApp;
   bot: Bot;
   store: ActionStore;
   eventsUrl: string;
@@ -103,14 +103,22 @@ export interface HarnessOptions {
   sim?: SyncroSimulator;
 }
 
+/** Log level of the end-to-end bots: E2E_LOG_LEVEL (CI runs the suite again at `trace`), else `fallback`. */
+export function e2eLogLevel(fallback: string): string {
+  return process.env.E2E_LOG_LEVEL || fallback;
+}
+
 /**
- * The real bot as main.ts composes it (configuration from env and YAML, Syncro client, identities, Bolt on a
- * loopback port), pointed at the given fakes and store. Shared by the harness and the replicas.
+ * The real bot as main.ts composes it (composeApp: configuration from env and YAML, store, Syncro client,
+ * identities, start-up recovery, rate-limit notices, Bolt on a loopback port), pointed at the given fakes.
+ * Shared by the harness and the replicas.
  */
 async function composeBot(o: {
   sim: SyncroSimulator;
   slack: SlackFake;
-  store: ActionStore;
+  /** An opened store (replicas); otherwise composeApp opens `dbFile`. */
+  store?: ActionStore;
+  dbFile?: string;
   logger: Logger;
   replicaId: string;
   yaml?: string;
@@ -118,8 +126,8 @@ async function composeBot(o: {
   dataDir?: string;
   leaseMs?: number;
   now?: () => number;
-}) {
-  const env = {
+}): Promise<{ app: ComposedApp; eventsUrl: string }> {
+  const env: Record<string, string> = {
     SYNCRO_BASE_URL: o.sim.url,
     SLACK_BOT_TOKEN: BOT_TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
@@ -128,34 +136,28 @@ async function composeBot(o: {
     SYNCRO_KEY_MIKE: KEYS.mike,
     SYNCRO_KEY_ROB: KEYS.rob,
     SYNCRO_SHARED_KEY: KEYS.mike,
+    SYNCRO_TIMEOUT_MS: String(o.timeoutMs ?? 1_500),
+    SYNCRO_CONNECT_TIMEOUT_MS: '1000',
+    SYNCRO_RATE_LIMIT_PER_MINUTE: '10000',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    REPLICA_ID: o.replicaId,
+    LOG_FORMAT: 'json',
     ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}),
+    ...(o.dbFile ? { DATABASE_URL: `sqlite:${o.dbFile}` } : {}),
   };
   const config = loadConfig(env, { path: 'e2e.yml', text: o.yaml ?? BASE_YAML });
-  const client = createSyncroClient({
-    baseUrl: o.sim.url,
-    timeoutMs: o.timeoutMs ?? 1_500,
-    connectTimeoutMs: 1_000,
-    rateLimitPerMinute: 100_000,
-    logger: o.logger,
-    readRetryPolicy: rapidTestRetryPolicy,
-  });
-  await o.store.migrate();
-  const identities = createIdentityResolver({ file: config.file, env, client, logger: o.logger });
-  const bot = createBot({
-    file: config.file,
-    slack: { ...config.slack, port: 0 },
+  const app = await composeApp(config, {
+    env,
     logger: o.logger,
     store: o.store,
-    identities,
-    client,
-    sandbox: false,
-    replicaId: o.replicaId,
     leaseMs: o.leaseMs,
     now: o.now,
     sweepIntervalMs: 0,
+    syncro: { readRetryPolicy: rapidTestRetryPolicy },
   });
-  const port = await bot.start(0, '127.0.0.1');
-  return { bot, client, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
+  const port = await app.start();
+  return { app, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -177,12 +179,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       cb();
     },
   });
-  const logger = createLogger({ level: 'debug', format: 'json', destination });
-  const store = openSqliteStore(join(dir, 'actions.db'), { logger });
-  const { bot, client, eventsUrl } = await composeBot({
+  const logger = createLogger({ level: e2eLogLevel('debug'), format: 'json', destination });
+  const { app, eventsUrl } = await composeBot({
     sim,
     slack,
-    store,
+    dbFile: join(dir, 'actions.db'),
     logger,
     yaml: opts.yaml,
     timeoutMs: opts.timeoutMs,
@@ -192,9 +193,11 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     now: opts.now,
   });
 
+  const { bot, store } = app;
   return {
     sim,
     slack,
+    app,
     bot,
     store,
     eventsUrl,
@@ -241,9 +244,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       return out;
     },
     async close() {
-      await bot.stop(0);
-      await client.close();
-      await store.close();
+      await app.stop(0);
       await slack.close();
       if (!opts.sim) await sim.close();
       if (!opts.keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
@@ -655,19 +656,21 @@ export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
       cb();
     },
   });
-  const logger = createLogger({ level: 'info', format: 'json', destination }).child({
+  const logger = createLogger({ level: e2eLogLevel('info'), format: 'json', destination }).child({
     replica: opts.replicaId,
   });
-  const { bot, client, eventsUrl } = await composeBot({
+  const { app, eventsUrl } = await composeBot({
     sim,
     slack,
     store,
     logger,
     yaml: opts.yaml,
+    timeoutMs: opts.timeoutMs,
     replicaId: opts.replicaId,
     leaseMs: opts.leaseMs,
     now: opts.now,
   });
+  const { bot, client } = app;
   let crashed = false;
   let closed = false;
   const crash = async () => {

@@ -1,0 +1,145 @@
+import { hostname } from 'node:os';
+import { openPostgresStore } from './actions/postgres-store.js';
+import { openSqliteStore } from './actions/sqlite-store.js';
+import type { ActionStore } from './actions/store.js';
+import { type Bot, createBot } from './bot.js';
+import type { Config } from './config.js';
+import { createIdentityResolver } from './identity/resolver.js';
+import { createLogger, type Logger } from './logger.js';
+import { type SandboxMode, startSandbox } from './sandbox/sandbox-mode.js';
+import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
+
+/**
+ * The one composition root: everything the running bot is made of, built from configuration. main.ts, the
+ * end-to-end tests and the playground all call composeApp, so the tests run the wiring that ships; `deps` holds
+ * only what a caller must be able to swap (the store, the clock, ids, where logs go, test retry policies).
+ */
+
+export interface ComposeDeps {
+  /** Where key sources (`api_key: {env: …}`) are looked up; main.ts passes process.env. */
+  env: Record<string, string | undefined>;
+  /** The logger to use; otherwise one is built from `config.log`, writing to `logDestination` when given. */
+  logger?: Logger;
+  logDestination?: NodeJS.WritableStream;
+  /** An already opened store (tests, replicas sharing a database); otherwise opened from `config.store`. */
+  store?: ActionStore;
+  now?: () => number;
+  newId?: () => string;
+  /** Executing lease (default bot.ts DEFAULT_LEASE_MS). */
+  leaseMs?: number;
+  /** How often the sweep runs (default 30 s; 0 = never, tests call sweep()). */
+  sweepIntervalMs?: number;
+  /** Syncro client settings a test replaces (a fast read-retry policy). */
+  syncro?: Pick<SyncroClientOptions, 'readRetryPolicy' | 'sleep'>;
+  /** This process, for the default replica id with PostgreSQL. */
+  processId?: string;
+}
+
+export interface ComposedApp {
+  config: Config;
+  logger: Logger;
+  bot: Bot;
+  store: ActionStore;
+  client: ReturnType<typeof createSyncroClient>;
+  sandbox: SandboxMode | undefined;
+  replicaId: string;
+  /** Starts Bolt (and recovers this replica's actions left mid-write). Returns the HTTP port (HTTP mode). */
+  start(): Promise<number | undefined>;
+  /** Stops receiving, waits up to `drainMs` for writes in flight, then closes the client, store and sandbox. */
+  stop(drainMs?: number): Promise<void>;
+}
+
+export async function composeApp(config: Config, deps: ComposeDeps): Promise<ComposedApp> {
+  const logger = deps.logger ?? createLogger({ ...config.log, destination: deps.logDestination });
+  const sandbox = config.syncro.sandbox ? await startSandbox(config.file) : undefined;
+  const file = sandbox?.file ?? config.file;
+  if (sandbox)
+    logger.warn(
+      { syncro: sandbox.simulator.url },
+      'SANDBOX mode: using the built-in Syncro simulator; nothing touches a real PSA',
+    );
+  if (!sandbox && Object.keys(file.users).length === 0) {
+    logger.warn(
+      `no users are configured in ${config.configPath}: nobody can use the bot until they are added`,
+    );
+  }
+
+  const client = createSyncroClient({
+    baseUrl: sandbox?.simulator.url ?? (config.syncro.baseUrl as string),
+    timeoutMs: config.syncro.timeoutMs,
+    connectTimeoutMs: config.syncro.connectTimeoutMs,
+    rateLimitPerMinute: config.syncro.rateLimitPerMinute,
+    retryAfterCapMs: config.syncro.retryAfterCapMs,
+    logger,
+    ...deps.syncro,
+  });
+  const ownStore = deps.store === undefined;
+  const store: ActionStore =
+    deps.store ??
+    (config.store.kind === 'postgres'
+      ? openPostgresStore(config.store.url, { logger })
+      : openSqliteStore(config.store.file, { logger }));
+  await store.migrate();
+
+  const identities = createIdentityResolver({
+    file,
+    env: deps.env,
+    client,
+    logger,
+    sandbox: sandbox?.identities,
+  });
+  // SQLite serves one process, so its id is fixed. With PostgreSQL the default id is unique to this process; an
+  // explicit REPLICA_ID (unique per replica, stable across restarts) lets a restart reconcile its own actions
+  // at once instead of after the lease.
+  const replicaId =
+    config.replicaId ??
+    (config.store.kind === 'sqlite' ? 'local' : `${hostname()}-${deps.processId ?? process.pid}`);
+  const recoverOwnOnStart = config.store.kind === 'sqlite' || config.replicaId !== undefined;
+  const bot = createBot({
+    file,
+    slack: config.slack,
+    logger,
+    store,
+    identities,
+    client,
+    sandbox: Boolean(sandbox),
+    replicaId,
+    recoverOwnOnStart,
+    rateLimitWaitMs: () => client.limiter.waitingMs(),
+    leaseMs: deps.leaseMs,
+    now: deps.now,
+    newId: deps.newId,
+    sweepIntervalMs: deps.sweepIntervalMs,
+  });
+
+  return {
+    config,
+    logger,
+    bot,
+    store,
+    client,
+    sandbox,
+    replicaId,
+    async start() {
+      const port = await bot.start(config.slack.port, config.slack.host);
+      logger.info(
+        {
+          port,
+          mode: config.slack.appToken ? 'socket' : 'http',
+          store: config.store.kind,
+          replicaId,
+          sandbox: Boolean(sandbox),
+        },
+        'syncro-slack is running',
+      );
+      return port;
+    },
+    async stop(drainMs?: number) {
+      await bot.stop(drainMs);
+      await client.close();
+      // A store the caller opened is the caller's to close (replicas close theirs when they "crash").
+      if (ownStore) await store.close();
+      await sandbox?.simulator.close();
+    },
+  };
+}
