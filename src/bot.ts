@@ -3,22 +3,15 @@ import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
-import type { PendingAction } from './actions/types.js';
 import type { Config, FileConfig } from './config.js';
 import { NotAllowedError } from './errors.js';
 import type { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
-import { redactText } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
-import type { BotContext, ReplyTarget } from './slack/context.js';
+import { createCardPublisher } from './slack/card-publisher.js';
+import type { BotContext } from './slack/context.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
-import {
-  postToResponseUrl,
-  RESPONSE_URL_TTL_MS,
-  type ResponseMessage,
-  ResponseUrlBudget,
-} from './slack/response-url.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
@@ -100,117 +93,21 @@ export function createBot(deps: BotDeps): Bot {
     deferInitialization: true,
   });
   const web: WebClient = app.client;
-  const budget = new ResponseUrlBudget(now);
 
   const statusCache = new Map<string, { at: number; list: string[] }>();
   const userCache = new Map<string, { at: number; list: Array<{ id: number; name: string }> }>();
   const CACHE_MS = 10 * 60_000;
 
-  async function ephemeralOrDm(to: ReplyTarget, message: ResponseMessage): Promise<void> {
-    try {
-      await web.chat.postEphemeral({
-        channel: to.channelId,
-        user: to.userId,
-        text: message.text,
-        blocks: message.blocks,
-      });
-    } catch (err) {
-      // Not in the channel (or a DM the bot cannot see): write to the person directly.
-      log.debug({ err: redactText(String(err)) }, 'postEphemeral failed; sending a direct message');
-      const im = await web.conversations.open({ users: to.userId });
-      const channel = im.channel?.id ?? to.userId;
-      await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
-    }
-  }
-
-  async function reply(to: ReplyTarget, message: ResponseMessage): Promise<void> {
-    if (to.responseUrl && budget.take(to.responseUrl, to.issuedAt)) {
-      try {
-        await postToResponseUrl(to.responseUrl, message);
-        return;
-      } catch (err) {
-        log.warn({ err }, 'response_url refused the reply; falling back to an ephemeral message');
-      }
-    }
-    await ephemeralOrDm(to, message);
-  }
-
-  function render(a: PendingAction) {
-    return actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl, sandbox: deps.sandbox });
-  }
-
-  async function publishCard(a: PendingAction, milestone: boolean): Promise<void> {
-    const view = render(a);
-    if (!a.slack.ephemeral && a.slack.messageTs) {
-      await web.chat.update({
-        channel: a.slack.channelId,
-        ts: a.slack.messageTs,
-        text: view.text,
-        blocks: view.blocks,
-      });
-    } else if (milestone) {
-      const url = a.slack.responseUrl;
-      const fresh =
-        url &&
-        a.slack.responseUrlIssuedAt !== undefined &&
-        now() - a.slack.responseUrlIssuedAt < RESPONSE_URL_TTL_MS;
-      // An expired private card that cannot be redrawn in place is left alone: its buttons answer "expired".
-      if (a.state === 'expired' && !fresh) return;
-      await reply(
-        {
-          userId: a.requesterSlackId,
-          channelId: a.slack.channelId,
-          responseUrl: a.slack.responseUrl,
-          issuedAt: a.slack.responseUrlIssuedAt,
-        },
-        { ...view, response_type: 'ephemeral', replace_original: true },
-      );
-    }
-    if (
-      milestone &&
-      a.state === 'succeeded' &&
-      deps.file.cards.post_results_to_channel &&
-      a.slack.ephemeral
-    ) {
-      await web.chat
-        .postMessage({
-          channel: a.slack.channelId,
-          text: `✅ <@${a.clickedBy ?? a.requesterSlackId}>: ${view.text}`,
-        })
-        .catch((err) => log.warn({ err }, 'could not post the result to the channel'));
-    }
-  }
-
-  async function showNewCard(a: PendingAction, to: ReplyTarget): Promise<void> {
-    const view = render(a);
-    if (a.slack.ephemeral) {
-      await reply(to, { ...view, response_type: 'ephemeral', replace_original: to.replace ?? false });
-      return;
-    }
-    try {
-      const res = await web.chat.postMessage({
-        channel: a.slack.channelId,
-        text: view.text,
-        blocks: view.blocks,
-      });
-      if (!res.ts) throw new Error('Slack did not return the message timestamp');
-      await deps.store.update(
-        a.id,
-        { states: ['proposed'] },
-        { slack: { ...a.slack, channelId: res.channel ?? a.slack.channelId, messageTs: res.ts } },
-      );
-    } catch (err) {
-      await deps.store.update(
-        a.id,
-        { states: ['proposed'] },
-        { state: 'cancelled', cancelledBy: 'bot', problem: { code: 'card_not_posted' } },
-      );
-      await reply(to, {
-        text: `I could not post the billing card in this channel (${describeErrorPlain(err)}). Nothing was sent to Syncro. Invite the bot to the channel (\`/invite @syncro\`) and try again.`,
-        response_type: 'ephemeral',
-      });
-    }
-  }
+  const cards = createCardPublisher({
+    web,
+    store: deps.store,
+    logger: deps.logger,
+    now,
+    render: (a) =>
+      actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl, sandbox: deps.sandbox }),
+    postResultsToChannel: deps.file.cards.post_results_to_channel,
+    describeError: describeErrorPlain,
+  });
 
   function cached<T>(cache: Map<string, { at: number; list: T }>, load: (api: SyncroApi) => Promise<T>) {
     return async (api: SyncroApi): Promise<T> => {
@@ -239,7 +136,7 @@ export function createBot(deps: BotDeps): Bot {
     now,
     replicaId: deps.replicaId,
     leaseMs,
-    onChange: publishCard,
+    onChange: cards.publish,
   });
 
   const ctx: BotContext = {
@@ -267,10 +164,10 @@ export function createBot(deps: BotDeps): Bot {
     }),
     users: cached(userCache, (api) => api.listUsers()),
     rateLimitWaitMs: deps.rateLimitWaitMs ?? (() => 0),
-    reply,
+    reply: cards.reply,
     describeError: describeErrorPlain,
-    publishCard,
-    showNewCard,
+    publishCard: cards.redraw,
+    showNewCard: cards.showNew,
   };
   registerListeners(app, ctx);
 
@@ -279,6 +176,7 @@ export function createBot(deps: BotDeps): Bot {
     try {
       await executor.expireDue();
       await executor.recoverStale();
+      await cards.retryRefused();
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }

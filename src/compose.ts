@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { openPostgresStore } from './actions/postgres-store.js';
 import { openSqliteStore } from './actions/sqlite-store.js';
 import type { ActionStore } from './actions/store.js';
-import { type Bot, createBot } from './bot.js';
+import { type Bot, type BotDeps, createBot } from './bot.js';
 import type { Config } from './config.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
@@ -31,6 +31,8 @@ export interface ComposeDeps {
   sweepIntervalMs?: number;
   /** Syncro client settings a test replaces (a fast read-retry policy). */
   syncro?: Pick<SyncroClientOptions, 'readRetryPolicy' | 'sleep'>;
+  /** Receiver tuning (tests: a short Socket Mode ping timeout). */
+  receiver?: BotDeps['receiver'];
   /** This process, for the default replica id with PostgreSQL. */
   processId?: string;
 }
@@ -110,6 +112,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     now: deps.now,
     newId: deps.newId,
     sweepIntervalMs: deps.sweepIntervalMs,
+    receiver: deps.receiver,
   });
 
   return {

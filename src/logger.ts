@@ -70,7 +70,12 @@ export function createLogger(opts: LoggerOptions): Logger {
     },
     serializers: {
       err: (err: unknown) => {
-        const s = pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>;
+        // NOTE: a log call must never throw (it would lose the reply being sent): `err` may be a string or any
+        // value, and pino's serializer hands non-errors back as they are. Strings are scrubbed; objects copied,
+        // never changed in place.
+        if (typeof err === 'string') return redactText(err);
+        if (typeof err !== 'object' || err === null) return err;
+        const s = { ...(pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>) };
         for (const k of Object.keys(s)) if (typeof s[k] === 'string') s[k] = redactText(s[k] as string);
         return s;
       },

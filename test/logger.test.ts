@@ -49,6 +49,11 @@ describe('logger redaction', () => {
       secret: KEY,
     },
     {
+      name: 'a Slack token in an err that is a string (not an Error)',
+      log: (l) => l.debug({ err: 'An API error occurred: invalid_auth xoxb-123-456-abcDEF' }, 'failed'),
+      secret: 'xoxb-123-456-abcDEF',
+    },
+    {
       name: 'a Bearer token in a string field',
       log: (l) => l.info({ detail: `Authorization: Bearer ${KEY}` }),
       secret: KEY,
@@ -62,6 +67,17 @@ describe('logger redaction', () => {
       expect(lines.join('\n')).not.toContain(s.secret);
     });
   }
+
+  it('should write a line, never throw, whatever `err` holds (a string, a number, an object, null)', () => {
+    const { lines, logger } = capture();
+    const plain = { code: 'x', detail: 'y' };
+    for (const err of ['a string', 42, plain, null, undefined])
+      expect(() => logger.debug({ err }, 'fallback')).not.toThrow();
+    expect(lines).toHaveLength(5);
+    expect(JSON.parse(lines[0]!).err).toBe('a string');
+    // The caller's object is not changed by the serializer.
+    expect(plain).toEqual({ code: 'x', detail: 'y' });
+  });
 
   it('should keep the rest of the text readable', () => {
     expect(redactText('POST /tickets/5/comment?api_key=abc&x=1 failed')).toBe(

@@ -9,6 +9,7 @@ import {
   SyncroUnauthorizedError,
   SyncroValidationError,
 } from '../syncro/errors.js';
+import { whenOnTheWire } from '../syncro/on-the-wire.js';
 import { withRequestPriority } from '../syncro/priority.js';
 import { errorFacts } from './error-facts.js';
 import type { StepContext, StepOutcome } from './kinds/step.js';
@@ -166,6 +167,16 @@ export class Executor {
     return next;
   }
 
+  /** Journals that step k's request is on the wire and redraws the card ("sent, waiting for Syncro"). */
+  private async markOnTheWire(a: PendingAction, k: number): Promise<void> {
+    try {
+      const next = await this.journal(a, { steps: this.withStep(a, k, { onWireAt: this.deps.now() }) });
+      await this.publish(next, true);
+    } catch (err) {
+      this.log(a).warn({ err, step: k }, 'could not record that the request was sent');
+    }
+  }
+
   private withStep(a: PendingAction, k: number, patch: StepPatch): WriteStep[] {
     return a.steps.map((s, i) => (i === k ? { ...s, ...patch } : s));
   }
@@ -224,9 +235,21 @@ export class Executor {
         await this.publish(a, false);
         try {
           const sending = a;
-          const result = await this.withHeartbeat(sending, () =>
-            sendStep(ctxFor(sending), sending.steps[k]!),
-          );
+          // Once the write leaves the queue the card says "sent, waiting for Syncro"; that journal entry is
+          // awaited before the result's, so it can never overwrite it.
+          let onWire: Promise<void> | undefined;
+          const result = await this.withHeartbeat(sending, async () => {
+            try {
+              return await whenOnTheWire(
+                () => {
+                  onWire ??= this.markOnTheWire(sending, k);
+                },
+                () => sendStep(ctxFor(sending), sending.steps[k]!),
+              );
+            } finally {
+              await onWire;
+            }
+          });
           const finishedAt = this.deps.now();
           a = await this.journal(a, {
             steps: this.withStep(a, k, {

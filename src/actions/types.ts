@@ -53,6 +53,11 @@ export interface SlackCoordinates {
   responseUrlIssuedAt?: number;
   responseUrlUses?: number;
   messageTs?: string;
+  /**
+   * A private card whose response_url Slack refused (or used up) moves to a direct message from the bot, which
+   * later drawings chat.update (src/slack/card-publisher.ts). `movedAt` tells later clicks on the old card apart.
+   */
+  directMessage?: { channelId: string; messageTs: string; movedAt: number };
 }
 
 export interface TicketRef {

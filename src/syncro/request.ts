@@ -15,6 +15,7 @@ import {
   SyncroWriteOutcomeUnknownError,
   type UnknownOutcomeReason,
 } from './errors.js';
+import { markOnTheWire } from './on-the-wire.js';
 import { ambientRequestPriority } from './priority.js';
 import { type RateLimiter, RateLimiterUnavailableError, type RequestPriority } from './rate-limiter.js';
 import type { RetryPolicy } from './retry-policies.js';
@@ -118,6 +119,8 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
       const release = await acquire(endpoint, priority, hooks);
       const started = performance.now();
       let outcome: Awaited<ReturnType<typeof attemptOnce>>;
+      // From here the write is on its way: the card says "sent, waiting for Syncro" (on-the-wire.ts).
+      if (isWrite) markOnTheWire();
       try {
         outcome = await attemptOnce(spec, target, apiKey, bodyText, endpoint, isWrite, scrub);
       } finally {

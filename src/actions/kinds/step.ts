@@ -16,6 +16,8 @@ export interface StepBase {
   resultId?: number;
   /** When the step was (last) journaled as sending; reconcilers look for records created since then. */
   sentAt?: number;
+  /** When the request left the rate-limit queue for Syncro (the card then says "sent, waiting for Syncro"). */
+  onWireAt?: number;
   /**
    * Ids of records that already matched this step's content before it was sent, so that reconciliation never
    * mistakes an earlier identical comment or ticket for this one. `snapshotAt` says when they were read.

@@ -122,8 +122,12 @@ function stateBlocks(a: PendingAction, ctx: CardContext): KnownBlock[] {
   switch (a.state) {
     case 'proposed':
       return [];
-    case 'executing':
-      return [section(`⏳ *Posting…* (pressed by ${who(a.clickedBy)})${approved}`)];
+    case 'executing': {
+      // The request is on the wire: say so, rather than "Posting…", while Syncro has not answered.
+      const onWire = a.steps.some((st) => st.status === 'sending' && st.onWireAt !== undefined);
+      const doing = onWire ? '📨 *Sent, waiting for Syncro…*' : '⏳ *Posting…*';
+      return [section(`${doing} (pressed by ${who(a.clickedBy)})${approved}`)];
+    }
     case 'outcome_unknown':
       return [
         section(
@@ -285,7 +289,7 @@ function stepStatus(a: PendingAction, s: WriteStep, ctx: CardContext): string {
     case 'pending':
       return '○ not sent';
     case 'sending':
-      return '⏳ sending…';
+      return s.onWireAt !== undefined ? '📨 sent, waiting for Syncro…' : '⏳ sending…';
     case 'succeeded':
       return `✅ done${s.resultId !== undefined ? ` — ${resultText(a, s, ctx, s.resultId)}` : ''}${note}`;
     case 'failed':

@@ -1,0 +1,320 @@
+import type { WebClient } from '@slack/web-api';
+import type { ActionStore } from '../actions/store.js';
+import type { PendingAction } from '../actions/types.js';
+import type { Logger } from '../logger.js';
+import type { Message } from './blocks.js';
+import type { ReplyTarget } from './context.js';
+import {
+  postToResponseUrl,
+  RESPONSE_URL_TTL_MS,
+  type ResponseMessage,
+  ResponseUrlBudget,
+} from './response-url.js';
+
+/**
+ * The one place that puts replies and cards in front of people: response_url (with its budget of 5 uses in
+ * 30 minutes), chat.update, and the fallbacks when Slack refuses one of them. Two promises:
+ *
+ * - **Never an older drawing over a newer one.** Every drawing is rendered from the row as re-read just before
+ *   sending, drawings of one card are sent one at a time in this process, and after each send the row is read
+ *   again: if it changed meanwhile (another replica finished the action while a losing click was redrawing the
+ *   card), the card is drawn again. The last drawing Slack receives is therefore the row as it stands.
+ * - **Updates reach the message the person is looking at.** A private (ephemeral) card cannot be chat.update'd,
+ *   and a new ephemeral message cannot be updated either; so when a private card's response_url is refused or
+ *   used up, the card moves to a direct message from the bot (chat.postMessage, the row records where) and every
+ *   later drawing updates that message. A channel card whose message was deleted is posted again as a new
+ *   message, and the row then points at it. A drawing that Slack refused is tried again by the sweep.
+ */
+
+export interface CardPublisherDeps {
+  web: WebClient;
+  store: ActionStore;
+  logger: Logger;
+  now: () => number;
+  /** The card's Block Kit drawing (chosen at composition, decorations included). */
+  render: (action: PendingAction) => Message;
+  /** Post "✅ … posted" in the channel when a private card succeeds (`cards.post_results_to_channel`). */
+  postResultsToChannel: boolean;
+  /** Plain words for an error, for the message when a card cannot be posted. */
+  describeError: (err: unknown) => string;
+  /** The transport for response_url posts (tests and the playground keep the default). */
+  postToResponseUrl?: typeof postToResponseUrl;
+}
+
+export interface CardPublisher {
+  /** A reply to a person: the interaction's response_url while usable, else an ephemeral message, else a DM. */
+  reply(to: ReplyTarget, message: ResponseMessage): Promise<void>;
+  /**
+   * Draws the card for the row (the executor's onChange). `milestone` is false for per-step progress, which
+   * private cards skip to spare the response_url's five uses. `action.slack` may carry a click's fresh
+   * response_url; everything else is drawn from the row as re-read.
+   */
+  publish(action: PendingAction, milestone: boolean): Promise<void>;
+  /**
+   * Draws the card again for a click that did not change it through the executor (a losing click, an edit):
+   * like publish, but never announces the result in the channel (the executor's drawing did).
+   */
+  redraw(action: PendingAction, milestone: boolean): Promise<void>;
+  /** Posts a proposed card for the first time and records where it is. */
+  showNew(action: PendingAction, to: ReplyTarget): Promise<void>;
+  /** Draws again the cards whose last drawing Slack refused (called by the sweep). */
+  retryRefused(): Promise<void>;
+}
+
+/** How often one publish redraws a card that keeps changing under it before leaving it to the next event. */
+const MAX_ROUNDS = 4;
+
+/** What a drawing shows: the row without where it is drawn and without the lease's heartbeat. */
+function drawingKey(a: PendingAction): string {
+  const { slack: _slack, leaseUntil: _lu, leaseOwner: _lo, updatedAt: _u, ...shown } = a;
+  return JSON.stringify(shown);
+}
+
+/** Slack's error code of a Web API failure (`message_not_found`, …), if it is one. */
+function slackErrorCode(err: unknown): string | undefined {
+  const data = (err as { data?: { error?: unknown } } | undefined)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+}
+
+/**
+ * Where to draw: the row's coordinates, except that a click's response_url newer than the row's is used (a
+ * losing click does not store its URL, and the URL is the only way to redraw the message it came from).
+ */
+function target(passed: PendingAction['slack'], stored: PendingAction['slack']): PendingAction['slack'] {
+  const newer = (passed.responseUrlIssuedAt ?? -1) > (stored.responseUrlIssuedAt ?? -1);
+  return newer
+    ? { ...stored, responseUrl: passed.responseUrl, responseUrlIssuedAt: passed.responseUrlIssuedAt }
+    : stored;
+}
+
+export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
+  const { web, store, now } = deps;
+  const log = deps.logger.child({ component: 'cards' });
+  const budget = new ResponseUrlBudget(now);
+  const send = deps.postToResponseUrl ?? postToResponseUrl;
+  /** Per card, the tail of its drawings in this process (one at a time, in order). */
+  const queues = new Map<string, Promise<void>>();
+  /** Cards whose last drawing Slack refused, to draw again at the next sweep. */
+  const refused = new Set<string>();
+
+  async function ephemeralOrDm(to: ReplyTarget, message: ResponseMessage): Promise<void> {
+    try {
+      await web.chat.postEphemeral({
+        channel: to.channelId,
+        user: to.userId,
+        text: message.text,
+        blocks: message.blocks,
+      });
+    } catch (err) {
+      // Not in the channel (or a DM the bot cannot see): write to the person directly.
+      log.debug({ err }, 'postEphemeral failed; sending a direct message');
+      await postDirect(to.userId, message);
+    }
+  }
+
+  async function postDirect(
+    userId: string,
+    message: { text: string; blocks?: Message['blocks'] },
+  ): Promise<{ channel: string; ts: string }> {
+    const im = await web.conversations.open({ users: userId });
+    const channel = im.channel?.id ?? userId;
+    const res = await web.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+    if (!res.ts) throw new Error('Slack did not return the message timestamp');
+    return { channel: res.channel ?? channel, ts: res.ts };
+  }
+
+  async function viaResponseUrl(url: string | undefined, issuedAt: number | undefined, m: ResponseMessage) {
+    if (!url || !budget.take(url, issuedAt)) return false;
+    try {
+      await send(url, m);
+      return true;
+    } catch (err) {
+      log.warn({ err }, 'response_url refused the message');
+      return false;
+    }
+  }
+
+  async function reply(to: ReplyTarget, message: ResponseMessage): Promise<void> {
+    if (await viaResponseUrl(to.responseUrl, to.issuedAt, message)) return;
+    await ephemeralOrDm(to, message);
+  }
+
+  /** A private card whose response_url is no longer usable moves to a DM that later drawings update. */
+  async function moveToDirectMessage(a: PendingAction, view: Message): Promise<void> {
+    const dm = await postDirect(a.requesterSlackId, view);
+    await store.update(
+      a.id,
+      {},
+      { slack: { ...a.slack, directMessage: { channelId: dm.channel, messageTs: dm.ts, movedAt: now() } } },
+    );
+    log.info({ actionId: a.id }, 'the private card moved to a direct message');
+  }
+
+  /** chat.update of a card message; a deleted message is posted again and the row pointed at the new one. */
+  async function updateMessage(
+    a: PendingAction,
+    where: { channelId: string; messageTs: string },
+    view: Message,
+    repoint: (to: { channelId: string; messageTs: string }) => Partial<PendingAction['slack']>,
+  ): Promise<void> {
+    try {
+      await web.chat.update({
+        channel: where.channelId,
+        ts: where.messageTs,
+        text: view.text,
+        blocks: view.blocks,
+      });
+    } catch (err) {
+      if (slackErrorCode(err) !== 'message_not_found') throw err;
+      const res = await web.chat.postMessage({
+        channel: where.channelId,
+        text: view.text,
+        blocks: view.blocks,
+      });
+      if (!res.ts) throw new Error('Slack did not return the message timestamp');
+      await store.update(
+        a.id,
+        {},
+        {
+          slack: { ...a.slack, ...repoint({ channelId: res.channel ?? where.channelId, messageTs: res.ts }) },
+        },
+      );
+      log.info({ actionId: a.id }, 'the card message was deleted; posted it again');
+    }
+  }
+
+  /** One drawing of the row to wherever it is shown. */
+  async function draw(a: PendingAction, milestone: boolean): Promise<void> {
+    const view = deps.render(a);
+    const s = a.slack;
+    if (s.directMessage) {
+      const dm = s.directMessage;
+      await updateMessage(a, dm, view, (to) => ({ directMessage: { ...dm, ...to } }));
+      // A click on the old private card after the move gave a fresh response_url: redraw that one too.
+      if (milestone && s.responseUrlIssuedAt !== undefined && s.responseUrlIssuedAt > dm.movedAt)
+        await viaResponseUrl(s.responseUrl, s.responseUrlIssuedAt, {
+          ...view,
+          response_type: 'ephemeral',
+          replace_original: true,
+        });
+      return;
+    }
+    if (!s.ephemeral && s.messageTs) {
+      await updateMessage(a, { channelId: s.channelId, messageTs: s.messageTs }, view, (to) => to);
+      return;
+    }
+    if (!milestone) return;
+    const fresh =
+      s.responseUrl !== undefined &&
+      s.responseUrlIssuedAt !== undefined &&
+      now() - s.responseUrlIssuedAt < RESPONSE_URL_TTL_MS;
+    // An expired private card that cannot be redrawn in place is left alone: its buttons answer "expired".
+    if (a.state === 'expired' && !fresh) return;
+    const m: ResponseMessage = { ...view, response_type: 'ephemeral', replace_original: true };
+    if (await viaResponseUrl(s.responseUrl, s.responseUrlIssuedAt, m)) return;
+    await moveToDirectMessage(a, view);
+  }
+
+  /** Draws until the row stops changing under the drawing (bounded), each time from the row as re-read. */
+  async function drawCurrent(passed: PendingAction, milestone: boolean): Promise<PendingAction> {
+    let drawn: string | undefined;
+    let last = passed;
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const row = await store.get(passed.id).catch(() => undefined);
+      const current = row ? { ...row, slack: target(passed.slack, row.slack) } : passed;
+      const key = drawingKey(current);
+      if (key === drawn) return current;
+      // A later round redraws what changed meanwhile: that is a milestone even for per-step progress.
+      await draw(current, milestone || round > 0);
+      drawn = key;
+      last = current;
+    }
+    return last;
+  }
+
+  function enqueue(a: PendingAction, milestone: boolean, announce: boolean): Promise<void> {
+    const previous = queues.get(a.id) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      try {
+        const shown = await drawCurrent(a, milestone);
+        refused.delete(a.id);
+        // Said once: only by the drawing that finished the action (the executor's), never by a redraw.
+        if (
+          announce &&
+          milestone &&
+          a.state === 'succeeded' &&
+          deps.postResultsToChannel &&
+          a.slack.ephemeral
+        ) {
+          await web.chat
+            .postMessage({
+              channel: a.slack.channelId,
+              text: `✅ <@${a.clickedBy ?? a.requesterSlackId}>: ${deps.render(shown).text}`,
+            })
+            .catch((err: unknown) => log.warn({ err }, 'could not post the result to the channel'));
+        }
+      } catch (err) {
+        refused.add(a.id);
+        throw err;
+      }
+    });
+    const tail = run.catch(() => undefined);
+    queues.set(a.id, tail);
+    void tail.then(() => {
+      if (queues.get(a.id) === tail) queues.delete(a.id);
+    });
+    return run;
+  }
+
+  async function showNew(a: PendingAction, to: ReplyTarget): Promise<void> {
+    const view = deps.render(a);
+    if (a.slack.ephemeral) {
+      await reply(to, { ...view, response_type: 'ephemeral', replace_original: to.replace ?? false });
+      return;
+    }
+    try {
+      const res = await web.chat.postMessage({
+        channel: a.slack.channelId,
+        text: view.text,
+        blocks: view.blocks,
+      });
+      if (!res.ts) throw new Error('Slack did not return the message timestamp');
+      await store.update(
+        a.id,
+        { states: ['proposed'] },
+        { slack: { ...a.slack, channelId: res.channel ?? a.slack.channelId, messageTs: res.ts } },
+      );
+    } catch (err) {
+      await store.update(
+        a.id,
+        { states: ['proposed'] },
+        { state: 'cancelled', cancelledBy: 'bot', problem: { code: 'card_not_posted' } },
+      );
+      await reply(to, {
+        text: `I could not post the billing card in this channel (${deps.describeError(err)}). Nothing was sent to Syncro. Invite the bot to the channel (\`/invite @syncro\`) and try again.`,
+        response_type: 'ephemeral',
+      });
+    }
+  }
+
+  async function retryRefused(): Promise<void> {
+    for (const id of [...refused]) {
+      const a = await store.get(id);
+      if (!a) {
+        refused.delete(id);
+        continue;
+      }
+      await enqueue(a, true, false).catch((err: unknown) =>
+        log.warn({ err, actionId: id }, 'could not draw the card again; the next sweep tries again'),
+      );
+    }
+  }
+
+  return {
+    reply,
+    publish: (a, milestone) => enqueue(a, milestone, true),
+    redraw: (a, milestone) => enqueue(a, milestone, false),
+    showNew,
+    retryRefused,
+  };
+}
