@@ -239,13 +239,15 @@ describe('Socket Mode through a loopback Slack', () => {
     expect(new Set(acks.map((a) => a.envelopeId)).size).toBe(5);
 
     // The person sees the card posted: at the click's response_url, or (once its five uses are spent by the
-    // four notes to the redeliveries) in a new ephemeral message.
+    // four notes to the redeliveries) in the direct message the card moves to (src/slack/card-publisher.ts).
     await h.slack.waitFor(
       (evs) =>
         evs.some((e) =>
           e.kind === 'response'
             ? e.response.url === click.responseUrl && /— posted$/.test(e.response.body.text ?? '')
-            : e.call.method === 'chat.postEphemeral' && /— posted$/.test(String(e.call.body.text ?? '')),
+            : ['chat.postMessage', 'chat.update'].includes(e.call.method) &&
+              String(e.call.body.channel).startsWith('D') &&
+              /— posted$/.test(String(e.call.body.text ?? '')),
         ),
       { description: 'the card drawn posted' },
     );
