@@ -82,16 +82,13 @@ export type EditableField = (typeof EDITABLE_FIELDS)[number];
 /** A field the requester may change on a proposed card (the payload is rebuilt and shown again). */
 export interface EditableFieldState {
   field: EditableField;
-  label: string;
-  options: Array<{ value: string; text: string }>;
+  /** The values the card offers; `name` where the value is an id (an assignee's Syncro user id → their name). */
+  options: Array<{ value: string; name?: string }>;
   selected: string;
 }
 
+/** What the card shows besides the payloads and the draft's words: facts the kind computed. */
 export interface ActionSummary {
-  /** One line, e.g. "Comment on #32164 · Own cloud thing again". */
-  title: string;
-  /** Readable summary rows: label → value (plain text; the view escapes it). */
-  fields: Array<{ label: string; value: string }>;
   editable?: EditableFieldState[];
   billing?: BillingComputation;
   /** Billing: who may press Post (Slack user ids) and whether a second person is required. */

@@ -10,7 +10,7 @@ function action(kind: PendingAction['kind'], approval?: PendingAction['summary']
     attempt: 0,
     requesterSlackId: 'UREQ',
     signer: { slackUserId: 'UREQ', syncroUserId: 1, syncroName: 'Req', keyKind: 'own', keySource: 'env:X' },
-    summary: { title: 't', fields: [], approval },
+    summary: { approval },
     steps: [],
     slack: { channelId: 'C', ephemeral: kind !== 'bill' },
     createdAt: 0,

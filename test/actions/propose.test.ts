@@ -8,6 +8,7 @@ import {
   proposeUpdateStatus,
 } from '../../src/actions/propose.js';
 import { actionCardView } from '../../src/slack/views/action-card.js';
+import { summaryWords } from '../../src/slack/views/action-summary.js';
 
 const base: ProposalBase = {
   id: 'a1',
@@ -135,6 +136,6 @@ describe('applyEdit', () => {
     });
     const e = applyEdit(u, 'status', 'Resolved')!;
     expect(e.steps[0]!.body).toEqual({ status: 'Resolved' });
-    expect(e.summary.fields.find((f) => f.label === 'Status')?.value).toBe('New → Resolved');
+    expect(summaryWords(e).fields.find((f) => f.label === 'Status')?.value).toBe('New → Resolved');
   });
 });

@@ -36,10 +36,7 @@ export function makeAction(over: Partial<PendingAction> = {}): PendingAction {
       keyKind: 'own',
       keySource: 'env:SYNCRO_KEY_HOWARD',
     },
-    summary: {
-      title: 'Comment on #32164 · Own cloud thing again',
-      fields: [{ label: 'Comment', value: 'Done' }],
-    },
+    summary: {},
     steps: [
       {
         op: 'add_comment',
@@ -80,20 +77,17 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
       customerId: 77,
       customerName: 'Acme',
     },
+    draft: {
+      kind: 'update_ticket',
+      ticket: { id: 9001, number: '32164', subject: 'Own cloud "thing" again ✓', status: 'New' },
+      status: 'In Progress',
+      statuses: ['New', 'In Progress'],
+    },
     summary: {
-      title: 'Bill #32164',
-      fields: [
-        { label: 'Labour', value: 'Remote · 1.25 h' },
-        { label: 'Unicode', value: 'Zoë — 日本語 — \\ "quoted" \n newline' },
-      ],
       editable: [
         {
           field: 'labor',
-          label: 'Labour type',
-          options: [
-            { value: 'remote', text: 'Remote' },
-            { value: 'onsite', text: 'On site' },
-          ],
+          options: [{ value: 'remote', name: 'Zoë — 日本語 — \\ "quoted" \n newline' }, { value: 'onsite' }],
           selected: 'remote',
         },
       ],
@@ -437,7 +431,7 @@ export function runStoreContract(
 
       it('should apply only while the attempt is the one the guard names', async () => {
         const action = await inserted({ attempt: 2 });
-        const patch = { attempt: 3, summary: { title: 'Edited', fields: [] }, updatedAt: T0 + 1 };
+        const patch = { attempt: 3, summary: { editable: [] }, updatedAt: T0 + 1 };
         expect(await store.update(action.id, { states: ['proposed'], attempt: 1 }, patch)).toBeUndefined();
         expect(await store.get(action.id)).toStrictEqual(action);
         const edited = await store.update(action.id, { states: ['proposed'], attempt: 2 }, patch);
@@ -467,7 +461,9 @@ export function runStoreContract(
           {
             slack,
             ticket,
-            summary: { title: 'New title', fields: [] },
+            summary: {
+              approval: { approvers: ['U_NEW'], requesterMayPost: true, requireSecondPerson: false },
+            },
             problem: undefined,
             leaseOwner: undefined,
             leaseUntil: undefined,
@@ -481,7 +477,7 @@ export function runStoreContract(
           ...kept,
           slack,
           ticket,
-          summary: { title: 'New title', fields: [] },
+          summary: { approval: { approvers: ['U_NEW'], requesterMayPost: true, requireSecondPerson: false } },
           expiresAt: T0 + 2 * HOUR,
           updatedAt: T0 + 9,
         };

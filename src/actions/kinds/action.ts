@@ -29,12 +29,7 @@ export interface ProposalBase {
   slack: SlackCoordinates;
 }
 
-export type Option = { value: string; text: string };
-
-/** "#32164 · Own cloud thing again". */
-export function ticketLine(t: TicketRef): string {
-  return `#${t.number} · ${t.subject}`;
-}
+export type Option = { value: string; name?: string };
 
 /** The new PendingAction for a draft of kind `def`. */
 export function proposeWith<D extends { kind: PendingAction['kind'] }>(

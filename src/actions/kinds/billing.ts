@@ -1,8 +1,8 @@
 import type { CreateInvoiceBody } from '../../syncro/api.js';
 import type { BillingComputation } from '../billing-types.js';
 import type { TicketRef } from '../types.js';
-import { VISIBILITY_LABELS, type Visibility } from '../visibility.js';
-import { type ActionKindDef, ticketLine } from './action.js';
+import type { Visibility } from '../visibility.js';
+import type { ActionKindDef } from './action.js';
 import { commentStep } from './comment.js';
 import { lineItemStep } from './line-item.js';
 import { statusStep } from './status-change.js';
@@ -35,18 +35,7 @@ export const bill: ActionKindDef<BillDraft> = {
     };
     return {
       ticket: d.ticket,
-      summary: {
-        title: `Bill #${d.ticket.number}: ${b.minutes} min ${b.laborLabel}`,
-        fields: [
-          { label: 'Ticket', value: ticketLine(d.ticket) },
-          { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
-          { label: 'Technician', value: d.technician },
-          { label: 'Labour', value: `${b.minutes} min · ${b.productName}` },
-          { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
-        ],
-        billing: b,
-        approval: d.approval,
-      },
+      summary: { billing: b, approval: d.approval },
       steps: [
         commentStep(d.ticket.id, d.comment),
         lineItemStep(d.ticket.id, b.lineItem),

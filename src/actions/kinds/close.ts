@@ -1,6 +1,6 @@
 import type { TicketRef } from '../types.js';
-import { isVisibility as isVisibilityValue, VISIBILITY_LABELS, type Visibility } from '../visibility.js';
-import { type ActionKindDef, ticketLine } from './action.js';
+import { isVisibility as isVisibilityValue, type Visibility } from '../visibility.js';
+import type { ActionKindDef } from './action.js';
 import { commentStep, visibilityOptions } from './comment.js';
 import type { WriteStep } from './registry.js';
 import { statusStep } from './status-change.js';
@@ -22,26 +22,8 @@ export const close: ActionKindDef<CloseDraft> = {
     return {
       ticket: d.ticket,
       summary: {
-        title: `Close #${d.ticket.number}`,
-        fields: [
-          { label: 'Ticket', value: ticketLine(d.ticket) },
-          { label: 'Status', value: `${d.ticket.status} → ${d.closeStatus}` },
-          {
-            label: 'Resolution comment',
-            value: d.resolution
-              ? `${d.resolution.subject} (${VISIBILITY_LABELS[d.resolution.visibility]})`
-              : '(none)',
-          },
-        ],
         editable: d.resolution
-          ? [
-              {
-                field: 'visibility',
-                label: 'Comment visibility',
-                options: visibilityOptions,
-                selected: d.resolution.visibility,
-              },
-            ]
+          ? [{ field: 'visibility', options: visibilityOptions, selected: d.resolution.visibility }]
           : [],
       },
       steps,

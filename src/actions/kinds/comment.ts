@@ -1,14 +1,8 @@
 import type { CommentBody } from '../../syncro/api.js';
 import { normaliseText } from '../normalise-text.js';
 import type { TicketRef } from '../types.js';
-import {
-  isVisibility,
-  VISIBILITIES,
-  VISIBILITY_LABELS,
-  type Visibility,
-  visibilityFlags,
-} from '../visibility.js';
-import { type ActionKindDef, type Option, ticketLine } from './action.js';
+import { isVisibility, VISIBILITIES, type Visibility, visibilityFlags } from '../visibility.js';
+import type { ActionKindDef, Option } from './action.js';
 import { createdSince, type StepBase, type StepKind, ticketIdOf } from './step.js';
 
 /** POST /tickets/{id}/comment: a comment, a resolution or a billing comment. */
@@ -71,27 +65,13 @@ export interface CommentDraft {
   visibility: Visibility;
 }
 
-export const visibilityOptions: Option[] = VISIBILITIES.map((v) => ({
-  value: v,
-  text: VISIBILITY_LABELS[v],
-}));
+export const visibilityOptions: Option[] = VISIBILITIES.map((v) => ({ value: v }));
 
 export const comment: ActionKindDef<CommentDraft> = {
   kind: 'comment',
   build: (d) => ({
     ticket: d.ticket,
-    summary: {
-      title: `Comment on #${d.ticket.number}`,
-      fields: [
-        { label: 'Ticket', value: ticketLine(d.ticket) },
-        ...(d.ticket.customerName ? [{ label: 'Customer', value: d.ticket.customerName }] : []),
-        { label: 'Subject', value: d.subject },
-        { label: 'Visibility', value: VISIBILITY_LABELS[d.visibility] },
-      ],
-      editable: [
-        { field: 'visibility', label: 'Visibility', options: visibilityOptions, selected: d.visibility },
-      ],
-    },
+    summary: { editable: [{ field: 'visibility', options: visibilityOptions, selected: d.visibility }] },
     steps: [commentStep(d.ticket.id, d)],
   }),
   edit: (d, field, value) =>

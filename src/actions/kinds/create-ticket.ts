@@ -76,40 +76,22 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
     };
     return {
       summary: {
-        title: `New ticket for ${d.customer.name}`,
-        fields: [
-          { label: 'Customer', value: `${d.customer.name} (id ${d.customer.id})` },
-          { label: 'Subject', value: d.subject },
-          { label: 'Priority', value: d.priority },
-          { label: 'Assigned to', value: d.assignee.name },
-          ...(d.problemType || d.problemTypes?.length
-            ? [{ label: 'Problem type', value: d.problemType ?? '(none)' }]
-            : []),
-          { label: 'Contact', value: '(none)' },
-        ],
         editable: [
-          {
-            field: 'priority',
-            label: 'Priority',
-            options: d.priorities.map((x) => ({ value: x, text: x })),
-            selected: d.priority,
-          },
+          { field: 'priority', options: d.priorities.map((value) => ({ value })), selected: d.priority },
           {
             field: 'assignee',
-            label: 'Assignee',
             options: assigneesOf(d)
               .slice(0, 100)
-              .map((u) => ({ value: String(u.id), text: u.name })),
+              .map((u) => ({ value: String(u.id), name: u.name })),
             selected: String(d.assignee.id),
           },
           ...(d.problemTypes?.length
             ? [
                 {
                   field: 'problem_type' as const,
-                  label: 'Problem type',
                   options: [
-                    { value: NO_PROBLEM_TYPE, text: '(none)' },
-                    ...d.problemTypes.slice(0, 99).map((x) => ({ value: x, text: x })),
+                    { value: NO_PROBLEM_TYPE },
+                    ...d.problemTypes.slice(0, 99).map((value) => ({ value })),
                   ],
                   selected: d.problemType ?? NO_PROBLEM_TYPE,
                 },

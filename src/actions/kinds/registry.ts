@@ -43,9 +43,9 @@ export type ActionDraft = DraftOf<(typeof ACTION_KINDS)[keyof typeof ACTION_KIND
 /** The kind of a step, typed for that step. */
 export function stepKindOf<S extends WriteStep>(step: S): StepKind<S> {
   // NOTE: TypeScript cannot correlate `STEP_KINDS[step.op]` with `step`; the table's keys are the kinds' ops.
-  return STEP_KINDS[step.op] as StepKind<never> as StepKind<S>;
+  return STEP_KINDS[step.op] as StepKind<S>;
 }
 
 export function actionKindOf<D extends ActionDraft>(draft: D): ActionKindDef<D> {
-  return ACTION_KINDS[draft.kind] as ActionKindDef<never> as ActionKindDef<D>;
+  return ACTION_KINDS[draft.kind] as ActionKindDef<D>;
 }

@@ -1,6 +1,6 @@
 import type { UpdateTicketBody } from '../../syncro/api.js';
 import type { TicketRef } from '../types.js';
-import { type ActionKindDef, ticketLine } from './action.js';
+import type { ActionKindDef } from './action.js';
 import { type StepBase, type StepKind, ticketIdOf } from './step.js';
 
 /** PUT /tickets/{id}: sets fields of a ticket (today its status). */
@@ -61,19 +61,7 @@ export const statusChange: ActionKindDef<StatusChangeDraft> = {
   build: (d) => ({
     ticket: d.ticket,
     summary: {
-      title: `Update #${d.ticket.number}`,
-      fields: [
-        { label: 'Ticket', value: ticketLine(d.ticket) },
-        { label: 'Status', value: `${d.ticket.status} → ${d.status}` },
-      ],
-      editable: [
-        {
-          field: 'status',
-          label: 'Status',
-          options: d.statuses.map((s) => ({ value: s, text: s })),
-          selected: d.status,
-        },
-      ],
+      editable: [{ field: 'status', options: d.statuses.map((value) => ({ value })), selected: d.status }],
     },
     steps: [statusStep(d.ticket.id, d.status)],
   }),

@@ -23,6 +23,7 @@ import {
   staticSelect,
   truncate,
 } from '../blocks.js';
+import { editableLabel, optionText, type SummaryWords, summaryWords } from './action-summary.js';
 import { outcomeWords, problemWords, stepLabel } from './action-words.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
 
@@ -68,9 +69,10 @@ const SUMMARY_VALUE_MAX = 1500;
 const SHORT_FIELD = 120;
 
 export function actionCardView(action: PendingAction, ctx: CardContext): Message {
-  const head: KnownBlock[] = [header(action.summary.title || 'Syncro')];
+  const words = summaryWords(action);
+  const head: KnownBlock[] = [header(words.title || 'Syncro')];
   const state = stateBlocks(action, ctx);
-  const summary = summaryBlocks(action);
+  const summary = summaryBlocks(action, words);
   const full = stepBlocks(action, ctx, true);
   const tail = tailBlocks(action, ctx, { postable: true });
   const budget = LIMITS.messageBlocks - (ctx.sandbox ? 1 : 0);
@@ -97,8 +99,8 @@ export function actionCardView(action: PendingAction, ctx: CardContext): Message
     ];
   }
   const partly = action.state === 'expired' && action.steps.some((s) => s.status === 'succeeded');
-  const words = partly ? 'expired, partly done in Syncro' : STATE_WORDS[action.state];
-  return finalizeMessage(blocks, `${action.summary.title} — ${words}`, {
+  const stateWords = partly ? 'expired, partly done in Syncro' : STATE_WORDS[action.state];
+  return finalizeMessage(blocks, `${words.title} — ${stateWords}`, {
     sandbox: ctx.sandbox,
   });
 }
@@ -197,11 +199,11 @@ function ticketLabel(a: PendingAction, ticketId: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The readable summary
 
-function summaryBlocks(a: PendingAction): KnownBlock[] {
+function summaryBlocks(a: PendingAction, words: SummaryWords): KnownBlock[] {
   const out: KnownBlock[] = [];
   const short: string[] = [];
   const long: string[] = [];
-  for (const f of a.summary.fields) {
+  for (const f of words.fields) {
     const cut = f.value.length > SUMMARY_VALUE_MAX;
     const value = cut ? truncate(f.value, SUMMARY_VALUE_MAX) : f.value;
     const text = `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(value)}${cut ? ' _(in full in the payload below)_' : ''}`;
@@ -449,8 +451,8 @@ function editBlocks(a: PendingAction): KnownBlock[] {
     .map((e) =>
       staticSelect({
         actionId: `${ACTION.editPrefix}${e.field}`,
-        placeholder: e.label,
-        options: e.options.map((o) => option(`${e.label}: ${o.text}`, o.value)),
+        placeholder: editableLabel(a, e.field),
+        options: e.options.map((o) => option(`${editableLabel(a, e.field)}: ${optionText(e, o)}`, o.value)),
         initial: e.selected,
       }),
     );

@@ -49,13 +49,17 @@ const createTicket = commentAction({
   id: 'act_create',
   kind: 'create_ticket',
   ticket: undefined,
-  summary: {
-    title: 'New ticket for Jerry Burger',
-    fields: [
-      { label: 'Customer', value: 'Jerry Burger (id 77)' },
-      { label: 'Subject', value: 'Printer offline' },
-    ],
+  draft: {
+    kind: 'create_ticket',
+    customer: { id: 77, name: 'Jerry Burger' },
+    subject: 'Printer offline',
+    priority: 'Normal',
+    priorities: ['Low', 'Normal'],
+    status: 'New',
+    assignee: { id: 1750, name: 'Howard Enos' },
+    assignees: [],
   },
+  summary: {},
   steps: [
     {
       op: 'create_ticket',
@@ -69,7 +73,13 @@ const createTicket = commentAction({
 const updateTicket = commentAction({
   id: 'act_update',
   kind: 'update_ticket',
-  summary: { title: 'Update #32164', fields: [{ label: 'Status', value: 'New → In Progress' }] },
+  draft: {
+    kind: 'update_ticket',
+    ticket: { id: 5, number: '32164', subject: 'Own cloud thing again', status: 'New' },
+    status: 'In Progress',
+    statuses: ['New', 'In Progress'],
+  },
+  summary: {},
   steps: [
     {
       op: 'update_ticket',
@@ -83,7 +93,13 @@ const updateTicket = commentAction({
 const closeTicket = commentAction({
   id: 'act_close',
   kind: 'close_ticket',
-  summary: { title: 'Close #32164', fields: [{ label: 'Status', value: 'New → Resolved' }] },
+  draft: {
+    kind: 'close_ticket',
+    ticket: { id: 5, number: '32164', subject: 'Own cloud thing again', status: 'New' },
+    closeStatus: 'Resolved',
+    resolution: { subject: 'Resolution', body: 'Replaced the toner.', visibility: 'public_note' },
+  },
+  summary: {},
   steps: [
     {
       op: 'add_comment',
@@ -104,11 +120,53 @@ const closeTicket = commentAction({
 
 describe('actionCardView when proposed', () => {
   const scenarios = [
-    { name: 'comment', action: commentAction() },
-    { name: 'bill', action: billAction() },
-    { name: 'create_ticket', action: createTicket },
-    { name: 'update_ticket', action: updateTicket },
-    { name: 'close_ticket with a comment', action: closeTicket },
+    {
+      name: 'comment',
+      action: commentAction(),
+      title: 'Comment on #32164',
+      fields: [
+        ['Ticket', '#32164 · Own cloud thing again'],
+        ['Customer', 'Jerry Burger'],
+        ['Subject', 'Update'],
+        ['Visibility', 'Private note (technicians only)'],
+      ],
+    },
+    {
+      name: 'bill',
+      action: billAction(),
+      title: 'Bill #32164: 45 min Remote',
+      fields: [
+        ['Ticket', '#32164 · Own cloud thing again'],
+        ['Customer', 'Jerry Burger'],
+        ['Technician', 'Howard Enos'],
+      ],
+    },
+    {
+      name: 'create_ticket',
+      action: createTicket,
+      title: 'New ticket for Jerry Burger',
+      fields: [
+        ['Customer', 'Jerry Burger (id 77)'],
+        ['Subject', 'Printer offline'],
+        ['Priority', 'Normal'],
+        ['Assigned to', 'Howard Enos'],
+      ],
+    },
+    {
+      name: 'update_ticket',
+      action: updateTicket,
+      title: 'Update #32164',
+      fields: [['Status', 'New → In Progress']],
+    },
+    {
+      name: 'close_ticket with a comment',
+      action: closeTicket,
+      title: 'Close #32164',
+      fields: [
+        ['Status', 'New → Resolved'],
+        ['Resolution comment', 'Resolution (Public note (no email))'],
+      ],
+    },
   ];
   for (const s of scenarios) {
     describe(s.name, () => {
@@ -116,10 +174,10 @@ describe('actionCardView when proposed', () => {
       const text = allMrkdwn(m);
 
       it('should show the title and every summary field', () => {
-        expect(JSON.stringify(m.blocks[0])).toContain(s.action.summary.title);
-        for (const f of s.action.summary.fields) {
-          expect(text).toContain(`*${f.label}*`);
-          expect(text).toContain(f.value);
+        expect(JSON.stringify(m.blocks[0])).toContain(s.title);
+        for (const [label, value] of s.fields) {
+          expect(text).toContain(`*${label}*`);
+          expect(text).toContain(value);
         }
       });
 
@@ -163,7 +221,7 @@ describe('actionCardView when proposed', () => {
     expect(text).toContain("carry *Michael Swanson*'s name, not yours");
   });
 
-  it('should not repeat a shared-key warning that the proposal already put in the summary', () => {
+  it('should warn about the shared key once', () => {
     const a = commentAction({
       signer: shared,
     });
@@ -222,7 +280,13 @@ describe('actionCardView when proposed', () => {
           body: { subject: 'Update', body, hidden: true, do_not_email: true },
         },
       ],
-      summary: { ...commentAction().summary, fields: [{ label: 'Comment', value: body }] },
+      draft: {
+        kind: 'comment',
+        ticket: { id: 5, number: '32164', subject: 'Own cloud thing again' },
+        subject: body,
+        body,
+        visibility: 'private_note',
+      },
     });
     const m = actionCardView(a, ctx);
     expectPayloadsShown(m.blocks, a);
@@ -450,12 +514,19 @@ describe('actionCardView escaping', () => {
   it('should escape everything that came from people or Syncro', () => {
     const a = commentAction({
       signer: { ...shared, syncroName: `Mal ${HOSTILE}` },
+      draft: {
+        kind: 'comment',
+        ticket: {
+          id: 5,
+          number: `32164 ${HOSTILE}`,
+          subject: `Value ${HOSTILE}`,
+          customerName: `C ${HOSTILE}`,
+        },
+        subject: `${'y'.repeat(300)} ${HOSTILE}`,
+        body: HOSTILE,
+        visibility: 'private_note',
+      },
       summary: {
-        title: `Comment on #32164 ${HOSTILE}`,
-        fields: [
-          { label: `Label ${HOSTILE}`, value: `Value ${HOSTILE}` },
-          { label: 'Long', value: `${'y'.repeat(300)} ${HOSTILE}` },
-        ],
         billing: billing({
           productName: `P ${HOSTILE}`,
           laborLabel: `L ${HOSTILE}`,

@@ -15,6 +15,7 @@ import { ticketListView } from '../../../src/slack/views/ticket-list.js';
 import { SyncroValidationError } from '../../../src/syncro/errors.js';
 import {
   billAction,
+  billDraftOf,
   comment,
   commentAction,
   commentStepOf,
@@ -63,7 +64,13 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
     render: (sandbox) =>
       actionCardView(
         commentAction({
-          summary: { title: HOSTILE, fields: [{ label: HOSTILE, value: HOSTILE }] },
+          draft: {
+            kind: 'comment',
+            ticket: { id: 5, number: HOSTILE, subject: HOSTILE, customerName: HOSTILE },
+            subject: HOSTILE,
+            body: HOSTILE,
+            visibility: 'private_note',
+          },
           steps: [
             {
               ...commentStepOf(commentAction()),
@@ -77,7 +84,7 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
   {
     name: 'bill card',
     render: (sandbox) =>
-      actionCardView(billAction({ summary: { ...billAction().summary, title: HOSTILE } }), {
+      actionCardView(billAction({ draft: { ...billDraftOf(billAction()), technician: HOSTILE } }), {
         now: NOW,
         webBaseUrl: 'https://x',
         sandbox,

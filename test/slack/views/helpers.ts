@@ -1,6 +1,7 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import { expect } from 'vitest';
 import type { BillingComputation } from '../../../src/actions/billing-types.js';
+import type { BillDraft } from '../../../src/actions/kinds/billing.js';
 import type { CommentStep } from '../../../src/actions/kinds/comment.js';
 import type { PendingAction, WriteStep } from '../../../src/actions/types.js';
 import type { Message } from '../../../src/slack/blocks.js';
@@ -231,6 +232,12 @@ type StepInput = WriteStep extends infer S
     : never
   : never;
 
+/** The draft of a billing card, typed as one. */
+export function billDraftOf(a: PendingAction): BillDraft {
+  if (a.draft?.kind !== 'bill') throw new Error('not a billing card');
+  return a.draft;
+}
+
 /** The comment step of a card, typed as one (to build variants of it). */
 export function commentStepOf(a: PendingAction): CommentStep {
   const s = a.steps.find((x): x is CommentStep => x.op === 'add_comment');
@@ -257,22 +264,18 @@ export function commentAction(over: Partial<PendingAction> = {}): PendingAction 
       keySource: 'env:SYNCRO_KEY_HOWARD',
     },
     ticket: { id: 5, number: '32164', subject: 'Own cloud thing again', customerName: 'Jerry Burger' },
+    draft: {
+      kind: 'comment',
+      ticket: { id: 5, number: '32164', subject: 'Own cloud thing again', customerName: 'Jerry Burger' },
+      subject: 'Update',
+      body: 'Rebooted the server.',
+      visibility: 'private_note',
+    },
     summary: {
-      title: 'Comment on #32164',
-      fields: [
-        { label: 'Ticket', value: '#32164 · Own cloud thing again' },
-        { label: 'Subject', value: 'Update' },
-        { label: 'Visibility', value: 'Private note (technicians only)' },
-      ],
       editable: [
         {
           field: 'visibility',
-          label: 'Visibility',
-          options: [
-            { value: 'email_reply', text: 'Email the customer' },
-            { value: 'public_note', text: 'Public note (no email)' },
-            { value: 'private_note', text: 'Private note (technicians only)' },
-          ],
+          options: [{ value: 'email_reply' }, { value: 'public_note' }, { value: 'private_note' }],
           selected: 'private_note',
         },
       ],
@@ -300,12 +303,23 @@ export function billAction(over: Partial<PendingAction> = {}): PendingAction {
     id: 'act_bill',
     kind: 'bill',
     slack: { channelId: 'C1', ephemeral: false },
+    draft: {
+      kind: 'bill',
+      ticket: {
+        id: 5,
+        number: '32164',
+        subject: 'Own cloud thing again',
+        customerId: 77,
+        customerName: 'Jerry Burger',
+      },
+      technician: 'Howard Enos',
+      billing: b,
+      comment: { subject: 'Resolution', body: 'Fixed the cloud sync', visibility: 'email_reply' },
+      invoiceCategory: 'Standard',
+      invoicedStatus: 'Invoiced',
+      approval: { approvers: ['UAPP1', 'UAPP2'], requesterMayPost: false, requireSecondPerson: true },
+    },
     summary: {
-      title: 'Bill #32164: 45 min Remote',
-      fields: [
-        { label: 'Ticket', value: '#32164 · Own cloud thing again' },
-        { label: 'Customer', value: 'Jerry Burger' },
-      ],
       billing: b,
       approval: { approvers: ['UAPP1', 'UAPP2'], requesterMayPost: false, requireSecondPerson: true },
     },

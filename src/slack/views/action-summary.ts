@@ -1,0 +1,106 @@
+import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
+import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
+import { isVisibility, VISIBILITY_LABELS } from '../../actions/visibility.js';
+
+/**
+ * The card's readable summary, worded from the row's draft: a title and label → value rows (plain text; the card
+ * escapes it), and the words of the editable fields.
+ */
+
+export interface SummaryWords {
+  title: string;
+  fields: Array<{ label: string; value: string }>;
+}
+
+function ticketLine(t: TicketRef): string {
+  return `#${t.number} · ${t.subject}`;
+}
+
+export function summaryWords(a: PendingAction): SummaryWords {
+  const d = a.draft;
+  if (!d) return { title: 'Syncro', fields: [] };
+  switch (d.kind) {
+    case 'comment':
+      return {
+        title: `Comment on #${d.ticket.number}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          ...(d.ticket.customerName ? [{ label: 'Customer', value: d.ticket.customerName }] : []),
+          { label: 'Subject', value: d.subject },
+          { label: 'Visibility', value: VISIBILITY_LABELS[d.visibility] },
+        ],
+      };
+    case 'create_ticket':
+      return {
+        title: `New ticket for ${d.customer.name}`,
+        fields: [
+          { label: 'Customer', value: `${d.customer.name} (id ${d.customer.id})` },
+          { label: 'Subject', value: d.subject },
+          { label: 'Priority', value: d.priority },
+          { label: 'Assigned to', value: d.assignee.name },
+          ...(d.problemType || d.problemTypes?.length
+            ? [{ label: 'Problem type', value: d.problemType ?? '(none)' }]
+            : []),
+          { label: 'Contact', value: '(none)' },
+        ],
+      };
+    case 'update_ticket':
+      return {
+        title: `Update #${d.ticket.number}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          { label: 'Status', value: `${d.ticket.status} → ${d.status}` },
+        ],
+      };
+    case 'close_ticket':
+      return {
+        title: `Close #${d.ticket.number}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          { label: 'Status', value: `${d.ticket.status} → ${d.closeStatus}` },
+          {
+            label: 'Resolution comment',
+            value: d.resolution
+              ? `${d.resolution.subject} (${VISIBILITY_LABELS[d.resolution.visibility]})`
+              : '(none)',
+          },
+        ],
+      };
+    case 'bill': {
+      const b = d.billing;
+      return {
+        title: `Bill #${d.ticket.number}: ${b.minutes} min ${b.laborLabel}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
+          { label: 'Technician', value: d.technician },
+          { label: 'Labour', value: `${b.minutes} min · ${b.productName}` },
+          { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
+        ],
+      };
+    }
+  }
+}
+
+const FIELD_LABELS: Record<EditableField, string> = {
+  priority: 'Priority',
+  status: 'Status',
+  visibility: 'Visibility',
+  assignee: 'Assignee',
+  problem_type: 'Problem type',
+  labor: 'Labour type',
+};
+
+/** The label of an editable field on this card ("Comment visibility" when closing). */
+export function editableLabel(a: PendingAction, field: EditableField): string {
+  if (field === 'visibility' && a.kind === 'close_ticket') return 'Comment visibility';
+  return FIELD_LABELS[field];
+}
+
+/** The words of one option of an editable field. */
+export function optionText(e: EditableFieldState, o: EditableFieldState['options'][number]): string {
+  if (o.name !== undefined) return o.name;
+  if (e.field === 'visibility' && isVisibility(o.value)) return VISIBILITY_LABELS[o.value];
+  if (e.field === 'problem_type' && o.value === NO_PROBLEM_TYPE) return '(none)';
+  return o.value;
+}
