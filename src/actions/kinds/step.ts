@@ -7,8 +7,11 @@ import type { StepStatus, WriteStep } from '../types.js';
  * typed `body` and how it is sent, snapshotted and read back.
  */
 export interface StepBase {
-  /** `GET` only for a step that reads (the invoice check). A step that is not a Syncro request names its own. */
-  method: 'POST' | 'PUT' | 'GET';
+  /**
+   * The HTTP method of a Syncro request (`GET` only for a step that reads: the invoice check). A kind whose step is
+   * not a Syncro request (a session log written to git) names its own, with `path` naming its target.
+   */
+  method: string;
   /** Exactly what is sent; may hold `{invoice_id}`, filled from an earlier step's result. */
   path: string;
   status: StepStatus;
