@@ -24,7 +24,7 @@ const ticket: Ticket = {
     {
       id: 11,
       product_id: 1190473,
-      quantity: '0.75',
+      quantity: 0.75,
       description: 'Older work',
       created_at: '2026-11-01T10:00:00Z',
     },
