@@ -89,7 +89,14 @@ export const ticketSchema = z
   })
   .loose();
 
-export const metaSchema = z.object({ total_pages: z.number().int(), page: z.number().int() }).loose();
+export const metaSchema = z
+  .object({
+    total_pages: z.number().int(),
+    page: z.number().int(),
+    /** How many records match in all (lists show it: "31 open tickets, page 1 of 2"). */
+    total_entries: z.number().int().nullish(),
+  })
+  .loose();
 
 export const productSchema = z
   .object({

@@ -387,7 +387,7 @@ describe('billing saga: the bot crashes while the invoice is being created', () 
     const recovered = h.slack.callsTo('chat.update').at(-1)!;
     expect(recovered.body.text).toMatch(/— not posted$/);
     const text = cardText(recovered);
-    expect(stepLine(recovered, 3)).toMatch(/^✅ done — .*invoice \d+/);
+    expect(stepLine(recovered, 3)).toMatch(/^✅ done — .*invoice #\d+/);
     expect(text).toContain('Resume from step 4');
     expect(sim.writes()).toHaveLength(writesAtRestart);
     expect(sim.state.invoices.filter((i) => i.ticket_id === ticketId(sim))).toHaveLength(1);

@@ -237,12 +237,15 @@ describe('billing: the card in the channel and the saga behind Post', () => {
     }
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
 
-    // The final card shows each step with its Syncro id.
+    // The final card names the ticket and invoice by NUMBER (what technicians use); ids only inside links.
     const text = cardText(done);
     expect(text).toContain('✅ *Posted* by <@U0HOWARD1>');
-    expect(text).toContain(`comment ${comments[0]!.id} on`);
-    expect(text).toContain(`line item ${lines[0]!.id} on`);
-    expect(text).toContain(`/invoices/${invoice.id}|invoice ${invoice.id}>`);
+    expect(text).toContain('comment on <');
+    expect(text).toContain('line item on <');
+    expect(text).toContain(`/invoices/${invoice.id}|invoice #${invoice.number}>`);
+    expect(text).toContain(`|Open invoice #${invoice.number}>`);
+    const words = text.replace(/<[^>|]+\|/g, '<');
+    for (const id of [comments[0]!.id, lines[0]!.id, invoice.id]) expect(words).not.toContain(String(id));
     expect(text).toMatch(
       new RegExp(`5\\. PUT /tickets/${tid}[^\\n]*\\n\\s*✅ done — <[^|]+/tickets/${tid}\\|#32164>`),
     );

@@ -120,7 +120,7 @@ describe('read commands', () => {
       const first = await askBot(h, USERS.howard, '');
       const page1 = listedNumbers(first.reply);
       expect(page1).toHaveLength(25);
-      expect(textOf(first.reply)).toContain('Page 1 of 2');
+      expect(textOf(first.reply)).toContain('31 open tickets, page 1 of 2');
       const next = buttonValue(first.reply.blocks, ACTION.page);
       expect(next).toBeDefined();
       expect(buttons(first.reply).find((b) => b.action_id === ACTION.page)?.text).toMatch(/Next/);
@@ -131,10 +131,23 @@ describe('read commands', () => {
       expect(second.body.replace_original).toBe(true);
       const page2 = listedNumbers(second.body);
       expect(page2).toHaveLength(6);
-      expect(textOf(second.body)).toContain('Page 2 of 2');
+      expect(textOf(second.body)).toContain('31 open tickets, page 2 of 2');
       expect(buttons(second.body).map((b) => b.text)).toEqual([expect.stringMatching(/Previous/)]);
       // Together the pages are exactly the open tickets, each once, in Syncro's order.
       expect([...page1, ...page2]).toEqual(open);
+    });
+
+    it('should say there is no such page and how many there are when asked for a page past the last', async () => {
+      const jerry = h.sim.state.customers.find((c) => c.firstname === 'Jerry')!;
+      for (let i = 1; i <= 20; i++) {
+        h.sim.state.addTicket({ customer_id: jerry.id, subject: `Bulk open ticket ${i}`, status: 'New' });
+      }
+      const { reply } = await askBot(h, USERS.howard, 'summary 5');
+      const text = textOf(reply);
+      expect(text).toContain('There is no page 5: there are 2 pages (31 open tickets).');
+      expect(text).toContain('`/syncro summary 2` shows the last one.');
+      expect(text).not.toContain('No open tickets');
+      expect(codeLines(reply)).toHaveLength(0);
     });
   });
 

@@ -101,7 +101,9 @@ describe('write kinds: confirm before write, exact payload, requester key, card 
     const created = h.sim.state.commentsOf(ticket.id)[0]!;
     expect(created.body).toBe('Replaced the <b>router</b> & rebooted');
     expect(action.steps[0]!.resultId).toBe(created.id);
-    expect(textOf(done)).toContain(`comment ${created.id}`);
+    // Named by the ticket's number; the comment's id is not shown.
+    expect(textOf(done)).toContain('comment on <');
+    expect(textOf(done)).not.toContain(String(created.id));
     expect(textOf(done)).toContain(`${h.sim.webUrl}/tickets/${ticket.id}`);
   });
 

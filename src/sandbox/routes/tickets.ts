@@ -36,7 +36,7 @@ function listTickets(ctx: RouteContext): Reply {
   const { items, meta } = paginate(matching, q.page);
   return json({
     tickets: items.map((t) => ticketJson(state, t)),
-    meta: { total_pages: meta.total_pages, page: meta.page },
+    meta: { total_pages: meta.total_pages, total_entries: meta.total_entries, page: meta.page },
   });
 }
 

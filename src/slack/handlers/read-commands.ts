@@ -29,6 +29,9 @@ export async function showSummary(
       tickets: res.items,
       page: res.meta?.page ?? page,
       totalPages: res.meta?.total_pages ?? 1,
+      total: res.meta?.total_entries ?? undefined,
+      noun: 'open ticket',
+      lastPageCommand: (last) => `/syncro summary ${last}`,
       pageAction: { kind: 'summary' },
       sandbox: ctx.sandbox,
     }),
@@ -52,6 +55,7 @@ export async function showSearch(
       tickets: res.items,
       page: res.meta?.page ?? page,
       totalPages: res.meta?.total_pages ?? 1,
+      total: res.meta?.total_entries ?? undefined,
       pageAction: { kind: 'search', query },
       // The list view's default ("No open tickets") would be wrong here: a search covers every status.
       emptyText: `No ticket matches “${query}”.`,
@@ -77,6 +81,7 @@ export async function showCustomers(
       query,
       page: res.meta?.page ?? page,
       totalPages: res.meta?.total_pages ?? 1,
+      total: res.meta?.total_entries ?? undefined,
       sandbox: ctx.sandbox,
     }),
     response_type: 'ephemeral',
@@ -100,7 +105,7 @@ export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string
   const ticket = await api.findTicketByNumber(number);
   const entries = await ctx.store.listAudit(ticket.id, 20);
   await ctx.reply(to, {
-    ...auditView({ ticketNumber: number, entries, sandbox: ctx.sandbox }),
+    ...auditView({ ticketNumber: number, entries, sandbox: ctx.sandbox, webBaseUrl: ctx.client.webBaseUrl }),
     response_type: 'ephemeral',
   });
 }

@@ -188,12 +188,29 @@ function resultLinks(a: PendingAction, ctx: CardContext): string[] {
     out.push(link(ticketUrl(ctx.webBaseUrl, ticketId), `Open ${ticketLabel(a, ticketId)} in Syncro`));
   const invoiceId = a.steps.find((s) => s.op === 'create_invoice' && s.resultId)?.resultId;
   if (invoiceId !== undefined)
-    out.push(link(invoiceUrl(ctx.webBaseUrl, invoiceId), `Open invoice ${invoiceId}`));
+    out.push(link(invoiceUrl(ctx.webBaseUrl, invoiceId), `Open ${invoiceLabel(a)}`));
   return out;
 }
 
+// NOTE: technicians know tickets and invoices by NUMBER (#32164, invoice #67447); ids appear only inside links.
+function numberOf(
+  a: PendingAction,
+  op: WriteStep['op'],
+  key: 'ticketNumber' | 'invoiceNumber',
+): string | undefined {
+  const o = a.steps.find((s) => s.op === op && s.resultId !== undefined)?.outcome;
+  return o && (o.code === 'done' || o.code === 'found') ? o[key] : undefined;
+}
+
 function ticketLabel(a: PendingAction, ticketId: number): string {
-  return a.ticket && a.ticket.id === ticketId ? ticketNo(a.ticket.number) : `ticket ${ticketId}`;
+  if (a.ticket && a.ticket.id === ticketId) return ticketNo(a.ticket.number);
+  const n = numberOf(a, 'create_ticket', 'ticketNumber');
+  return n ? ticketNo(n) : 'the new ticket';
+}
+
+function invoiceLabel(a: PendingAction): string {
+  const n = numberOf(a, 'create_invoice', 'invoiceNumber');
+  return n ? `invoice #${n}` : 'the invoice';
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -313,11 +330,11 @@ function resultText(a: PendingAction, s: WriteStep, ctx: CardContext, id: number
       return link(ticketUrl(ctx.webBaseUrl, id), ticketLabel(a, id));
     case 'create_invoice':
     case 'verify_invoice':
-      return link(invoiceUrl(ctx.webBaseUrl, id), `invoice ${id}`);
+      return link(invoiceUrl(ctx.webBaseUrl, id), invoiceLabel(a));
     case 'add_comment':
-      return `comment ${id}${onTicket}`;
+      return `comment${onTicket}`;
     case 'add_line_item':
-      return `line item ${id}${onTicket}`;
+      return `line item${onTicket}`;
   }
 }
 

@@ -38,22 +38,25 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
   switch (o.code) {
     case 'done':
       if (s.op === 'verify_invoice') return 'invoice holds the line';
-      if (s.op === 'create_ticket' && o.ticketNumber) return `ticket #${o.ticketNumber}`;
+      // The number is already the result's link (see action-card.ts resultText): not repeated here.
       if (s.op === 'update_ticket' && o.status) return `status ${o.status}`;
-      if (o.invoiceNumber) return `invoice #${o.invoiceNumber}`;
       return undefined;
     case 'found':
       switch (o.what) {
         case 'comment':
-          return `found comment ${s.resultId ?? ''} in Syncro`.replace('  ', ' ');
+          return 'found the comment in Syncro';
         case 'ticket':
-          return `found ticket #${o.ticketNumber ?? s.resultId} in Syncro`;
+          return o.ticketNumber ? `found ticket #${o.ticketNumber} in Syncro` : 'found the ticket in Syncro';
         case 'line_item':
-          return `found line item ${s.resultId ?? ''} on the ticket`.replace('  ', ' ');
+          return 'found the line item on the ticket';
         case 'invoice':
-          return `found invoice ${o.invoiceNumber ?? s.resultId ?? ''} for the ticket`;
+          return o.invoiceNumber
+            ? `found invoice #${o.invoiceNumber} for the ticket`
+            : 'found the invoice for the ticket';
         case 'ticket_change':
-          return `ticket #${o.ticketNumber ?? s.resultId} shows the change`;
+          return o.ticketNumber
+            ? `ticket #${o.ticketNumber} shows the change`
+            : 'the ticket shows the change';
       }
       return undefined;
     case 'refused':

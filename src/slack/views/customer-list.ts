@@ -10,13 +10,15 @@ import {
   truncate,
 } from '../blocks.js';
 import { hours } from './format.js';
-import { paginationBlocks } from './pagination.js';
+import { noSuchPageText, pageSummary, paginationBlocks } from './pagination.js';
 
 export interface CustomerListParams {
   customers: Customer[];
   query: string;
   page: number;
   totalPages: number;
+  /** All matching customers (Syncro's total_entries), when known. */
+  total?: number;
   sandbox: boolean;
 }
 
@@ -32,6 +34,11 @@ export function customerLine(c: Customer): string {
 export function customerListView(p: CustomerListParams): Message {
   const title = truncate(`Customers matching “${p.query}”`, 150);
   const blocks: KnownBlock[] = [header(title)];
+  if (p.customers.length === 0 && p.page > 1 && p.page > p.totalPages && p.totalPages >= 1) {
+    const text = noSuchPageText({ page: p.page, totalPages: p.totalPages, total: p.total, noun: 'customer' });
+    blocks.push(section(text));
+    return finalizeMessage(blocks, text, { sandbox: p.sandbox });
+  }
   if (p.customers.length === 0) {
     blocks.push(
       section(`No customer matches “${escapeMrkdwn(p.query)}”. Try part of the business or person's name.`),
@@ -45,10 +52,12 @@ export function customerListView(p: CustomerListParams): Message {
       totalPages: p.totalPages,
       pageAction: { kind: 'customers', query: p.query },
       count: p.customers.length,
+      total: p.total,
       noun: 'customer',
     }),
   );
-  return finalizeMessage(blocks, `${p.customers.length} customer(s) matching “${p.query}”`, {
+  const summary = pageSummary({ ...p, count: p.customers.length, noun: 'customer' });
+  return finalizeMessage(blocks, `Customers matching “${p.query}”: ${summary}`, {
     sandbox: p.sandbox,
   });
 }

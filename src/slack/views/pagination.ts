@@ -27,19 +27,52 @@ export function parsePageValue(value: string): PageValue | undefined {
   }
 }
 
-/** "Page 2 of 5" and, when there is more than one page and a list to re-run, Previous / Next buttons. */
+/** "31 open tickets, page 1 of 2" (or "Page 1 of 2 · 25 tickets here" when Syncro gave no total). */
+export function pageSummary(p: {
+  page: number;
+  totalPages: number;
+  count: number;
+  total?: number;
+  noun: string;
+}): string {
+  const pages = Math.max(1, p.totalPages);
+  if (p.total !== undefined) return `${plural(p.total, p.noun)}, page ${p.page} of ${pages}`;
+  return `Page ${p.page} of ${pages} · ${plural(p.count, p.noun)} here`;
+}
+
+/** `1 ticket`, `31 open tickets` (the noun's last word takes the s). */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * A page past the last one: there is no such page, and how many there are (Syncro answers an empty list).
+ * `command` is how to ask for the last page, e.g. `/syncro summary 2`.
+ */
+export function noSuchPageText(p: {
+  page: number;
+  totalPages: number;
+  total?: number;
+  noun: string;
+  command?: string;
+}): string {
+  const all = p.total !== undefined ? ` (${plural(p.total, p.noun)})` : '';
+  const pages = p.totalPages === 1 ? 'one page' : `${p.totalPages} pages`;
+  const last = p.command ? ` \`${p.command}\` shows the last one.` : '';
+  return `There is no page ${p.page}: there ${p.totalPages === 1 ? 'is' : 'are'} ${pages}${all}.${last}`;
+}
+
+/** The page summary and, when there is more than one page and a list to re-run, Previous / Next buttons. */
 export function paginationBlocks(p: {
   page: number;
   totalPages: number;
   pageAction?: { kind: string; query?: string };
   count: number;
+  /** All matching records (Syncro's total_entries), when known. */
+  total?: number;
   noun: string;
 }): KnownBlock[] {
-  const out: KnownBlock[] = [
-    context([
-      `Page ${p.page} of ${Math.max(1, p.totalPages)} · ${p.count} ${p.noun}${p.count === 1 ? '' : 's'} here`,
-    ]),
-  ];
+  const out: KnownBlock[] = [context([pageSummary(p)])];
   if (p.totalPages <= 1 || !p.pageAction) return out;
   const targets: Array<{ text: string; page: number }> = [];
   if (p.page > 1) targets.push({ text: '◀ Previous', page: p.page - 1 });

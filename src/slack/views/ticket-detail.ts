@@ -9,12 +9,13 @@ import {
   fields,
   finalizeMessage,
   header,
+  link,
   type Message,
   section,
   sections,
   truncate,
 } from '../blocks.js';
-import { hours, htmlToText, money, syncroDate, ticketNo, ticketUrl } from './format.js';
+import { hours, htmlToText, invoiceUrl, money, syncroDate, ticketNo, ticketUrl } from './format.js';
 import { ticketCustomerName } from './ticket-list.js';
 
 export interface TicketDetailParams {
@@ -65,7 +66,7 @@ export function ticketDetailView(p: TicketDetailParams): Message {
   );
 
   blocks.push(divider(), ...commentBlocks(t.comments ?? []));
-  blocks.push(divider(), ...lineItemBlocks(t.line_items ?? []));
+  blocks.push(divider(), ...lineItemBlocks(t.line_items ?? [], p.webBaseUrl));
 
   blocks.push(
     actions([
@@ -123,14 +124,14 @@ function commentBlocks(comments: Comment[]): KnownBlock[] {
   return out;
 }
 
-function lineItemBlocks(items: LineItem[]): KnownBlock[] {
+function lineItemBlocks(items: LineItem[], webBaseUrl: string): KnownBlock[] {
   if (items.length === 0) return [section('*Line items*\nNo line items.')];
-  const lines = items.slice(0, LINE_ITEMS_SHOWN).map(lineItemLine);
+  const lines = items.slice(0, LINE_ITEMS_SHOWN).map((li) => lineItemLine(li, webBaseUrl));
   if (items.length > LINE_ITEMS_SHOWN) lines.push(`… and ${items.length - LINE_ITEMS_SHOWN} more in Syncro`);
   return sections(`*Line items*\n${lines.join('\n')}`);
 }
 
-function lineItemLine(li: LineItem): string {
+function lineItemLine(li: LineItem, webBaseUrl: string): string {
   const name = escapeMrkdwn(truncate(li.name || '(no name)', 150));
   const qty = hours(li.quantity);
   const rate = li.price_retail ?? null;
@@ -138,7 +139,7 @@ function lineItemLine(li: LineItem): string {
     rate === null ? `${qty} × (rate not set)` : `${qty} × ${money(rate)} = ${money(li.quantity * rate)}`;
   const parts = [`• *${name}* — ${amount}`];
   if (li.taxable !== null && li.taxable !== undefined) parts.push(li.taxable ? 'taxable' : 'not taxable');
-  const billing = lineItemBilling(li);
+  const billing = lineItemBilling(li, webBaseUrl);
   if (billing) parts.push(billing);
   const description = li.description
     ? `\n    ${escapeMrkdwn(truncate(htmlToText(li.description), 300))}`
@@ -147,9 +148,11 @@ function lineItemLine(li: LineItem): string {
 }
 
 /** Billing status from the line item's own fields, when Syncro sent them. */
-function lineItemBilling(li: LineItem): string | undefined {
+function lineItemBilling(li: LineItem, webBaseUrl: string): string | undefined {
   const raw = li as Record<string, unknown>;
-  if (typeof raw.invoice_id === 'number') return `invoiced (invoice ${raw.invoice_id})`;
+  // A line item knows its invoice's id, not its number: the id stays inside the link.
+  if (typeof raw.invoice_id === 'number')
+    return `invoiced (${link(invoiceUrl(webBaseUrl, raw.invoice_id), 'open the invoice')})`;
   if ('invoice_id' in raw && raw.invoice_id === null) return 'not invoiced yet';
   if (typeof raw.invoiced === 'boolean') return raw.invoiced ? 'invoiced' : 'not invoiced yet';
   // Syncro marks a ticket line item `converted` once it has been pulled into an invoice.

@@ -9,7 +9,7 @@ import {
   section,
   truncate,
 } from '../blocks.js';
-import { paginationBlocks } from './pagination.js';
+import { noSuchPageText, pageSummary, paginationBlocks } from './pagination.js';
 
 export interface TicketListParams {
   title: string;
@@ -19,6 +19,12 @@ export interface TicketListParams {
   totalPages: number;
   /** What the page buttons re-run; without it the list shows its page number but offers no buttons. */
   pageAction?: { kind: string; query?: string };
+  /** All matching tickets (Syncro's total_entries), when known: "31 open tickets, page 1 of 2". */
+  total?: number;
+  /** What the list counts: `open ticket` (default `ticket`). */
+  noun?: string;
+  /** How to ask for the last page, shown when a page past it was asked for, e.g. `/syncro summary 2`. */
+  lastPageCommand?: (lastPage: number) => string;
   /** Shown instead of the list when it is empty. */
   emptyText?: string;
   sandbox: boolean;
@@ -62,21 +68,28 @@ export function formatTicketLines(tickets: Ticket[]): string[] {
 /** A page of tickets in one aligned code block (split into several sections when long), with page buttons. */
 export function ticketListView(p: TicketListParams): Message {
   const blocks: KnownBlock[] = [header(p.title)];
+  const noun = p.noun ?? 'ticket';
   if (p.tickets.length === 0) {
-    blocks.push(section(escapeMrkdwn(p.emptyText ?? 'No open tickets. 🎉')));
-    return finalizeMessage(blocks, `${p.title}: ${p.emptyText ?? 'No open tickets.'}`, {
+    // Past the last page Syncro answers an empty list: say that the page does not exist, not that nothing does.
+    const pastTheEnd = p.page > 1 && p.totalPages >= 1 && p.page > p.totalPages;
+    const text = pastTheEnd
+      ? noSuchPageText({
+          page: p.page,
+          totalPages: p.totalPages,
+          total: p.total,
+          noun,
+          command: p.lastPageCommand?.(p.totalPages),
+        })
+      : (p.emptyText ?? 'No open tickets. 🎉');
+    blocks.push(section(pastTheEnd ? text : escapeMrkdwn(text)));
+    return finalizeMessage(blocks, `${p.title}: ${pastTheEnd ? text : (p.emptyText ?? 'No open tickets.')}`, {
       sandbox: p.sandbox,
     });
   }
   blocks.push(...codeBlock(formatTicketLines(p.tickets).join('\n')));
-  blocks.push(...paginationBlocks({ ...p, count: p.tickets.length, noun: 'ticket' }));
-  return finalizeMessage(
-    blocks,
-    `${p.title}: ${p.tickets.length} ticket(s), page ${p.page} of ${p.totalPages}`,
-    {
-      sandbox: p.sandbox,
-    },
-  );
+  blocks.push(...paginationBlocks({ ...p, count: p.tickets.length, noun }));
+  const summary = pageSummary({ ...p, count: p.tickets.length, noun });
+  return finalizeMessage(blocks, `${p.title}: ${summary}`, { sandbox: p.sandbox });
 }
 
 function fitColumn(s: string, width: number): string {

@@ -340,7 +340,7 @@ describe('actionCardView by state', () => {
       want: {
         contains: [
           '⏳ *Posting…* (pressed by <@UCLICK>)',
-          '✅ done — comment 901 on <https://acme.syncromsp.com/tickets/5|#32164>',
+          '✅ done — comment on <https://acme.syncromsp.com/tickets/5|#32164>',
           '⏳ sending…',
           '○ not sent',
         ],
@@ -372,15 +372,18 @@ describe('actionCardView by state', () => {
             : s.op === 'update_ticket'
               ? 5
               : 900 + i,
+        // Syncro's answer to POST /invoices gives the invoice NUMBER, kept in the step's note.
+        note: s.op === 'create_invoice' ? 'invoice #67447' : undefined,
         finishedAt: NOW + 2000 + i,
       })),
       want: {
         contains: [
           '✅ *Posted* by <@UCLICK> at <!date^',
           'approved by <@UAPP1>',
-          '<https://acme.syncromsp.com/invoices/6001|invoice 6001>',
+          '<https://acme.syncromsp.com/invoices/6001|invoice #67447>',
+          '<https://acme.syncromsp.com/invoices/6001|Open invoice #67447>',
           '<https://acme.syncromsp.com/tickets/5|Open #32164 in Syncro>',
-          'line item 901',
+          'line item on <https://acme.syncromsp.com/tickets/5|#32164>',
         ],
         buttons: [],
         payloads: true,

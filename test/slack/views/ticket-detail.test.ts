@@ -61,7 +61,10 @@ describe('ticketDetailView', () => {
       'line items with quantity, rate and total',
       '*Labor - Remote Business* — 0.75 × $150.00 = $112.50 · not taxable · not invoiced yet',
     ],
-    ['an invoiced line', 'invoiced (invoice 6001)'],
+    [
+      'an invoiced line, its invoice id only inside the link',
+      'invoiced (<https://acme.syncromsp.com/invoices/6001|open the invoice>)',
+    ],
   ] as const;
   for (const [what, want] of shows) {
     it(`should show ${what}`, () => {
