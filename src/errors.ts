@@ -39,6 +39,17 @@ export class NotAllowedError extends AppError {
   readonly code = 'NOT_ALLOWED';
 }
 
+/** Slack refused to post a channel card (e.g. `not_in_channel`); `slackError` is Slack's code. Nothing was sent. */
+export class CardNotPostedError extends AppError {
+  readonly code = 'CARD_NOT_POSTED';
+  constructor(
+    readonly slackError: string | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack refused to post the card${slackError ? ` (${slackError})` : ''}`, options);
+  }
+}
+
 /** Wraps anything unknown so that every thrown value has a `code`. */
 export class UnexpectedError extends AppError {
   readonly code = 'UNEXPECTED';

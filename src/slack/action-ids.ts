@@ -24,6 +24,8 @@ export const ACTION = {
   page: 'syncro_page',
   /** Link buttons (open in Syncro) still send an action payload; it is acknowledged and ignored. */
   openLink: 'syncro_open_link',
+  /** "Reopen form" on the reply to a form that closed and then failed; value = the draft (form-drafts.ts). */
+  reopenForm: 'syncro_reopen_form',
 } as const;
 
 /** Editable fields a proposed card may offer: the core's list (the select's action id is editPrefix + field). */

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { ActionStore } from '../actions/store.js';
 import type { PendingAction } from '../actions/types.js';
+import { CardNotPostedError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Message } from './blocks.js';
 import type { ReplyTarget } from './context.js';
@@ -290,10 +291,8 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
         { states: ['proposed'] },
         { state: 'cancelled', cancelledBy: 'bot', problem: { code: 'card_not_posted' } },
       );
-      await reply(to, {
-        text: `I could not post the billing card in this channel (${deps.describeError(err)}). Nothing was sent to Syncro. Invite the bot to the channel (\`/invite @syncro\`) and try again.`,
-        response_type: 'ephemeral',
-      });
+      // The caller (a form's submission) answers with the person's draft and how to fix it.
+      throw new CardNotPostedError((err as { data?: { error?: string } }).data?.error, { cause: err });
     }
   }
 

@@ -84,6 +84,9 @@ export class SyncroSchemaMismatchError extends SyncroError {
   }
 }
 
+/** What a 200 with an HTML page means (a login page, a wrong SYNCRO_BASE_URL); shown to people as it is. */
+export const WEB_PAGE_ANSWER = 'Syncro answered with a web page, not JSON: check SYNCRO_BASE_URL';
+
 export type UnknownOutcomeReason =
   | 'timeout'
   | 'connection_reset'

@@ -14,6 +14,7 @@ import {
   SyncroValidationError,
   SyncroWriteOutcomeUnknownError,
   type UnknownOutcomeReason,
+  WEB_PAGE_ANSWER,
 } from './errors.js';
 import { markOnTheWire } from './on-the-wire.js';
 import { ambientRequestPriority } from './priority.js';
@@ -312,6 +313,11 @@ function parseBody(
   try {
     json = JSON.parse(text);
   } catch {
+    // A login page or a wrong SYNCRO_BASE_URL answers 200 with HTML: say so, it is the admin's to fix.
+    if (looksLikeHtml(text)) {
+      const page = new SyncroSchemaMismatchError(endpoint, '(body)', WEB_PAGE_ANSWER);
+      return unusable('unparseable_body', WEB_PAGE_ANSWER, page);
+    }
     return unusable('unparseable_body', 'the answer was not JSON');
   }
   if (json === null) return unusable('null_body', 'the answer was null');
@@ -320,6 +326,10 @@ function parseBody(
   const { path, detail } = describeZodError(result.error);
   const mismatch = new SyncroSchemaMismatchError(endpoint, path, detail);
   return unusable('schema_mismatch', `${path}: ${detail}`, mismatch);
+}
+
+function looksLikeHtml(text: string): boolean {
+  return /^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<\?xml)/i.test(text);
 }
 
 interface ZodIssueLike {

@@ -5,7 +5,7 @@ import type { Visibility } from '../../actions/visibility.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
-import { billModal } from '../views/modals.js';
+import { type BillModalParams, billModal } from '../views/modals.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
 /**
@@ -17,12 +17,16 @@ export function laborChoices(ctx: BotContext): Array<{ key: string; label: strin
   return Object.entries(ctx.file.labor_types).map(([key, l]) => ({ key, label: l.label ?? key }));
 }
 
-/** Opens the bill modal immediately, then fills it from Syncro (ticket, customer's prepaid hours). */
+/**
+ * Opens the bill modal immediately, then fills it from Syncro (ticket, customer's prepaid hours). `defaults`:
+ * what the person typed before, when a failed form is reopened.
+ */
 export async function openBillModal(
   ctx: BotContext,
   triggerId: string,
   to: ReplyTarget,
   number: string,
+  defaults?: BillModalParams['defaults'],
 ): Promise<void> {
   const meta: ModalMeta = { number, channelId: to.channelId };
   const base = {
@@ -32,6 +36,7 @@ export async function openBillModal(
     sandbox: ctx.sandbox,
     // Until Syncro is read (and if it cannot be), the form still names the ticket being billed.
     ticketNumber: number,
+    defaults,
   };
   const opened = await ctx.web.views.open({
     trigger_id: triggerId,

@@ -1,6 +1,7 @@
 import { parseCommand } from '../../commands/parse.js';
 import type { Command } from '../../commands/types.js';
 import { NotMappedError } from '../../identity/errors.js';
+import type { Message } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
 import { describeWait } from '../views/wait.js';
@@ -50,8 +51,16 @@ export async function runCommand(
   await guard(ctx, to, () => dispatch(ctx, to, parsed.command, triggerId));
 }
 
-/** Runs a handler; any error becomes a friendly private reply (and a log line without secrets). */
-export async function guard(ctx: BotContext, to: ReplyTarget, fn: () => Promise<void>): Promise<void> {
+/**
+ * Runs a handler; any error becomes a friendly private reply (and a log line without secrets). `replyFor`
+ * builds that reply instead of the plain error reply (e.g. one that gives a failed form's text back).
+ */
+export async function guard(
+  ctx: BotContext,
+  to: ReplyTarget,
+  fn: () => Promise<void>,
+  replyFor?: (problem: string) => Message,
+): Promise<void> {
   try {
     await fn();
   } catch (err) {
@@ -68,11 +77,10 @@ export async function guard(ctx: BotContext, to: ReplyTarget, fn: () => Promise<
       return;
     }
     log.warn({ err }, 'command failed');
-    await ctx
-      .reply(to, { ...errorReply(err, { sandbox: ctx.sandbox }), response_type: 'ephemeral' })
-      .catch((e) => {
-        log.error({ err: e }, 'could not send the error reply');
-      });
+    const message = replyFor ? replyFor(ctx.describeError(err)) : errorReply(err, { sandbox: ctx.sandbox });
+    await ctx.reply(to, { ...message, response_type: 'ephemeral' }).catch((e) => {
+      log.error({ err: e }, 'could not send the error reply');
+    });
   }
 }
 

@@ -4,6 +4,7 @@ import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
 import { registerCardButtons } from './card-buttons.js';
 import { registerCreateFlow } from './create-flow.js';
+import { registerFormReopen } from './form-reopen.js';
 import { registerModalSubmissions } from './modal-submissions.js';
 import { registerTicketButtons } from './ticket-buttons.js';
 
@@ -29,4 +30,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerCreateFlow(app, ctx);
   registerTicketButtons(app, ctx);
   registerModalSubmissions(app, ctx);
+  registerFormReopen(app, ctx);
 }

@@ -1,28 +1,35 @@
 import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { VIEW } from '../action-ids.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import type { DraftValues, FormDraft, FormKind } from '../form-drafts.js';
 import { proposeBillFor } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeCloseFor, proposeCommentFor, proposeStatusFor } from '../handlers/write-commands.js';
+import { draftReply } from '../views/draft-reply.js';
 import {
   type ModalRead,
   readBillModal,
   readCloseModal,
   readCommentModal,
+  readModalMetadata,
   readStatusModal,
 } from '../views/modals.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction>;
+type Values = ViewSubmitAction['view']['state']['values'];
 
 /**
  * Modal submissions: the form is validated first (errors are shown in the modal and nothing is proposed), the
- * modal closes, then the card is shown. Nothing here writes to Syncro.
+ * modal closes, then the card is shown. What fails after the modal closed (Syncro down, a product lookup, the
+ * card cannot be posted) is answered with the person's text and a "Reopen form" button (see draft-reply.ts).
+ * Nothing here writes to Syncro.
  */
 export function registerModalSubmissions(app: App, ctx: BotContext): void {
-  function onSubmit<T>(
+  function onSubmit<F extends FormKind>(
     callbackId: string,
-    read: (values: ViewSubmitAction['view']['state']['values']) => ModalRead<T>,
-    propose: (to: ReplyTarget, meta: ModalMeta, value: T) => Promise<void>,
+    form: F,
+    read: (values: Values) => ModalRead<DraftValues[F]>,
+    propose: (to: ReplyTarget, meta: ModalMeta, value: DraftValues[F]) => Promise<void>,
   ): void {
     app.view(callbackId, async ({ ack, body, view }: ViewArgs) => {
       const r = read(view.state.values);
@@ -31,18 +38,42 @@ export function registerModalSubmissions(app: App, ctx: BotContext): void {
         return;
       }
       await ack();
-      const meta = JSON.parse(view.private_metadata || '{}') as ModalMeta;
+      const meta = modalMeta(view.private_metadata);
       const to: ReplyTarget = { userId: body.user.id, channelId: meta.channelId || body.user.id };
-      await guard(ctx, to, () => propose(to, meta, r.value));
+      const draft = { form, meta, values: r.value } as FormDraft;
+      await guard(
+        ctx,
+        to,
+        () => propose(to, meta, r.value),
+        (problem) => draftReply({ problem, draft, sandbox: ctx.sandbox }),
+      );
     });
   }
 
-  onSubmit(VIEW.comment, readCommentModal, (to, m, v) =>
+  onSubmit(VIEW.comment, 'comment', readCommentModal, (to, m, v) =>
     proposeCommentFor(ctx, to, { number: m.number, ...v }),
   );
-  onSubmit(VIEW.status, readStatusModal, (to, m, v) => proposeStatusFor(ctx, to, m.number, v.status));
-  onSubmit(VIEW.close, readCloseModal, (to, m, v) =>
+  onSubmit(VIEW.status, 'status', readStatusModal, (to, m, v) =>
+    proposeStatusFor(ctx, to, m.number, v.status),
+  );
+  onSubmit(VIEW.close, 'close', readCloseModal, (to, m, v) =>
     proposeCloseFor(ctx, to, { number: m.number, resolution: v.resolution }),
   );
-  onSubmit(VIEW.bill, readBillModal, (to, m, v) => proposeBillFor(ctx, to, m, v));
+  const laborTypes = Object.keys(ctx.file.labor_types);
+  onSubmit(
+    VIEW.bill,
+    'bill',
+    (values) => readBillModal(values, { laborTypes }),
+    (to, m, v) => proposeBillFor(ctx, to, m, v),
+  );
+}
+
+/** The ticket and channel a form was opened for; a bad metadata string gives an empty number. */
+function modalMeta(privateMetadata: string | undefined): ModalMeta {
+  const m = readModalMetadata(privateMetadata);
+  return {
+    number: typeof m.number === 'string' ? m.number : String(m.number ?? ''),
+    channelId: typeof m.channelId === 'string' ? m.channelId : '',
+    ...(typeof m.ticketId === 'number' ? { ticketId: m.ticketId } : {}),
+  };
 }

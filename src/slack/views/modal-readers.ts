@@ -46,7 +46,12 @@ export const MESSAGES = {
   body: 'Write the comment; it cannot be blank',
   visibility: 'Choose who sees this comment',
   status: 'Choose the new status',
+  minutesOverDay: 'That is more than a day (1440 minutes): bill each day as its own line',
+  unknownLabor: 'This labour type is no longer configured: choose one from the list',
 } as const;
+
+/** One line never bills more than a day: more is a typo (an extra digit) far more often than real work. */
+export const MAX_MINUTES = 24 * 60;
 
 function raw(values: StateValues, field: ModalField): string | undefined {
   const v = values[MODAL_BLOCK[field]]?.[MODAL_ACTION[field]];
@@ -105,7 +110,11 @@ export function readCloseModal(values: StateValues): ModalRead<CloseModalValues>
   return result(errors, () => ({ resolution: { subject, body, visibility: vis! } }));
 }
 
-export function readBillModal(values: StateValues): ModalRead<BillModalValues> {
+/** `laborTypes`: the configured keys; a choice not among them is refused in the form. */
+export function readBillModal(
+  values: StateValues,
+  opts: { laborTypes?: readonly string[] } = {},
+): ModalRead<BillModalValues> {
   const errors: Record<string, string> = {};
   const minutes = parseMinutes(raw(values, 'minutes'));
   const laborType = text(values, 'labor');
@@ -114,7 +123,10 @@ export function readBillModal(values: StateValues): ModalRead<BillModalValues> {
   const commentBody = text(values, 'body');
   const vis = visibility(values);
   if (minutes === undefined) errors[MODAL_BLOCK.minutes] = MESSAGES.minutes;
+  else if (minutes > MAX_MINUTES) errors[MODAL_BLOCK.minutes] = MESSAGES.minutesOverDay;
   if (!laborType) errors[MODAL_BLOCK.labor] = MESSAGES.labor;
+  else if (opts.laborTypes && !opts.laborTypes.includes(laborType.toLowerCase()))
+    errors[MODAL_BLOCK.labor] = MESSAGES.unknownLabor;
   if (!description) errors[MODAL_BLOCK.description] = MESSAGES.description;
   if (!commentSubject) errors[MODAL_BLOCK.subject] = MESSAGES.subject;
   if (!commentBody) errors[MODAL_BLOCK.body] = MESSAGES.body;

@@ -145,6 +145,8 @@ export interface StatusModalParams extends ModalBase {
   statuses: string[];
   /** The ticket's status now (selected initially). */
   current?: string;
+  /** The status the person chose before (a reopened form); selected instead of `current`. */
+  chosen?: string;
 }
 
 export function statusModal(p: StatusModalParams): ModalView {
@@ -155,9 +157,9 @@ export function statusModal(p: StatusModalParams): ModalView {
           actionId: MODAL_ACTION.status,
           placeholder: 'Choose a status',
           options: p.statuses.map((s) => option(s, truncate(s, LIMITS.optionValue))),
-          initial: p.current,
+          initial: p.chosen ?? p.current,
         })
-      : textInput({ actionId: MODAL_ACTION.status, initial: p.current, maxLength: 100 });
+      : textInput({ actionId: MODAL_ACTION.status, initial: p.chosen ?? p.current, maxLength: 100 });
   return modal({
     callbackId: VIEW.status,
     title: title(`Status of ${ticketNo(t.number)}`),
@@ -209,8 +211,18 @@ export interface BillModalParams extends ModalBase {
   prepaidHours: number | null | undefined;
   /** Why Syncro could not be read (plain words; shown escaped). */
   error?: string;
-  /** Initial texts. Minutes and labour type have none, on purpose: they are always stated, never assumed. */
-  defaults?: { description?: string; commentSubject?: string; commentBody?: string; visibility?: Visibility };
+  /**
+   * Initial texts. Minutes and labour type are given only when the person stated them before (a reopened
+   * form): they are never assumed.
+   */
+  defaults?: {
+    minutes?: number;
+    laborType?: string;
+    description?: string;
+    commentSubject?: string;
+    commentBody?: string;
+    visibility?: Visibility;
+  };
   /** Comment subject used when `defaults.commentSubject` is not given (config: billing.comment_subject). */
   commentSubject?: string;
   defaultVisibility?: Visibility;
@@ -233,7 +245,12 @@ export function billModal(p: BillModalParams): ModalView {
     input({
       blockId: MODAL_BLOCK.minutes,
       label: 'Minutes worked',
-      element: textInput({ actionId: MODAL_ACTION.minutes, placeholder: 'e.g. 45', maxLength: 6 }),
+      element: textInput({
+        actionId: MODAL_ACTION.minutes,
+        placeholder: 'e.g. 45',
+        maxLength: 6,
+        initial: p.defaults?.minutes === undefined ? undefined : String(p.defaults.minutes),
+      }),
       hint: 'Whole minutes, as worked. The bot never assumes or rounds them.',
     }),
   );
@@ -246,6 +263,7 @@ export function billModal(p: BillModalParams): ModalView {
           actionId: MODAL_ACTION.labor,
           placeholder: 'Choose the labour type',
           options: p.laborTypes.map((l) => option(l.label, l.key)),
+          initial: p.defaults?.laborType,
         }),
       }),
     );

@@ -1,12 +1,20 @@
 import type { KnownBlock } from '@slack/types';
 import type { AuditEntry } from '../../actions/types.js';
-import { type AppError, asAppError, type ConfigError, UserInputError } from '../../errors.js';
+import {
+  type AppError,
+  asAppError,
+  type CardNotPostedError,
+  type ConfigError,
+  UserInputError,
+} from '../../errors.js';
 import type { WhoAmI } from '../../identity/resolver.js';
 import {
   SyncroError,
   type SyncroRateLimitedError,
   type SyncroSchemaMismatchError,
   type SyncroValidationError,
+  type SyncroWriteOutcomeUnknownError,
+  WEB_PAGE_ANSWER,
 } from '../../syncro/errors.js';
 import {
   codeBlock,
@@ -16,6 +24,7 @@ import {
   finalizeMessage,
   header,
   LIMITS,
+  link,
   type Message,
   mention,
   section,
@@ -24,7 +33,7 @@ import {
   truncate,
   truncateMrkdwn,
 } from '../blocks.js';
-import { ticketNo } from './format.js';
+import { invoiceUrl, ticketNo, ticketUrl } from './format.js';
 import { describeWait } from './wait.js';
 
 /**
@@ -73,9 +82,12 @@ export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
       return 'Syncro is not answering right now; try again later.';
     case 'SYNCRO_SCHEMA_MISMATCH': {
       const s = e as SyncroSchemaMismatchError;
+      if (s.detail === WEB_PAGE_ANSWER) return `${WEB_PAGE_ANSWER} (${s.endpoint}). Nothing was changed.`;
       return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${s.endpoint} ${s.path}`;
     }
     case 'SYNCRO_WRITE_OUTCOME_UNKNOWN':
+      if ((e as SyncroWriteOutcomeUnknownError).detail === WEB_PAGE_ANSWER)
+        return `${WEB_PAGE_ANSWER} (${(e as SyncroError).endpoint}); Syncro is read back before anything else is done.`;
       return (
         `Syncro gave no clear answer to ${(e as SyncroError).endpoint}, so it is not yet known whether it was saved; ` +
         'Syncro is read back before anything else is done.'
@@ -93,6 +105,13 @@ export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
     case 'NOT_ALLOWED':
     case 'NOT_MAPPED':
       return e.message;
+    case 'CARD_NOT_POSTED': {
+      const slack = (e as CardNotPostedError).slackError;
+      const why = slack ? ` (Slack said \`${slack}\`)` : '';
+      return slack === 'not_in_channel' || slack === 'channel_not_found'
+        ? `The bot could not post the card in this channel${why}. Invite it with \`/invite @syncro\` (private channels need that), then reopen the form.`
+        : `The bot could not post the card in this channel${why}. Try again, or ask your admin.`;
+    }
     case 'CONFIG_INVALID':
       return `The bot's configuration for your key has a problem: ${(e as ConfigError).problems.join('; ')}`;
     case 'KEY_SOURCE_FAILED':
@@ -268,10 +287,22 @@ const OUTCOME: Record<AuditEntry['outcome'], string> = {
   absent_after_unknown: '∅ not in Syncro after an unclear answer',
 };
 
-export function auditLine(e: AuditEntry): string {
+/** Where the record a write made can be opened: ids only inside links, never in the words. */
+function auditRecordLink(e: AuditEntry, webBaseUrl: string | undefined): string {
+  if (e.resultId === undefined || !webBaseUrl) return '';
+  const path = e.endpoint.replace(/^[A-Z]+\s+/, '');
+  if (e.method === 'POST' && /^\/invoices\/?$/.test(path))
+    return ` (${link(invoiceUrl(webBaseUrl, e.resultId), 'open the invoice')})`;
+  if (e.method === 'POST' && /^\/tickets\/?$/.test(path))
+    return ` (${link(ticketUrl(webBaseUrl, e.resultId), 'open the ticket')})`;
+  if (e.ticketId !== undefined) return ` (${link(ticketUrl(webBaseUrl, e.ticketId), 'open in Syncro')})`;
+  return '';
+}
+
+export function auditLine(e: AuditEntry, webBaseUrl?: string): string {
   const parts = [
     `• ${slackDate(e.startedAt)} *${escapeMrkdwn(`${e.method} ${e.endpoint}`)}* — ${OUTCOME[e.outcome]}` +
-      (e.resultId !== undefined ? ` (id ${e.resultId})` : ''),
+      auditRecordLink(e, webBaseUrl),
     `asked by ${mention(e.requesterSlackId)}`,
   ];
   if (e.clickerSlackId) parts.push(`pressed by ${mention(e.clickerSlackId)}`);
@@ -282,14 +313,20 @@ export function auditLine(e: AuditEntry): string {
 }
 
 /** `/syncro audit <number>`: what this bot wrote to a ticket, who asked, who pressed, and under whose key. */
-export function auditView(p: { ticketNumber: string; entries: AuditEntry[]; sandbox: boolean }): Message {
+export function auditView(p: {
+  ticketNumber: string;
+  entries: AuditEntry[];
+  sandbox: boolean;
+  /** Syncro's web address, for links to the records written. */
+  webBaseUrl?: string;
+}): Message {
   const n = ticketNo(p.ticketNumber);
   const blocks: KnownBlock[] = [header(`Audit log for ${n}`)];
   if (p.entries.length === 0) {
     blocks.push(section(`No writes from this bot are recorded for ${escapeMrkdwn(n)}.`));
   } else {
     const sorted = [...p.entries].sort((a, b) => b.startedAt - a.startedAt);
-    const lines = sorted.slice(0, AUDIT_SHOWN).map(auditLine);
+    const lines = sorted.slice(0, AUDIT_SHOWN).map((e) => auditLine(e, p.webBaseUrl));
     if (sorted.length > AUDIT_SHOWN) lines.push(`… and ${sorted.length - AUDIT_SHOWN} older`);
     blocks.push(...sections(lines.join('\n')));
   }

@@ -255,11 +255,14 @@ describe('helpView, auditView, simpleReply', () => {
         }),
       ],
       sandbox: false,
+      webBaseUrl: 'https://acme.syncromsp.com',
     });
     const text = allMrkdwn(m);
+    // The comment's id is not shown in words; the line links to the ticket it went on.
     expect(text).toContain(
-      '*POST /tickets/5/comment* — ✅ succeeded (id 901) · asked by <@UREQ1> · pressed by <@UCLICK> · as *Howard Enos*',
+      '*POST /tickets/5/comment* — ✅ succeeded (<https://acme.syncromsp.com/tickets/5|open in Syncro>) · asked by <@UREQ1> · pressed by <@UCLICK> · as *Howard Enos*',
     );
+    expect(text).not.toContain('901');
     expect(text.indexOf('not in Syncro after an unclear answer')).toBeLessThan(text.indexOf('✅ succeeded'));
     expect(text).toContain('(shared key)');
     for (const t of mrkdwnTexts(m.blocks)) expect(t).not.toMatch(/<!channel>|<@U123>/);

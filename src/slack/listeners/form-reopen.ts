@@ -1,0 +1,85 @@
+import type { App } from '@slack/bolt';
+import { ACTION } from '../action-ids.js';
+import type { BotContext } from '../context.js';
+import { decodeDraft, type FormDraft } from '../form-drafts.js';
+import { openBillModal } from '../handlers/bill.js';
+import { guard } from '../handlers/dispatch.js';
+import { closeModal, commentModal, statusModal } from '../views/modals.js';
+import { type ActionArgs, actionValue, targetOf, tellClicker } from './shared.js';
+
+/**
+ * "Reopen form" on the reply to a form that failed after it closed: opens the same form, filled in with the
+ * draft the button carries. Submitting it is an ordinary submission (validated, then a card, then Post).
+ */
+export function registerFormReopen(app: App, ctx: BotContext): void {
+  app.action(ACTION.reopenForm, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const to = targetOf(ctx, body);
+    await guard(ctx, to, async () => {
+      const draft = decodeDraft(actionValue(action));
+      if (!draft)
+        return tellClicker(ctx, to, 'This form can no longer be reopened; copy your text from above.');
+      await reopen(ctx, draft, body.trigger_id, to);
+    });
+  });
+}
+
+async function reopen(
+  ctx: BotContext,
+  d: FormDraft,
+  triggerId: string,
+  to: ReturnType<typeof targetOf>,
+): Promise<void> {
+  // The card goes where the form was first opened for (the channel kept in the draft).
+  const meta = JSON.stringify(d.meta);
+  const base = {
+    ticketNumber: d.meta.number,
+    meta,
+    sandbox: ctx.sandbox,
+    defaultVisibility: ctx.file.comments.default_visibility,
+  };
+  switch (d.form) {
+    case 'comment':
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: commentModal({ ...base, defaults: d.values }),
+      });
+      return;
+    case 'close': {
+      const r = d.values.resolution;
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: closeModal({ ...base, closeStatus: ctx.file.tickets.close_status, defaults: r }),
+      });
+      return;
+    }
+    case 'status': {
+      // The account's statuses are cached after the first read; without them the form takes the status as text.
+      const statuses = await ctx.identities
+        .forRead(to.userId)
+        .then(({ api }) => ctx.statuses(api))
+        .catch(() => [] as string[]);
+      await ctx.web.views.open({
+        trigger_id: triggerId,
+        view: statusModal({ ...base, statuses, chosen: d.values.status }),
+      });
+      return;
+    }
+    case 'bill':
+      await openBillModal(
+        ctx,
+        triggerId,
+        { ...to, channelId: d.meta.channelId || to.channelId },
+        d.meta.number,
+        {
+          minutes: d.values.minutes,
+          laborType: d.values.laborType,
+          description: d.values.description,
+          commentSubject: d.values.commentSubject,
+          commentBody: d.values.commentBody,
+          visibility: d.values.visibility,
+        },
+      );
+      return;
+  }
+}
