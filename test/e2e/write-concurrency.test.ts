@@ -129,7 +129,7 @@ describe('Post clicks racing on one card', () => {
     // The write had landed before the connection broke: found by reading back, never sent again.
     const comment = h.sim.state.commentsOf(ticket.id).find((c) => c.body === 'Slow answer')!;
     expect(textOf(done.body)).toMatch(/Posted\*? by <@U0HOWARD1>/);
-    expect(textOf(done.body)).toContain(`comment ${comment.id}`);
+    expect(textOf(done.body)).toContain('comment on <');
     const action = await latestAction(h);
     expect(action).toMatchObject({ state: 'succeeded' });
     expect(action.steps[0]).toMatchObject({ status: 'succeeded', resultId: comment.id });
