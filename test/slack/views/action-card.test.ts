@@ -372,8 +372,8 @@ describe('actionCardView by state', () => {
             : s.op === 'update_ticket'
               ? 5
               : 900 + i,
-        // Syncro's answer to POST /invoices gives the invoice NUMBER, kept in the step's note.
-        note: s.op === 'create_invoice' ? 'invoice #67447' : undefined,
+        // Syncro's answer to POST /invoices gives the invoice NUMBER, kept in the step's outcome facts.
+        ...(s.op === 'create_invoice' ? { outcome: { code: 'done' as const, invoiceNumber: '67447' } } : {}),
         finishedAt: NOW + 2000 + i,
       })),
       want: {
