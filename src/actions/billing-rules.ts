@@ -2,7 +2,7 @@ import type { FileConfig } from '../config.js';
 import { UnexpectedError, UserInputError } from '../errors.js';
 import type { AddLineItemBody } from '../syncro/api.js';
 import type { Product } from '../syncro/schemas.js';
-import type { BillingComputation } from './billing-types.js';
+import type { BillingComputation, BillingNote } from './billing-types.js';
 
 /**
  * Billing rules as MSPs practise them (shared/reference/README.md, "Billing"): minutes and labour type are stated
@@ -35,17 +35,6 @@ function round(x: number, places: number): number {
   const scaled = Number((Math.abs(x) * 10 ** places).toPrecision(15));
   const r = (Math.sign(x) * Math.round(scaled)) / 10 ** places;
   return r === 0 ? 0 : r; // no -0 on a card
-}
-
-/** 0.75 → "0.75 h", 3 → "3 h", -1.5 → "−1.5 h". */
-function hoursText(h: number): string {
-  return `${h < 0 ? '−' : ''}${Math.abs(round(h, 4))} h`;
-}
-
-/** 1234.5 → "$1,234.50". */
-function money(x: number): string {
-  const [whole, cents] = Math.abs(x).toFixed(2).split('.');
-  return `${x < 0 ? '−' : ''}$${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
 }
 
 function laborList(laborTypes: FileConfig['labor_types']): string {
@@ -127,9 +116,8 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
   const prepaidBefore = prepaidRaw === null || prepaidRaw === 0 ? null : round(prepaidRaw, 4);
 
   const hours = round(minutes / 60, 4);
-  const notes: string[] = [
-    `${minutes} minutes = ${hoursText(hours)} (minutes ÷ 60, never rounded up to a block).`,
-  ];
+  // The card explains each rule applied, in this order (views/billing-words.ts words them from the figures).
+  const notes: BillingNote[] = ['minutes'];
 
   // The premium is applied once: in the quantity when prepaid hours pay for the work, otherwise in the rate.
   let rule: NonNullable<BillingComputation['rule']> = 'actual';
@@ -139,53 +127,26 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
     rule = 'premium_on_prepaid';
     multiplier = labor.prepaid_multiplier;
     quantity = round((minutes * multiplier) / 60, 4);
-    notes.push(
-      `${label} against prepaid hours: ${hoursText(hours)} × ${multiplier} = ${hoursText(quantity)}, debited from the ` +
-        'prepaid block. The premium is applied once, in the quantity.',
-    );
-  } else if (labor.prepaid_multiplier !== undefined) {
-    rule = 'premium_in_rate';
-    notes.push(
-      `${label} without prepaid hours: billed at the ${hoursText(hours)} worked; the premium is in the rate of ` +
-        `“${product.name}”${rate === null ? '' : ` (${money(rate)}/h)`}, applied once.`,
-    );
-  } else notes.push(`Quantity ${hoursText(quantity)}: the time worked.`);
+  } else if (labor.prepaid_multiplier !== undefined) rule = 'premium_in_rate';
+  notes.push(rule);
 
   const total = rate === null ? null : round(quantity * rate, 2);
   const priceSent = pricePolicy === 'live';
-  if (priceSent) notes.push(`Rate ${money(rate!)}/h, read from Syncro now and sent as price_retail.`);
-  else if (rate !== null) {
-    notes.push(
-      `price_retail is not sent: Syncro applies the product's own rate (${money(rate)}/h, shown for reference).`,
-    );
-  } else
-    notes.push(
-      'price_retail is not sent and Syncro shows no rate for this product: Syncro will price the line.',
-    );
-  if (total !== null) notes.push(`Total ${money(total)} (${hoursText(quantity)} × ${money(rate!)}).`);
-  if (rate === 0)
-    notes.push(
-      `No charge: “${product.name}” is a ${money(0)} product (its own price; nothing is set to zero).`,
-    );
-  if (product.disabled) notes.push(`Syncro marks “${product.name}” as disabled: check it before posting.`);
-  notes.push(`Taxable: ${labor.taxable ? 'yes' : 'no'} (set by the ${label} labour type, sent explicitly).`);
+  notes.push(priceSent ? 'rate_sent' : rate !== null ? 'rate_not_sent' : 'no_rate');
+  if (total !== null) notes.push('total');
+  if (rate === 0) notes.push('no_charge');
+  if (product.disabled) notes.push('product_disabled');
+  notes.push('taxable');
 
   let prepaidAfter: number | null = null;
   let beyondPrepaid: number | null = null;
-  if (prepaidBefore === null) notes.push('The customer has no prepaid hours.');
+  if (prepaidBefore === null) notes.push('no_prepaid');
   else {
     prepaidAfter = round(prepaidBefore - quantity, 4);
     beyondPrepaid = round(Math.max(0, quantity - Math.max(0, prepaidBefore)), 4);
-    notes.push(`Prepaid hours: ${hoursText(prepaidBefore)} before, ${hoursText(prepaidAfter)} after.`);
-    if (prepaidBefore < 0) {
-      notes.push(
-        `The prepaid block is already overdrawn; all ${hoursText(quantity)} of this line go beyond it.`,
-      );
-    } else if (beyondPrepaid > 0) {
-      notes.push(
-        `Prepaid block exhausted: ${hoursText(beyondPrepaid)} of this line will be billed beyond it.`,
-      );
-    }
+    notes.push('prepaid');
+    if (prepaidBefore < 0) notes.push('prepaid_overdrawn');
+    else if (beyondPrepaid > 0) notes.push('prepaid_exhausted');
   }
 
   // Key order is the order the card shows; price_retail is absent (not undefined) when not sent.

@@ -25,8 +25,8 @@ export interface BillingComputation {
   prepaidAfter: number | null;
   /** The exact add_line_item body. */
   lineItem: AddLineItemBody;
-  /** Plain-language explanation of each rule applied (shown on the card). */
-  notes: string[];
+  /** Each rule applied, in the order the card explains them (the view words them from the figures above). */
+  notes: BillingNote[];
   /**
    * Which quantity rule applied: `actual` (quantity = hours), `premium_on_prepaid` (emergency labour against
    * prepaid hours: hours × multiplier), `premium_in_rate` (emergency labour, no prepaid hours: actual hours, the
@@ -36,3 +36,21 @@ export interface BillingComputation {
   /** Hours of this line beyond the prepaid block (> 0 only when the block runs out); null without a block. */
   beyondPrepaid?: number | null;
 }
+
+/** A rule the billing line applied; `actual`, `premium_on_prepaid`, `premium_in_rate` are the quantity rules. */
+export type BillingNote =
+  | 'minutes'
+  | 'actual'
+  | 'premium_on_prepaid'
+  | 'premium_in_rate'
+  | 'rate_sent'
+  | 'rate_not_sent'
+  | 'no_rate'
+  | 'total'
+  | 'no_charge'
+  | 'product_disabled'
+  | 'taxable'
+  | 'no_prepaid'
+  | 'prepaid'
+  | 'prepaid_overdrawn'
+  | 'prepaid_exhausted';

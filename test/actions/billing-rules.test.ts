@@ -3,6 +3,7 @@ import { type BillingInput, computeBillingLine, MAX_MINUTES } from '../../src/ac
 import type { BillingComputation } from '../../src/actions/billing-types.js';
 import type { FileConfig } from '../../src/config.js';
 import { UnexpectedError, UserInputError } from '../../src/errors.js';
+import { billingNotesWords } from '../../src/slack/views/billing-words.js';
 import type { Product } from '../../src/syncro/schemas.js';
 
 /** The reference MSP's labour types (shared/reference/syncro-command.md), plus a warranty and a taxable one. */
@@ -354,7 +355,7 @@ describe('computeBillingLine', () => {
       }
       const got = computeBillingLine(s.input);
       expect(got).toMatchObject(s.want.result);
-      const notes = got.notes.join('\n');
+      const notes = billingNotesWords(got).join('\n');
       for (const re of s.want.notes ?? []) expect(notes).toMatch(re);
       for (const re of s.want.absentNotes ?? []) expect(notes).not.toMatch(re);
     });
@@ -380,7 +381,7 @@ describe('computeBillingLine', () => {
   it('explains every branch in words', () => {
     const got = computeBillingLine(input({ minutes: 120, laborType: 'emergency', customerPrepaidHours: 1 }));
     expect(got.notes.length).toBeGreaterThanOrEqual(5);
-    for (const note of got.notes) expect(note).toMatch(/^[A-Z0-9“]/);
+    for (const note of billingNotesWords(got)) expect(note).toMatch(/^[A-Z0-9“]/);
   });
 
   it('never rounds the quantity up to a block: quantity × 60 is within a second of the minutes', () => {

@@ -114,7 +114,7 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
           taxable: false,
           price_retail: 120.1,
         },
-        notes: ['Emergency: × 1.5'],
+        notes: ['premium_on_prepaid'],
       },
       approval: { approvers: ['U_BOSS'], requesterMayPost: false, requireSecondPerson: true },
     },

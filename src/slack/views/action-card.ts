@@ -25,6 +25,7 @@ import {
 } from '../blocks.js';
 import { editableLabel, optionText, type SummaryWords, summaryWords } from './action-summary.js';
 import { outcomeWords, problemWords, stepLabel } from './action-words.js';
+import { billingNotesWords } from './billing-words.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
 
 /**
@@ -259,7 +260,7 @@ export function billingText(b: BillingComputation): string {
       ? `Prepaid hours: ${hours(b.prepaidBefore)} h → ${b.prepaidAfter !== null ? hours(b.prepaidAfter) : '?'} h`
       : 'Prepaid hours: the customer has no prepaid block',
   );
-  for (const note of b.notes) lines.push(`• ${escapeMrkdwn(note)}`);
+  for (const note of billingNotesWords(b)) lines.push(`• ${escapeMrkdwn(note)}`);
   return lines.join('\n');
 }
 

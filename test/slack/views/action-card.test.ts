@@ -248,7 +248,7 @@ describe('actionCardView when proposed', () => {
     expect(text).toContain('1.125 h × $150.00 = *$168.75*');
     expect(text).toContain('Taxable: no');
     expect(text).toContain('Prepaid hours: 10 h → 8.875 h');
-    expect(text).toContain('• Labour lines are sent with taxable: false.');
+    expect(text).toContain('• Taxable: no (set by the Emergency labour type, sent explicitly).');
     expect(text).toContain('Needs approval* by <@UAPP1> or <@UAPP2>: a second person must press Post');
     expect(text).toContain('*4. GET /invoices/{invoice_id}*');
     expect(text).toContain('from step 3');
@@ -533,7 +533,7 @@ describe('actionCardView escaping', () => {
         billing: billing({
           productName: `P ${HOSTILE}`,
           laborLabel: `L ${HOSTILE}`,
-          notes: [`N ${HOSTILE}`],
+          notes: ['product_disabled', 'premium_in_rate', 'taxable'],
         }),
       },
       steps: [

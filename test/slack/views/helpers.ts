@@ -221,7 +221,7 @@ export function billing(over: Partial<BillingComputation> = {}): BillingComputat
       taxable: false,
       price_retail: 150,
     },
-    notes: ['Labour lines are sent with taxable: false.'],
+    notes: ['taxable'],
     ...over,
   };
 }

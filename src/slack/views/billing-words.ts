@@ -1,0 +1,61 @@
+import type { BillingComputation, BillingNote } from '../../actions/billing-types.js';
+
+/** The billing rules a line applied, in words a technician checks at a glance (plain text; the card escapes it). */
+
+/** 0.75 → "0.75 h", 3 → "3 h", -1.5 → "−1.5 h". */
+function hoursText(h: number): string {
+  return `${h < 0 ? '−' : ''}${Math.abs(Number(h.toFixed(4)))} h`;
+}
+
+/** 1234.5 → "$1,234.50". */
+function money(x: number): string {
+  const [whole, cents] = Math.abs(x).toFixed(2).split('.');
+  return `${x < 0 ? '−' : ''}$${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
+}
+
+export function billingNoteWords(b: BillingComputation, note: BillingNote): string {
+  const label = b.laborLabel;
+  switch (note) {
+    case 'minutes':
+      return `${b.minutes} minutes = ${hoursText(b.hours)} (minutes ÷ 60, never rounded up to a block).`;
+    case 'premium_on_prepaid':
+      return (
+        `${label} against prepaid hours: ${hoursText(b.hours)} × ${b.multiplier} = ${hoursText(b.quantity)}, debited from the ` +
+        'prepaid block. The premium is applied once, in the quantity.'
+      );
+    case 'premium_in_rate':
+      return (
+        `${label} without prepaid hours: billed at the ${hoursText(b.hours)} worked; the premium is in the rate of ` +
+        `“${b.productName}”${b.rate === null ? '' : ` (${money(b.rate)}/h)`}, applied once.`
+      );
+    case 'actual':
+      return `Quantity ${hoursText(b.quantity)}: the time worked.`;
+    case 'rate_sent':
+      return `Rate ${money(b.rate ?? 0)}/h, read from Syncro now and sent as price_retail.`;
+    case 'rate_not_sent':
+      return `price_retail is not sent: Syncro applies the product's own rate (${money(b.rate ?? 0)}/h, shown for reference).`;
+    case 'no_rate':
+      return 'price_retail is not sent and Syncro shows no rate for this product: Syncro will price the line.';
+    case 'total':
+      return `Total ${money(b.total ?? 0)} (${hoursText(b.quantity)} × ${money(b.rate ?? 0)}).`;
+    case 'no_charge':
+      return `No charge: “${b.productName}” is a ${money(0)} product (its own price; nothing is set to zero).`;
+    case 'product_disabled':
+      return `Syncro marks “${b.productName}” as disabled: check it before posting.`;
+    case 'taxable':
+      return `Taxable: ${b.taxable ? 'yes' : 'no'} (set by the ${label} labour type, sent explicitly).`;
+    case 'no_prepaid':
+      return 'The customer has no prepaid hours.';
+    case 'prepaid':
+      return `Prepaid hours: ${hoursText(b.prepaidBefore ?? 0)} before, ${hoursText(b.prepaidAfter ?? 0)} after.`;
+    case 'prepaid_overdrawn':
+      return `The prepaid block is already overdrawn; all ${hoursText(b.quantity)} of this line go beyond it.`;
+    case 'prepaid_exhausted':
+      return `Prepaid block exhausted: ${hoursText(b.beyondPrepaid ?? 0)} of this line will be billed beyond it.`;
+  }
+}
+
+/** Every note of a billing line, in order. */
+export function billingNotesWords(b: BillingComputation): string[] {
+  return b.notes.map((n) => billingNoteWords(b, n));
+}
