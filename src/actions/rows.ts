@@ -1,17 +1,15 @@
-import type { ClaimRequest } from './store.js';
+import type { SqlValue } from './sql-dialect.js';
+import { StorePatchInvalidError } from './store.js';
 import type { AuditEntry, PendingAction } from './types.js';
 
 /**
- * The mapping between `PendingAction` / `AuditEntry` and the rows of the tables the migrations create, shared by
- * both stores so that the two dialects cannot drift apart.
+ * How `PendingAction` / `AuditEntry` become the rows of the tables the migrations create (reading them back is
+ * row-schemas.ts). Dialect-neutral: the adapter binds the values.
  */
 
 // ---------------------------------------------------------------------------------------------------------------
 // Row mapping: `actions`
 // ---------------------------------------------------------------------------------------------------------------
-
-/** A value bound to a real column; `null` clears it. Each store converts booleans for its dialect. */
-export type ColumnValue = string | number | boolean | null;
 
 /**
  * PendingAction fields that have their own column, because a condition or an index needs them. Everything else
@@ -72,7 +70,7 @@ export const ACTION_COLUMNS = [
 ] as const;
 
 /** The row for a new action: column values (same order as `ACTION_COLUMNS`, `data` as JSON text last). */
-export function actionToRow(action: PendingAction): ColumnValue[] {
+export function actionToRow(action: PendingAction): SqlValue[] {
   const data: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(action)) {
     if (key !== 'id' && !isColumnField(key)) data[key] = value;
@@ -96,7 +94,7 @@ export function actionToRow(action: PendingAction): ColumnValue[] {
 
 /** What a patch changes: real columns, top-level `data` keys to replace, and `data` keys to remove. */
 export interface ActionRowChange {
-  columns: Array<[column: string, value: ColumnValue]>;
+  columns: Array<[column: string, value: SqlValue]>;
   dataSet: Array<[key: string, json: string]>;
   dataRemove: string[];
 }
@@ -106,62 +104,31 @@ export interface ActionRowChange {
  * field (e.g. `{ error: undefined }`); top-level fields are replaced whole (`slack`, `steps`), never merged.
  * `id` cannot change.
  */
-export function patchToRowChange(id: string, patch: Partial<PendingAction>): ActionRowChange {
+export function patchToRowChange(patch: Partial<PendingAction>, id?: string): ActionRowChange {
   const change: ActionRowChange = { columns: [], dataSet: [], dataRemove: [] };
   for (const [key, value] of Object.entries(patch)) {
     if (key === 'id') {
-      if (value !== id) throw new Error(`An action's id cannot change (${id} → ${String(value)})`);
+      if (id === undefined || value !== id)
+        throw new StorePatchInvalidError(`An action's id cannot change (${id} → ${String(value)})`);
       continue;
     }
     if (value === undefined && REQUIRED_FIELDS.has(key)) {
-      throw new Error(`Patch of action ${id} clears required field "${key}"`);
+      throw new StorePatchInvalidError(`Patch of action ${id} clears required field "${key}"`);
     }
     if (isColumnField(key)) {
-      change.columns.push([COLUMN_OF[key], (value ?? null) as ColumnValue]);
+      change.columns.push([COLUMN_OF[key], (value ?? null) as SqlValue]);
       continue;
     }
-    if (!DATA_KEY.test(key)) throw new Error(`Patch of action ${id} has an invalid field name "${key}"`);
+    if (!DATA_KEY.test(key))
+      throw new StorePatchInvalidError(`Patch of action ${id} has an invalid field name "${key}"`);
     if (value === undefined) change.dataRemove.push(key);
     else change.dataSet.push([key, JSON.stringify(value)]);
     if (key === 'ticket') change.columns.push(['ticket_id', (value as PendingAction['ticket'])?.id ?? null]);
   }
-  return change;
-}
-
-function num(value: unknown): number {
-  // PostgreSQL returns BIGINT as a string; epoch milliseconds and Syncro ids are far below 2^53.
-  return typeof value === 'string' ? Number(value) : (value as number);
-}
-
-function json(value: unknown): unknown {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
-
-/** The action a row of `actions` holds (either dialect). Absent optional fields stay absent. */
-export function rowToAction(row: Record<string, unknown>): PendingAction {
-  const action = {
-    ...(json(row.data) as Record<string, unknown>),
-    id: row.id as string,
-    kind: row.kind,
-    state: row.state,
-    attempt: num(row.attempt),
-    requesterSlackId: row.requester,
-    createdAt: num(row.created_at),
-    updatedAt: num(row.updated_at),
-    expiresAt: num(row.expires_at),
-  } as PendingAction;
-  if (row.resumable !== null && row.resumable !== undefined) {
-    action.resumable = row.resumable === true || row.resumable === 1;
+  if (change.columns.length + change.dataSet.length + change.dataRemove.length === 0) {
+    throw new StorePatchInvalidError(`Empty patch for action ${id ?? '(sweep)'}`);
   }
-  if (row.lease_owner !== null && row.lease_owner !== undefined)
-    action.leaseOwner = row.lease_owner as string;
-  if (row.lease_until !== null && row.lease_until !== undefined) action.leaseUntil = num(row.lease_until);
-  return action;
-}
-
-/** Orders rows returned by a bulk update (RETURNING has no defined order). */
-export function byCreation(a: PendingAction, b: PendingAction): number {
-  return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return change;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -189,7 +156,7 @@ export const AUDIT_COLUMNS = [
   'finished_at',
 ] as const;
 
-export function auditToRow(e: AuditEntry): ColumnValue[] {
+export function auditToRow(e: AuditEntry): SqlValue[] {
   return [
     e.actionId,
     e.ticketId ?? null,
@@ -209,43 +176,4 @@ export function auditToRow(e: AuditEntry): ColumnValue[] {
     e.startedAt,
     e.finishedAt,
   ];
-}
-
-export function rowToAudit(row: Record<string, unknown>): AuditEntry {
-  const entry: AuditEntry = {
-    actionId: row.action_id as string,
-    requesterSlackId: row.requester as string,
-    syncroUserId: num(row.syncro_user_id),
-    syncroName: row.syncro_name as string,
-    keyKind: row.key_kind as AuditEntry['keyKind'],
-    method: row.method as string,
-    endpoint: row.endpoint as string,
-    outcome: row.outcome as AuditEntry['outcome'],
-    startedAt: num(row.started_at),
-    finishedAt: num(row.finished_at),
-  };
-  if (row.ticket_id != null) entry.ticketId = num(row.ticket_id);
-  if (row.ticket_number != null) entry.ticketNumber = row.ticket_number as string;
-  if (row.clicker != null) entry.clickerSlackId = row.clicker as string;
-  if (row.approver != null) entry.approverSlackId = row.approver as string;
-  if (row.payload != null) entry.payload = json(row.payload) as Record<string, unknown>;
-  if (row.result_id != null) entry.resultId = num(row.result_id);
-  if (row.error != null) entry.error = row.error as string;
-  return entry;
-}
-
-/** What a won claim writes (both dialects; the condition is in each store's claim statement). */
-export function claimPatch(req: ClaimRequest): Partial<PendingAction> {
-  const patch: Partial<PendingAction> = {
-    state: 'executing',
-    // Equal to `attempt + 1`: the statement only matches while attempt = expectedAttempt.
-    attempt: req.expectedAttempt + 1,
-    clickedBy: req.clicker,
-    clickedAt: req.now,
-    leaseOwner: req.owner,
-    leaseUntil: req.now + req.leaseMs,
-    updatedAt: req.now,
-  };
-  if (req.approvedBy !== undefined) patch.approvedBy = req.approvedBy;
-  return patch;
 }

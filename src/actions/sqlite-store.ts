@@ -1,27 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
-import {
-  MIGRATIONS,
-  pendingMigrations,
-  SCHEMA_MIGRATIONS_TABLE,
-  unknownAppliedVersion,
-} from './migrations.js';
-import {
-  ACTION_COLUMNS,
-  AUDIT_COLUMNS,
-  actionToRow,
-  auditToRow,
-  byCreation,
-  type ColumnValue,
-  claimPatch,
-  patchToRowChange,
-  rowToAction,
-  rowToAudit,
-} from './rows.js';
-import type { ActionStore, ClaimRequest, ClaimResult, UpdateGuard } from './store.js';
-import type { AuditEntry, PendingAction } from './types.js';
+import type { SqlDialect, SqlRow, SqlRunner, SqlValue } from './sql-dialect.js';
+import { openSqlStore } from './sql-store.js';
+import type { ActionStore } from './store.js';
 
 export interface SqliteStoreOptions {
   logger?: Logger;
@@ -31,18 +15,13 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
-type Row = Record<string, unknown>;
-
-/** States whose rows carry an executing lease that may run out (a crashed replica). */
-const STALE_STATES = "('executing', 'outcome_unknown')";
-
 /**
  * Opens (creating if needed) a SQLite action store. Call `migrate()` before use.
  *
- * Every conditional method is one `UPDATE … WHERE … RETURNING *` statement. SQLite runs it under the database
- * write lock, so across connections, threads and processes exactly one caller's statement matches; other writers
- * wait up to `busyTimeoutMs` for the lock. NOTE: better-sqlite3 is synchronous, so within one process calls never
- * interleave at all (the promises only keep the interface shared with PostgreSQL).
+ * SQLite runs each statement under the database write lock, so across connections, threads and processes exactly
+ * one caller's conditional UPDATE matches; other writers wait up to `busyTimeoutMs` for the lock. NOTE:
+ * better-sqlite3 is synchronous, so within one process calls never interleave at all (the promises only keep the
+ * interface shared with PostgreSQL).
  *
  * `file` may be `:memory:` (tests): each such store is a separate, private database.
  */
@@ -56,14 +35,35 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Ac
   // NOTE: FULL, not NORMAL: under WAL, NORMAL may lose the last commits on power loss, and a lost claim or
   // "sending" journal entry could let a write be sent twice.
   db.pragma('synchronous = FULL');
+  return openSqlStore(sqliteDialect(db), opts);
+}
 
-  const now = opts.now ?? Date.now;
-  const log = opts.logger;
+/** SQLite has no boolean type: `true`/`false` are stored as 1/0. */
+function bind(value: SqlValue): string | number | null {
+  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+}
+
+/**
+ * The `exclusive` transactions of this process, one after another. NOTE: better-sqlite3 waits for a lock
+ * synchronously, blocking the thread: a second connection's BEGIN while this one awaits between statements would
+ * stall both. (Other processes wait on the lock as usual.)
+ */
+let exclusiveQueue: Promise<unknown> = Promise.resolve();
+
+const jsonText = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+function sqliteDialect(db: Database.Database): SqlDialect {
   const statements = new Map<string, Database.Statement>();
-  let closed = false;
 
   /** Prepared lazily (tables exist only after `migrate()`), cached by SQL text. */
-  function stmt(sql: string): Database.Statement {
+  function prepared(sql: string): Database.Statement {
     let s = statements.get(sql);
     if (!s) {
       s = db.prepare(sql);
@@ -72,161 +72,72 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Ac
     return s;
   }
 
-  /** SQLite has no boolean type: `true`/`false` are stored as 1/0. */
-  function bind(value: ColumnValue): string | number | null {
-    return typeof value === 'boolean' ? (value ? 1 : 0) : value;
-  }
-
-  /**
-   * One `UPDATE … SET <patch> WHERE id = ? AND <condition> RETURNING *`. `condition` receives a placeholder
-   * helper so that the parameters stay in the order the SQL text uses them.
-   */
-  function conditionalUpdate(
-    id: string,
-    patch: Partial<PendingAction>,
-    condition: (p: (v: ColumnValue) => string) => string,
-  ): PendingAction | undefined {
-    const change = patchToRowChange(id, patch);
-    const params: Array<string | number | null> = [];
-    const p = (v: ColumnValue): string => {
-      params.push(bind(v));
-      return '?';
-    };
-    const sets = change.columns.map(([column, value]) => `${column} = ${p(value)}`);
-    let data = 'data';
-    if (change.dataSet.length > 0) {
-      data = `json_set(${data}, ${change.dataSet.map(([key, value]) => `${p(`$.${key}`)}, json(${p(value)})`).join(', ')})`;
-    }
-    if (change.dataRemove.length > 0) {
-      data = `json_remove(${data}, ${change.dataRemove.map((key) => p(`$.${key}`)).join(', ')})`;
-    }
-    if (data !== 'data') sets.push(`data = ${data}`);
-    if (sets.length === 0) throw new Error(`Empty patch for action ${id}`);
-    const sql = `UPDATE actions SET ${sets.join(', ')} WHERE id = ${p(id)} AND (${condition(p)}) RETURNING *`;
-    const row = stmt(sql).get(...params) as Row | undefined;
-    return row ? rowToAction(row) : undefined;
-  }
-
-  function get(id: string): PendingAction | undefined {
-    const row = stmt('SELECT * FROM actions WHERE id = ?').get(id) as Row | undefined;
-    return row ? rowToAction(row) : undefined;
-  }
+  const runner: SqlRunner = {
+    async query(sql, params = []) {
+      const s = prepared(sql);
+      const values = params.map(bind);
+      if (s.reader) return s.all(...values) as SqlRow[];
+      s.run(...values);
+      return [];
+    },
+    async script(sql) {
+      db.exec(sql);
+    },
+  };
 
   return {
-    async migrate(): Promise<void> {
+    name: 'sqlite',
+    ...runner,
+    placeholder: () => '?',
+    jsonPatch(column, set, remove, p) {
+      let expr = column;
+      if (set.length > 0) {
+        expr = `json_set(${expr}, ${set.map(([key, value]) => `${p(`$.${key}`)}, json(${p(value)})`).join(', ')})`;
+      }
+      if (remove.length > 0) expr = `json_remove(${expr}, ${remove.map((key) => p(`$.${key}`)).join(', ')})`;
+      return expr;
+    },
+    skipLocked: '',
+    read: {
+      int: z.number().int(),
+      bool: z.union([z.literal(0), z.literal(1)]).transform((v) => v === 1),
+      json: jsonText,
+    },
+    ddl: {
+      bigint: 'INTEGER',
+      boolean: 'INTEGER',
+      json: (column, nullable) =>
+        nullable
+          ? `TEXT CHECK (${column} IS NULL OR json_valid(${column}))`
+          : `TEXT NOT NULL CHECK (json_valid(${column}))`,
+      serialKey: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+      tableSuffix: ' STRICT',
+      appendOnly: (table) => `
+        CREATE TRIGGER ${table}_no_update BEFORE UPDATE ON ${table}
+          BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;
+        CREATE TRIGGER ${table}_no_delete BEFORE DELETE ON ${table}
+          BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END;`,
+    },
+    exclusive<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
       // IMMEDIATE takes the write lock up front, so two processes migrating at once run one after the other.
-      db.transaction(() => {
-        db.exec(SCHEMA_MIGRATIONS_TABLE.sqlite);
-        const applied = (
-          db.prepare('SELECT version FROM schema_migrations').all() as Array<{ version: number }>
-        ).map((r) => r.version);
-        const newer = unknownAppliedVersion(MIGRATIONS.sqlite, applied);
-        if (newer !== undefined) {
-          log?.warn({ version: newer }, 'action store schema is newer than this release knows');
+      // NOTE: a statement another caller runs meanwhile, on this connection, joins the transaction; on another
+      // connection of this process, it waits for the lock with the thread blocked. Callers `migrate()` first.
+      const run = async (): Promise<T> => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await fn(runner);
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
         }
-        for (const m of pendingMigrations(MIGRATIONS.sqlite, applied)) {
-          db.exec(m.sql);
-          db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-            m.version,
-            m.name,
-            now(),
-          );
-          log?.info({ version: m.version, name: m.name }, 'applied action store migration');
-        }
-      }).immediate();
+      };
+      const result = exclusiveQueue.then(run, run);
+      exclusiveQueue = result.catch(() => undefined);
+      return result;
     },
-
-    async insert(action: PendingAction): Promise<void> {
-      const placeholders = ACTION_COLUMNS.map(() => '?').join(', ');
-      stmt(`INSERT INTO actions (${ACTION_COLUMNS.join(', ')}) VALUES (${placeholders})`).run(
-        ...actionToRow(action).map(bind),
-      );
-    },
-
-    async get(id: string): Promise<PendingAction | undefined> {
-      return get(id);
-    },
-
-    async claim(id: string, req: ClaimRequest): Promise<ClaimResult> {
-      const won = conditionalUpdate(
-        id,
-        claimPatch(req),
-        (p) =>
-          `attempt = ${p(req.expectedAttempt)} AND expires_at > ${p(req.now)}` +
-          ` AND (state = 'proposed' OR (state = 'failed' AND resumable = 1))`,
-      );
-      return won ? { won: true, action: won } : { won: false, action: get(id) };
-    },
-
-    async update(
-      id: string,
-      guard: UpdateGuard,
-      patch: Partial<PendingAction>,
-    ): Promise<PendingAction | undefined> {
-      if (guard.states?.length === 0) return undefined;
-      return conditionalUpdate(id, { ...patch, updatedAt: patch.updatedAt ?? now() }, (p) => {
-        const conditions = ['1 = 1'];
-        if (guard.states) conditions.push(`state IN (${guard.states.map((s) => p(s)).join(', ')})`);
-        if (guard.leaseOwner !== undefined) conditions.push(`lease_owner = ${p(guard.leaseOwner)}`);
-        if (guard.attempt !== undefined) conditions.push(`attempt = ${p(guard.attempt)}`);
-        return conditions.join(' AND ');
-      });
-    },
-
-    async takeOverStale(
-      owner: string,
-      at: number,
-      leaseMs: number,
-      alsoOwnedBy?: string,
-    ): Promise<PendingAction[]> {
-      // `lease_owner = NULL` never matches, so without `alsoOwnedBy` only expired leases are taken.
-      const rows = stmt(
-        `UPDATE actions SET lease_owner = ?, lease_until = ?, updated_at = ?
-         WHERE state IN ${STALE_STATES} AND (coalesce(lease_until, 0) < ? OR lease_owner = ?) RETURNING *`,
-      ).all(owner, at + leaseMs, at, at, alsoOwnedBy ?? null) as Row[];
-      return rows.map(rowToAction).sort(byCreation);
-    },
-
-    async takeOver(
-      id: string,
-      owner: string,
-      at: number,
-      leaseMs: number,
-    ): Promise<PendingAction | undefined> {
-      const row = stmt(
-        `UPDATE actions SET lease_owner = ?, lease_until = ?, updated_at = ?
-         WHERE id = ? AND state IN ${STALE_STATES} AND (lease_owner IS NULL OR coalesce(lease_until, 0) < ?)
-         RETURNING *`,
-      ).get(owner, at + leaseMs, at, id, at) as Row | undefined;
-      return row ? rowToAction(row) : undefined;
-    },
-
-    async expireDue(at: number): Promise<PendingAction[]> {
-      const rows = stmt(
-        `UPDATE actions SET state = 'expired', updated_at = ?
-         WHERE expires_at <= ? AND (state = 'proposed' OR (state = 'failed' AND resumable = 1)) RETURNING *`,
-      ).all(at, at) as Row[];
-      return rows.map(rowToAction).sort(byCreation);
-    },
-
-    async appendAudit(entry: AuditEntry): Promise<void> {
-      const placeholders = AUDIT_COLUMNS.map(() => '?').join(', ');
-      stmt(`INSERT INTO audit (${AUDIT_COLUMNS.join(', ')}) VALUES (${placeholders})`).run(
-        ...auditToRow(entry).map(bind),
-      );
-    },
-
-    async listAudit(ticketId: number, limit: number): Promise<AuditEntry[]> {
-      const rows = stmt('SELECT * FROM audit WHERE ticket_id = ? ORDER BY id DESC LIMIT ?').all(
-        ticketId,
-        limit,
-      ) as Row[];
-      return rows.map(rowToAudit);
-    },
-
-    async close(): Promise<void> {
-      if (closed) return;
-      closed = true;
+    async close() {
       db.close();
     },
   };

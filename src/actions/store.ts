@@ -1,4 +1,15 @@
+import { AppError } from '../errors.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
+
+/** A patch the store refuses (changes the id, clears a required field, names an invalid field, is empty). */
+export class StorePatchInvalidError extends AppError {
+  readonly code = 'STORE_PATCH_INVALID';
+}
+
+/** A row of `actions` or `audit` does not have the shape this release knows (it is not half-read). */
+export class StoreRowInvalidError extends AppError {
+  readonly code = 'STORE_ROW_INVALID';
+}
 
 export interface ClaimRequest {
   clicker: string;

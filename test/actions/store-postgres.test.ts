@@ -1,8 +1,12 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/actions/migrations.js';
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
-import { createTestDatabase, postgresUnavailable, reportPostgresUnavailable } from '../support/postgres.js';
+import {
+  createTestDatabase,
+  postgresUnavailable,
+  reportPostgresUnavailable,
+  withClient,
+} from '../support/postgres.js';
 import { makeAction, makeAudit, runStoreContract } from './store-contract.js';
 
 /**
@@ -41,30 +45,20 @@ if (unreachable !== undefined) {
       } finally {
         await Promise.all(replicas.map((r) => r.close()));
       }
-      const versions = await withDatabase(fresh.url, async (c) =>
+      const versions = await withClient(fresh.url, async (c) =>
         (await c.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version),
       );
-      expect(versions).toEqual(MIGRATIONS.postgres.map((m) => m.version));
+      expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
     });
 
     it('should refuse to change or delete audit entries', async () => {
       const store = openPostgresStore(database.url, { maxConnections: 1 });
       await store.appendAudit(makeAudit({ ticketId: 1 }));
       await store.close();
-      await withDatabase(database.url, async (c) => {
+      await withClient(database.url, async (c) => {
         await expect(c.query("UPDATE audit SET error = 'edited'")).rejects.toThrow(/append-only/);
         await expect(c.query('DELETE FROM audit')).rejects.toThrow(/append-only/);
       });
     });
   });
-}
-
-async function withDatabase<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -78,10 +78,26 @@ describe('openSqliteStore', () => {
     try {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-      expect(versions).toEqual(MIGRATIONS.sqlite.map((m) => m.version));
+      expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
     } finally {
       db.close();
     }
+  });
+
+  it('should refuse a row it cannot read, with a code, rather than return half an action', async () => {
+    const file = freshFile();
+    const store = openSqliteStore(file);
+    await store.migrate();
+    const action = makeAction();
+    await store.insert(action);
+    const db = new Database(file);
+    try {
+      db.prepare("UPDATE actions SET state = 'teleported' WHERE id = ?").run(action.id);
+    } finally {
+      db.close();
+    }
+    await expect(store.get(action.id)).rejects.toMatchObject({ code: 'STORE_ROW_INVALID' });
+    await store.close();
   });
 
   it('should refuse to change or delete audit entries', async () => {
