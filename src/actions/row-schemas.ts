@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { ColumnCodecs, SqlRow } from './sql-dialect.js';
 import { StoreRowInvalidError } from './store.js';
 import type {
+  ActionDraft,
   ActionKind,
+  ActionProblem,
   ActionState,
   ActionSummary,
   AuditEntry,
@@ -77,17 +79,24 @@ const ticket: z.ZodType<TicketRef> = z.looseObject({
   customerName: z.string().optional(),
 });
 
+const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+
 /**
- * The JSON payload of a row: what a write kind defines. Deliberately tolerant (objects of the right outer shape)
- * so that rows written before a kind changed its steps or summary still load; a kind may tighten these.
+ * The JSON payload of a row: what a write kind defines (src/actions/kinds). Deliberately tolerant (the right outer
+ * shape) so that rows written before a kind changed its steps, summary or draft still load; a kind may tighten
+ * these.
  */
 export const payloadSchemas = {
   steps: z.custom<WriteStep[]>(
-    (v) =>
-      Array.isArray(v) && v.every((s) => typeof s === 'object' && s !== null && 'op' in s && 'status' in s),
+    (v) => Array.isArray(v) && v.every((s) => isObject(s) && 'op' in s && 'status' in s),
     'steps must be a list of steps',
   ),
-  summary: z.custom<ActionSummary>((v) => typeof v === 'object' && v !== null, 'summary must be an object'),
+  summary: z.custom<ActionSummary>(isObject, 'summary must be an object'),
+  draft: z.custom<ActionDraft>((v) => isObject(v) && 'kind' in v, 'draft must be an object with a kind'),
+  problem: z.custom<ActionProblem>(
+    (v) => isObject(v) && 'code' in v,
+    'problem must be an object with a code',
+  ),
 };
 
 /** The `data` column: every field of `PendingAction` that has no column of its own. */
@@ -100,7 +109,8 @@ const actionData = z.looseObject({
   clickedBy: z.string().optional(),
   clickedAt: z.number().optional(),
   approvedBy: z.string().optional(),
-  error: z.string().optional(),
+  problem: payloadSchemas.problem.optional(),
+  draft: payloadSchemas.draft.optional(),
   cancelledBy: z.string().optional(),
 });
 
