@@ -155,8 +155,9 @@ describe('parseCommand, for any input', () => {
     );
   });
 
-  it('… (very long input stays fast)', () => {
-    const started = Date.now();
+  // A guard against catastrophic backtracking: a regex that went quadratic or exponential on these inputs would run
+  // into the test timeout. Speed itself is measured by benchmarks, not asserted here.
+  it('… (very long input parses)', () => {
     for (const t of [
       'comment 1 ' + 'x '.repeat(50_000),
       '"'.repeat(100_000),
@@ -164,7 +165,6 @@ describe('parseCommand, for any input', () => {
     ]) {
       checkResult(t);
     }
-    expect(Date.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -39,7 +39,8 @@ interface BotProcess {
 
 const isCommentPost = (r: RecordedRequest) => r.method === 'POST' && /^\/tickets\/\d+\/comment$/.test(r.path);
 
-describe('crash and restart of the bot process during a write', () => {
+// Each test starts, kills and restarts a bot process (tsx compiles it at each start): give it room on a busy machine.
+describe('crash and restart of the bot process during a write', { timeout: 90_000 }, () => {
   let sim: SyncroSimulator;
   let slack: SlackFake;
   let dir: string;
