@@ -2,7 +2,6 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SyncroApi } from '../syncro/api.js';
 import {
-  SyncroError,
   SyncroNetworkError,
   SyncroNotFoundError,
   SyncroRateLimitedError,
@@ -483,7 +482,9 @@ export class Executor {
   }
 }
 
-export class LostLeaseError extends Error {
+/** Another replica took the row over: this one stops without writing to it. */
+export class LostLeaseError extends AppError {
+  readonly code = 'LEASE_LOST';
   constructor(readonly actionId: string) {
     super(`lost the executing lease on action ${actionId}`);
   }
@@ -501,10 +502,6 @@ export class ExecutionInterruptedError extends AppError {
   ) {
     super(`executing action ${actionId} was interrupted`, options);
   }
-}
-
-export function isSyncroError(err: unknown): err is SyncroError {
-  return err instanceof SyncroError;
 }
 
 /** A patch of one step (the fields every kind of step has). */

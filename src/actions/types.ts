@@ -21,10 +21,6 @@ export type ActionState =
   | 'cancelled'
   | 'expired';
 
-/** The states from which a Post / Post again / Resume click may claim the row. */
-export const CLAIMABLE_STATES: readonly ActionState[] = ['proposed', 'failed'];
-export const FINAL_STATES: readonly ActionState[] = ['succeeded', 'cancelled', 'expired'];
-
 export type StepStatus =
   | 'pending' // never sent
   | 'sending' // journaled before sending: if we crash now, the outcome is unknown
