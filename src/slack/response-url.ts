@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import { request } from 'undici';
+import { AppError } from '../errors.js';
 
 /** A message for a response_url (Slack allows 5 uses within 30 minutes of the interaction). */
 export interface ResponseMessage {
@@ -13,7 +14,7 @@ export interface ResponseMessage {
 export const RESPONSE_URL_MAX_USES = 5;
 export const RESPONSE_URL_TTL_MS = 30 * 60_000;
 
-export class ResponseUrlError extends Error {
+export class ResponseUrlError extends AppError {
   readonly code = 'RESPONSE_URL_FAILED';
 }
 

@@ -12,6 +12,8 @@
  * from the release. A request still in flight always counts. The clock and timers are injectable.
  */
 
+import { AppError } from '../errors.js';
+
 /** The clock and timer functions the limiter uses; tests pass a fake. */
 export interface LimiterTimers {
   now(): number;
@@ -79,7 +81,7 @@ export interface RateLimiter {
 }
 
 /** Thrown to queued callers when the limiter is closed or their signal aborts. */
-export class RateLimiterClosedError extends Error {
+export class RateLimiterClosedError extends AppError {
   readonly code = 'RATE_LIMITER_CLOSED';
 }
 
@@ -87,7 +89,7 @@ export class RateLimiterClosedError extends Error {
  * A shared limiter whose store (PostgreSQL, Redis) cannot be reached: the request was not admitted, so nothing
  * was sent to Syncro.
  */
-export class RateLimiterUnavailableError extends Error {
+export class RateLimiterUnavailableError extends AppError {
   readonly code = 'RATE_LIMITER_UNAVAILABLE';
 }
 

@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js';
 import type { SyncroApi } from '../../syncro/api.js';
 import type { Invoice } from '../../syncro/schemas.js';
 import type { WriteStep } from '../types.js';
@@ -18,7 +19,7 @@ export function verifyInvoiceStep(): VerifyInvoiceStep {
 }
 
 /** The check found the invoice wrong: nothing after it is sent (the ticket's status is not changed). */
-export class VerificationMismatchError extends Error {
+export class VerificationMismatchError extends AppError {
   readonly code = 'VERIFICATION_MISMATCH';
   constructor(readonly problems: InvoiceProblem[]) {
     super(`the invoice check failed: ${problems.map((p) => p.code).join(', ')}`);
