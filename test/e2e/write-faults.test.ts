@@ -139,10 +139,9 @@ describe('reading back after an unclear answer, with an identical comment alread
     await h.close();
   });
 
-  // KNOWN BUG (reported, not fixed here): the comment reconciler matches subject + body created since
-  // `sentAt - CLOCK_SKEW_MS` (5 min), so an identical comment posted minutes earlier is taken for the one whose
-  // outcome is unknown: the card says "Posted" with the earlier comment's id although nothing new was written.
-  // `it.fails` keeps the evidence executable; flip it to `it` when the reconciler can tell the two apart.
+  // The reconciler looks back `CLOCK_SKEW_MS` (5 min) for a matching comment, so an identical comment posted
+  // minutes earlier would match: the ids read just before the send (`preexistingIds`) keep it from being taken
+  // for the one whose outcome is unknown.
   it('does not take an identical comment posted minutes earlier for the one that was never stored', async () => {
     const ticket = h.sim.state.ticketByNumber(32164)!;
     const first = await propose(h, 'comment 32164 Called, left a voicemail');
