@@ -65,10 +65,14 @@ export interface CardPublisher {
 /** How often one publish redraws a card that keeps changing under it before leaving it to the next event. */
 const MAX_ROUNDS = 4;
 
-/** What a drawing shows: the row without where it is drawn and without the lease's heartbeat. */
+/**
+ * What a drawing shows and where: the row without the lease's heartbeat, and the message it is drawn on (a card
+ * that moved to a DM, or was posted again, meanwhile is drawn again where it now is).
+ */
 function drawingKey(a: PendingAction): string {
-  const { slack: _slack, leaseUntil: _lu, leaseOwner: _lo, updatedAt: _u, ...shown } = a;
-  return JSON.stringify(shown);
+  const { slack, leaseUntil: _lu, leaseOwner: _lo, updatedAt: _u, ...shown } = a;
+  const where = slack.directMessage?.messageTs ?? slack.messageTs ?? 'private';
+  return JSON.stringify({ ...shown, where });
 }
 
 /** Slack's error code of a Web API failure (`message_not_found`, …), if it is one. */
@@ -86,6 +90,21 @@ function target(passed: PendingAction['slack'], stored: PendingAction['slack']):
   return newer
     ? { ...stored, responseUrl: passed.responseUrl, responseUrlIssuedAt: passed.responseUrlIssuedAt }
     : stored;
+}
+
+/** Pauses between tries of a drawing Slack refused, before it is left to the sweep. */
+const RETRY_PAUSES_MS = [200, 800];
+
+async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await fn();
+    } catch (err) {
+      const pause = RETRY_PAUSES_MS[i];
+      if (pause === undefined) throw err;
+      await new Promise<void>((resolve) => setTimeout(resolve, pause).unref());
+    }
+  }
 }
 
 export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
@@ -142,6 +161,12 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
 
   /** A private card whose response_url is no longer usable moves to a DM that later drawings update. */
   async function moveToDirectMessage(a: PendingAction, view: Message): Promise<void> {
+    // Another replica may have moved it a moment ago: draw there rather than open a second DM.
+    const moved = (await store.get(a.id))?.slack.directMessage;
+    if (moved) {
+      await updateMessage(a, moved, view, (to) => ({ directMessage: { ...moved, ...to } }));
+      return;
+    }
     const dm = await postDirect(a.requesterSlackId, view);
     await store.update(
       a.id,
@@ -237,7 +262,7 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
     const previous = queues.get(a.id) ?? Promise.resolve();
     const run = previous.then(async () => {
       try {
-        const shown = await drawCurrent(a, milestone);
+        const shown = await withRetries(() => drawCurrent(a, milestone));
         refused.delete(a.id);
         // Said once: only by the drawing that finished the action (the executor's), never by a redraw.
         if (

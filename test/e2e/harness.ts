@@ -103,6 +103,27 @@ export interface HarnessOptions {
   sim?: SyncroSimulator;
 }
 
+/** The secrets of the end-to-end setup, by name, with each Syncro key's distinctive tail (a half-masked key). */
+export function e2eSecrets(): Record<string, string> {
+  const out: Record<string, string> = { 'bot token': BOT_TOKEN, 'signing secret': SECRET };
+  for (const [name, key] of Object.entries(KEYS)) {
+    out[`${name} key`] = key;
+    out[`${name} key tail`] = key.replace(/^sk_live_/, '');
+  }
+  return out;
+}
+
+/**
+ * Every end-to-end bot checks its log when it closes: no secret in any line, at whatever level the suite runs
+ * (CI runs it again at `trace`). Throws naming the secret, never printing it.
+ */
+export function assertNoSecretInLogs(lines: readonly string[]): void {
+  for (const [name, secret] of Object.entries(e2eSecrets())) {
+    const n = lines.filter((l) => l.includes(secret)).length;
+    if (n > 0) throw new Error(`the ${name} appears in ${n} log line(s)`);
+  }
+}
+
 /** Log level of the end-to-end bots: E2E_LOG_LEVEL (CI runs the suite again at `trace`), else `fallback`. */
 export function e2eLogLevel(fallback: string): string {
   return process.env.E2E_LOG_LEVEL || fallback;
@@ -248,6 +269,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await slack.close();
       if (!opts.sim) await sim.close();
       if (!opts.keepDir && !opts.dir) rmSync(dir, { recursive: true, force: true });
+      assertNoSecretInLogs(logLines);
     },
   };
 }
@@ -637,6 +659,7 @@ export interface Replica {
 export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
   const { sim, slack, store } = opts;
   const logLines: Array<Record<string, unknown>> = [];
+  const rawLines: string[] = [];
   const logWaiters = new Set<{
     match: (l: Record<string, unknown>) => boolean;
     resolve: (l: never) => void;
@@ -644,6 +667,7 @@ export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
   const destination = new Writable({
     write(chunk, _enc, cb) {
       for (const text of String(chunk).split('\n').filter(Boolean)) {
+        rawLines.push(text);
         const line = JSON.parse(text) as Record<string, unknown>;
         logLines.push(line);
         for (const w of [...logWaiters]) {
@@ -723,6 +747,7 @@ export async function startReplica(opts: ReplicaOptions): Promise<Replica> {
       closed = true;
       await crash();
       await client.close();
+      assertNoSecretInLogs(rawLines);
     },
   };
 }
