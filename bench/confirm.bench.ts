@@ -19,11 +19,11 @@ import { createBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { createIdentityResolver } from '../src/identity/resolver.js';
 import { createLogger } from '../src/logger.js';
+import { type RecordedResponse, type SlackFake, startSlackFake } from '../src/playground/slack/server.js';
+import { blockAction, slashCommand } from '../src/playground/slack/signer.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
 import { ACTION } from '../src/slack/action-ids.js';
 import { createSyncroClient } from '../src/syncro/client.js';
-import { type RecordedResponse, type SlackFake, startSlackFake } from '../test/fakes/slack-fake.js';
-import { blockAction, slashCommand } from '../test/fakes/slack-signer.js';
 
 const CARDS = 1_000;
 /** Cards in flight at once (each with two clicks): enough to overlap, modest enough for 2 cores. */

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PendingAction } from '../../src/actions/types.js';
+import { slashCommand } from '../../src/playground/slack/signer.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
-import { slashCommand } from '../fakes/slack-signer.js';
 import {
   BILLED_ONCE,
   type BillForm,

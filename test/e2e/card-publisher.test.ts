@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slackError } from '../../src/playground/slack/server.js';
+import { slashCommand } from '../../src/playground/slack/signer.js';
 import { ACTION } from '../../src/slack/action-ids.js';
-import { slackError } from '../fakes/slack-fake.js';
-import { slashCommand } from '../fakes/slack-signer.js';
 import {
   buttonValue,
   cardText,

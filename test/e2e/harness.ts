@@ -8,16 +8,17 @@ import type { Bot } from '../../src/bot.js';
 import { type ComposedApp, composeApp } from '../../src/compose.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
-import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
-import { type SlackFake, startSlackFake } from '../fakes/slack-fake.js';
+import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import {
   type BlockActionOptions,
   blockAction,
   type SlackHttpResult,
   slashCommand,
   viewSubmission,
-} from '../fakes/slack-signer.js';
+} from '../../src/playground/slack/signer.js';
+import { type SyncroSimulator, type SyncroSimulator, startSyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { createSyncroClient } from '../../src/syncro/client.js';
+import { rapidTestRetryPolicy, rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 
 /**
  * End-to-end harness: the real bot (Bolt's HTTP receiver, signature verification, SQLite store, Syncro client)

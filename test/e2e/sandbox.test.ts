@@ -6,9 +6,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
+import { slashCommand } from '../../src/playground/slack/signer.js';
 import { SANDBOX_TEXT } from '../../src/slack/blocks.js';
-import { type SlackFake, startSlackFake } from '../fakes/slack-fake.js';
-import { slashCommand } from '../fakes/slack-signer.js';
 import { codeLines, mrkdwnTexts, plainTexts } from './harness.js';
 
 /**

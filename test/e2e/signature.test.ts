@@ -1,13 +1,13 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/slack/action-ids.js';
 import {
   blockAction,
   postSigned,
   signSlackRequest,
   slashCommand,
   slashCommandBody,
-} from '../fakes/slack-signer.js';
+} from '../../src/playground/slack/signer.js';
+import { ACTION } from '../../src/slack/action-ids.js';
 import { askBot, type Harness, SECRET, startHarness, USERS } from './harness.js';
 
 /**

@@ -10,17 +10,17 @@ import { type Bot, createBot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createIdentityResolver } from '../../src/identity/resolver.js';
 import { createLogger } from '../../src/logger.js';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
-import { ACTION, VIEW } from '../../src/slack/action-ids.js';
-import { createSyncroClient } from '../../src/syncro/client.js';
-import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
-import { type SlackFake, startSlackFake } from '../fakes/slack-fake.js';
+import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import {
   blockActionPayload,
   FAKE_VERIFICATION_TOKEN,
   slashCommandBody,
   viewSubmissionPayload,
-} from '../fakes/slack-signer.js';
+} from '../../src/playground/slack/signer.js';
+import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
+import { ACTION, VIEW } from '../../src/slack/action-ids.js';
+import { createSyncroClient } from '../../src/syncro/client.js';
+import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { type SocketModeFake, startSocketModeFake } from '../fakes/socket-mode-fake.js';
 import {
   BASE_YAML,

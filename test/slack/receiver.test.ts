@@ -1,9 +1,9 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
+import { startSlackFake } from '../../src/playground/slack/server.js';
 import { boltLogger } from '../../src/slack/bolt-logger.js';
 import { checkReadiness, createReceiver, withoutEnvelopes } from '../../src/slack/receiver.js';
-import { startSlackFake } from '../fakes/slack-fake.js';
 import { startSocketModeFake } from '../fakes/socket-mode-fake.js';
 
 const APP_TOKEN = 'xapp-1-A0SYNCRO01-1-RECEIVERTEST0123456789';

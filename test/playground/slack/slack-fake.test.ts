@@ -3,15 +3,19 @@ import type { AddressInfo } from 'node:net';
 import { App, LogLevel, verifySlackRequest, webApi } from '@slack/bolt';
 import { request } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION, COMMAND, OPTIONS, VIEW } from '../../src/slack/action-ids.js';
-import { RESPONSE_URL_MAX_USES, type SlackFake, startSlackFake } from './slack-fake.js';
+import {
+  RESPONSE_URL_MAX_USES,
+  type SlackFake,
+  startSlackFake,
+} from '../../../src/playground/slack/server.js';
 import {
   blockAction,
   blockSuggestion,
   signSlackRequest,
   slashCommand,
   viewSubmission,
-} from './slack-signer.js';
+} from '../../../src/playground/slack/signer.js';
+import { ACTION, COMMAND, OPTIONS, VIEW } from '../../../src/slack/action-ids.js';
 
 const SECRET = 'test-signing-secret';
 

@@ -1,0 +1,212 @@
+import { isObject, str } from './http.js';
+import { APP_ID, BOT_ID, BOT_USER_ID, dmFor, TEAM_ID, tsGenerator, viewIdGenerator } from './ids.js';
+
+/**
+ * Slack's Web API as far as the bot uses it: each method's realistic `{ok: true, ...}` answer (or Slack's error
+ * for a missing argument). Pure bookkeeping, no I/O: the server records the call and sends the answer.
+ */
+
+export interface FakeUser {
+  name?: string;
+  realName?: string;
+  displayName?: string;
+}
+
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  length: number;
+  /** The bytes POSTed to the upload URL (as text), once uploaded. */
+  content?: string;
+}
+
+export interface WebApi {
+  answer(method: string, body: Record<string, unknown>, token: string | undefined): Record<string, unknown>;
+  setUser(id: string, user: FakeUser): void;
+  /** Files announced by files.getUploadURLExternal (by id). */
+  readonly files: Map<string, UploadedFile>;
+  reset(): void;
+}
+
+export function createWebApi(opts: { baseUrl: () => string }): WebApi {
+  const users = new Map<string, FakeUser>();
+  const viewsByExternalId = new Map<string, string>();
+  const files = new Map<string, UploadedFile>();
+  const nextTs = tsGenerator();
+  const nextViewId = viewIdGenerator();
+  let fileCounter = 0;
+
+  const buildView = (arg: Record<string, unknown>, id: string): Record<string, unknown> => ({
+    type: 'modal',
+    blocks: [],
+    private_metadata: '',
+    callback_id: '',
+    external_id: '',
+    ...arg,
+    id,
+    team_id: TEAM_ID,
+    state: { values: {} },
+    hash: `${Date.now()}.${id.toLowerCase()}`,
+    clear_on_close: false,
+    notify_on_close: false,
+    root_view_id: id,
+    previous_view_id: null,
+    app_id: APP_ID,
+    app_installed_team_id: TEAM_ID,
+    bot_id: BOT_ID,
+  });
+
+  const botMessage = (body: Record<string, unknown>, ts: string) => ({
+    type: 'message',
+    user: BOT_USER_ID,
+    bot_id: BOT_ID,
+    app_id: APP_ID,
+    team: TEAM_ID,
+    text: body.text ?? '',
+    blocks: body.blocks ?? [],
+    ts,
+    ...(str(body.thread_ts) ? { thread_ts: body.thread_ts } : {}),
+  });
+
+  const methods: Record<string, (body: Record<string, unknown>) => Record<string, unknown>> = {
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://msp-test.slack.com/',
+      team: 'MSP Test',
+      user: 'syncro',
+      team_id: TEAM_ID,
+      user_id: BOT_USER_ID,
+      bot_id: BOT_ID,
+      is_enterprise_install: false,
+    }),
+    'chat.postMessage': (body) => {
+      const channel = str(body.channel);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!str(body.text) && !Array.isArray(body.blocks) && !Array.isArray(body.attachments))
+        return { ok: false, error: 'no_text' };
+      const ts = nextTs();
+      return { ok: true, channel: dmFor(channel), ts, message: botMessage(body, ts) };
+    },
+    'chat.update': (body) => {
+      const channel = str(body.channel);
+      const ts = str(body.ts);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!ts) return { ok: false, error: 'message_not_found' };
+      const { ts: _ts, ...message } = botMessage(body, ts);
+      return { ok: true, channel, ts, text: body.text ?? '', message };
+    },
+    'chat.postEphemeral': (body) => {
+      if (!str(body.channel)) return { ok: false, error: 'channel_not_found' };
+      if (!str(body.user)) return { ok: false, error: 'user_not_in_channel' };
+      return { ok: true, message_ts: nextTs() };
+    },
+    'chat.delete': (body) => ({ ok: true, channel: body.channel, ts: body.ts }),
+    'views.open': (body) => openView(body),
+    'views.push': (body) => openView(body),
+    'views.update': (body) => replaceView(body),
+    'views.publish': (body) => replaceView(body),
+    'users.info': (body) => {
+      const id = str(body.user);
+      if (!id) return { ok: false, error: 'user_not_found' };
+      const u = users.get(id) ?? {};
+      const name = u.name ?? `user_${id.toLowerCase()}`;
+      const realName = u.realName ?? `User ${id}`;
+      const displayName = u.displayName ?? name;
+      return {
+        ok: true,
+        user: {
+          id,
+          team_id: TEAM_ID,
+          name,
+          real_name: realName,
+          deleted: false,
+          is_bot: false,
+          tz: 'America/Chicago',
+          profile: { display_name: displayName, real_name: realName, display_name_normalized: displayName },
+        },
+      };
+    },
+    'conversations.info': (body) => {
+      const id = str(body.channel);
+      if (!id) return { ok: false, error: 'channel_not_found' };
+      return {
+        ok: true,
+        channel: {
+          id,
+          name: id.startsWith('D') ? undefined : `channel-${id.toLowerCase()}`,
+          is_channel: id.startsWith('C'),
+          is_group: id.startsWith('G'),
+          is_im: id.startsWith('D'),
+          is_private: id.startsWith('G') || id.startsWith('D'),
+          is_member: true,
+          is_archived: false,
+        },
+      };
+    },
+    'conversations.open': (body) => {
+      const first = str(body.users)?.split(',')[0];
+      const channel = str(body.channel) ?? (first ? dmFor(first) : undefined);
+      if (!channel) return { ok: false, error: 'users_list_not_supplied' };
+      return { ok: true, channel: { id: channel } };
+    },
+    // Slack's two-step upload: an upload URL for the bytes, then "complete" shares the file.
+    'files.getUploadURLExternal': (body) => {
+      const filename = str(body.filename);
+      const length = Number(body.length);
+      if (!filename || !Number.isFinite(length)) return { ok: false, error: 'invalid_arguments' };
+      fileCounter += 1;
+      const id = `F${String(fileCounter).padStart(10, '0')}`;
+      files.set(id, { id, filename, length });
+      return { ok: true, upload_url: `${opts.baseUrl()}/upload/${id}`, file_id: id };
+    },
+    'files.completeUploadExternal': (body) => {
+      const list = Array.isArray(body.files) ? body.files : [];
+      if (list.length === 0) return { ok: false, error: 'invalid_arguments' };
+      const out = [];
+      for (const f of list) {
+        const id = isObject(f) ? str(f.id) : undefined;
+        const known = id ? files.get(id) : undefined;
+        if (!known) return { ok: false, error: 'file_not_found' };
+        out.push({
+          id: known.id,
+          name: known.filename,
+          title: (isObject(f) && str(f.title)) || known.filename,
+        });
+      }
+      return { ok: true, files: out };
+    },
+  };
+
+  function openView(body: Record<string, unknown>): Record<string, unknown> {
+    if (!isObject(body.view)) return { ok: false, error: 'invalid_arguments' };
+    const id = nextViewId();
+    const ext = str(body.view.external_id);
+    if (ext) viewsByExternalId.set(ext, id);
+    return { ok: true, view: buildView(body.view, id) };
+  }
+
+  function replaceView(body: Record<string, unknown>): Record<string, unknown> {
+    if (!isObject(body.view)) return { ok: false, error: 'invalid_arguments' };
+    const ext = str(body.external_id) ?? str(body.view.external_id);
+    const id = str(body.view_id) ?? (ext ? viewsByExternalId.get(ext) : undefined) ?? nextViewId();
+    if (ext) viewsByExternalId.set(ext, id);
+    return { ok: true, view: buildView(body.view, id) };
+  }
+
+  return {
+    answer(method, body, token) {
+      if (!token) return { ok: false, error: 'not_authed' };
+      const m = methods[method];
+      return m ? m(body) : { ok: true };
+    },
+    setUser(id, user) {
+      users.set(id, user);
+    },
+    files,
+    reset() {
+      users.clear();
+      viewsByExternalId.clear();
+      files.clear();
+    },
+  };
+}
