@@ -48,6 +48,8 @@ export interface BotDeps {
   sweepIntervalMs?: number;
   /** Receiver tuning (tests: a short Socket Mode ping timeout, which also paces reconnects). */
   receiver?: Pick<ReceiverOptions, 'socketPingTimeoutMs' | 'probeTimeoutMs'>;
+  /** More HTTP routes on the bot's server (the playground's page). */
+  routes?: ReceiverOptions['routes'];
 }
 
 export interface Bot {
@@ -77,6 +79,7 @@ export function createBot(deps: BotDeps): Bot {
     store: deps.store,
     about: { sandbox: deps.sandbox, replica: deps.replicaId },
     ...deps.receiver,
+    routes: deps.routes,
   });
 
   const app = new App({

@@ -35,6 +35,10 @@ export interface ComposeDeps {
   receiver?: BotDeps['receiver'];
   /** This process, for the default replica id with PostgreSQL. */
   processId?: string;
+  /** More HTTP routes on the bot's server (the playground's page). */
+  routes?: BotDeps['routes'];
+  /** Syncro is a simulator the caller started (the playground's): every reply says SANDBOX. */
+  simulated?: boolean;
 }
 
 export interface ComposedApp {
@@ -104,7 +108,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     store,
     identities,
     client,
-    sandbox: Boolean(sandbox),
+    sandbox: Boolean(sandbox) || deps.simulated === true,
     replicaId,
     recoverOwnOnStart,
     rateLimitWaitMs: () => client.limiter.waitingMs(),
@@ -113,6 +117,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     newId: deps.newId,
     sweepIntervalMs: deps.sweepIntervalMs,
     receiver: deps.receiver,
+    routes: deps.routes,
   });
 
   return {

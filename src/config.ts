@@ -184,9 +184,18 @@ const envSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   NODE_ENV: z.string().optional(),
   REPLICA_ID: z.string().min(1).optional(),
+  PLAYGROUND: bool,
+  PLAYGROUND_ALLOW_WRITES: bool,
 });
 
 export interface Config {
+  /**
+   * `slack`: the real bot. `playground`: the bot behind a local page that acts as Slack (src/playground/), chosen
+   * when no Slack credential is set at all, or on purpose with PLAYGROUND=1 (`npm run playground`).
+   */
+  mode: 'slack' | 'playground';
+  /** Playground only: whether writes reach Syncro (always with the simulator; opt-in against a real Syncro). */
+  playground: { allowWrites: boolean };
   syncro: {
     /** API base, e.g. https://acme.syncromsp.com/api/v1; undefined in sandbox mode (the simulator sets it). */
     baseUrl: string | undefined;
@@ -198,6 +207,7 @@ export interface Config {
     connectTimeoutMs: number;
   };
   slack: {
+    /** Empty in playground mode (the playground hands the bot its own token). */
     botToken: string;
     signingSecret: string | undefined;
     appToken: string | undefined;
@@ -261,15 +271,21 @@ export function loadConfig(
   // Cross-field checks read the raw values, so that they are reported together with the field errors above.
   const e = envResult.success ? envResult.data : undefined;
   const set = (name: string) => (env[name] ?? '') !== '';
-  const sandbox = ['1', 'true', 'yes'].includes(env.SYNCRO_SANDBOX ?? '');
+  const yes = (name: string) => ['1', 'true', 'yes'].includes(env[name] ?? '');
+  // No Slack credential at all: a newcomer's `npm start` opens the playground instead of stopping.
+  const playground =
+    yes('PLAYGROUND') || (!set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN'));
+  // The playground without a Syncro address runs against the built-in simulator.
+  const sandbox =
+    yes('SYNCRO_SANDBOX') || (playground && !set('SYNCRO_BASE_URL') && !set('SYNCRO_SUBDOMAIN'));
   if (!sandbox && !set('SYNCRO_BASE_URL') && !set('SYNCRO_SUBDOMAIN')) {
     problems.push(
       'SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator',
     );
   }
-  if (!set('SLACK_BOT_TOKEN'))
+  if (!playground && !set('SLACK_BOT_TOKEN'))
     problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
-  if (!set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+  if (!playground && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
       'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
     );
@@ -302,7 +318,7 @@ export function loadConfig(
 
   if (problems.length > 0 || !e || !fileConfig) throw new ConfigError(problems);
 
-  const baseUrl = e.SYNCRO_SANDBOX
+  const baseUrl = sandbox
     ? undefined
     : (e.SYNCRO_BASE_URL ?? `https://${e.SYNCRO_SUBDOMAIN}.syncromsp.com/api/v1`).replace(/\/+$/, '');
   const dbUrl = e.DATABASE_URL;
@@ -317,16 +333,18 @@ export function loadConfig(
         };
 
   return {
+    mode: playground ? 'playground' : 'slack',
+    playground: { allowWrites: sandbox || e.PLAYGROUND_ALLOW_WRITES },
     syncro: {
       baseUrl,
-      sandbox: e.SYNCRO_SANDBOX,
+      sandbox,
       rateLimitPerMinute: e.SYNCRO_RATE_LIMIT_PER_MINUTE,
       retryAfterCapMs: e.SYNCRO_RETRY_AFTER_CAP_SECONDS * 1000,
       timeoutMs: e.SYNCRO_TIMEOUT_MS,
       connectTimeoutMs: e.SYNCRO_CONNECT_TIMEOUT_MS,
     },
     slack: {
-      botToken: e.SLACK_BOT_TOKEN as string,
+      botToken: playground ? '' : (e.SLACK_BOT_TOKEN as string),
       signingSecret: e.SLACK_SIGNING_SECRET,
       appToken: e.SLACK_APP_TOKEN,
       apiUrl: e.SLACK_API_URL,

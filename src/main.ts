@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { composeApp } from './compose.js';
 import { type Config, DEFAULT_CONFIG_PATH, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
+import { startPlayground } from './playground/start.js';
 
 /**
  * The entry point: the only module that reads process.env. Loads and validates configuration (stopping with one
@@ -28,15 +29,20 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await composeApp(config, { env: process.env });
-  await app.start();
+  // No Slack credentials: the playground is Slack (and, without a Syncro address, the simulator) for the bot.
+  const playground = config.mode === 'playground' ? await startPlayground({ config, env: process.env }) : undefined;
+  const app = await composeApp(playground?.config ?? config, { env: process.env, ...playground?.composeDeps });
+  const port = await app.start();
+  if (playground && port !== undefined) process.stdout.write(playground.attach(port));
 
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     app.logger.info({ signal }, 'shutting down');
+    playground?.closeStreams();
     await app.stop();
+    await playground?.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import {
   type App,
+  type CustomRoute,
   HTTPReceiver,
   type Receiver,
   type Logger as SlackLogger,
@@ -90,6 +91,8 @@ export interface ReceiverOptions {
   socketPingTimeoutMs?: number;
   probeTimeoutMs?: number;
   now?: () => number;
+  /** More HTTP routes on the same server (HTTP mode; the playground's page). */
+  routes?: CustomRoute[];
 }
 
 /** A Bolt receiver (for `new App({ receiver })`) that also answers /healthz and /readyz on HOST:PORT. */
@@ -145,6 +148,7 @@ function httpReceiver(opts: ReceiverOptions): BotReceiver {
     customRoutes: [
       { path: '/healthz', method: ['GET'], handler: routes.healthz },
       { path: '/readyz', method: ['GET'], handler: routes.readyz },
+      ...(opts.routes ?? []),
     ],
   });
   return {

@@ -16,9 +16,8 @@ import {
   slashCommand,
   viewSubmission,
 } from '../../src/playground/slack/signer.js';
-import { type SyncroSimulator, type SyncroSimulator, startSyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
-import { createSyncroClient } from '../../src/syncro/client.js';
-import { rapidTestRetryPolicy, rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
+import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 
 /**
  * End-to-end harness: the real bot (Bolt's HTTP receiver, signature verification, SQLite store, Syncro client)

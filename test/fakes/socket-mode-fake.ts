@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
-import type { SlackFake } from './slack-fake.js';
+import type { SlackFake } from '../../src/playground/slack/server.js';
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 

@@ -1,0 +1,140 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { launch, openPage, type WatchedPage } from './browser.js';
+import { chromiumOrSkip } from './require-chromium.js';
+import { type RunningPlayground, startPlaygroundBot } from './start-bot.js';
+
+const canRun = chromiumOrSkip();
+
+const HOWARD = 'U0PLHOWARD';
+const WINTER = 'U0PLWINTER';
+const MIKE = 'U0PLMIKE01';
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.fill('#command', text);
+  await page.keyboard.press('Enter');
+}
+
+/** Chooses who you are in the switcher, and waits until the page shows what that person sees. */
+async function switchTo(page: Page, slackId: string): Promise<void> {
+  await page.selectOption('#who', slackId);
+  await page.locator(`body[data-me="${slackId}"]`).waitFor();
+}
+
+/** The last message from the app (a locator over the rendered message). */
+const lastBotMessage = (page: Page) => page.locator('article.msg:not(.own)').last();
+
+describe.skipIf(!canRun)('the playground in a real browser', () => {
+  let pg: RunningPlayground;
+  let browser: Browser;
+  let w: WatchedPage;
+
+  beforeAll(async () => {
+    [pg, browser] = await Promise.all([startPlaygroundBot(), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pg?.close();
+  });
+  beforeEach(async () => {
+    await pg.playground.resetForTest();
+    w = await openPage(browser, pg.url);
+    w.page.setDefaultTimeout(10_000);
+  });
+  afterEach(async () => {
+    // Every flow: nothing failed on the page, and nothing left the machine.
+    expect(w.errors).toEqual([]);
+    expect(w.outside).toEqual([]);
+    await w.close();
+  });
+
+  it('shows the usage hint while typing and lists the open tickets for /syncro', async () => {
+    const { page } = w;
+    await page.fill('#command', '/syn');
+    await expect.poll(() => page.locator('#hint').textContent()).toContain('[ticket|create|update');
+    await type(page, '/syncro');
+    await expect.poll(() => lastBotMessage(page).textContent()).toContain('Open tickets');
+    expect(await lastBotMessage(page).textContent()).toContain('#32164');
+    // The list is visible to the person who asked only.
+    expect(await lastBotMessage(page).locator('.eph').textContent()).toContain('Only visible to you');
+    await switchTo(page, WINTER);
+    await expect.poll(() => page.locator('article.msg').count()).toBe(0);
+  });
+
+  it('opens a ticket from the list and posts a comment through its card: exactly one POST', async () => {
+    const { page } = w;
+    await type(page, '/syncro');
+    await expect.poll(() => lastBotMessage(page).textContent()).toContain('Open tickets');
+    const listed = /#(\d{5})\s+New\s+Jerry Burger/.exec((await lastBotMessage(page).textContent()) ?? '');
+    expect(listed).not.toBeNull();
+    const number = listed![1]!;
+    await type(page, `/syncro ticket ${number}`);
+    await page.locator('button[data-action-id="syncro_ticket_comment"]').last().click();
+    const modal = page.locator('.modal');
+    await expect.poll(() => modal.locator('h2').textContent()).toContain(`#${number}`);
+    await modal.locator('textarea').first().fill('Restarted the ownCloud client; sync is green again.');
+    await modal.locator('[data-modal=submit]').click();
+    await page.locator('button[data-action-id="syncro_post"]').waitFor();
+    expect(await lastBotMessage(page).textContent()).toContain('"body": "Restarted the ownCloud client');
+    expect(pg.playground.simulator!.writes()).toEqual([]);
+
+    await page.locator('button[data-action-id="syncro_post"]').click();
+    await expect.poll(() => page.locator('button[data-action-id="syncro_post"]').count()).toBe(0);
+    const writes = pg.playground.simulator!.writes();
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
+    ]);
+    // The side panel shows the write, its body and whose key signed it.
+    const write = page.locator('.req.write');
+    await expect.poll(() => write.count()).toBe(1);
+    expect(await write.textContent()).toContain('Restarted the ownCloud client');
+    expect(await write.textContent()).toContain('key of Howard Enos');
+  });
+
+  it('bills through the modal and the channel card: another person is refused, the approver posts', async () => {
+    const { page } = w;
+    await type(page, '/syncro bill 32164');
+    const modal = page.locator('.modal');
+    // The form is updated once the ticket and customer are loaded.
+    await expect.poll(() => modal.textContent()).toContain('Jerry Burger');
+    await modal.locator('#in-syncro_minutes input').fill('abc');
+    await modal.locator('#in-syncro_labor select').selectOption('remote');
+    await modal.locator('#in-syncro_description textarea').fill('Reinstalled the ownCloud client');
+    await modal.locator('[data-modal=submit]').click();
+    // response_action: errors is shown under the field, and what was typed stays.
+    await expect.poll(() => modal.locator('#in-syncro_minutes .error').count()).toBe(1);
+    expect(await modal.locator('#in-syncro_description textarea').inputValue()).toBe(
+      'Reinstalled the ownCloud client',
+    );
+    await modal.locator('#in-syncro_minutes input').fill('45');
+    await modal.locator('#in-syncro_body textarea').fill('Client reinstalled, sync verified with Jerry.');
+    await modal.locator('[data-modal=submit]').click();
+    await expect.poll(() => page.locator('.modal').count()).toBe(0);
+
+    // The billing card is in the channel, for everyone.
+    const card = page
+      .locator('article.msg:not(.ephemeral)')
+      .filter({ hasText: 'Reinstalled the ownCloud client' });
+    await card.waitFor();
+    await switchTo(page, WINTER);
+    await card.locator('button[data-action-id="syncro_post"]').click();
+    await expect
+      .poll(() => page.locator('article.msg.ephemeral').last().textContent())
+      .toContain('billing approver');
+    expect(pg.playground.simulator!.writes()).toEqual([]);
+
+    await switchTo(page, MIKE);
+    await card.locator('button[data-action-id="syncro_post"]').click();
+    await expect.poll(() => card.textContent()).toContain('Posted by @Michael Swanson');
+    // Each write exactly once, with the requester's key (Howard), approved by Mike.
+    expect(pg.playground.simulator!.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+      expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
+      expect.stringMatching(/^POST \/tickets\/\d+\/add_line_item$/),
+      'POST /invoices',
+      expect.stringMatching(/^PUT \/tickets\/\d+$/),
+    ]);
+    for (const text of await page.locator('.req.write').allTextContents())
+      expect(text).toContain('key of Howard Enos');
+    await switchTo(page, HOWARD);
+  });
+});

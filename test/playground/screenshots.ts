@@ -1,0 +1,85 @@
+/**
+ * `npm run screenshots`: pictures of the main flows, taken from the playground in Debian's chromium, into docs/
+ * (the README shows them): the ticket view, a confirm card, and the billing card in the channel.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { HAVE_CHROMIUM, launch, NO_CHROMIUM_MESSAGE, openPage } from './browser.js';
+import { startPlaygroundBot } from './start-bot.js';
+
+const DOCS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs');
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.fill('#command', text);
+  await page.keyboard.press('Enter');
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  // Let the last drawing settle (fonts, scroll position) before the picture.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const path = join(DOCS, name);
+  await page.screenshot({ path });
+  process.stdout.write(`wrote ${path}\n`);
+}
+
+async function main(): Promise<void> {
+  if (!HAVE_CHROMIUM) throw new Error(NO_CHROMIUM_MESSAGE);
+  mkdirSync(DOCS, { recursive: true });
+  const pg = await startPlaygroundBot();
+  const browser = await launch();
+  try {
+    const w = await openPage(browser, pg.url, { width: 1280, height: 860 });
+    const { page } = w;
+    page.setDefaultTimeout(15_000);
+
+    await type(page, '/syncro ticket 32164');
+    await page.locator('button[data-action-id="syncro_ticket_comment"]').waitFor();
+    await shoot(page, 'playground-ticket.png');
+
+    await page.locator('button[data-action-id="syncro_ticket_comment"]').click();
+    await page.locator('.modal textarea').first().fill('Restarted the ownCloud client; sync is green again.');
+    await page.locator('.modal [data-modal=submit]').click();
+    await page.locator('button[data-action-id="syncro_post"]').waitFor();
+    await page
+      .locator('button[data-action-id="syncro_post"]')
+      .evaluate((b) => b.scrollIntoView({ block: 'end' }));
+    await shoot(page, 'playground-confirm.png');
+    await page.locator('button[data-action-id="syncro_post"]').click();
+    await page.locator('button[data-action-id="syncro_post"]').waitFor({ state: 'detached' });
+
+    await type(page, '/syncro bill 32164');
+    const modal = page.locator('.modal');
+    await modal.getByText('Jerry Burger').waitFor();
+    await modal.locator('#in-syncro_minutes input').fill('45');
+    await modal.locator('#in-syncro_labor select').selectOption('remote');
+    await modal
+      .locator('#in-syncro_description textarea')
+      .fill('Reinstalled the ownCloud client and re-linked the shared folders');
+    await modal.locator('#in-syncro_body textarea').fill('Client reinstalled, sync verified with Jerry.');
+    await shoot(page, 'playground-bill-form.png');
+    await modal.locator('[data-modal=submit]').click();
+    await modal.waitFor({ state: 'detached' });
+    await page.selectOption('#who', 'U0PLMIKE01');
+    await page.locator('body[data-me="U0PLMIKE01"]').waitFor();
+    const card = page.locator('article.msg:not(.ephemeral)').last();
+    await card
+      .locator('button[data-action-id="syncro_post"]')
+      .evaluate((b) => b.scrollIntoView({ block: 'end' }));
+    await shoot(page, 'playground-billing.png');
+    if (w.errors.length > 0 || w.outside.length > 0)
+      throw new Error(
+        `page errors ${JSON.stringify(w.errors)}, outside requests ${JSON.stringify(w.outside)}`,
+      );
+    await w.close();
+  } finally {
+    await browser.close();
+    await pg.close();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`screenshots failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
