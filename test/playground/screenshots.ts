@@ -18,7 +18,7 @@ async function type(page: Page, text: string): Promise<void> {
 
 async function shoot(page: Page, name: string): Promise<void> {
   // Let the last drawing settle (fonts, scroll position) before the picture.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   const path = join(DOCS, name);
   await page.screenshot({ path });
   process.stdout.write(`wrote ${path}\n`);
