@@ -22,9 +22,12 @@ async function switchTo(page: Page, slackId: string): Promise<void> {
 }
 
 /** The last message from the app (a locator over the rendered message). */
+/** Polls until the expectation holds; generous, because the whole suite shares two cores. */
+const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
 const lastBotMessage = (page: Page) => page.locator('article.msg:not(.own)').last();
 
-describe.skipIf(!canRun)('the playground in a real browser', () => {
+describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }, () => {
   let pg: RunningPlayground;
   let browser: Browser;
   let w: WatchedPage;
@@ -39,7 +42,7 @@ describe.skipIf(!canRun)('the playground in a real browser', () => {
   beforeEach(async () => {
     await pg.playground.resetForTest();
     w = await openPage(browser, pg.url);
-    w.page.setDefaultTimeout(10_000);
+    w.page.setDefaultTimeout(15_000);
   });
   afterEach(async () => {
     // Every flow: nothing failed on the page, and nothing left the machine.
@@ -51,27 +54,27 @@ describe.skipIf(!canRun)('the playground in a real browser', () => {
   it('shows the usage hint while typing and lists the open tickets for /syncro', async () => {
     const { page } = w;
     await page.fill('#command', '/syn');
-    await expect.poll(() => page.locator('#hint').textContent()).toContain('[ticket|create|update');
+    await eventually(() => page.locator('#hint').textContent()).toContain('[ticket|create|update');
     await type(page, '/syncro');
-    await expect.poll(() => lastBotMessage(page).textContent()).toContain('Open tickets');
+    await eventually(() => lastBotMessage(page).textContent()).toContain('Open tickets');
     expect(await lastBotMessage(page).textContent()).toContain('#32164');
     // The list is visible to the person who asked only.
     expect(await lastBotMessage(page).locator('.eph').textContent()).toContain('Only visible to you');
     await switchTo(page, WINTER);
-    await expect.poll(() => page.locator('article.msg').count()).toBe(0);
+    await eventually(() => page.locator('article.msg').count()).toBe(0);
   });
 
   it('opens a ticket from the list and posts a comment through its card: exactly one POST', async () => {
     const { page } = w;
     await type(page, '/syncro');
-    await expect.poll(() => lastBotMessage(page).textContent()).toContain('Open tickets');
+    await eventually(() => lastBotMessage(page).textContent()).toContain('Open tickets');
     const listed = /#(\d{5})\s+New\s+Jerry Burger/.exec((await lastBotMessage(page).textContent()) ?? '');
     expect(listed).not.toBeNull();
     const number = listed![1]!;
     await type(page, `/syncro ticket ${number}`);
     await page.locator('button[data-action-id="syncro_ticket_comment"]').last().click();
     const modal = page.locator('.modal');
-    await expect.poll(() => modal.locator('h2').textContent()).toContain(`#${number}`);
+    await eventually(() => modal.locator('h2').textContent()).toContain(`#${number}`);
     await modal.locator('textarea').first().fill('Restarted the ownCloud client; sync is green again.');
     await modal.locator('[data-modal=submit]').click();
     await page.locator('button[data-action-id="syncro_post"]').waitFor();
@@ -79,14 +82,14 @@ describe.skipIf(!canRun)('the playground in a real browser', () => {
     expect(pg.playground.simulator!.writes()).toEqual([]);
 
     await page.locator('button[data-action-id="syncro_post"]').click();
-    await expect.poll(() => page.locator('button[data-action-id="syncro_post"]').count()).toBe(0);
+    await eventually(() => lastBotMessage(page).textContent()).toContain('Posted by @Howard Enos');
     const writes = pg.playground.simulator!.writes();
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
     ]);
     // The side panel shows the write, its body and whose key signed it.
     const write = page.locator('.req.write');
-    await expect.poll(() => write.count()).toBe(1);
+    await eventually(() => write.count()).toBe(1);
     expect(await write.textContent()).toContain('Restarted the ownCloud client');
     expect(await write.textContent()).toContain('key of Howard Enos');
   });
@@ -96,20 +99,20 @@ describe.skipIf(!canRun)('the playground in a real browser', () => {
     await type(page, '/syncro bill 32164');
     const modal = page.locator('.modal');
     // The form is updated once the ticket and customer are loaded.
-    await expect.poll(() => modal.textContent()).toContain('Jerry Burger');
+    await eventually(() => modal.textContent()).toContain('Jerry Burger');
     await modal.locator('#in-syncro_minutes input').fill('abc');
     await modal.locator('#in-syncro_labor select').selectOption('remote');
     await modal.locator('#in-syncro_description textarea').fill('Reinstalled the ownCloud client');
     await modal.locator('[data-modal=submit]').click();
     // response_action: errors is shown under the field, and what was typed stays.
-    await expect.poll(() => modal.locator('#in-syncro_minutes .error').count()).toBe(1);
+    await eventually(() => modal.locator('#in-syncro_minutes .error').count()).toBe(1);
     expect(await modal.locator('#in-syncro_description textarea').inputValue()).toBe(
       'Reinstalled the ownCloud client',
     );
     await modal.locator('#in-syncro_minutes input').fill('45');
     await modal.locator('#in-syncro_body textarea').fill('Client reinstalled, sync verified with Jerry.');
     await modal.locator('[data-modal=submit]').click();
-    await expect.poll(() => page.locator('.modal').count()).toBe(0);
+    await eventually(() => page.locator('.modal').count()).toBe(0);
 
     // The billing card is in the channel, for everyone.
     const card = page
@@ -118,14 +121,14 @@ describe.skipIf(!canRun)('the playground in a real browser', () => {
     await card.waitFor();
     await switchTo(page, WINTER);
     await card.locator('button[data-action-id="syncro_post"]').click();
-    await expect
-      .poll(() => page.locator('article.msg.ephemeral').last().textContent())
-      .toContain('billing approver');
+    await eventually(() => page.locator('article.msg.ephemeral').last().textContent()).toContain(
+      'billing approver',
+    );
     expect(pg.playground.simulator!.writes()).toEqual([]);
 
     await switchTo(page, MIKE);
     await card.locator('button[data-action-id="syncro_post"]').click();
-    await expect.poll(() => card.textContent()).toContain('Posted by @Michael Swanson');
+    await eventually(() => card.textContent()).toContain('Posted by @Michael Swanson');
     // Each write exactly once, with the requester's key (Howard), approved by Mike.
     expect(pg.playground.simulator!.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
