@@ -12,8 +12,12 @@ const app = {
   me: new URLSearchParams(location.search).get('as') ?? localStorage.getItem('playground.me') ?? '',
   where: 'C0PLTICKETS',
   state: null,
-  /** Interactive elements of the last drawing: surface key → elements from renderBlocks. */
+  /** Interactive elements of the last drawing: message (or home) → elements from renderBlocks. */
   surfaces: new Map(),
+  /** The open modal's elements, and what it was drawn from. */
+  modalElements: [],
+  modalSignature: undefined,
+  messagesSignature: undefined,
   busy: 0,
   shownVersion: -1,
 };
@@ -54,12 +58,21 @@ async function act(op, body) {
 function drawHeader() {
   const s = app.state;
   const sel = $('#who');
-  sel.innerHTML = s.people
-    .map(
-      (p) =>
-        `<option value="${escapeHtml(p.slackId)}"${p.slackId === app.me ? ' selected' : ''}>${escapeHtml(p.name)} — ${escapeHtml(p.role)}</option>`,
-    )
-    .join('');
+  // Rebuilt only when it changes, so that an open switcher is not closed by an update.
+  const signature = JSON.stringify([s.people, app.me]);
+  if (sel.dataset.signature !== signature) {
+    sel.dataset.signature = signature;
+    sel.innerHTML = s.people
+      .map(
+        (p) =>
+          `<option value="${escapeHtml(p.slackId)}"${p.slackId === app.me ? ' selected' : ''}>${escapeHtml(p.name)} — ${escapeHtml(p.role)}</option>`,
+      )
+      .join('');
+  }
+  drawBanner(s);
+}
+
+function drawBanner(s) {
   const banner = $('#banner');
   if (s.info.syncro === 'simulator') {
     banner.className = 'banner sim';
@@ -80,9 +93,15 @@ function drawSidebar() {
     `<li><button type="button" class="conv${app.where === id ? ' active' : ''}" data-where="${escapeHtml(id)}" aria-current="${app.where === id ? 'page' : 'false'}">${kind} ${escapeHtml(label)}</button></li>`;
   const channels = s.conversations.filter((c) => c.kind === 'channel');
   const dm = s.conversations.find((c) => c.kind === 'dm');
-  $('#conversations').innerHTML =
+  const nav = $('#conversations');
+  const signature = JSON.stringify([app.where, s.conversations]);
+  if (nav.dataset.signature === signature) return;
+  nav.dataset.signature = signature;
+  const focused = document.activeElement?.dataset?.where;
+  nav.innerHTML =
     `<h2>Channels</h2><ul>${channels.map((c) => item(c.id, c.name, '#')).join('')}</ul>` +
     `<h2>Apps</h2><ul>${dm ? item(dm.id, 'Syncro — Messages', '💬') : ''}${item('home', 'Syncro — Home', '🏠')}</ul>`;
+  if (focused) nav.querySelector(`[data-where="${focused}"]`)?.focus();
 }
 
 function author(m) {
@@ -94,6 +113,9 @@ function author(m) {
 function drawMessages() {
   const s = app.state;
   const list = $('#messages');
+  const signature = JSON.stringify([app.where, s.me, s.messages, s.home]);
+  if (signature === app.messagesSignature) return;
+  app.messagesSignature = signature;
   app.surfaces = new Map();
   if (app.where === 'home') {
     $('#conv-title').textContent = '🏠 Syncro — Home';
@@ -143,15 +165,23 @@ function drawModal() {
   if (stack.length === 0) {
     host.hidden = true;
     host.innerHTML = '';
+    app.modalSignature = undefined;
+    app.modalElements = [];
     return;
   }
   const top = stack[stack.length - 1];
+  // Redraw only when the view changed: a redraw would take the focus and the caret from someone typing.
+  const signature = JSON.stringify([stack.length, top]);
+  if (!host.hidden && app.modalSignature === signature) return;
+  app.modalSignature = signature;
   const v = top.view;
   const ctx = newContext(people(), 'modal', top.errors ?? {});
   const blocks = renderBlocks(v.blocks, ctx);
-  app.surfaces.set(`view:${top.id}`, ctx.elements);
   const wasOpen = !host.hidden && host.dataset.viewId === top.id;
-  const keep = wasOpen ? collect(host, ctx.elements) : undefined;
+  // What was typed stays when the app updates the view (as in Slack), read with the previous drawing's elements.
+  const keep = wasOpen ? collect(host, app.modalElements) : undefined;
+  const focused = wasOpen ? document.activeElement?.closest('[data-el]')?.dataset.el : undefined;
+  app.modalElements = ctx.elements;
   host.hidden = false;
   host.dataset.viewId = top.id;
   host.innerHTML = `<div class="modal" role="dialog" aria-modal="true" aria-labelledby="modal-title" data-surface="view:${escapeHtml(top.id)}" data-view-id="${escapeHtml(top.id)}">
@@ -160,7 +190,8 @@ function drawModal() {
     <footer><button type="button" class="btn" data-modal="cancel">${plainText(v.close ?? { text: 'Cancel' })}</button>${v.submit ? `<button type="submit" class="btn primary" data-modal="submit">${plainText(v.submit)}</button>` : ''}</footer></form>
   </div>`;
   if (keep) restore(host, ctx.elements, keep);
-  if (!wasOpen)
+  if (focused !== undefined) host.querySelector(`[data-el="${focused}"]`)?.focus();
+  else if (!wasOpen)
     (
       host.querySelector('.b-input .input, .b-input select, .b-input input') ??
       host.querySelector('[data-modal=close]')
@@ -335,7 +366,7 @@ function surfaceOf(node) {
   return {
     root: s,
     key,
-    elements: app.surfaces.get(key) ?? [],
+    elements: (key.startsWith('view:') ? app.modalElements : app.surfaces.get(key)) ?? [],
     where: s.dataset.viewId ? { viewId: s.dataset.viewId } : { messageId: s.dataset.messageId },
   };
 }
