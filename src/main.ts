@@ -30,8 +30,12 @@ async function main(): Promise<void> {
     throw err;
   }
   // No Slack credentials: the playground is Slack (and, without a Syncro address, the simulator) for the bot.
-  const playground = config.mode === 'playground' ? await startPlayground({ config, env: process.env }) : undefined;
-  const app = await composeApp(playground?.config ?? config, { env: process.env, ...playground?.composeDeps });
+  const playground =
+    config.mode === 'playground' ? await startPlayground({ config, env: process.env }) : undefined;
+  const app = await composeApp(playground?.config ?? config, {
+    env: process.env,
+    ...playground?.composeDeps,
+  });
   const port = await app.start();
   if (playground && port !== undefined) process.stdout.write(playground.attach(port));
 

@@ -142,7 +142,8 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
       return url;
     },
     attach(port) {
-      const shown = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+      const shown =
+        host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
       url = `http://${shown}:${port}/`;
       eventsUrl = `${url}slack/events`;
       const syncro = simulator
