@@ -163,6 +163,8 @@ function drawModal() {
   const stack = app.state.modals;
   const host = $('#modal');
   if (stack.length === 0) {
+    // Focus goes back to the composer when the last view closes (it would be lost with the view otherwise).
+    if (!host.hidden && host.contains(document.activeElement)) $('#command').focus();
     host.hidden = true;
     host.innerHTML = '';
     app.modalSignature = undefined;
@@ -601,7 +603,30 @@ function hint() {
     .join('');
 }
 
+/** Tab stays inside an open dialog (the confirm dialog, else the modal), as in Slack. */
+function trapTab(ev) {
+  const dialog = document.querySelector('#confirm:not([hidden]) .confirm, #modal:not([hidden]) .modal');
+  if (!dialog) return;
+  const focusable = [...dialog.querySelectorAll('button, input, select, textarea, a[href]')].filter(
+    (el) => !el.disabled && !el.closest('[hidden]') && el.offsetParent !== null,
+  );
+  if (focusable.length === 0) return;
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!dialog.contains(document.activeElement)) {
+    ev.preventDefault();
+    first.focus();
+  } else if (ev.shiftKey && document.activeElement === first) {
+    ev.preventDefault();
+    last.focus();
+  } else if (!ev.shiftKey && document.activeElement === last) {
+    ev.preventDefault();
+    first.focus();
+  }
+}
+
 function onKeyDown(ev) {
+  if (ev.key === 'Tab') trapTab(ev);
   if (ev.key === 'Escape') {
     const menu = document.querySelector('.overflow-menu:not([hidden]), .ext-options:not([hidden])');
     if (menu) {
