@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slackError } from '../../src/playground/slack/server.js';
 import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
-import { slackError } from '../fakes/slack-fake.js';
 import {
   askBot,
   billValues,

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const pg = await startPlaygroundBot();
   const browser = await launch();
   try {
-    const w = await openPage(browser, pg.url, { width: 1280, height: 860 });
+    const w = await openPage(browser, pg.url, { width: 1280, height: 900 });
     const { page } = w;
     page.setDefaultTimeout(15_000);
 

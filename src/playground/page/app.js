@@ -252,7 +252,13 @@ async function refresh() {
     do {
       r.again = false;
       try {
-        const s = await getState(app.me);
+        const asked = app.me;
+        const s = await getState(asked);
+        // The person was switched while this was read: read again for the new one.
+        if (asked !== app.me) {
+          r.again = true;
+          continue;
+        }
         app.state = s;
         app.me = s.me;
         draw();
