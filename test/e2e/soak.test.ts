@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import type { PendingAction } from '../../src/actions/types.js';
+import { type SlackFake, slackError, startSlackFake } from '../../src/playground/slack/server.js';
 import type { Fault } from '../../src/sandbox/faults.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
-import { type SlackFake, slackError, startSlackFake } from '../fakes/slack-fake.js';
 import {
   createTestDatabase,
   postgresUnavailable,
