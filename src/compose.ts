@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
 import { type SandboxMode, startSandbox } from './sandbox/sandbox-mode.js';
+import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
 import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
 
 /**
@@ -70,7 +71,16 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     );
   }
 
+  // One limit for the account: shared by every replica through PostgreSQL, in-process with SQLite.
+  const limiter = await openAccountRateLimiter({
+    store: config.store.kind === 'postgres' ? config.store : { kind: 'sqlite' },
+    limit: config.syncro.rateLimitPerMinute,
+    requestTimeoutMs: config.syncro.timeoutMs + config.syncro.connectTimeoutMs,
+    holder: config.replicaId ?? `${hostname()}-${deps.processId ?? process.pid}`,
+    logger,
+  });
   const client = createSyncroClient({
+    limiter,
     baseUrl: sandbox?.simulator.url ?? (config.syncro.baseUrl as string),
     timeoutMs: config.syncro.timeoutMs,
     connectTimeoutMs: config.syncro.connectTimeoutMs,
@@ -145,6 +155,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     async stop(drainMs?: number) {
       await bot.stop(drainMs);
       await client.close();
+      await limiter.close();
       // A store the caller opened is the caller's to close (replicas close theirs when they "crash").
       if (ownStore) await store.close();
       await sandbox?.simulator.close();

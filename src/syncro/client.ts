@@ -194,7 +194,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
     limiter,
     webBaseUrl: baseUrl.replace(/\/api\/v1$/, ''),
     async close() {
-      if (ownLimiter) limiter.close();
+      if (ownLimiter) await limiter.close();
       if (ownDispatcher) await dispatcher.close();
     },
   };

@@ -76,8 +76,8 @@ export interface RateLimiter {
   stats(): RateLimiterStats;
   /** Subscribes to waiting/paused events; returns the unsubscribe function. */
   subscribe(listener: (event: RateLimiterEvent) => void): () => void;
-  /** Rejects every queued request and stops the timer. */
-  close(): void;
+  /** Rejects every queued request and stops the timer (a shared limiter also ends its connections). */
+  close(): void | Promise<void>;
 }
 
 /** Thrown to queued callers when the limiter is closed or their signal aborts. */
@@ -125,6 +125,31 @@ export function aheadOf(
   priority: RequestPriority,
 ): number {
   return priority === 'background' ? queue.length : queue.filter((w) => w.priority === 'interactive').length;
+}
+
+/**
+ * How long from now until a request with `ahead` requests queued before it starts: replays the queue ahead
+ * (plus the newcomer) against the window, assuming requests in flight finish now (`releasedAgoMs` 0) and
+ * newcomers finish as they start (an optimistic estimate). Pure; shared by both limiters.
+ */
+export function estimateStartMs(p: {
+  /** Per slot in the window: how long ago it was released (0 for one still in flight). */
+  releasedAgoMs: number[];
+  limit: number;
+  windowMs: number;
+  pausedForMs: number;
+  ahead: number;
+}): number {
+  // Times relative to now; known ends are <= 0 <= every replayed start, so the array stays sorted as it grows.
+  const virtual = p.releasedAgoMs.map((ago) => -Math.max(0, ago)).sort((a, b) => a - b);
+  let t = 0;
+  for (let i = 0; i < p.ahead + 1; i++) {
+    t = Math.max(t, p.pausedForMs);
+    if (virtual.length >= p.limit)
+      t = Math.max(t, (virtual[virtual.length - p.limit] as number) + p.windowMs);
+    virtual.push(t);
+  }
+  return Math.max(0, t);
 }
 
 export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
@@ -219,20 +244,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   }
 
   /** When a request with `ahead` requests queued before it would start, from now. */
+  /** When a request with `ahead` requests queued before it would start, from now. */
   function estimateWait(ahead: number): number {
     const now = timers.now();
     prune(now);
-    // Replays the queue ahead (plus the newcomer) against the window to find when the newcomer starts,
-    // assuming requests in flight finish now and newcomers finish as they start (an optimistic estimate).
-    // Known ends are <= now <= every replayed start, so the array stays sorted as it grows.
-    const virtual = slots.map((s) => Math.min(s.end, now)).sort((a, b) => a - b);
-    let t = now;
-    for (let i = 0; i < ahead + 1; i++) {
-      t = Math.max(t, now, pausedUntil);
-      if (virtual.length >= limit) t = Math.max(t, (virtual[virtual.length - limit] as number) + windowMs);
-      virtual.push(t);
-    }
-    return Math.max(0, t - now);
+    return estimateStartMs({
+      releasedAgoMs: slots.map((s) => now - Math.min(s.end, now)),
+      limit,
+      windowMs,
+      pausedForMs: pausedUntil - now,
+      ahead,
+    });
   }
 
   return {

@@ -1,0 +1,227 @@
+import pg from 'pg';
+import type { Logger } from '../logger.js';
+import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from './shared-rate-limiter.js';
+
+/**
+ * The shared rate limit in PostgreSQL (the database the replicas already share). Three small tables, one row
+ * lock per take (`FOR UPDATE` on the account row serialises the replicas' decisions), and NOTIFY so that a
+ * release or a pause wakes the other replicas at once. Times are the database's clock (epoch ms), so replicas
+ * whose clocks differ still agree; tests inject `now` instead.
+ *
+ * A slot row is alive until `expires_at`: acquired_at + holdMs + windowMs while in flight (so a replica that
+ * dies holding it cannot block the others for longer), released_at + windowMs once released.
+ */
+
+const CHANNEL = 'syncro_rate_limit';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS syncro_rate_account (
+  account text PRIMARY KEY,
+  paused_until double precision NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS syncro_rate_slot (
+  id bigserial PRIMARY KEY,
+  account text NOT NULL,
+  holder text NOT NULL,
+  acquired_at double precision NOT NULL,
+  released_at double precision,
+  expires_at double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS syncro_rate_slot_account_expires ON syncro_rate_slot (account, expires_at);
+CREATE TABLE IF NOT EXISTS syncro_rate_demand (
+  account text NOT NULL,
+  holder text NOT NULL,
+  until double precision NOT NULL,
+  PRIMARY KEY (account, holder)
+);
+`;
+
+export interface PostgresRateLimitStoreOptions {
+  url: string;
+  /** What the replicas count together: one name per egress IP (default `syncro`). */
+  account?: string;
+  logger: Logger;
+  /** Epoch ms; default the database's clock_timestamp(). */
+  now?: () => number;
+}
+
+export async function openPostgresRateLimitStore(
+  opts: PostgresRateLimitStoreOptions,
+): Promise<SharedSlotStore> {
+  const account = opts.account ?? 'syncro';
+  const log = opts.logger.child({ component: 'rate-limit-store' });
+  const pool = new pg.Pool({ connectionString: opts.url, max: 3, connectionTimeoutMillis: 5_000 });
+  // NOTE: an idle client's error (the server restarted) must not crash the process; the next query reconnects.
+  pool.on('error', (err) => log.warn({ err }, 'rate-limit database connection lost'));
+
+  await inTransaction(async (c) => {
+    // Two replicas starting at once must not both create the tables (CREATE ... IF NOT EXISTS can race).
+    await c.query(`SELECT pg_advisory_xact_lock(hashtext('syncro_rate_limit_schema'))`);
+    await c.query(SCHEMA);
+    await c.query('INSERT INTO syncro_rate_account (account) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
+  });
+
+  async function inTransaction<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await pool.connect();
+    try {
+      await c.query('BEGIN');
+      const out = await fn(c);
+      await c.query('COMMIT');
+      return out;
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
+  }
+
+  async function nowOf(c: pg.PoolClient): Promise<number> {
+    if (opts.now) return opts.now();
+    const r = await c.query<{ now: number }>(
+      'SELECT (extract(epoch from clock_timestamp()) * 1000)::double precision AS now',
+    );
+    return Number(r.rows[0]?.now);
+  }
+
+  /** Locks the account row (every decision about it is serialised) and returns its pause. */
+  async function lockAccount(c: pg.PoolClient): Promise<number> {
+    const r = await c.query<{ paused_until: number }>(
+      'SELECT paused_until FROM syncro_rate_account WHERE account = $1 FOR UPDATE',
+      [account],
+    );
+    if (r.rows[0]) return Number(r.rows[0].paused_until);
+    await c.query('INSERT INTO syncro_rate_account (account) VALUES ($1) ON CONFLICT DO NOTHING', [account]);
+    return lockAccount(c);
+  }
+
+  return {
+    async take(req: TakeRequest): Promise<TakeResult> {
+      return inTransaction(async (c) => {
+        const pausedUntil = await lockAccount(c);
+        const now = await nowOf(c); // after the lock: the wait for it must not age our clock
+        await c.query('DELETE FROM syncro_rate_slot WHERE account = $1 AND expires_at <= $2', [account, now]);
+        await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND until <= $2', [account, now]);
+        const slots = await c.query<{ released_at: number | null; expires_at: number }>(
+          'SELECT released_at, expires_at FROM syncro_rate_slot WHERE account = $1 ORDER BY expires_at',
+          [account],
+        );
+        const demand = await c.query<{ until: number }>(
+          'SELECT max(until) AS until FROM syncro_rate_demand WHERE account = $1 AND holder <> $2',
+          [account, req.holder],
+        );
+        const view: SharedWindowView = {
+          releasedAgoMs: slots.rows.map((s) => (s.released_at === null ? 0 : now - Number(s.released_at))),
+          pausedForMs: Math.max(0, pausedUntil - now),
+        };
+        const used = slots.rows.length;
+        const othersDemandUntil = demand.rows[0]?.until == null ? 0 : Number(demand.rows[0].until);
+
+        let denial: { retryInMs: number; reason: 'window' | 'paused' | 'priority' } | undefined;
+        if (pausedUntil > now) denial = { retryInMs: pausedUntil - now, reason: 'paused' };
+        else if (used >= req.limit) {
+          // The (used - limit + 1)-th slot to expire makes room; in-flight slots carry their hold bound, and a
+          // release NOTIFYs the waiters earlier.
+          const freeAt = Number(slots.rows[used - req.limit]?.expires_at);
+          denial = { retryInMs: Math.max(1, freeAt - now), reason: 'window' };
+        } else if (req.priority === 'background' && othersDemandUntil > now) {
+          denial = { retryInMs: othersDemandUntil - now, reason: 'priority' };
+        }
+
+        const interactive = req.priority === 'interactive';
+        if (interactive && (denial || req.moreInteractive)) {
+          // A person waits here: background requests on other replicas hold back until this is withdrawn.
+          await c.query(
+            `INSERT INTO syncro_rate_demand (account, holder, until) VALUES ($1, $2, $3)
+             ON CONFLICT (account, holder) DO UPDATE SET until = excluded.until`,
+            [account, req.holder, now + Math.min(denial?.retryInMs ?? 0, req.demandMs) + req.demandMs],
+          );
+        } else if (interactive) {
+          await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND holder = $2', [
+            account,
+            req.holder,
+          ]);
+          await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+        }
+        if (denial) return { granted: false, ...denial, view };
+
+        const inserted = await c.query<{ id: string }>(
+          `INSERT INTO syncro_rate_slot (account, holder, acquired_at, expires_at)
+           VALUES ($1, $2, $3, $4) RETURNING id`,
+          [account, req.holder, now, now + req.holdMs + req.windowMs],
+        );
+        view.releasedAgoMs.push(0);
+        return { granted: true, slotId: String(inserted.rows[0]?.id), view };
+      });
+    },
+
+    async release(slotId: string, windowMs: number): Promise<void> {
+      await inTransaction(async (c) => {
+        const now = await nowOf(c);
+        await c.query('UPDATE syncro_rate_slot SET released_at = $2, expires_at = $3 WHERE id = $1', [
+          slotId,
+          now,
+          now + windowMs,
+        ]);
+        await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+      });
+    },
+
+    async pause(ms: number): Promise<void> {
+      await inTransaction(async (c) => {
+        await lockAccount(c);
+        const now = await nowOf(c);
+        await c.query(
+          'UPDATE syncro_rate_account SET paused_until = GREATEST(paused_until, $2) WHERE account = $1',
+          [account, now + ms],
+        );
+        await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+      });
+    },
+
+    async withdraw(holder: string): Promise<void> {
+      await inTransaction(async (c) => {
+        await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND holder = $2', [account, holder]);
+        await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+      });
+    },
+
+    async watch(onChange: () => void): Promise<() => Promise<void>> {
+      let client: pg.Client | undefined;
+      let stopped = false;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async (): Promise<void> => {
+        const c = new pg.Client({ connectionString: opts.url, connectionTimeoutMillis: 5_000 });
+        c.on('notification', (n) => {
+          if (n.channel === CHANNEL && n.payload === account) onChange();
+        });
+        c.on('error', (err) => {
+          log.warn({ err }, 'lost the rate-limit notifications; reconnecting (polling meanwhile)');
+          void c.end().catch(() => undefined);
+          if (client === c) client = undefined;
+          if (!stopped) {
+            retry = setTimeout(() => void connect().catch(() => undefined), 1_000);
+            retry.unref();
+          }
+        });
+        await c.connect();
+        await c.query(`LISTEN ${CHANNEL}`);
+        if (stopped) await c.end();
+        else {
+          client = c;
+          onChange(); // anything missed while (re)connecting
+        }
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => undefined);
+      };
+    },
+
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}
