@@ -5,14 +5,21 @@
  * (b) 600 GETs queued at once through a scaled rate limiter (60 per 1 000 ms window): the most requests started
  *     in any window (must be <= the limit, counted both where the limiter admits them and where the simulator
  *     receives them) and how much of the limit was used.
+ * (c) The same 600 GETs split over two "replicas" (two clients, each with its own connections to PostgreSQL)
+ *     drawing from the shared limiter, as with DATABASE_URL=postgres://…: the most received in any window for
+ *     both together, the utilisation, and what one admission costs (TEST_DATABASE_URL or 127.0.0.1:5432; skipped
+ *     without PostgreSQL).
  */
 import { Writable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { createLogger } from '../src/logger.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
 import { createSyncroClient } from '../src/syncro/client.js';
+import { openPostgresRateLimitStore } from '../src/syncro/postgres-rate-limit-store.js';
 import { createRateLimiter, type RateLimiter } from '../src/syncro/rate-limiter.js';
 import { noRetryPolicy } from '../src/syncro/retry-policies.js';
+import { createSharedRateLimiter } from '../src/syncro/shared-rate-limiter.js';
+import { createTestDatabase, postgresUnavailable } from '../test/support/postgres.js';
 
 const KEY = 'sandbox-key-1750';
 const WARMUP = 300;
@@ -145,6 +152,77 @@ const logger = createLogger({ level: 'info', format: 'json', destination: devNul
   if (maxAdmitted > LIMIT || maxReceived > LIMIT) {
     await sim.close();
     throw new Error('the rate limiter exceeded its window');
+  }
+}
+
+// (c) shared limiter, two replicas ------------------------------------------------------------------------
+const unreachable = await postgresUnavailable();
+if (unreachable) out(`(c) skipped: ${unreachable}`);
+else {
+  sim.reset();
+  const db = await createTestDatabase('syncro_slack_bench');
+  try {
+    const replicas = await Promise.all(
+      ['bench-a', 'bench-b'].map(async (holder) => {
+        const limiter = createSharedRateLimiter({
+          store: await openPostgresRateLimitStore({ url: db.url, logger }),
+          limit: LIMIT,
+          windowMs: WINDOW_MS,
+          holdMs: 15_000,
+          holder,
+          logger,
+        });
+        const client = createSyncroClient({
+          baseUrl: sim.url,
+          timeoutMs: 10_000,
+          connectTimeoutMs: 5_000,
+          rateLimitPerMinute: LIMIT,
+          logger,
+          readRetryPolicy: noRetryPolicy,
+          limiter,
+        });
+        return { limiter, client };
+      }),
+    );
+    // What one admission costs when nothing waits: acquire + release, a few round trips to PostgreSQL.
+    const costs: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const limiter = (replicas[0] as (typeof replicas)[number]).limiter;
+      const t = performance.now();
+      (await limiter.acquire())();
+      costs.push(performance.now() - t);
+      await limiter.idle();
+    }
+    await new Promise((resolve) => setTimeout(resolve, WINDOW_MS)); // the window empties before the queue
+    sim.reset();
+    const t0 = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: QUEUED }, (_, i) =>
+        (replicas[i % 2] as (typeof replicas)[number]).client.as(KEY).getTicket(ticket.id),
+      ),
+    );
+    const elapsed = performance.now() - t0;
+    const failed = results.filter((r) => r.status === 'rejected').length;
+    const arrivals = sim.requests.map((r) => r.at);
+    const windows = (Math.max(...arrivals) - Math.min(...arrivals)) / WINDOW_MS + 1;
+    const maxReceived = maxInAnyWindow(arrivals, WINDOW_MS);
+    out(
+      `(c) ${QUEUED} GETs over two replicas sharing one limit of ${LIMIT} per ${WINDOW_MS} ms (PostgreSQL)`,
+    );
+    out(`    completed: ${QUEUED - failed}, failed: ${failed}, elapsed: ${(elapsed / 1000).toFixed(2)} s`);
+    out(`    most received in any window, both replicas (simulator): ${maxReceived} (limit ${LIMIT})`);
+    out(
+      `    utilisation: ${((QUEUED / (windows * LIMIT)) * 100).toFixed(1)} % ` +
+        `(${QUEUED} requests / (${windows.toFixed(2)} windows x ${LIMIT}))`,
+    );
+    out(`    one admission with nothing waiting (acquire + release): median ${median(costs).toFixed(2)} ms`);
+    for (const r of replicas) {
+      await r.client.close();
+      await r.limiter.close();
+    }
+    if (maxReceived > LIMIT) throw new Error('the shared rate limiter exceeded its window');
+  } finally {
+    await db.drop();
   }
 }
 

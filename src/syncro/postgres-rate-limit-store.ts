@@ -100,15 +100,17 @@ export async function openPostgresRateLimitStore(
       return inTransaction(async (c) => {
         const pausedUntil = await lockAccount(c);
         const now = await nowOf(c); // after the lock: the wait for it must not age our clock
-        await c.query('DELETE FROM syncro_rate_slot WHERE account = $1 AND expires_at <= $2', [account, now]);
-        await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND until <= $2', [account, now]);
+        // Expired rows go (a dead replica's slots and demand included); one statement, one round trip.
         const slots = await c.query<{ released_at: number | null; expires_at: number }>(
-          'SELECT released_at, expires_at FROM syncro_rate_slot WHERE account = $1 ORDER BY expires_at',
-          [account],
+          `WITH gone_slots AS (DELETE FROM syncro_rate_slot WHERE account = $1 AND expires_at <= $2),
+                gone_demand AS (DELETE FROM syncro_rate_demand WHERE account = $1 AND until <= $2)
+           SELECT released_at, expires_at FROM syncro_rate_slot
+           WHERE account = $1 AND expires_at > $2 ORDER BY expires_at`,
+          [account, now],
         );
         const demand = await c.query<{ until: number }>(
-          'SELECT max(until) AS until FROM syncro_rate_demand WHERE account = $1 AND holder <> $2',
-          [account, req.holder],
+          'SELECT max(until) AS until FROM syncro_rate_demand WHERE account = $1 AND holder <> $2 AND until > $3',
+          [account, req.holder, now],
         );
         const view: SharedWindowView = {
           releasedAgoMs: slots.rows.map((s) => (s.released_at === null ? 0 : now - Number(s.released_at))),
@@ -128,8 +130,9 @@ export async function openPostgresRateLimitStore(
           denial = { retryInMs: othersDemandUntil - now, reason: 'priority' };
         }
 
+        const n = denial ? 0 : Math.min(req.count, req.limit - used);
         const interactive = req.priority === 'interactive';
-        if (interactive && (denial || req.moreInteractive)) {
+        if (interactive && (denial || req.moreInteractive || n < req.count)) {
           // A person waits here: background requests on other replicas hold back until this is withdrawn.
           await c.query(
             `INSERT INTO syncro_rate_demand (account, holder, until) VALUES ($1, $2, $3)
@@ -137,21 +140,21 @@ export async function openPostgresRateLimitStore(
             [account, req.holder, now + Math.min(denial?.retryInMs ?? 0, req.demandMs) + req.demandMs],
           );
         } else if (interactive) {
-          await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND holder = $2', [
+          const gone = await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND holder = $2', [
             account,
             req.holder,
           ]);
-          await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+          if (gone.rowCount) await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
         }
         if (denial) return { granted: false, ...denial, view };
 
         const inserted = await c.query<{ id: string }>(
           `INSERT INTO syncro_rate_slot (account, holder, acquired_at, expires_at)
-           VALUES ($1, $2, $3, $4) RETURNING id`,
-          [account, req.holder, now, now + req.holdMs + req.windowMs],
+           SELECT $1, $2, $3, $4 FROM generate_series(1, $5) RETURNING id`,
+          [account, req.holder, now, now + req.holdMs + req.windowMs, n],
         );
-        view.releasedAgoMs.push(0);
-        return { granted: true, slotId: String(inserted.rows[0]?.id), view };
+        for (let i = 0; i < n; i++) view.releasedAgoMs.push(0);
+        return { granted: true, slotIds: inserted.rows.map((r) => String(r.id)), view };
       });
     },
 

@@ -37,7 +37,7 @@ export interface SharedWindowView {
 }
 
 export type TakeResult =
-  | { granted: true; slotId: string; view: SharedWindowView }
+  | { granted: true /** One to `count` slots. */; slotIds: string[]; view: SharedWindowView }
   | {
       granted: false;
       /** When a slot may be free at the earliest (a release elsewhere can make it sooner). */
@@ -49,7 +49,9 @@ export type TakeResult =
 export interface TakeRequest {
   holder: string;
   priority: RequestPriority;
-  /** After this take, does the holder still have a person waiting (keeps its interactive demand up)? */
+  /** Slots wanted at once (the waiters of this priority at the head of the queue); fewer may be granted. */
+  count: number;
+  /** Does the holder have a person waiting beyond these `count` (keeps its interactive demand up)? */
   moreInteractive: boolean;
   limit: number;
   windowMs: number;
@@ -223,12 +225,16 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
         schedule(localPause);
         return;
       }
-      const moreInteractive = queue.slice(1).some((w) => w.priority === 'interactive');
+      // Everyone of the head's priority asks at once (a window that frees many slots fills in one round trip).
+      const same = queue.filter((w) => w.priority === head.priority).length;
+      const count = Math.min(same, limit);
+      const moreInteractive = head.priority === 'interactive' && same > count;
       let res: TakeResult;
       try {
         res = await store.take({
           holder,
           priority: head.priority,
+          count,
           moreInteractive,
           limit,
           windowMs,
@@ -250,20 +256,24 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
       }
       view = res.view;
       viewAt = timers.now();
-      hadDemand = head.priority === 'interactive' ? moreInteractive || !res.granted : hadDemand;
+      if (head.priority === 'interactive')
+        hadDemand = moreInteractive || !res.granted || res.slotIds.length < count;
       if (!res.granted) {
         tell();
         schedule(res.retryInMs);
         return;
       }
-      if (queue[0] !== head) {
-        // Aborted while asking: the slot goes back (it still counts for a window, which is safe).
-        void store.release(res.slotId, windowMs).catch(() => undefined);
-        continue;
+      // The front of the queue gets the slots (a person who arrived meanwhile is at the front: all the better).
+      for (const slotId of res.slotIds) {
+        const w = queue.shift();
+        if (!w) {
+          // Aborted while asking: the slot goes back (it still counts for a window, which is safe).
+          void store.release(slotId, windowMs).catch(() => undefined);
+          continue;
+        }
+        w.cleanup();
+        w.resolve(admit(slotId));
       }
-      queue.shift();
-      head.cleanup();
-      head.resolve(admit(res.slotId));
     }
   }
 
