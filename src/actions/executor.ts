@@ -207,6 +207,14 @@ export class Executor {
           // Never send a step whose outcome is unknown: reconcile it first.
           return await this.reconcileAt(a, api, k);
         }
+        if (step.status === 'absent' && step.sentAt !== undefined) {
+          // "Not there" was read moments after an unclear answer; Syncro may have stored that request since.
+          // Read back again, against the same send time and pre-send ids, before sending it a second time.
+          const late = await this.recheckBeforeResend(a, api, k);
+          if (late.state === 'stop') return late.action;
+          a = late.action;
+          if (late.state === 'found') continue;
+        }
         // Read what already matches before sending, so reconciliation can tell this record from earlier ones
         // (a read made moments before, e.g. the form's, serves: see SNAPSHOT_FRESH_MS). It only sharpens
         // reconciliation: if the read fails, the write goes ahead and reconciliation matches by time.
@@ -309,29 +317,10 @@ export class Executor {
     try {
       res = await reconcileStep(api, step, a.steps, this.deps.now());
     } catch (err) {
-      const error = errorFacts(err);
-      a = await this.journal(a, {
-        state: 'outcome_unknown',
-        steps: this.withStep(a, k, { status: 'unknown', outcome: { code: 'check_failed', error } }),
-        problem: { code: 'check_failed', step: k, error },
-        // Let the sweeper (or a "Check again" click) take it after a short pause.
-        leaseOwner: undefined,
-        leaseUntil: this.deps.now() + Math.min(this.deps.leaseMs, 60_000),
-      }).catch(() => a);
-      await this.publish(a, true);
-      return a;
+      return this.checkFailed(a, k, err);
     }
     if (res.found) {
-      a = await this.journal(a, {
-        state: 'executing',
-        steps: this.withStep(a, k, {
-          status: 'succeeded',
-          resultId: res.resultId,
-          finishedAt: this.deps.now(),
-          outcome: res.outcome,
-        }),
-      });
-      await this.audit(a, a.steps[k]!, 'found_after_unknown', started, res.resultId, res.outcome);
+      a = await this.foundAfterUnknown(a, k, res, started);
       if (firstIncompleteStep(a) >= a.steps.length)
         return this.finish(a, 'succeeded', { problem: undefined, resumable: false });
       return this.finish(a, 'failed', {
@@ -344,6 +333,65 @@ export class Executor {
     });
     await this.audit(a, a.steps[k]!, 'absent_after_unknown', started, undefined, res.outcome);
     return this.finish(a, 'failed', { resumable: true, problem: { code: 'absent_after_check', step: k } });
+  }
+
+  /**
+   * Before a step found absent is sent again (Post again / Resume): its first request may have been stored by
+   * Syncro after the read-back that said "not there". A match since that send, not among the records read before
+   * it, is that request's record: the step is done and nothing is sent. `send`: still not there, send it.
+   */
+  private async recheckBeforeResend(
+    a: PendingAction,
+    api: SyncroApi,
+    k: number,
+  ): Promise<{ state: 'send' | 'found' | 'stop'; action: PendingAction }> {
+    const started = this.deps.now();
+    let res: Awaited<ReturnType<typeof reconcileStep>>;
+    try {
+      res = await reconcileStep(api, a.steps[k]!, a.steps, started);
+    } catch (err) {
+      // Could not tell: never send blindly; the step's outcome is unknown again until Syncro can be read.
+      return { state: 'stop', action: await this.checkFailed(a, k, err) };
+    }
+    if (!res.found) return { state: 'send', action: a };
+    this.log(a).warn({ step: k }, 'a request read back as absent reached Syncro later; not sending it again');
+    a = await this.foundAfterUnknown(a, k, res, started);
+    await this.publish(a, false);
+    return { state: 'found', action: a };
+  }
+
+  private async foundAfterUnknown(
+    a: PendingAction,
+    k: number,
+    res: { resultId: number; outcome: StepOutcome },
+    started: number,
+  ): Promise<PendingAction> {
+    const next = await this.journal(a, {
+      state: 'executing',
+      steps: this.withStep(a, k, {
+        status: 'succeeded',
+        resultId: res.resultId,
+        finishedAt: this.deps.now(),
+        outcome: res.outcome,
+      }),
+    });
+    await this.audit(next, next.steps[k]!, 'found_after_unknown', started, res.resultId, res.outcome);
+    return next;
+  }
+
+  /** The read-back itself failed: the outcome stays unknown, for the sweeper or a "Check again" click. */
+  private async checkFailed(a: PendingAction, k: number, err: unknown): Promise<PendingAction> {
+    const error = errorFacts(err);
+    const next = await this.journal(a, {
+      state: 'outcome_unknown',
+      steps: this.withStep(a, k, { status: 'unknown', outcome: { code: 'check_failed', error } }),
+      problem: { code: 'check_failed', step: k, error },
+      // Let the sweeper (or a "Check again" click) take it after a short pause.
+      leaseOwner: undefined,
+      leaseUntil: this.deps.now() + Math.min(this.deps.leaseMs, 60_000),
+    }).catch(() => a);
+    await this.publish(next, true);
+    return next;
   }
 
   private async finish(

@@ -25,9 +25,11 @@ export interface Fault {
   /**
    * Default 'after_commit': the write IS stored, then the answer is broken (the ambiguous outcome a client
    * must not retry blindly). 'before_commit': the request is not processed at all. 'unwrapped' is always
-   * after_commit: an object can only be answered once the write happened.
+   * after_commit: an object can only be answered once the write happened. 'late': the request is not processed
+   * now, but later, when the test calls `commitLate()` (a request Syncro stored after its answer was lost and
+   * after the client had read back "not there").
    */
-  when?: 'before_commit' | 'after_commit';
+  when?: 'before_commit' | 'after_commit' | 'late';
   /** Default 1; Infinity for a lasting fault. */
   times?: number;
   /** For status_429; default 1. */
@@ -68,7 +70,7 @@ function matches(fault: Fault, method: string, path: string): boolean {
 export function isBeforeCommit(fault: Fault): boolean {
   // Syncro refuses a rate-limited request, or one for a route it does not have, before doing anything.
   if (fault.mode === 'status_429' || fault.mode === 'status_404') return true;
-  return fault.when === 'before_commit' && fault.mode !== 'unwrapped';
+  return (fault.when === 'before_commit' || fault.when === 'late') && fault.mode !== 'unwrapped';
 }
 
 /**

@@ -66,6 +66,8 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
   const requests: RecordedRequest[] = [];
   const waiters = new Set<Waiter>();
   const hungSockets = new Set<Socket>();
+  /** Requests faulted with `when: 'late'`, processed by `commitLate()`. */
+  const lateCommits: Array<() => Reply> = [];
 
   /** A key's user must also exist as a Syncro user, or tickets assigned to it would have no `user`. */
   const ensureStaff = (u: SimUser) =>
@@ -96,15 +98,19 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
         return { reply: badRequestPage() };
     }
     const fault = faults.take(record.method, record.path);
+    const apiKey = record.apiKey;
+    const run = () =>
+      dispatch(record.method, record.path, {
+        state,
+        user,
+        userToken: userTokenOf(apiKey),
+        query: record.query,
+        body: isObject(record.body) ? record.body : {},
+        invoiceGetShape: opts.invoiceGetShape ?? 'wrapped',
+      });
+    if (fault?.when === 'late' && fault.mode !== 'unwrapped') lateCommits.push(run);
     if (fault && isBeforeCommit(fault)) return { fault };
-    const reply = dispatch(record.method, record.path, {
-      state,
-      user,
-      userToken: userTokenOf(record.apiKey),
-      query: record.query,
-      body: isObject(record.body) ? record.body : {},
-      invoiceGetShape: opts.invoiceGetShape ?? 'wrapped',
-    });
+    const reply = run();
     return fault ? { fault, reply } : { reply };
   }
 
@@ -188,11 +194,17 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
     injectFault: (f) => faults.inject(f),
     clearFaults: () => faults.clear(),
     releaseHangs,
+    commitLate() {
+      const due = lateCommits.splice(0);
+      for (const run of due) run();
+      return due.length;
+    },
     reset(seed?: SeedKind) {
       state.reset(seed ?? defaultSeed);
       for (const user of keys.values()) ensureStaff(user);
       requests.length = 0;
       faults.clear();
+      lateCommits.length = 0;
       limiter?.clear();
     },
     addKey,

@@ -63,6 +63,8 @@ export interface SyncroSimulator {
   clearFaults(): void;
   /** Releases every 'hang' request by destroying its socket. */
   releaseHangs(): void;
+  /** Processes the requests faulted with `when: 'late'` now (stores their writes); returns how many. */
+  commitLate(): number;
   /** Reseeds the state and forgets requests, faults and the rate-limit window; keys stay. */
   reset(seed?: SeedKind): void;
   addKey(key: string, user: SimUser): void;
