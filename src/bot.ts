@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createCardPublisher } from './slack/card-publisher.js';
 import type { BotContext } from './slack/context.js';
+import { remindLongTimers } from './slack/handlers/timers.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
 import { actionCardView } from './slack/views/action-card.js';
@@ -183,6 +184,7 @@ export function createBot(deps: BotDeps): Bot {
     } catch (err) {
       log.error({ err }, 'sweep failed');
     }
+    await remindLongTimers(ctx).catch((err) => log.error({ err }, 'timer reminders failed'));
   }
 
   return {

@@ -42,6 +42,28 @@ const laborTypeSchema = z
      * (prepaid blocks are debited by quantity). Without prepaid hours the product's rate carries the premium.
      */
     prepaid_multiplier: z.number().positive().max(10).optional(),
+    /**
+     * Syncro's labour settings: a line bills at least this many minutes. Optional: without it (and without
+     * `round_to_minutes`) the minutes worked are billed as they are, never rounded.
+     */
+    minimum_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    /** Billable minutes are rounded UP to a multiple of this (e.g. 15). Optional; never rounded without it. */
+    round_to_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .optional(),
+    /**
+     * Whether this labour draws on the customer's prepaid hours ("prepaid hours after" on the card). False for $0
+     * warranty or internal work, which Syncro would otherwise still debit. Absent means true.
+     */
+    draws_prepaid: z.boolean().optional(),
   })
   .strict();
 export type LaborType = z.infer<typeof laborTypeSchema>;
@@ -97,6 +119,18 @@ const fileSchema = z
     labor_types: z
       .record(z.string().regex(/^[a-z0-9_-]+$/, 'labour type keys are lower-case words'), laborTypeSchema)
       .default({}),
+    timers: z
+      .object({
+        /** A timer running longer than this gets one reminder by DM (default 8 h). */
+        reminder_after_minutes: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 24 * 60)
+          .default(8 * 60),
+      })
+      .strict()
+      .default({ reminder_after_minutes: 8 * 60 }),
     billing: z
       .object({
         /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */

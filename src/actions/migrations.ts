@@ -1,3 +1,4 @@
+import { timersTableSql } from '../timers/timer-store.js';
 import type { DdlTypes } from './sql-dialect.js';
 
 /**
@@ -75,6 +76,7 @@ export const MIGRATIONS: readonly Migration[] = [
       ${t.appendOnly('audit')}
     `,
   },
+  { version: 2, name: 'running timers', sql: timersTableSql },
 ];
 
 /** The migrations of `all` not yet in `applied`, in order. Throws if the list itself is out of order. */

@@ -1,6 +1,6 @@
 import type { BillingComputation } from './billing-types.js';
 import { type ProposalBase, proposeWith } from './kinds/action.js';
-import { bill } from './kinds/billing.js';
+import { type BillDraft, bill } from './kinds/billing.js';
 import { close } from './kinds/close.js';
 import { comment } from './kinds/comment.js';
 import { createTicketAction } from './kinds/create-ticket.js';
@@ -79,6 +79,7 @@ export interface BillProposal extends ProposalBase {
   ticket: TicketRef & { customerId: number };
   billing: BillingComputation;
   comment: { subject: string; body: string; visibility: Visibility };
+  timer?: BillDraft['timer'];
   invoiceCategory: string;
   invoicedStatus: string;
   approval: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
+import { openTimerStore } from '../timers/timer-store.js';
 import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
 import { rowReader } from './row-schemas.js';
 import {
@@ -96,6 +97,8 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
   }
 
   return {
+    timers: openTimerStore(db),
+
     async migrate(): Promise<void> {
       const migrations = MIGRATIONS;
       await db.exclusive(async (tx) => {

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { TimerStore } from '../timers/timer-store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
 
 /** A patch the store refuses (changes the id, clears a required field, names an invalid field, is empty). */
@@ -42,6 +43,8 @@ export interface UpdateGuard {
  */
 export interface ActionStore {
   migrate(): Promise<void>;
+  /** Running timers (migration 2), in the same database. */
+  readonly timers: TimerStore;
   insert(action: PendingAction): Promise<void>;
   get(id: string): Promise<PendingAction | undefined>;
   /**

@@ -28,6 +28,8 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   close: '/syncro close <number> [resolution] — resolve a ticket, optionally with a resolution comment',
   comment: '/syncro comment <number> <text> — add a comment to a ticket (line breaks are kept)',
   bill: '/syncro bill <number> — bill time: the form asks for the minutes and the labour type',
+  timer:
+    '/syncro timer [start <number> [note] | stop [<number>] | cancel <number>] — your running timers (kept by the bot)',
   search: '/syncro search <query> — search tickets by subject or customer',
   customers: '/syncro customers <query> — search customers',
   audit: '/syncro audit <number> — what was proposed and posted on a ticket through this bot, and by whom',
@@ -60,6 +62,11 @@ export const HELP_TOPICS: Readonly<Record<CommandName, string>> = {
   bill:
     '`/syncro bill 32164` opens a form: you state the minutes worked and the labour type (nothing is assumed), ' +
     'and the card shows the product, rate, quantity, prepaid hours and the invoice before anything is posted.',
+  timer:
+    '`/syncro timer start 32164 printer` starts your timer on a ticket (one per ticket per person; nothing is sent ' +
+    'to Syncro). `/syncro timer stop 32164` stops it (without a number: your only timer) and offers to bill the ' +
+    'time or record it as a Syncro timer entry, each through a card you post. `/syncro timer` lists your running ' +
+    'timers; `/syncro timer cancel 32164` discards one.',
   search: 'Searches tickets by subject or customer: `/syncro search printer`.',
   customers: 'Searches customers by name: `/syncro customers dataforth`.',
   audit:
@@ -100,6 +107,7 @@ const ALIASES: ReadonlyMap<string, CommandName> = new Map<string, CommandName>([
   ['customer', 'customers'],
   ['?', 'help'],
   ['me', 'whoami'],
+  ['timers', 'timer'],
 ]);
 
 const DOUBLE_QUOTES = '"“”„';
@@ -287,6 +295,40 @@ function parseComment(rest: string): Parsed {
   return ok({ name: 'comment', number: n.value, text });
 }
 
+function parseTimer(rest: string): Parsed {
+  const { word, rest: after } = splitWord(rest);
+  const op = word.toLowerCase();
+  if (op === '' || op === 'list') {
+    return after.trim() === ''
+      ? ok({ name: 'timer', op: 'list' })
+      : fail('`timer` lists your timers; it takes nothing after it.', 'timer');
+  }
+  if (op === 'start') {
+    const n = takeTicketNumber(after, 'timer');
+    if (!n.ok) return fail(n.error, 'timer');
+    const note = oneLine(n.rest);
+    return ok(
+      note === ''
+        ? { name: 'timer', op: 'start', number: n.value }
+        : { name: 'timer', op, number: n.value, note },
+    );
+  }
+  if (op === 'stop') {
+    if (after.trim() === '') return ok({ name: 'timer', op: 'stop' });
+    const n = takeTicketNumber(after, 'timer');
+    if (!n.ok) return fail(n.error, 'timer');
+    if (n.rest.trim() !== '') return fail('`timer stop` takes only a ticket number.', 'timer');
+    return ok({ name: 'timer', op: 'stop', number: n.value });
+  }
+  if (op === 'cancel') {
+    const n = takeTicketNumber(after, 'timer');
+    if (!n.ok) return fail(n.error, 'timer');
+    if (n.rest.trim() !== '') return fail('`timer cancel` takes only a ticket number.', 'timer');
+    return ok({ name: 'timer', op: 'cancel', number: n.value });
+  }
+  return fail(`“${clip(word)}” is not a timer command: use start, stop or cancel.`, 'timer');
+}
+
 function parseQuery(rest: string, name: 'search' | 'customers'): Parsed {
   const query = unquote(oneLine(rest));
   if (query === '') {
@@ -341,6 +383,8 @@ function parseUnchecked(raw: string): Parsed {
       return parseComment(rest);
     case 'bill':
       return numberOnly(rest, 'bill', 'The form asks for the minutes worked and the labour type.');
+    case 'timer':
+      return parseTimer(rest);
     case 'search':
     case 'customers':
       return parseQuery(rest, name);

@@ -14,6 +14,7 @@ export const COMMAND_NAMES = [
   'close',
   'comment',
   'bill',
+  'timer',
   'search',
   'customers',
   'audit',
@@ -56,6 +57,14 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('comment'), number: ticketNumberSchema, text }),
   /** Minutes and labour type are never part of the command: the bill form always asks for them. */
   z.strictObject({ name: z.literal('bill'), number: ticketNumberSchema }),
+  /** Timers live in the bot (Syncro has no running timer); starting or stopping one writes nothing to Syncro. */
+  /** `number`: required by start and cancel, optional for stop (the only running timer), absent for list. */
+  z.strictObject({
+    name: z.literal('timer'),
+    op: z.enum(['list', 'start', 'stop', 'cancel']),
+    number: ticketNumberSchema.optional(),
+    note: oneLine.optional(),
+  }),
   z.strictObject({ name: z.literal('search'), query: oneLine }),
   z.strictObject({ name: z.literal('customers'), query: oneLine }),
   z.strictObject({ name: z.literal('audit'), number: ticketNumberSchema }),

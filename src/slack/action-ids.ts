@@ -20,6 +20,13 @@ export const ACTION = {
   ticketStatus: 'syncro_ticket_status',
   ticketClose: 'syncro_ticket_close',
   ticketBill: 'syncro_ticket_bill',
+  /** Timers (kept by the bot; nothing is sent to Syncro): value = ticket number. */
+  timerStart: 'syncro_timer_start',
+  timerStop: 'syncro_timer_stop',
+  timerCancel: 'syncro_timer_cancel',
+  /** A stopped timer's two ways to Syncro; value = JSON TimerSpan. */
+  timerBill: 'syncro_timer_bill',
+  timerEntry: 'syncro_timer_entry',
   /** Pagination of lists; value = JSON {kind, query?, page}. */
   page: 'syncro_page',
   /** Link buttons (open in Syncro) still send an action payload; it is acknowledged and ignored. */
@@ -36,6 +43,7 @@ export const VIEW = {
   status: 'syncro_status_modal',
   close: 'syncro_close_modal',
   bill: 'syncro_bill_modal',
+  timerEntry: 'syncro_timer_entry_modal',
 } as const;
 
 /** external_select whose options Slack loads from the options-load URL (customer typeahead). */

@@ -6,6 +6,7 @@ import type { FileConfig } from '../config.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
+import type { TimerSpan } from '../timers/span.js';
 import type { ResponseMessage } from './response-url.js';
 
 /** Where a reply goes: the interaction's response_url, else an ephemeral message to the person. */
@@ -25,6 +26,8 @@ export interface ModalMeta {
   channelId: string;
   /** Known once Syncro was read (the bill modal). */
   ticketId?: number;
+  /** The stopped timer this form bills or records (its start, end and note). */
+  timer?: TimerSpan;
 }
 
 /** Everything the Slack handlers need; built once by createBot(). */

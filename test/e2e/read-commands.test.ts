@@ -203,6 +203,7 @@ describe('read commands', () => {
         ['Update status', ACTION.ticketStatus],
         ['Close', ACTION.ticketClose],
         ['Bill', ACTION.ticketBill],
+        ['⏱ Start timer', ACTION.timerStart],
       ]);
       expect(h.sim.writes()).toHaveLength(0);
     });

@@ -19,6 +19,8 @@ export interface BillDraft {
   technician: string;
   billing: BillingComputation;
   comment: { subject: string; body: string; visibility: Visibility };
+  /** Billing a stopped timer: what it measured, shown beside what is billed. */
+  timer?: { startedAt: number; stoppedAt: number; minutes: number };
   invoiceCategory: string;
   invoicedStatus: string;
   approval: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };

@@ -4,6 +4,7 @@ import { primeSnapshots } from '../../actions/reconcile.js';
 import type { Visibility } from '../../actions/visibility.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
+import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
 import { signerOf, ticketRef } from './write-commands.js';
@@ -27,8 +28,9 @@ export async function openBillModal(
   to: ReplyTarget,
   number: string,
   defaults?: BillModalParams['defaults'],
+  timer?: TimerSpan,
 ): Promise<void> {
-  const meta: ModalMeta = { number, channelId: to.channelId };
+  const meta: ModalMeta = { number, channelId: to.channelId, ...(timer ? { timer } : {}) };
   const base = {
     laborTypes: laborChoices(ctx),
     commentSubject: ctx.file.billing.comment_subject,
@@ -37,6 +39,7 @@ export async function openBillModal(
     // Until Syncro is read (and if it cannot be), the form still names the ticket being billed.
     ticketNumber: number,
     defaults,
+    ...(timer ? { timer: { ...timer, minutes: measuredMinutes(timer) } } : {}),
   };
   const opened = await ctx.web.views.open({
     trigger_id: triggerId,
@@ -137,6 +140,15 @@ export async function proposeBillFor(
     ticket: { ...ticketRef(ticket), customerId: ticket.customer_id, customerName: customerName(customer) },
     billing,
     comment: { subject: input.commentSubject, body: input.commentBody, visibility: input.visibility },
+    ...(meta.timer
+      ? {
+          timer: {
+            startedAt: meta.timer.startedAt,
+            stoppedAt: meta.timer.stoppedAt,
+            minutes: measuredMinutes(meta.timer),
+          },
+        }
+      : {}),
     invoiceCategory: ctx.file.billing.invoice_category,
     invoicedStatus: ctx.file.billing.invoiced_status,
     approval: {

@@ -15,6 +15,7 @@ import {
   showTicket,
   showWhoami,
 } from './read-commands.js';
+import { cancelTimer, showTimers, startTimer, stopTimer } from './timers.js';
 import { proposeCloseFor, proposeCommentFor, proposeCreateFor, proposeStatusFor } from './write-commands.js';
 
 /** Tell the person when their request will queue this long behind Syncro's rate limit. */
@@ -114,6 +115,12 @@ async function dispatch(
         number: cmd.number,
         resolution: cmd.resolution ? { body: cmd.resolution } : undefined,
       });
+    case 'timer':
+      // The parser gives start and cancel a number.
+      if (cmd.op === 'start' && cmd.number) return startTimer(ctx, to, cmd.number, cmd.note);
+      if (cmd.op === 'stop') return stopTimer(ctx, to, cmd.number);
+      if (cmd.op === 'cancel' && cmd.number) return cancelTimer(ctx, to, cmd.number);
+      return showTimers(ctx, to);
     case 'create':
       return proposeCreateFor(ctx, to, { customer: cmd.customer, subject: cmd.subject });
     case 'bill':

@@ -94,8 +94,16 @@ export async function showTicket(ctx: BotContext, to: ReplyTarget, number: strin
   const found = await api.findTicketByNumber(number);
   // The list answer may omit comments and line items: read the ticket itself.
   const ticket = await api.getTicket(found.id);
+  const timers = await ctx.store.timers.listForTicket(ticket.id);
   await ctx.reply(to, {
-    ...ticketDetailView({ ticket, webBaseUrl: ctx.client.webBaseUrl, now: ctx.now(), sandbox: ctx.sandbox }),
+    ...ticketDetailView({
+      ticket,
+      webBaseUrl: ctx.client.webBaseUrl,
+      now: ctx.now(),
+      sandbox: ctx.sandbox,
+      timers,
+      viewer: to.userId,
+    }),
     response_type: 'ephemeral',
   });
 }

@@ -79,6 +79,7 @@ async function reopen(
           commentBody: d.values.commentBody,
           visibility: d.values.visibility,
         },
+        d.meta.timer,
       );
       return;
   }

@@ -7,6 +7,7 @@ import { registerCreateFlow } from './create-flow.js';
 import { registerFormReopen } from './form-reopen.js';
 import { registerModalSubmissions } from './modal-submissions.js';
 import { registerTicketButtons } from './ticket-buttons.js';
+import { registerTimerButtons } from './timer-buttons.js';
 
 export { lostClickMessage } from './shared.js';
 
@@ -29,6 +30,7 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerCardButtons(app, ctx);
   registerCreateFlow(app, ctx);
   registerTicketButtons(app, ctx);
+  registerTimerButtons(app, ctx);
   registerModalSubmissions(app, ctx);
   registerFormReopen(app, ctx);
 }

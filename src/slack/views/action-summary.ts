@@ -1,6 +1,7 @@
 import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
 import { isVisibility, VISIBILITY_LABELS } from '../../actions/visibility.js';
+import { timerWords } from './timer-words.js';
 
 /**
  * The card's readable summary, worded from the row's draft: a title and label → value rows (plain text; the card
@@ -75,6 +76,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${b.minutes} min · ${b.productName}` },
+          ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
           { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
         ],
       };

@@ -10,6 +10,7 @@ import {
   option,
   radioButtons,
   section,
+  slackDate,
   staticSelect,
   textInput,
   truncate,
@@ -226,6 +227,8 @@ export interface BillModalParams extends ModalBase {
   /** Comment subject used when `defaults.commentSubject` is not given (config: billing.comment_subject). */
   commentSubject?: string;
   defaultVisibility?: Visibility;
+  /** Billing a stopped timer: its measurement is shown, and its minutes fill the (editable) minutes field. */
+  timer?: { startedAt: number; stoppedAt: number; minutes: number };
 }
 
 export function billModal(p: BillModalParams): ModalView {
@@ -240,6 +243,14 @@ export function billModal(p: BillModalParams): ModalView {
     blocks.push(section(ticketLine(t)));
   }
   blocks.push(context([prepaidText(p.prepaidHours, p.loading)]));
+  if (p.timer) {
+    blocks.push(
+      context([
+        `⏱ Your timer: ${slackDate(p.timer.startedAt, '{time}')} → ${slackDate(p.timer.stoppedAt, '{time}')}, ` +
+          `${p.timer.minutes} min measured. Change the minutes if the time worked differs.`,
+      ]),
+    );
+  }
 
   blocks.push(
     input({
@@ -249,9 +260,15 @@ export function billModal(p: BillModalParams): ModalView {
         actionId: MODAL_ACTION.minutes,
         placeholder: 'e.g. 45',
         maxLength: 6,
-        initial: p.defaults?.minutes === undefined ? undefined : String(p.defaults.minutes),
+        // A reopened form keeps what was typed; a stopped timer fills in what it measured (editable).
+        initial:
+          p.defaults?.minutes !== undefined
+            ? String(p.defaults.minutes)
+            : p.timer
+              ? String(p.timer.minutes)
+              : undefined,
       }),
-      hint: 'Whole minutes, as worked. The bot never assumes or rounds them.',
+      hint: 'Whole minutes, as worked. The bot never assumes them.',
     }),
   );
   if (p.laborTypes.length > 0) {

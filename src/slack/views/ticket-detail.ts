@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Comment, LineItem, Ticket } from '../../syncro/schemas.js';
+import type { RunningTimer } from '../../timers/timer-store.js';
 import { ACTION } from '../action-ids.js';
 import {
   actions,
@@ -17,6 +18,7 @@ import {
 } from '../blocks.js';
 import { hours, htmlToText, invoiceUrl, money, syncroDate, ticketNo, ticketUrl } from './format.js';
 import { ticketCustomerName } from './ticket-list.js';
+import { ticketTimerBlocks } from './timers.js';
 
 export interface TicketDetailParams {
   ticket: Ticket;
@@ -24,6 +26,9 @@ export interface TicketDetailParams {
   webBaseUrl: string;
   now: number;
   sandbox: boolean;
+  /** The ticket's running timers (kept by the bot) and who is looking: "⏱ running 0:32 for you". */
+  timers?: RunningTimer[];
+  viewer?: string;
 }
 
 /** How many comments the view shows (most recent first), like the terminal command. */
@@ -77,7 +82,19 @@ export function ticketDetailView(p: TicketDetailParams): Message {
       button({ text: 'Bill', actionId: ACTION.ticketBill, value: number }),
     ]),
   );
+  blocks.push(...timerSection(p, number));
   return finalizeMessage(blocks, `${ticketNo(number)} ${t.status}: ${t.subject}`, { sandbox: p.sandbox });
+}
+
+/** Timers: the viewer's own ("⏱ running 0:32 for you"), others', and Start or Stop. */
+function timerSection(p: TicketDetailParams, number: string): KnownBlock[] {
+  if (!p.timers) return [];
+  return ticketTimerBlocks({
+    ticketNumber: number,
+    timers: p.timers,
+    now: p.now,
+    ...(p.viewer ? { viewer: p.viewer } : {}),
+  });
 }
 
 function assignee(t: Ticket): string {
