@@ -61,6 +61,29 @@ function checkMinutes(minutes: number): void {
 }
 
 /**
+ * Billable minutes under the labour type's own settings (as Syncro's labour settings have them): at least
+ * `minimum_minutes`, then rounded UP to a multiple of `round_to_minutes`. Without either, the minutes worked, as
+ * they are. `rule` words what changed ("rounded up to 15 min"); undefined when nothing did.
+ */
+export function billableMinutes(
+  minutes: number,
+  labor: { minimum_minutes?: number; round_to_minutes?: number },
+): { minutes: number; rule?: string } {
+  const parts: string[] = [];
+  let billable = minutes;
+  if (labor.minimum_minutes !== undefined && billable < labor.minimum_minutes) {
+    billable = labor.minimum_minutes;
+    parts.push(`minimum ${labor.minimum_minutes} min`);
+  }
+  const step = labor.round_to_minutes;
+  if (step !== undefined && billable % step !== 0) {
+    billable = Math.ceil(billable / step) * step;
+    parts.push(`rounded up to ${step} min`);
+  }
+  return parts.length === 0 ? { minutes } : { minutes: billable, rule: parts.join(', then ') };
+}
+
+/**
  * Turns what the technician stated into the exact `add_line_item` body and the card's explanation.
  * Throws UserInputError (nothing was sent) for bad minutes, an unknown labour type, a blank description, or a
  * product that cannot be billed as configured; UnexpectedError when the product is not the labour type's.
@@ -115,18 +138,22 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
   // 0 prepaid hours is "no prepaid block"; a negative figure is a block already overdrawn, kept so the card shows it.
   const prepaidBefore = prepaidRaw === null || prepaidRaw === 0 ? null : round(prepaidRaw, 4);
 
-  const hours = round(minutes / 60, 4);
+  // Syncro's labour settings, only when the MSP configured them: a minimum entry, then rounding UP to an increment.
+  const billable = billableMinutes(minutes, labor);
+  const hours = round(billable.minutes / 60, 4);
   // The card explains each rule applied, in this order (views/billing-words.ts words them from the figures).
-  const notes: BillingNote[] = ['minutes'];
+  const notes: BillingNote[] = [billable.rule === undefined ? 'minutes' : 'labour_rule'];
+  // Whether this labour is paid from the customer's prepaid block ($0 warranty or internal work is not).
+  const drawsPrepaid = labor.draws_prepaid !== false;
 
   // The premium is applied once: in the quantity when prepaid hours pay for the work, otherwise in the rate.
   let rule: NonNullable<BillingComputation['rule']> = 'actual';
   let multiplier: number | null = null;
   let quantity = hours;
-  if (labor.prepaid_multiplier !== undefined && prepaidBefore !== null && prepaidBefore > 0) {
+  if (labor.prepaid_multiplier !== undefined && drawsPrepaid && prepaidBefore !== null && prepaidBefore > 0) {
     rule = 'premium_on_prepaid';
     multiplier = labor.prepaid_multiplier;
-    quantity = round((minutes * multiplier) / 60, 4);
+    quantity = round((billable.minutes * multiplier) / 60, 4);
   } else if (labor.prepaid_multiplier !== undefined) rule = 'premium_in_rate';
   notes.push(rule);
 
@@ -141,7 +168,10 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
   let prepaidAfter: number | null = null;
   let beyondPrepaid: number | null = null;
   if (prepaidBefore === null) notes.push('no_prepaid');
-  else {
+  else if (!drawsPrepaid) {
+    prepaidAfter = prepaidBefore;
+    notes.push('no_prepaid_draw');
+  } else {
     prepaidAfter = round(prepaidBefore - quantity, 4);
     beyondPrepaid = round(Math.max(0, quantity - Math.max(0, prepaidBefore)), 4);
     notes.push('prepaid');
@@ -163,6 +193,9 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
     laborType: key,
     laborLabel: label,
     minutes,
+    billableMinutes: billable.minutes,
+    ...(billable.rule === undefined ? {} : { labourRule: billable.rule }),
+    drawsPrepaid,
     hours,
     quantity,
     multiplier,

@@ -4,8 +4,18 @@ import type { AddLineItemBody } from '../syncro/api.js';
 export interface BillingComputation {
   laborType: string;
   laborLabel: string;
+  /** Minutes worked, as stated (actual). */
   minutes: number;
-  /** minutes / 60, exact to 4 decimals: what the technician worked. */
+  /**
+   * Minutes billed: `minutes` after the labour type's `minimum_minutes` and `round_to_minutes` (equal without
+   * them). Optional only so that hand-built fixtures need not set it.
+   */
+  billableMinutes?: number;
+  /** How the labour type's rules changed the minutes ("rounded up to 15 min"); absent when they did not. */
+  labourRule?: string;
+  /** Whether the labour draws on the customer's prepaid hours (labour type's `draws_prepaid`, default true). */
+  drawsPrepaid?: boolean;
+  /** billable minutes / 60, exact to 4 decimals: the time billed (before an emergency multiplier). */
   hours: number;
   /** What is billed: `hours`, or `hours × multiplier` for emergency work against prepaid hours. */
   quantity: number;
@@ -40,6 +50,8 @@ export interface BillingComputation {
 /** A rule the billing line applied; `actual`, `premium_on_prepaid`, `premium_in_rate` are the quantity rules. */
 export type BillingNote =
   | 'minutes'
+  /** The labour type's minimum_minutes / round_to_minutes changed the minutes (actual → billable). */
+  | 'labour_rule'
   | 'actual'
   | 'premium_on_prepaid'
   | 'premium_in_rate'
@@ -52,5 +64,7 @@ export type BillingNote =
   | 'taxable'
   | 'no_prepaid'
   | 'prepaid'
+  /** The labour type does not draw on prepaid hours (draws_prepaid: false): the block is unchanged. */
+  | 'no_prepaid_draw'
   | 'prepaid_overdrawn'
   | 'prepaid_exhausted';

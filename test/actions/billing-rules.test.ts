@@ -11,8 +11,25 @@ const LABOR_TYPES: FileConfig['labor_types'] = {
   remote: { product_id: 1190473, taxable: false },
   onsite: { product_id: 26118, taxable: false, label: 'Onsite' },
   emergency: { product_id: 26184, taxable: false, label: 'Emergency / after hours', prepaid_multiplier: 1.5 },
-  warranty: { product_id: 5550001, taxable: false, label: 'Warranty (no charge)' },
+  warranty: { product_id: 5550001, taxable: false, label: 'Warranty (no charge)', draws_prepaid: false },
   website: { product_id: 68055, taxable: true, label: 'Website' },
+  // Syncro-style labour settings: a minimum entry and a rounding increment (rounding up).
+  rounded: { product_id: 1190473, taxable: false, label: 'Remote (15 min)', round_to_minutes: 15 },
+  minimum: {
+    product_id: 26118,
+    taxable: false,
+    label: 'Onsite (1 h minimum)',
+    minimum_minutes: 60,
+    round_to_minutes: 30,
+  },
+  internal: { product_id: 9269124, taxable: false, label: 'Internal', draws_prepaid: false },
+  emergency15: {
+    product_id: 26184,
+    taxable: false,
+    label: 'Emergency (15 min)',
+    prepaid_multiplier: 1.5,
+    round_to_minutes: 15,
+  },
 };
 
 const PRODUCTS: Record<string, Product> = {
@@ -21,6 +38,10 @@ const PRODUCTS: Record<string, Product> = {
   emergency: { id: 26184, name: 'Labor - Emergency or After Hours Business', price_retail: 225 },
   warranty: { id: 5550001, name: 'Labor - Warranty', price_retail: 0 },
   website: { id: 68055, name: 'Labor - Website Labor', price_retail: 125 },
+  rounded: { id: 1190473, name: 'Labor - Remote Business', price_retail: 150 },
+  minimum: { id: 26118, name: 'Labor - Onsite Business', price_retail: 175 },
+  internal: { id: 9269124, name: 'Labor - Internal Labor', price_retail: 0 },
+  emergency15: { id: 26184, name: 'Labor - Emergency or After Hours Business', price_retail: 225 },
 };
 
 function input(over: Partial<BillingInput> & { laborType?: string } = {}): BillingInput {
@@ -328,6 +349,97 @@ const scenarios: Array<{ name: string; input: BillingInput; want: Want }> = [
     name: 'live price with a product without a price',
     input: input({ product: { ...PRODUCTS.remote!, price_retail: null } }),
     want: { error: UserInputError, message: /has no retail price/ },
+  },
+  {
+    name: 'no labour rule configured: 47 minutes are billed as 47, never rounded',
+    input: input({ minutes: 47 }),
+    want: {
+      result: { minutes: 47, billableMinutes: 47, hours: 0.7833, quantity: 0.7833 },
+      notes: [/47 minutes = 0\.7833 h \(minutes ÷ 60, never rounded up/],
+      absentNotes: [/billable/],
+    },
+  },
+  {
+    name: 'round_to_minutes 15: 47 min actual → 60 min billable, the arithmetic on the card',
+    input: input({ minutes: 47, laborType: 'rounded' }),
+    want: {
+      result: {
+        minutes: 47,
+        billableMinutes: 60,
+        labourRule: 'rounded up to 15 min',
+        hours: 1,
+        quantity: 1,
+        total: 150,
+      },
+      notes: [/47 min actual → 60 min billable: rounded up to 15 min/],
+    },
+  },
+  {
+    name: 'round_to_minutes 15: a multiple of 15 stays as it is',
+    input: input({ minutes: 45, laborType: 'rounded' }),
+    want: { result: { minutes: 45, billableMinutes: 45, quantity: 0.75 }, absentNotes: [/billable/] },
+  },
+  {
+    name: 'round_to_minutes 15: 1 minute is billed as 15',
+    input: input({ minutes: 1, laborType: 'rounded' }),
+    want: { result: { billableMinutes: 15, quantity: 0.25, total: 37.5 } },
+  },
+  {
+    name: 'minimum_minutes 60: 20 min actual → 60 min billable',
+    input: input({ minutes: 20, laborType: 'minimum' }),
+    want: {
+      result: { minutes: 20, billableMinutes: 60, labourRule: 'minimum 60 min', quantity: 1, total: 175 },
+      notes: [/20 min actual → 60 min billable: minimum 60 min/],
+    },
+  },
+  {
+    name: 'minimum 60 then round to 30: 61 min actual → 90 min billable',
+    input: input({ minutes: 61, laborType: 'minimum' }),
+    want: { result: { billableMinutes: 90, labourRule: 'rounded up to 30 min', quantity: 1.5 } },
+  },
+  {
+    name: 'emergency with rounding against prepaid hours: rounded first, the premium applied once on it',
+    input: input({ minutes: 50, laborType: 'emergency15', customerPrepaidHours: 10 }),
+    want: {
+      result: { billableMinutes: 60, hours: 1, quantity: 1.5, rule: 'premium_on_prepaid', prepaidAfter: 8.5 },
+      notes: [/50 min actual → 60 min billable/, /1 h × 1\.5 = 1\.5 h/],
+    },
+  },
+  {
+    name: 'rounding debits the prepaid block by the billable time',
+    input: input({ minutes: 47, laborType: 'rounded', customerPrepaidHours: 5 }),
+    want: { result: { quantity: 1, prepaidBefore: 5, prepaidAfter: 4, drawsPrepaid: true } },
+  },
+  {
+    name: 'draws_prepaid false ($0 warranty): prepaid hours after equal before',
+    input: input({ minutes: 90, laborType: 'warranty', customerPrepaidHours: 4 }),
+    want: {
+      result: {
+        quantity: 1.5,
+        total: 0,
+        drawsPrepaid: false,
+        prepaidBefore: 4,
+        prepaidAfter: 4,
+        beyondPrepaid: null,
+      },
+      notes: [/does not draw on prepaid hours \(draws_prepaid: false\): 4 h before and after/],
+      absentNotes: [/exhausted/],
+    },
+  },
+  {
+    name: 'draws_prepaid false (internal work) with a block smaller than the work: nothing beyond it',
+    input: input({ minutes: 600, laborType: 'internal', customerPrepaidHours: 1 }),
+    want: { result: { quantity: 10, prepaidAfter: 1, beyondPrepaid: null }, absentNotes: [/exhausted/] },
+  },
+  {
+    name: 'draws_prepaid defaults to true: a $0 line without the flag still draws on prepaid hours',
+    input: input({
+      minutes: 60,
+      laborType: 'remote',
+      product: { ...PRODUCTS.remote!, price_retail: 0 },
+      customerPrepaidHours: 3,
+    }),
+    want: { result: { drawsPrepaid: true, prepaidAfter: 2 } },
   },
   {
     name: 'a negative product price',

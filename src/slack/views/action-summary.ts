@@ -75,7 +75,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Ticket', value: ticketLine(d.ticket) },
           { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
           { label: 'Technician', value: d.technician },
-          { label: 'Labour', value: `${b.minutes} min · ${b.productName}` },
+          { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
           ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
           { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
         ],
@@ -105,4 +105,11 @@ export function optionText(e: EditableFieldState, o: EditableFieldState['options
   if (e.field === 'visibility' && isVisibility(o.value)) return VISIBILITY_LABELS[o.value];
   if (e.field === 'problem_type' && o.value === NO_PROBLEM_TYPE) return '(none)';
   return o.value;
+}
+
+/** "45 min", or "47 min actual → 60 min billable" when the labour type's rules changed the minutes. */
+function labourMinutes(b: { minutes: number; billableMinutes?: number }): string {
+  return b.billableMinutes === undefined || b.billableMinutes === b.minutes
+    ? `${b.minutes} min`
+    : `${b.minutes} min actual → ${b.billableMinutes} min billable`;
 }

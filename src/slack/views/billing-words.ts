@@ -18,6 +18,11 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
   switch (note) {
     case 'minutes':
       return `${b.minutes} minutes = ${hoursText(b.hours)} (minutes ÷ 60, never rounded up to a block).`;
+    case 'labour_rule':
+      return (
+        `${b.minutes} min actual → ${b.billableMinutes} min billable: ${b.labourRule} (the ${label} labour type's ` +
+        `rule). ${b.billableMinutes} minutes = ${hoursText(b.hours)}.`
+      );
     case 'premium_on_prepaid':
       return (
         `${label} against prepaid hours: ${hoursText(b.hours)} × ${b.multiplier} = ${hoursText(b.quantity)}, debited from the ` +
@@ -48,6 +53,8 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
       return 'The customer has no prepaid hours.';
     case 'prepaid':
       return `Prepaid hours: ${hoursText(b.prepaidBefore ?? 0)} before, ${hoursText(b.prepaidAfter ?? 0)} after.`;
+    case 'no_prepaid_draw':
+      return `${label} does not draw on prepaid hours (draws_prepaid: false): ${hoursText(b.prepaidBefore ?? 0)} before and after.`;
     case 'prepaid_overdrawn':
       return `The prepaid block is already overdrawn; all ${hoursText(b.quantity)} of this line go beyond it.`;
     case 'prepaid_exhausted':
