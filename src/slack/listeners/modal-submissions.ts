@@ -1,4 +1,5 @@
 import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { parseSpan } from '../../timers/span.js';
 import { VIEW } from '../action-ids.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import type { DraftValues, FormDraft, FormKind } from '../form-drafts.js';
@@ -75,5 +76,6 @@ function modalMeta(privateMetadata: string | undefined): ModalMeta {
     number: typeof m.number === 'string' ? m.number : String(m.number ?? ''),
     channelId: typeof m.channelId === 'string' ? m.channelId : '',
     ...(typeof m.ticketId === 'number' ? { ticketId: m.ticketId } : {}),
+    ...(parseSpan(m.timer) ? { timer: parseSpan(m.timer) } : {}),
   };
 }
