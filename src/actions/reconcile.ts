@@ -13,7 +13,6 @@ import type { WriteStep } from './types.js';
 
 export type { ReconcileResult } from './kinds/step.js';
 export { CLOCK_SKEW_MS } from './kinds/step.js';
-export { normaliseText } from './normalise-text.js';
 
 /**
  * How long a read made just before (the form's GET /tickets/{id}, or an earlier step's snapshot) still serves as

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { KeySourceError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
+import { htmlToText } from '../text/html.js';
 import {
   type SyncroError,
   SyncroNetworkError,
@@ -459,7 +460,8 @@ export function extractSyncroMessages(text: string): string[] {
   try {
     json = JSON.parse(trimmed);
   } catch {
-    const plain = stripHtml(trimmed);
+    // An HTML error page (a proxy, a 500) or plain text: one line of its words.
+    const plain = htmlToText(trimmed).replace(/\s+/g, ' ').trim();
     return plain ? [truncate(plain, MAX_TEXT_MESSAGE)] : [];
   }
   return dedupe(
@@ -492,27 +494,6 @@ function fromJson(value: unknown, field?: string): string[] {
     out.push(...fromJson(v, field ? `${field} ${key}` : key));
   }
   return out;
-}
-
-function stripHtml(text: string): string {
-  return decodeEntities(
-    text
-      .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(/<[^>]*>/g, ' '),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-function decodeEntities(text: string): string {
-  return text
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;|&#x27;|&apos;/g, "'")
-    .replace(/&amp;/g, '&');
 }
 
 function truncate(text: string, max: number): string {

@@ -1,5 +1,5 @@
 import type { CommentBody } from '../../syncro/api.js';
-import { normaliseText } from '../normalise-text.js';
+import { sameText } from '../../text/html.js';
 import type { TicketRef } from '../types.js';
 import { isVisibility, VISIBILITIES, type Visibility, visibilityFlags } from '../visibility.js';
 import type { ActionKindDef, Option } from './action.js';
@@ -45,8 +45,8 @@ export const addComment: StepKind<CommentStep> = {
     return (ticket.comments ?? [])
       .filter(
         (c) =>
-          normaliseText(c.subject) === normaliseText(step.body.subject) &&
-          normaliseText(c.body) === normaliseText(step.body.body) &&
+          sameText(c.subject, step.body.subject) &&
+          sameText(c.body, step.body.body) &&
           createdSince(c.created_at, since),
       )
       .map((c) => ({ id: c.id, outcome: { code: 'found', what: 'comment' } }));

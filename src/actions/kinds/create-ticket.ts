@@ -1,5 +1,5 @@
 import type { CreateTicketBody } from '../../syncro/api.js';
-import { normaliseText } from '../normalise-text.js';
+import { sameText } from '../../text/html.js';
 import type { ActionKindDef } from './action.js';
 import { createdSince, type Match, type StepBase, type StepKind } from './step.js';
 
@@ -24,10 +24,7 @@ export const createTicket: StepKind<TicketCreateStep> = {
     for (let page = 1; page <= 3; page++) {
       const res = await api.listTickets({ customerId: step.body.customer_id, page });
       for (const t of res.items) {
-        if (
-          normaliseText(t.subject) === normaliseText(step.body.subject) &&
-          createdSince(t.created_at, since)
-        ) {
+        if (sameText(t.subject, step.body.subject) && createdSince(t.created_at, since)) {
           out.push({ id: t.id, outcome: { code: 'found', what: 'ticket', ticketNumber: String(t.number) } });
         }
       }

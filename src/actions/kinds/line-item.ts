@@ -1,5 +1,5 @@
 import type { AddLineItemBody } from '../../syncro/api.js';
-import { normaliseText } from '../normalise-text.js';
+import { sameText } from '../../text/html.js';
 import { createdSince, type StepBase, type StepKind, ticketIdOf } from './step.js';
 
 /** POST /tickets/{id}/add_line_item: billing's labour line. */
@@ -44,7 +44,7 @@ export const addLineItem: StepKind<LineItemStep> = {
       .filter(
         (li) =>
           sameProductAndQuantity(li, step.body) &&
-          normaliseText(li.description) === normaliseText(step.body.description) &&
+          sameText(li.description, step.body.description) &&
           createdSince(li.created_at, since),
       )
       .map((li) => ({ id: li.id, outcome: { code: 'found', what: 'line_item' } }));

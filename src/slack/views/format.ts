@@ -34,31 +34,6 @@ export function invoiceUrl(webBaseUrl: string, invoiceId: number): string {
   return `${webBase(webBaseUrl)}/invoices/${invoiceId}`;
 }
 
-const HTML_TAG =
-  /<\/?(a|abbr|address|b|big|blockquote|body|br|center|cite|code|col|colgroup|dd|del|div|dl|dt|em|font|h[1-6]|head|hr|html|i|img|ins|kbd|li|mark|meta|ol|p|pre|q|s|samp|small|span|strike|strong|sub|sup|table|tbody|td|tfoot|th|thead|title|tr|tt|u|ul|wbr)(\s[^<>]*)?\/?>/gi;
-
-/**
- * Syncro comment bodies may be HTML. For reading in Slack: line breaks kept, tags dropped, common entities
- * decoded. The result is plain text (escape it before showing). Payloads are never passed through this.
- */
-export function htmlToText(s: string): string {
-  return (
-    s
-      .replace(/<br\s*\/?>/gi, '\n')
-      .replace(/<\/(p|div|li|tr|h[1-6])>/gi, '\n')
-      // Only real HTML tags: text such as `<error 6123>` in a customer's words is kept (and escaped later).
-      .replace(HTML_TAG, '')
-      .replace(/&nbsp;/g, ' ')
-      .replace(/&quot;/g, '"')
-      .replace(/&#39;|&apos;/g, "'")
-      .replace(/&lt;/g, '<')
-      .replace(/&gt;/g, '>')
-      .replace(/&amp;/g, '&')
-      .replace(/\n{3,}/g, '\n\n')
-      .trim()
-  );
-}
-
 /** Ticket number as people write it: `#32164`. */
 export function ticketNo(n: string | number): string {
   const s = String(n);

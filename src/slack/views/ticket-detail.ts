@@ -1,5 +1,6 @@
 import type { KnownBlock } from '@slack/types';
 import type { Comment, LineItem, Ticket } from '../../syncro/schemas.js';
+import { htmlToText } from '../../text/html.js';
 import type { RunningTimer } from '../../timers/timer-store.js';
 import { ACTION } from '../action-ids.js';
 import {
@@ -16,7 +17,7 @@ import {
   sections,
   truncate,
 } from '../blocks.js';
-import { hours, htmlToText, invoiceUrl, money, syncroDate, ticketNo, ticketUrl } from './format.js';
+import { hours, invoiceUrl, money, syncroDate, ticketNo, ticketUrl } from './format.js';
 import { ticketCustomerName } from './ticket-list.js';
 import { ticketTimerBlocks } from './timers.js';
 
