@@ -27,6 +27,8 @@ export const ACTION = {
   /** A stopped timer's two ways to Syncro; value = JSON TimerSpan. */
   timerBill: 'syncro_timer_bill',
   timerEntry: 'syncro_timer_entry',
+  /** "Open a ticket…" select under a ticket list; the option's value = ticket number. */
+  openTicket: 'syncro_open_ticket',
   /** Pagination of lists; value = JSON {kind, query?, page}. */
   page: 'syncro_page',
   /** Link buttons (open in Syncro) still send an action payload; it is acknowledged and ignored. */

@@ -92,6 +92,25 @@ describe('read commands', () => {
       expect(customerCols.size).toBe(1);
     });
 
+    it('should open a listed ticket with one pick from the list, without retyping its number', async () => {
+      const { reply } = await askBot(h, USERS.howard, '');
+      const select = (reply.blocks ?? [])
+        .flatMap((b) => (b as { elements?: Array<Record<string, unknown>> }).elements ?? [])
+        .find((e) => e.action_id === ACTION.openTicket) as
+        | { options: Array<{ value: string; text: { text: string } }> }
+        | undefined;
+      // Every ticket on the page is offered, in the list's order, named by number and subject.
+      expect(select?.options.map((o) => Number(o.value))).toEqual(listedNumbers(reply));
+      expect(select?.options.map((o) => o.text.text)).toContain('#32164 · Own cloud thing again');
+
+      const pick = await h.click(USERS.howard, ACTION.openTicket, '', { selectedOption: { value: '32164' } });
+      const detail = await h.slack.waitForResponse(
+        (r) => r.url === pick.responseUrl && /32164/.test(r.body.text ?? ''),
+      );
+      expect(textOf(detail.body)).toContain('Own cloud thing again');
+      expect(buttons(detail.body).map((b) => b.action_id)).toContain(ACTION.ticketComment);
+    });
+
     it("should ask Syncro for 'Not Closed' and show no Resolved or Closed ticket when listing open tickets", async () => {
       const { reply } = await askBot(h, USERS.howard, '');
       const listCall = h.sim.requests.find((r) => r.method === 'GET' && r.path === '/tickets');

@@ -3,7 +3,7 @@ import { ACTION } from '../action-ids.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
-import { showCustomers, showSearch, showSummary } from '../handlers/read-commands.js';
+import { showCustomers, showSearch, showSummary, showTicket } from '../handlers/read-commands.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
@@ -64,6 +64,15 @@ export function registerTicketButtons(app: App, ctx: BotContext): void {
     ACTION.ticketBill,
     ticketButton((to, number, triggerId) => openBillModal(ctx, triggerId, to, number)),
   );
+
+  app.action(ACTION.openTicket, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const to = targetOf(ctx, body);
+    await guard(ctx, to, async () => {
+      const number = actionValue(action);
+      if (number) await showTicket(ctx, to, number);
+    });
+  });
 
   app.action(ACTION.page, async ({ ack, body, action }: ActionArgs) => {
     await ack();

@@ -1,12 +1,16 @@
 import type { KnownBlock } from '@slack/types';
 import { customerName, type Ticket } from '../../syncro/schemas.js';
+import { ACTION } from '../action-ids.js';
 import {
+  actions,
   codeBlock,
   escapeMrkdwn,
   finalizeMessage,
   header,
   type Message,
+  option,
   section,
+  staticSelect,
   truncate,
 } from '../blocks.js';
 import { noSuchPageText, pageSummary, paginationBlocks } from './pagination.js';
@@ -87,9 +91,27 @@ export function ticketListView(p: TicketListParams): Message {
     });
   }
   blocks.push(...codeBlock(formatTicketLines(p.tickets).join('\n')));
+  blocks.push(openTicketBlock(p.tickets));
   blocks.push(...paginationBlocks({ ...p, count: p.tickets.length, noun }));
   const summary = pageSummary({ ...p, count: p.tickets.length, noun });
   return finalizeMessage(blocks, `${p.title}: ${summary}`, { sandbox: p.sandbox });
+}
+
+/** One pick opens any ticket of the page (its detail view), so nobody has to retype a number from the list. */
+export function openTicketBlock(tickets: Ticket[]): KnownBlock {
+  return actions(
+    [
+      staticSelect({
+        actionId: ACTION.openTicket,
+        placeholder: 'Open a ticket…',
+        options: tickets.map((t) => {
+          const number = String(t.number).replace(/^#/, '');
+          return option(`#${number} · ${oneLine(t.subject)}`, number);
+        }),
+      }),
+    ],
+    'ticket_list_open',
+  );
 }
 
 function fitColumn(s: string, width: number): string {
