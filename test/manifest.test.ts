@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
+import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION, COMMAND, OPTIONS, VIEW } from '../src/slack/action-ids.js';
+import type { BotContext } from '../src/slack/context.js';
+import { registerListeners } from '../src/slack/listeners/index.js';
 import { BOT_SCOPES } from '../src/slack/scopes.js';
 
 interface Manifest {
@@ -30,6 +33,36 @@ interface Manifest {
   };
 }
 
+/** What the bot's listeners register with Bolt, recorded by a stand-in app (nothing is called). */
+function registered() {
+  const seen = {
+    commands: [] as unknown[],
+    actions: [] as unknown[],
+    views: [] as unknown[],
+    options: [] as unknown[],
+  };
+  const constraint = (c: unknown) =>
+    typeof c === 'object' && c !== null && !(c instanceof RegExp)
+      ? ((c as { action_id?: unknown; callback_id?: unknown }).action_id ??
+        (c as { callback_id?: unknown }).callback_id)
+      : c;
+  const app = {
+    command: (c: unknown) => void seen.commands.push(c),
+    action: (c: unknown) => void seen.actions.push(constraint(c)),
+    view: (c: unknown) => void seen.views.push(constraint(c)),
+    options: (c: unknown) => void seen.options.push(constraint(c)),
+  };
+  // Registration may read configuration from the context; any property of this stand-in is another stand-in.
+  const anything: unknown = new Proxy(() => anything, { get: () => anything });
+  registerListeners(app as unknown as App, anything as BotContext);
+  return seen;
+}
+
+/** Whether `id` is answered by one of the registered constraints (exact, or a RegExp such as the edit prefix). */
+function answers(constraints: unknown[], id: string): boolean {
+  return constraints.some((c) => (c instanceof RegExp ? c.test(id) : c === id));
+}
+
 const manifest = parse(readFileSync(new URL('../manifest.yml', import.meta.url), 'utf8')) as Manifest;
 const eventsUrl = /^https:\/\/[^/]+\/slack\/events$/;
 
@@ -48,7 +81,20 @@ describe('manifest.yml', () => {
     expect(interactivity.is_enabled).toBe(true);
     expect(interactivity.request_url).toMatch(eventsUrl);
     expect(interactivity.message_menu_options_url).toMatch(eventsUrl);
-    expect(Object.values(OPTIONS).length).toBeGreaterThan(0);
+    // The options-load URL is there because a listener loads options; every options id the code names is served.
+    const { options } = registered();
+    expect(options.length).toBeGreaterThan(0);
+    for (const id of Object.values(OPTIONS)) expect(answers(options, id)).toBe(true);
+  });
+
+  it('declares the command the bot listens for, and the bot answers every action and view id it draws', () => {
+    const r = registered();
+    expect(r.commands).toEqual(manifest.features.slash_commands.map((c) => c.command));
+    for (const id of Object.values(ACTION)) {
+      if (id === ACTION.editPrefix) expect(answers(r.actions, `${id}visibility`)).toBe(true);
+      else expect(answers(r.actions, id)).toBe(true);
+    }
+    for (const id of Object.values(VIEW)) expect(answers(r.views, id)).toBe(true);
   });
 
   it('requests exactly the bot scopes the code declares, and no user scopes', () => {
@@ -75,11 +121,8 @@ describe('manifest.yml', () => {
 describe('action, view and options ids', () => {
   const ids = [...Object.values(ACTION), ...Object.values(VIEW), ...Object.values(OPTIONS)];
 
-  it('are non-empty syncro_ strings', () => {
-    for (const id of ids) {
-      expect(typeof id).toBe('string');
-      expect(id).toMatch(/^syncro_\w+$/);
-    }
+  it('are syncro_ names', () => {
+    for (const id of ids) expect(id).toMatch(/^syncro_\w+$/);
   });
 
   it('are unique', () => {

@@ -3,6 +3,7 @@ import { mayPress, type Press, type PressDecision } from '../../actions/authoriz
 import type { PendingAction } from '../../actions/types.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
+import { parseCardButtonValue } from '../views/action-card.js';
 import { simpleReply } from '../views/replies.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>;
@@ -21,17 +22,6 @@ export function targetOf(ctx: BotContext, body: BlockAction): ReplyTarget {
 export function actionValue(action: BlockElementAction): string | undefined {
   if ('value' in action && typeof action.value === 'string') return action.value;
   if ('selected_option' in action && action.selected_option) return action.selected_option.value;
-  return undefined;
-}
-
-/** A card button's `{id, attempt}`. */
-export function cardRef(raw: string | undefined): { id: string; attempt: number } | undefined {
-  try {
-    const v = JSON.parse(raw ?? '') as { id?: unknown; attempt?: unknown };
-    if (typeof v.id === 'string' && typeof v.attempt === 'number') return { id: v.id, attempt: v.attempt };
-  } catch {
-    // not one of ours
-  }
   return undefined;
 }
 
@@ -102,7 +92,7 @@ export function onCardButton(ctx: BotContext, press: Press, fn: (click: CardClic
     await ack();
     const to = targetOf(ctx, body);
     await guard(ctx, to, async () => {
-      const ref = cardRef(actionValue(action));
+      const ref = parseCardButtonValue(actionValue(action) ?? '');
       const a = ref ? await ctx.store.get(ref.id) : undefined;
       if (!ref || !a) return tellClicker(ctx, to, lostClickMessage(undefined));
       const decision = mayPress(a, to.userId, press);

@@ -5,6 +5,7 @@ import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { showCustomers, showSearch, showSummary, showTicket } from '../handlers/read-commands.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
+import { parsePageValue } from '../views/pagination.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
 /**
@@ -78,8 +79,9 @@ export function registerTicketButtons(app: App, ctx: BotContext): void {
     await ack();
     const to = targetOf(ctx, body);
     await guard(ctx, to, async () => {
-      const v = JSON.parse(actionValue(action) ?? '{}') as { kind?: string; query?: string; page?: number };
-      const page = Math.max(1, Number(v.page) || 1);
+      const v = parsePageValue(actionValue(action) ?? '');
+      if (!v) return;
+      const { page } = v;
       if (v.kind === 'summary') await showSummary(ctx, to, page, true);
       else if (v.kind === 'search' && v.query) await showSearch(ctx, to, v.query, page, true);
       else if (v.kind === 'customers' && v.query) await showCustomers(ctx, to, v.query, page, true);

@@ -2,7 +2,11 @@ import type { KnownBlock } from '@slack/types';
 import { describe, expect, it } from 'vitest';
 import type { PendingAction, WriteStep } from '../../../src/actions/types.js';
 import { ACTION } from '../../../src/slack/action-ids.js';
-import { actionCardView, parseCardButtonValue } from '../../../src/slack/views/action-card.js';
+import {
+  actionCardView,
+  cardButtonValue,
+  parseCardButtonValue,
+} from '../../../src/slack/views/action-card.js';
 import {
   allMrkdwn,
   billAction,
@@ -203,6 +207,22 @@ describe('actionCardView when proposed', () => {
         ]);
         expect(b.find((x) => x.action_id === ACTION.cancel)?.value).toBe(want);
         expect(parseCardButtonValue(want)).toEqual({ id: s.action.id, attempt: s.action.attempt });
+      });
+
+      it('should decode its Post value with the decoder the buttons listener uses, and refuse anything else', () => {
+        expect(parseCardButtonValue(cardButtonValue(s.action))).toEqual({
+          id: s.action.id,
+          attempt: s.action.attempt,
+        });
+        for (const bad of [
+          '',
+          'not json',
+          '{"id":1,"attempt":0}',
+          '{"id":"x","attempt":1.5}',
+          '{"id":"x"}',
+          'null',
+        ])
+          expect(parseCardButtonValue(bad)).toBeUndefined();
       });
 
       it('should say when it expires and that nothing is sent without Post', () => {
