@@ -1,11 +1,11 @@
 import { computeBillingLine } from '../../actions/billing-rules.js';
 import { proposeBill } from '../../actions/propose.js';
 import { primeSnapshots } from '../../actions/reconcile.js';
-import type { Visibility } from '../../actions/visibility.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -93,21 +93,12 @@ export async function openBillModal(
   }
 }
 
-export interface BillInput {
-  minutes: number;
-  laborType: string;
-  description: string;
-  commentSubject: string;
-  commentBody: string;
-  visibility: Visibility;
-}
-
 /** After the modal closed: reads Syncro live (product rate, prepaid hours), computes the line, posts the card. */
 export async function proposeBillFor(
   ctx: BotContext,
   to: ReplyTarget,
   meta: ModalMeta,
-  input: BillInput,
+  input: BillModalValues,
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);
   const readAt = ctx.now();

@@ -1,6 +1,8 @@
 import { helpFor, USAGE } from '../../commands/parse.js';
 import type { CommandOf } from '../../commands/types.js';
 import { COMMAND_NAMES } from '../../commands/types.js';
+import type { Page, SyncroApi } from '../../syncro/api.js';
+import type { Message } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { customerListView } from '../views/customer-list.js';
 import { auditView, helpView, whoamiView } from '../views/replies.js';
@@ -15,78 +17,92 @@ import { ticketListView } from '../views/ticket-list.js';
 /** Syncro's own filter for everything not Resolved/Closed (the reference's "open tickets summary"). */
 export const OPEN_STATUS_FILTER = 'Not Closed';
 
-export async function showSummary(
-  ctx: BotContext,
-  to: ReplyTarget,
-  page = 1,
-  replace = false,
-): Promise<void> {
-  const { api } = await ctx.identities.forRead(to.userId);
-  const res = await api.listTickets({ status: OPEN_STATUS_FILTER, page });
-  await ctx.reply(to, {
-    ...ticketListView({
-      title: 'Open tickets',
-      tickets: res.items,
-      page: res.meta?.page ?? page,
-      totalPages: res.meta?.total_pages ?? 1,
-      total: res.meta?.total_entries ?? undefined,
-      noun: 'open ticket',
-      lastPageCommand: (last) => `/syncro summary ${last}`,
-      pageAction: { kind: 'summary' },
-      sandbox: ctx.sandbox,
-    }),
-    response_type: 'ephemeral',
-    replace_original: replace,
-  });
+/** Where a list page stands, as Syncro said (or the page asked for, when it said nothing). */
+interface PageFacts {
+  page: number;
+  totalPages: number;
+  total: number | undefined;
 }
 
-export async function showSearch(
+/**
+ * The one shape of every paginated list reply: read one page with the person's read key, show it privately, and
+ * replace the list in place when a page button asked for it.
+ */
+async function replyWithPage<T>(
+  ctx: BotContext,
+  to: ReplyTarget,
+  p: { page: number; replace: boolean },
+  read: (api: SyncroApi) => Promise<Page<T>>,
+  view: (items: T[], facts: PageFacts) => Message,
+): Promise<void> {
+  const { api } = await ctx.identities.forRead(to.userId);
+  const res = await read(api);
+  const facts: PageFacts = {
+    page: res.meta?.page ?? p.page,
+    totalPages: res.meta?.total_pages ?? 1,
+    total: res.meta?.total_entries ?? undefined,
+  };
+  await ctx.reply(to, { ...view(res.items, facts), response_type: 'ephemeral', replace_original: p.replace });
+}
+
+export function showSummary(ctx: BotContext, to: ReplyTarget, page = 1, replace = false): Promise<void> {
+  return replyWithPage(
+    ctx,
+    to,
+    { page, replace },
+    (api) => api.listTickets({ status: OPEN_STATUS_FILTER, page }),
+    (tickets, facts) =>
+      ticketListView({
+        title: 'Open tickets',
+        tickets,
+        ...facts,
+        noun: 'open ticket',
+        lastPageCommand: (last) => `/syncro summary ${last}`,
+        pageAction: { kind: 'summary' },
+        sandbox: ctx.sandbox,
+      }),
+  );
+}
+
+export function showSearch(
   ctx: BotContext,
   to: ReplyTarget,
   query: string,
   page = 1,
   replace = false,
 ): Promise<void> {
-  const { api } = await ctx.identities.forRead(to.userId);
-  const res = await api.listTickets({ query, page });
-  await ctx.reply(to, {
-    ...ticketListView({
-      title: `Tickets matching “${query}”`,
-      tickets: res.items,
-      page: res.meta?.page ?? page,
-      totalPages: res.meta?.total_pages ?? 1,
-      total: res.meta?.total_entries ?? undefined,
-      pageAction: { kind: 'search', query },
-      // The list view's default ("No open tickets") would be wrong here: a search covers every status.
-      emptyText: `No ticket matches “${query}”.`,
-      sandbox: ctx.sandbox,
-    }),
-    response_type: 'ephemeral',
-    replace_original: replace,
-  });
+  return replyWithPage(
+    ctx,
+    to,
+    { page, replace },
+    (api) => api.listTickets({ query, page }),
+    (tickets, facts) =>
+      ticketListView({
+        title: `Tickets matching “${query}”`,
+        tickets,
+        ...facts,
+        pageAction: { kind: 'search', query },
+        // The list view's default ("No open tickets") would be wrong here: a search covers every status.
+        emptyText: `No ticket matches “${query}”.`,
+        sandbox: ctx.sandbox,
+      }),
+  );
 }
 
-export async function showCustomers(
+export function showCustomers(
   ctx: BotContext,
   to: ReplyTarget,
   query: string,
   page = 1,
   replace = false,
 ): Promise<void> {
-  const { api } = await ctx.identities.forRead(to.userId);
-  const res = await api.searchCustomers(query, page);
-  await ctx.reply(to, {
-    ...customerListView({
-      customers: res.items,
-      query,
-      page: res.meta?.page ?? page,
-      totalPages: res.meta?.total_pages ?? 1,
-      total: res.meta?.total_entries ?? undefined,
-      sandbox: ctx.sandbox,
-    }),
-    response_type: 'ephemeral',
-    replace_original: replace,
-  });
+  return replyWithPage(
+    ctx,
+    to,
+    { page, replace },
+    (api) => api.searchCustomers(query, page),
+    (customers, facts) => customerListView({ customers, query, ...facts, sandbox: ctx.sandbox }),
+  );
 }
 
 export async function showTicket(ctx: BotContext, to: ReplyTarget, number: string): Promise<void> {

@@ -71,14 +71,7 @@ async function reopen(
         triggerId,
         { ...to, channelId: d.meta.channelId || to.channelId },
         d.meta.number,
-        {
-          minutes: d.values.minutes,
-          laborType: d.values.laborType,
-          description: d.values.description,
-          commentSubject: d.values.commentSubject,
-          commentBody: d.values.commentBody,
-          visibility: d.values.visibility,
-        },
+        d.values,
         d.meta.timer,
       );
       return;
