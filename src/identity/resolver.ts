@@ -52,7 +52,6 @@ export interface WhoAmI {
 }
 
 export interface IdentityResolver {
-  isMapped(slackUserId: string): boolean;
   /** Own key if configured, else the shared key (reads may use it). */
   forRead(slackUserId: string): Promise<Identity>;
   /** Own key, verified against GET /me; or the shared key when policy.shared_key_writes is `warn`. */
@@ -226,10 +225,6 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
   }
 
   return {
-    isMapped(slackUserId) {
-      return mapped(slackUserId) !== undefined;
-    },
-
     async forRead(slackUserId) {
       const plan = readPlan(slackUserId);
       const opened = await open(plan, slackUserId);
