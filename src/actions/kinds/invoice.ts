@@ -23,10 +23,13 @@ export const createInvoice: StepKind<InvoiceStep> = {
   async find({ api }, step, since) {
     const want = step.body;
     const res = await api.listInvoices({ ticketId: want.ticket_id });
+    // An invoice that does not name its ticket may still be ours, but only if it is the same customer's.
     return res.items
       .filter(
         (inv) =>
-          (inv.ticket_id == null || inv.ticket_id === want.ticket_id) && createdSince(inv.created_at, since),
+          (inv.ticket_id == null || inv.ticket_id === want.ticket_id) &&
+          (inv.customer_id == null || inv.customer_id === want.customer_id) &&
+          createdSince(inv.created_at, since),
       )
       .map((inv) => ({
         id: inv.id,
@@ -37,5 +40,5 @@ export const createInvoice: StepKind<InvoiceStep> = {
         },
       }));
   },
-  searched: (step, since) => ({ ticketId: step.body.ticket_id, since }),
+  searched: (step, since) => ({ ticketId: step.body.ticket_id, customerId: step.body.customer_id, since }),
 };
