@@ -24,9 +24,8 @@ export const ACTION = {
   timerStart: 'syncro_timer_start',
   timerStop: 'syncro_timer_stop',
   timerCancel: 'syncro_timer_cancel',
-  /** A stopped timer's two ways to Syncro; value = JSON TimerSpan. */
+  /** "Bill this time" on a stopped timer; value = JSON TimerSpan. */
   timerBill: 'syncro_timer_bill',
-  timerEntry: 'syncro_timer_entry',
   /** "Open a ticket…" select under a ticket list; the option's value = ticket number. */
   openTicket: 'syncro_open_ticket',
   /** Pagination of lists; value = JSON {kind, query?, page}. */
@@ -45,7 +44,6 @@ export const VIEW = {
   status: 'syncro_status_modal',
   close: 'syncro_close_modal',
   bill: 'syncro_bill_modal',
-  timerEntry: 'syncro_timer_entry_modal',
 } as const;
 
 /** external_select whose options Slack loads from the options-load URL (customer typeahead). */
