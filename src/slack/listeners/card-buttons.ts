@@ -7,6 +7,7 @@ import { guard } from '../handlers/dispatch.js';
 import {
   type ActionArgs,
   actionValue,
+  isOwnClickAgain,
   lostClickMessage,
   onCardButton,
   targetOf,
@@ -19,14 +20,14 @@ export function registerCardButtons(app: App, ctx: BotContext): void {
   // The only path to a write: the executor sends only after winning the claim.
   app.action(
     ACTION.post,
-    onCardButton(ctx, 'post', async ({ action: a, attempt, to, decision }) => {
+    onCardButton(ctx, 'post', async ({ action: a, attempt, to, decision, redelivery }) => {
       const res = await ctx.executor.post(a.id, to.userId, attempt, {
         approvedBy: decision.approvedBy,
         slack: a.slack.ephemeral
           ? { responseUrl: to.responseUrl, responseUrlIssuedAt: ctx.now() }
           : undefined,
       });
-      if (res.won) return;
+      if (res.won || isOwnClickAgain(res.action, to, redelivery)) return;
       // The requester's own private card: redraw it as it stands now, in place.
       if (res.action?.slack.ephemeral)
         await ctx.publishCard({ ...res.action, slack: withClickUrl(ctx, res.action, to) }, true);

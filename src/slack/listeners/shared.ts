@@ -6,7 +6,9 @@ import { guard } from '../handlers/dispatch.js';
 import { parseCardButtonValue } from '../views/action-card.js';
 import { simpleReply } from '../views/replies.js';
 
-export type ActionArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>>;
+export type ActionArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>> & {
+  context?: { retryNum?: number };
+};
 
 /** Where replies to an interaction go: its response_url first. */
 export function targetOf(ctx: BotContext, body: BlockAction): ReplyTarget {
@@ -47,6 +49,16 @@ function when(ms: number | undefined): string {
   return ` at <!date^${s}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
 }
 
+/**
+ * A losing Post that is the same click as the one running (Slack's redelivery, or the row already holding this
+ * click's response_url) by the person whose claim it is: the winner draws the card, so the loser stays silent
+ * rather than spend the response_url's five uses on a redraw and a note.
+ */
+export function isOwnClickAgain(a: PendingAction | undefined, to: ReplyTarget, redelivery: boolean): boolean {
+  if (!a || a.clickedBy !== to.userId) return false;
+  return redelivery || (to.responseUrl !== undefined && a.slack.responseUrl === to.responseUrl);
+}
+
 /** Why a click lost the claim, in words, from the row's current state. */
 export function lostClickMessage(a: PendingAction | undefined, now?: number): string {
   if (!a) return 'This card is no longer known to the bot; nothing was sent.';
@@ -81,6 +93,8 @@ export interface CardClick {
   attempt: number;
   to: ReplyTarget;
   decision: Extract<PressDecision, { ok: true }>;
+  /** Slack's own redelivery of a click (x-slack-retry-num / Socket Mode retry_attempt). */
+  redelivery: boolean;
 }
 
 /**
@@ -88,16 +102,17 @@ export interface CardClick {
  * privately), then runs `fn`. Errors become plain private replies.
  */
 export function onCardButton(ctx: BotContext, press: Press, fn: (click: CardClick) => Promise<void>) {
-  return async ({ ack, body, action }: ActionArgs) => {
+  return async ({ ack, body, action, context }: ActionArgs) => {
     await ack();
     const to = targetOf(ctx, body);
+    const redelivery = (context?.retryNum ?? 0) > 0;
     await guard(ctx, to, async () => {
       const ref = parseCardButtonValue(actionValue(action) ?? '');
       const a = ref ? await ctx.store.get(ref.id) : undefined;
       if (!ref || !a) return tellClicker(ctx, to, lostClickMessage(undefined));
       const decision = mayPress(a, to.userId, press);
       if (!decision.ok) return tellClicker(ctx, to, decision.reason);
-      await fn({ action: a, attempt: ref.attempt, to, decision });
+      await fn({ action: a, attempt: ref.attempt, to, decision, redelivery });
     });
   };
 }
