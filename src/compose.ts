@@ -65,6 +65,8 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       { syncro: sandbox.simulator.url },
       'SANDBOX mode: using the built-in Syncro simulator; nothing touches a real PSA',
     );
+  // Start-up warnings from the configuration (e.g. a person's key variable is unset): named, never a secret.
+  for (const warning of config.warnings ?? []) logger.warn(warning);
   if (!sandbox && Object.keys(file.users).length === 0) {
     logger.warn(
       `no users are configured in ${config.configPath}: nobody can use the bot until they are added`,

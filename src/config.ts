@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { knownKeysAt, nearestKey, SLACK_USER_ID, slackUserIdHint } from './config-hints.js';
 import { ConfigError } from './errors.js';
 
 /**
@@ -8,7 +9,7 @@ import { ConfigError } from './errors.js';
  * Secrets never live in the YAML: keys are named by a source (`{env: NAME}` or `{sops: file, field}`).
  */
 
-const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U0123ABCD');
+const slackUserId = z.string().regex(SLACK_USER_ID, 'must be a Slack user id such as U0123ABCD');
 
 export const keySourceSchema = z.union([
   z.object({ env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name') }).strict(),
@@ -256,6 +257,8 @@ export interface Config {
   replicaId: string | undefined;
   file: FileConfig;
   configPath: string;
+  /** Start-up warnings (the bot runs, but someone cannot do everything yet), e.g. a key variable that is unset. */
+  warnings: string[];
 }
 
 export const DEFAULT_CONFIG_PATH = './syncro-bot.yml';
@@ -288,18 +291,11 @@ export function loadConfig(
       problems.push(`${file.path}: is not valid YAML (${(err as Error).message.split('\n')[0]})`);
     }
   }
+  raw = withAliases(raw, file.path, problems);
   const fileResult = fileSchema.safeParse(raw);
   if (fileResult.success) fileConfig = fileResult.data;
   else {
-    for (const issue of fileResult.error.issues) {
-      const where = issuePath(file.path, issue.path);
-      // A literal key in the YAML would be a leaked secret: say so without echoing it.
-      if (issue.path.includes('api_key') || issue.path.includes('shared_key')) {
-        problems.push(
-          `${where}: must be a key source such as {env: SYNCRO_KEY_NAME} or {sops: file.sops.yaml, field: credentials.credential}; never the key itself`,
-        );
-      } else problems.push(`${where}: ${issue.message}`);
-    }
+    for (const issue of fileResult.error.issues) problems.push(...describeFileIssue(issue, raw, file.path));
   }
 
   // Cross-field checks read the raw values, so that they are reported together with the field errors above.
@@ -321,7 +317,7 @@ export function loadConfig(
     problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
   if (!playground && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
-      'SLACK_SIGNING_SECRET: required in HTTP mode (Basic Information → Signing Secret); or set SLACK_APP_TOKEN for Socket Mode',
+      'SLACK_SIGNING_SECRET: HTTP mode (the default) needs the signing secret (Basic Information → Signing Secret) to verify that requests come from Slack; Socket Mode needs SLACK_APP_TOKEN (xapp-…) instead, and no signing secret',
     );
   }
   const dbUrlRaw = env.DATABASE_URL;
@@ -391,5 +387,82 @@ export function loadConfig(
     replicaId: e.REPLICA_ID,
     file: fileConfig,
     configPath: file.path,
+    warnings: sandbox ? [] : keyWarnings(fileConfig, env, file.path),
   };
+}
+
+/** The British spelling is accepted for the labour types; both at once is ambiguous. */
+function withAliases(raw: unknown, path: string, problems: string[]): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('labour_types' in raw)) return raw;
+  const { labour_types, ...rest } = raw as Record<string, unknown>;
+  if ('labor_types' in rest) {
+    problems.push(`${path}: has both labor_types and labour_types; keep one of them`);
+    return rest;
+  }
+  return { ...rest, labor_types: labour_types };
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const seg of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[String(seg)];
+  }
+  return v;
+}
+
+const KEY_SOURCE_HOWTO =
+  'a key source such as {env: SYNCRO_KEY_NAME} or {sops: file.sops.yaml, field: credentials.credential}';
+
+/** One zod issue of the YAML file in words: a typo'd key with the nearest right one, a bad Slack id with a hint. */
+function describeFileIssue(issue: z.core.$ZodIssue, raw: unknown, path: string): string[] {
+  const where = issuePath(path, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeysAt(fileSchema, issue.path) ?? [];
+    return issue.keys.map((key) => {
+      const near = nearestKey(key, known);
+      const at = issuePath(path, [...issue.path, key]);
+      return near
+        ? `${at}: unknown setting; did you mean ${near}?`
+        : `${at}: unknown setting (known here: ${known.join(', ')})`;
+    });
+  }
+  if (issue.code === 'invalid_key' && issue.path[0] === 'users') {
+    return [`${where}: ${slackUserIdHint(String(issue.path.at(-1)))}`];
+  }
+  const keyField = issue.path.findIndex((p) => p === 'api_key' || p === 'shared_key');
+  if (keyField >= 0) {
+    // A literal key in the YAML would be a leaked secret: refuse it, say how to fix it, never echo it.
+    const fieldPath = issue.path.slice(0, keyField + 1);
+    const value = valueAt(raw, fieldPath);
+    const at = issuePath(path, fieldPath);
+    if (typeof value === 'string' || typeof value === 'number') {
+      const owner = valueAt(raw, [...fieldPath.slice(0, -1), 'name']);
+      const envName = `SYNCRO_KEY_${typeof owner === 'string' ? (owner.split(/\s+/)[0] ?? '').toUpperCase().replace(/[^A-Z0-9]/g, '') || 'NAME' : 'NAME'}`;
+      return [
+        `${at}: a key written in the file is refused (the file is shared and versioned; the key would leak). Put the key in an environment variable and write ${String(issue.path[keyField])}: { env: ${envName} } (or use {sops: file, field}); then revoke this key in Syncro → Admin → API Tokens and create a new one, since it has been in the file`,
+      ];
+    }
+    return [`${at}: must be ${KEY_SOURCE_HOWTO}; never the key itself`];
+  }
+  return [`${where}: ${issue.message}`];
+}
+
+/** People whose key variable is not set: the bot runs, but their writes are refused until it is. */
+function keyWarnings(f: FileConfig, env: Record<string, string | undefined>, path: string): string[] {
+  const unset = (name: string) => (env[name] ?? '') === '';
+  const out: string[] = [];
+  for (const [id, u] of Object.entries(f.users)) {
+    if (u.api_key && 'env' in u.api_key && unset(u.api_key.env)) {
+      out.push(
+        `${path}.users.${id}.api_key: ${u.name}'s key variable ${u.api_key.env} is not set; ${u.name} cannot post to Syncro (and reads use the shared key, if any) until it is`,
+      );
+    }
+  }
+  if (f.shared_key && 'env' in f.shared_key && unset(f.shared_key.env)) {
+    out.push(
+      `${path}.shared_key: the shared key variable ${f.shared_key.env} is not set; people without their own key cannot read Syncro until it is`,
+    );
+  }
+  return out;
 }

@@ -3,6 +3,7 @@ import { composeApp } from './compose.js';
 import { type Config, DEFAULT_CONFIG_PATH, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
 import { startPlayground } from './playground/start.js';
+import { explainStartupFailure } from './startup-errors.js';
 
 /**
  * The entry point: the only module that reads process.env. Loads and validates configuration (stopping with one
@@ -54,6 +55,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`syncro-slack stopped: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`syncro-slack stopped: ${explainStartupFailure(err)}\n`);
   process.exit(1);
 });

@@ -85,7 +85,7 @@ describe('loadConfig', () => {
     expect(err.message).not.toContain(leaky);
     expect(err.message).not.toContain('bad-app-token-SECRET');
     expect(err.message).not.toContain('sk_live_LITERAL_KEY');
-    expect(err.message).toMatch(/api_key: must be a key source/);
+    expect(err.message).toMatch(/api_key: a key written in the file is refused/);
   });
 
   it('should refuse a YAML file that is not YAML, naming the file', () => {
@@ -138,5 +138,84 @@ describe('the documented example configuration', () => {
     expect(Object.keys(c.file.users)).toHaveLength(3);
     expect(c.file.labor_types.emergency?.prepaid_multiplier).toBe(1.5);
     expect(c.file.billing.approval.approvers).toEqual(['U0456EFGH']);
+  });
+});
+
+describe('loadConfig start-up checks of the YAML file', () => {
+  const load = (text: string, extraEnv: Record<string, string | undefined> = {}) =>
+    loadConfig({ ...env, ...extraEnv }, { path: 'bot.yml', text });
+
+  it('should suggest the right key for a typo, at the top and nested', () => {
+    const problems = problemsOf(() =>
+      load('user:\n  U0123ABCD: { name: H, syncro_user_id: 1 }\nbilling:\n  invoice_categry: Standard\n'),
+    );
+    expect(problems).toContain('bot.yml.user: unknown setting; did you mean users?');
+    expect(problems).toContain(
+      'bot.yml.billing.invoice_categry: unknown setting; did you mean invoice_category?',
+    );
+  });
+
+  it('should list the known keys when a key is nothing like any of them', () => {
+    const problems = problemsOf(() => load('frobnicate: 1\n'));
+    expect(problems[0]).toMatch(/^bot\.yml\.frobnicate: unknown setting \(known here: users, shared_key, /);
+  });
+
+  it('should accept labour_types as well as labor_types, and refuse both at once', () => {
+    const c = load('labour_types:\n  remote: { product_id: 1, taxable: false }\n');
+    expect(c.file.labor_types.remote?.product_id).toBe(1);
+    const problems = problemsOf(() =>
+      load('labour_types: {}\nlabor_types:\n  remote: { product_id: 1, taxable: false }\n'),
+    );
+    expect(problems).toEqual(['bot.yml: has both labor_types and labour_types; keep one of them']);
+  });
+
+  const idCases: Array<[string, RegExp]> = [
+    ['u0123abcd', /upper case: write U0123ABCD/],
+    ['howard', /not a name or an e-mail address/],
+    ['howard@acme.com', /not a name or an e-mail address/],
+    ['C0123ABCD', /looks like a channel/],
+    ['U1', /too short/],
+  ];
+  for (const [id, hint] of idCases) {
+    it(`should say what is wrong with the Slack user id ${id}`, () => {
+      const problems = problemsOf(() => load(`users:\n  "${id}": { name: H, syncro_user_id: 1 }\n`));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain(`bot.yml.users.${id}: must be a Slack member id such as U0123ABCD`);
+      expect(problems[0]).toMatch(hint);
+    });
+  }
+
+  it('should refuse a literal key in the file, say how to fix it, and never echo it', () => {
+    const problems = problemsOf(() =>
+      load(
+        'users:\n  U0123ABCD: { name: Howard Enos, syncro_user_id: 1750, api_key: "sk_live_LITERAL_1" }\nshared_key: "sk_live_SHARED_2"\n',
+      ),
+    );
+    const joined = problems.join('\n');
+    expect(joined).toContain('bot.yml.users.U0123ABCD.api_key: a key written in the file is refused');
+    expect(joined).toContain('api_key: { env: SYNCRO_KEY_HOWARD }');
+    expect(joined).toContain('bot.yml.shared_key: a key written in the file is refused');
+    expect(joined).toContain('revoke this key');
+    expect(joined).not.toContain('sk_live_LITERAL_1');
+    expect(joined).not.toContain('sk_live_SHARED_2');
+  });
+
+  it('should warn, naming the person, when a key variable is unset, and not when it is set', () => {
+    const yaml =
+      'users:\n  U0123ABCD: { name: Howard Enos, syncro_user_id: 1750, api_key: { env: SYNCRO_KEY_HOWARD } }\nshared_key: { env: SYNCRO_SHARED_KEY }\n';
+    const c = load(yaml, { SYNCRO_SHARED_KEY: 'sk_live_SHARED_3' });
+    expect(c.warnings).toEqual([
+      "bot.yml.users.U0123ABCD.api_key: Howard Enos's key variable SYNCRO_KEY_HOWARD is not set; Howard Enos cannot post to Syncro (and reads use the shared key, if any) until it is",
+    ]);
+    expect(c.warnings.join('\n')).not.toContain('sk_live_SHARED_3');
+    expect(load(yaml, { SYNCRO_KEY_HOWARD: 'k1', SYNCRO_SHARED_KEY: 'k2' }).warnings).toEqual([]);
+  });
+
+  it('should state the signing-secret rule: HTTP mode needs SLACK_SIGNING_SECRET, Socket Mode SLACK_APP_TOKEN instead', () => {
+    const problems = problemsOf(() => load('', { SLACK_SIGNING_SECRET: undefined }));
+    expect(problems.join('\n')).toMatch(
+      /SLACK_SIGNING_SECRET: HTTP mode \(the default\) needs the signing secret.*Socket Mode needs SLACK_APP_TOKEN \(xapp-…\) instead, and no signing secret/,
+    );
+    expect(() => load('', { SLACK_SIGNING_SECRET: undefined, SLACK_APP_TOKEN: 'xapp-1-abc' })).not.toThrow();
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { slackError, startSlackFake } from '../../src/playground/slack/server.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -68,5 +69,33 @@ describe('start-up with bad configuration', () => {
     });
     expect(res.code).toBe(2);
     expect(res.stderr).toContain('SYNCRO_BOT_CONFIG: the file /nonexistent/syncro-bot.yml does not exist');
+  });
+});
+
+describe('start-up against Slack', () => {
+  it('should name SLACK_BOT_TOKEN when Slack answers invalid_auth at auth.test, printing no token', async () => {
+    const slack = await startSlackFake();
+    slack.respondWith('auth.test', () => slackError('invalid_auth'));
+    try {
+      const res = await run({
+        SLACK_BOT_TOKEN: 'xoxb-refused-SECRET-token-1',
+        SLACK_SIGNING_SECRET: 'signing-SECRET-value-1',
+        SLACK_API_URL: slack.apiUrl,
+        SYNCRO_SANDBOX: '1',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'syncro-slack-auth-')),
+        SYNCRO_BOT_CONFIG: '/dev/null',
+        LOG_LEVEL: 'warn',
+      });
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain('SLACK_BOT_TOKEN: Slack refused the bot token (invalid_auth)');
+      expect(res.stderr).toContain('OAuth & Permissions');
+      const output = `${res.stdout}${res.stderr}`;
+      expect(output).not.toContain('xoxb-refused-SECRET-token-1');
+      expect(output).not.toContain('signing-SECRET-value-1');
+    } finally {
+      await slack.close();
+    }
   });
 });
