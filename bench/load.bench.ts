@@ -16,8 +16,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { startSlackFake } from '../src/playground/slack/server.js';
+import { slashCommand } from '../src/playground/slack/signer.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
-import { slashCommand } from '../test/fakes/slack-signer.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-signing-secret-0123456789';
