@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { errorRef } from '../../actions/error-facts.js';
 import type { AuditEntry } from '../../actions/types.js';
 import {
   type AppError,
@@ -45,16 +46,8 @@ import { describeWait } from './wait.js';
 const HOW_TO_GET_A_KEY =
   'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
 
-/** A short, stable reference for an error, to match a reply with its log line (`errorRef` in the log). */
-export function errorRef(err: unknown): string {
-  const e = err instanceof Error ? err : new Error(String(err));
-  let h = 0x811c9dc5;
-  for (const ch of `${e.name}:${e.message}`) {
-    h ^= ch.codePointAt(0)!;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, '0');
-}
+// One reference for an error, the same on a card (error facts) and in a reply: it matches the log line.
+export { errorRef };
 
 /** What went wrong, in plain words (not mrkdwn; escape before showing). Used on cards and in replies. */
 export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
