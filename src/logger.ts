@@ -75,7 +75,7 @@ export function createLogger(opts: LoggerOptions): Logger {
         // never changed in place.
         if (typeof err === 'string') return redactText(err);
         if (typeof err !== 'object' || err === null) return err;
-        const s = { ...(pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>) };
+        const s: Record<string, unknown> = { ...pino.stdSerializers.err(err as Error) };
         for (const k of Object.keys(s)) if (typeof s[k] === 'string') s[k] = redactText(s[k] as string);
         return s;
       },

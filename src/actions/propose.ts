@@ -3,7 +3,7 @@ import { type ProposalBase, proposeWith } from './kinds/action.js';
 import { type BillDraft, bill } from './kinds/billing.js';
 import { close } from './kinds/close.js';
 import { comment } from './kinds/comment.js';
-import { createTicketAction } from './kinds/create-ticket.js';
+import { type CreateTicketDraft, createTicketAction } from './kinds/create-ticket.js';
 import { actionKindOf } from './kinds/registry.js';
 import { statusChange } from './kinds/status-change.js';
 import type { EditableField, PendingAction, TicketRef } from './types.js';
@@ -29,17 +29,8 @@ export function proposeComment({ ticket, subject, body, visibility, ...p }: Comm
   return proposeWith(comment, p, { kind: 'comment', ticket, subject, body, visibility });
 }
 
-export interface CreateTicketProposal extends ProposalBase {
-  customer: { id: number; name: string };
-  subject: string;
-  priority: string;
-  priorities: string[];
-  status: string;
-  assignee: { id: number; name: string };
-  assignees: Array<{ id: number; name: string }>;
-  problemType?: string;
-  problemTypes?: string[];
-}
+/** The draft's fields (as the card will offer them) and where the card goes. */
+export interface CreateTicketProposal extends ProposalBase, Omit<CreateTicketDraft, 'kind'> {}
 
 export function proposeCreateTicket(p: CreateTicketProposal): PendingAction {
   const { id, now, ttlMs, requesterSlackId, signer, slack, ...draft } = p;
