@@ -31,12 +31,13 @@ export function send(res: ServerResponse, reply: Reply): void {
 
 const MAX_BODY_BYTES = 1_000_000;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** A request's body as text; more than `maxBytes` is refused. */
+export async function readBody(req: IncomingMessage, maxBytes = MAX_BODY_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    if (size > maxBytes) throw new Error('request body too large');
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -1,18 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody as readBodyUpTo } from '../../sandbox/http.js';
 
 /** Small HTTP helpers shared by the fake Slack server and the playground's routes. */
 
 const MAX_BODY_BYTES = 2_000_000;
 
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+/** A request's body as text (Slack's payloads, file uploads included, stay under 2 MB here). */
+export function readBody(req: IncomingMessage): Promise<string> {
+  return readBodyUpTo(req, MAX_BODY_BYTES);
 }
 
 export function sendJson(
