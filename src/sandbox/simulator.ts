@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { DEMO_KEYS, type SeedKind } from './demo-data.js';
-import { deliverFault, type Fault, FaultBook, isBeforeCommit } from './faults.js';
 import {
   badRequestPage,
   flattenHeaders,
@@ -19,13 +18,13 @@ import { SimState } from './state.js';
 import type { RecordedRequest, SimUser, SimulatorOptions, SyncroSimulator } from './types.js';
 
 /**
- * A stateful Syncro API simulator on loopback: the project's test fake (fault injection, request recording)
- * and the backend of sandbox mode (SYNCRO_SANDBOX=1). Each request is handled in one synchronous step once
- * its body has arrived: record → rate limit → auth → content type → fault → route → answer.
+ * A stateful Syncro API simulator on loopback: the backend of sandbox mode (SYNCRO_SANDBOX=1) and the project's
+ * test fake (request recording; tests add fault injection through `hook`, see test/support/faults.ts). Each
+ * request is handled in one synchronous step once its body has arrived: record → rate limit → auth → content
+ * type → hook → route → answer.
  */
 
 export { DEMO_KEYS, DEMO_PRODUCTS, DEMO_STAFF, DEMO_STATUSES, type SeedKind } from './demo-data.js';
-export type { Fault, FaultMode } from './faults.js';
 export type {
   SimComment,
   SimContact,
@@ -39,13 +38,16 @@ export type {
   SimTimer,
 } from './state.js';
 export { SimState } from './state.js';
-export type { RecordedRequest, SimUser, SimulatorOptions, SyncroSimulator } from './types.js';
+export type { RecordedRequest, RequestHook, SimUser, SimulatorOptions, SyncroSimulator } from './types.js';
 
 const API_PREFIX = '/api/v1';
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 
-type Outcome = { reply: Reply; fault?: undefined } | { fault: Fault; reply?: Reply };
+const DEFAULT_REQUEST_LOG_SIZE = 1000;
+
+/** A reply to send, or a hook's own way of answering on the raw response. */
+type Outcome = Reply | ((res: ServerResponse) => void);
 
 interface Waiter {
   n: number;
@@ -60,14 +62,12 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
   const state = new SimState(clock);
   const keys = new Map<string, SimUser>();
   const userTokens = new Map<string, string>();
-  const faults = new FaultBook();
+  const hook = opts.hook;
+  const logSize = Math.max(1, opts.requestLogSize ?? DEFAULT_REQUEST_LOG_SIZE);
   const limiter =
     opts.rateLimitPerMinute === undefined ? undefined : new RollingWindowLimiter(opts.rateLimitPerMinute);
   const requests: RecordedRequest[] = [];
   const waiters = new Set<Waiter>();
-  const hungSockets = new Set<Socket>();
-  /** Requests faulted with `when: 'late'`, processed by `commitLate()`. */
-  const lateCommits: Array<() => Reply> = [];
 
   /** A key's user must also exist as a Syncro user, or tickets assigned to it would have no `user`. */
   const ensureStaff = (u: SimUser) =>
@@ -84,20 +84,16 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
       const verdict = limiter.admit(record.at);
       if (!verdict.ok) {
         // Undocumented in Syncro: an empty body and Retry-After is all a client can rely on.
-        return {
-          reply: { status: 429, text: '', headers: { 'retry-after': String(verdict.retryAfterSeconds) } },
-        };
+        return { status: 429, text: '', headers: { 'retry-after': String(verdict.retryAfterSeconds) } };
       }
     }
-    if (pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) return { reply: notFound() };
+    if (pathname !== API_PREFIX && !pathname.startsWith(`${API_PREFIX}/`)) return notFound();
     const user = record.apiKey === undefined ? undefined : keys.get(record.apiKey);
-    if (!user || record.apiKey === undefined) return { reply: json({ error: 'Unauthorized' }, 401) };
+    if (!user || record.apiKey === undefined) return json({ error: 'Unauthorized' }, 401);
     if (BODY_METHODS.has(record.method)) {
       const unparsable = record.rawBody.trim() !== '' && record.body === undefined;
-      if (!isJsonContentType(record.headers['content-type']) || unparsable)
-        return { reply: badRequestPage() };
+      if (!isJsonContentType(record.headers['content-type']) || unparsable) return badRequestPage();
     }
-    const fault = faults.take(record.method, record.path);
     const apiKey = record.apiKey;
     const run = () =>
       dispatch(record.method, record.path, {
@@ -108,10 +104,7 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
         body: isObject(record.body) ? record.body : {},
         invoiceGetShape: opts.invoiceGetShape ?? 'wrapped',
       });
-    if (fault?.when === 'late' && fault.mode !== 'unwrapped') lateCommits.push(run);
-    if (fault && isBeforeCommit(fault)) return { fault };
-    const reply = run();
-    return fault ? { fault, reply } : { reply };
+    return hook?.answer(record, run) ?? run();
   }
 
   function userTokenOf(key: string): string {
@@ -144,17 +137,12 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
     const url = new URL(req.url ?? '/', 'http://simulator');
     const record = recordRequest(req, url, rawBody, clock().getTime());
     requests.push(record);
+    if (requests.length > logSize) requests.splice(0, requests.length - logSize);
     const outcome = process(record, url.pathname);
     // The request is fully handled (a write is in `state`) before anyone waiting for it resumes.
     notifyWaiters();
-    if (outcome.fault) {
-      deliverFault(outcome.fault, res, outcome.reply, (socket) => {
-        hungSockets.add(socket);
-        socket.once('close', () => hungSockets.delete(socket));
-      });
-    } else {
-      send(res, outcome.reply);
-    }
+    if (typeof outcome === 'function') outcome(res);
+    else send(res, outcome);
   }
 
   const server = createServer((req, res) => void handle(req, res));
@@ -168,11 +156,6 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
   });
   const { port } = server.address() as AddressInfo;
   const webUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-  const releaseHangs = () => {
-    for (const socket of hungSockets) socket.destroy();
-    hungSockets.clear();
-  };
 
   return {
     url: `${webUrl}${API_PREFIX}`,
@@ -191,27 +174,18 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
       waiting.catch(() => {});
       return waiting;
     },
-    injectFault: (f) => faults.inject(f),
-    clearFaults: () => faults.clear(),
-    releaseHangs,
-    commitLate() {
-      const due = lateCommits.splice(0);
-      for (const run of due) run();
-      return due.length;
-    },
     reset(seed?: SeedKind) {
       state.reset(seed ?? defaultSeed);
       for (const user of keys.values()) ensureStaff(user);
       requests.length = 0;
-      faults.clear();
-      lateCommits.length = 0;
+      hook?.reset?.();
       limiter?.clear();
     },
     addKey,
     async close() {
       for (const w of waiters) w.reject(new Error('Syncro simulator closed'));
       waiters.clear();
-      releaseHangs();
+      hook?.close?.();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

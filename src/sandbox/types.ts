@@ -1,5 +1,6 @@
+import type { ServerResponse } from 'node:http';
 import type { SeedKind } from './demo-data.js';
-import type { Fault } from './faults.js';
+import type { Reply } from './http.js';
 import type { SimState } from './state.js';
 
 /** The Syncro user an API key acts as (what `GET /me` answers; comments and line items are attributed to it). */
@@ -24,11 +25,29 @@ export interface SimulatorOptions {
   host?: string;
   /** Default 0 (any free port). */
   port?: number;
+  /** How many requests `requests` keeps, newest last (default 1000): a sandbox that runs for weeks stays small. */
+  requestLogSize?: number;
+  /** A test's hand in the answers (the fault injector in test/support/faults.ts); the product never sets one. */
+  hook?: RequestHook;
+}
+
+/**
+ * Called for each authenticated, well-formed request in place of its route. `route()` runs the request (a write
+ * is stored) and returns its answer; the hook may call it now, later or never. Returns the answer to send (a
+ * Reply, or a function given the raw response, e.g. to break the connection), or undefined, without having
+ * called `route()`, to answer as usual.
+ */
+export interface RequestHook {
+  answer(request: RecordedRequest, route: () => Reply): Reply | ((res: ServerResponse) => void) | undefined;
+  /** On the simulator's `reset()`. */
+  reset?(): void;
+  /** On the simulator's `close()`, before its connections are closed: release what the hook holds open. */
+  close?(): void;
 }
 
 export interface RecordedRequest {
   method: string;
-  /** Path without the /api/v1 prefix and without the query, e.g. `/tickets/90000012/comment` (as faults match). */
+  /** Path without the /api/v1 prefix and without the query, e.g. `/tickets/90000012/comment` (as a hook sees it). */
   path: string;
   /** The request target exactly as received, prefix and query included. */
   url: string;
@@ -50,7 +69,10 @@ export interface SyncroSimulator {
   /** Web app base: ticket links are `${webUrl}/tickets/<id>`. */
   webUrl: string;
   state: SimState;
-  /** Every request received, in order (faulted, 401, 422 and 429 ones included). */
+  /**
+   * The last `requestLogSize` requests received, in order (faulted, 401, 422 and 429 ones included). Older ones
+   * are dropped from the front, so an index into it is only good while fewer have arrived since `reset()`.
+   */
   requests: RecordedRequest[];
   /** Only POST/PUT/PATCH/DELETE. */
   writes(): RecordedRequest[];
@@ -59,15 +81,9 @@ export interface SyncroSimulator {
    * then; a 'hang' counts once it is hanging). Rejects if the simulator closes first.
    */
   waitForRequests(n: number, match?: (r: RecordedRequest) => boolean): Promise<RecordedRequest[]>;
-  injectFault(f: Fault): void;
-  clearFaults(): void;
-  /** Releases every 'hang' request by destroying its socket. */
-  releaseHangs(): void;
-  /** Processes the requests faulted with `when: 'late'` now (stores their writes); returns how many. */
-  commitLate(): number;
-  /** Reseeds the state and forgets requests, faults and the rate-limit window; keys stay. */
+  /** Reseeds the state and forgets requests and the rate-limit window (and resets the hook); keys stay. */
   reset(seed?: SeedKind): void;
   addKey(key: string, user: SimUser): void;
-  /** Never hangs, even with hung requests open (their sockets are destroyed). */
+  /** Never hangs, even with requests held open (the hook's `close()`, then every connection is closed). */
   close(): Promise<void>;
 }

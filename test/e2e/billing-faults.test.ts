@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { FaultMode, SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import type { FaultMode, FaultySimulator } from '../support/faults.js';
 import {
   BILLED_ONCE,
   billedRecords,
@@ -28,7 +28,7 @@ import {
 
 const NUMBER = '32164';
 
-function ticketId(sim: SyncroSimulator): number {
+function ticketId(sim: FaultySimulator): number {
   return sim.state.ticketByNumber(Number(NUMBER))!.id;
 }
 
@@ -49,7 +49,7 @@ function stepWrite(k: number, tid: number): { method: string; path: string } {
 }
 
 /** Exactly one record per step in Syncro, and the ticket Invoiced. */
-function expectBilledOnce(sim: SyncroSimulator): void {
+function expectBilledOnce(sim: FaultySimulator): void {
   expect(billedRecords(sim, NUMBER)).toEqual(BILLED_ONCE);
 }
 
@@ -327,7 +327,7 @@ describe('billing saga: a half-done bill left to expire', () => {
 });
 
 describe('billing saga: the bot crashes while the invoice is being created', () => {
-  let sim: SyncroSimulator;
+  let sim: FaultySimulator;
   let dir: string | undefined;
   const open: Harness[] = [];
   beforeEach(async () => {

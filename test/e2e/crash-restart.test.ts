@@ -8,9 +8,9 @@ import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import { blockAction, slashCommand } from '../../src/playground/slack/signer.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import type { RecordedRequest } from '../../src/sandbox/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { BOT_TOKEN, buttonValue, KEYS, SECRET, textOf, USERS } from './harness.js';
 
 /**
@@ -41,13 +41,13 @@ const isCommentPost = (r: RecordedRequest) => r.method === 'POST' && /^\/tickets
 
 // Each test starts, kills and restarts a bot process (tsx compiles it at each start): give it room on a busy machine.
 describe('crash and restart of the bot process during a write', { timeout: 90_000 }, () => {
-  let sim: SyncroSimulator;
+  let sim: FaultySimulator;
   let slack: SlackFake;
   let dir: string;
   const children: BotProcess[] = [];
 
   beforeAll(async () => {
-    sim = await startSyncroSimulator({
+    sim = await startFaultySimulator({
       keys: { [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' } },
     });
     slack = await startSlackFake();

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { slackError } from '../../src/playground/slack/server.js';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
+import type { FaultySimulator } from '../support/faults.js';
 import {
   askBot,
   billValues,
@@ -250,7 +250,7 @@ describe('a 200 answered with a web page (a wrong SYNCRO_BASE_URL, a login page)
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
     // The harness only needs the simulator's address; here it is the login page's.
-    h = await startHarness({ sim: { url, close: async () => undefined } as unknown as SyncroSimulator });
+    h = await startHarness({ sim: { url, close: async () => undefined } as unknown as FaultySimulator });
   });
   afterEach(async () => {
     await h.close();

@@ -16,8 +16,8 @@ import {
   slashCommand,
   viewSubmission,
 } from '../../src/playground/slack/signer.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 
 /**
  * End-to-end harness: the real bot (Bolt's HTTP receiver, signature verification, SQLite store, Syncro client)
@@ -58,7 +58,7 @@ labor_types:
 `;
 
 export interface Harness {
-  sim: SyncroSimulator;
+  sim: FaultySimulator;
   slack: SlackFake;
   /** The composed application (composeApp), as main.ts runs it. */
   app: ComposedApp;
@@ -100,7 +100,7 @@ export interface HarnessOptions {
   leaseMs?: number;
   /** Keep the SQLite file on close (for restart tests). */
   keepDir?: boolean;
-  sim?: SyncroSimulator;
+  sim?: FaultySimulator;
 }
 
 /** The secrets of the end-to-end setup, by name, with each Syncro key's distinctive tail (a half-masked key). */
@@ -135,7 +135,7 @@ export function e2eLogLevel(fallback: string): string {
  * Shared by the harness and the replicas.
  */
 async function composeBot(o: {
-  sim: SyncroSimulator;
+  sim: FaultySimulator;
   slack: SlackFake;
   /** An opened store (replicas); otherwise composeApp opens `dbFile`. */
   store?: ActionStore;
@@ -184,7 +184,7 @@ async function composeBot(o: {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const sim =
     opts.sim ??
-    (await startSyncroSimulator({
+    (await startFaultySimulator({
       keys: {
         [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' },
         [KEYS.mike]: { user_id: 1735, user_name: 'Michael Swanson' },
@@ -360,8 +360,8 @@ export async function latestAction(h: Harness): Promise<PendingAction> {
 // Billing helpers (the bill modal, the channel card, clicks on it)
 
 /** A simulator with the harness's keys, for tests that run several harnesses (restarts) against one Syncro. */
-export function startE2eSimulator(): Promise<SyncroSimulator> {
-  return startSyncroSimulator({
+export function startE2eSimulator(): Promise<FaultySimulator> {
+  return startFaultySimulator({
     keys: {
       [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' },
       [KEYS.mike]: { user_id: 1735, user_name: 'Michael Swanson' },
@@ -518,7 +518,7 @@ export function lastSeq(h: Harness): number {
 }
 
 /** Writes received by the simulator, counted by "METHOD path". */
-export function writeCounts(sim: SyncroSimulator): Record<string, number> {
+export function writeCounts(sim: FaultySimulator): Record<string, number> {
   const out: Record<string, number> = {};
   for (const w of sim.writes()) out[`${w.method} ${w.path}`] = (out[`${w.method} ${w.path}`] ?? 0) + 1;
   return out;
@@ -548,7 +548,7 @@ export function stepLine(call: RecordedCall, k: number): string {
 }
 
 /** What a bill with `form` left on ticket `number` in the simulator: counts of each record, and the status. */
-export function billedRecords(sim: SyncroSimulator, number: string, form: BillForm = GOOD_BILL) {
+export function billedRecords(sim: FaultySimulator, number: string, form: BillForm = GOOD_BILL) {
   const tid = sim.state.ticketByNumber(Number(number))!.id;
   const invoices = sim.state.invoices.filter((i) => i.ticket_id === tid);
   return {
@@ -619,7 +619,7 @@ export async function askBot(
 // Replicas: several bots sharing one store backend (e.g. PostgreSQL), one Syncro simulator and one Slack fake
 
 export interface ReplicaOptions {
-  sim: SyncroSimulator;
+  sim: FaultySimulator;
   slack: SlackFake;
   /** This replica's own store (its own connection pool); migrated by startReplica, closed by close(). */
   store: ActionStore;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import type { FaultySimulator } from '../support/faults.js';
 import {
   BILLED_ONCE,
   billedRecords,
@@ -30,7 +30,7 @@ import {
 const TIMEOUT_MS = 300;
 const NUMBER = '32164';
 
-function ticketId(sim: SyncroSimulator): number {
+function ticketId(sim: FaultySimulator): number {
   return sim.state.ticketByNumber(Number(NUMBER))!.id;
 }
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { USAGE } from '../../src/commands/parse.js';
 import { COMMAND_NAMES } from '../../src/commands/types.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   askBot,
   buttonValue,
@@ -384,7 +384,7 @@ describe('read commands', () => {
 
 describe('read command errors', () => {
   let h: Harness;
-  let sim: SyncroSimulator | undefined;
+  let sim: FaultySimulator | undefined;
   afterEach(async () => {
     await h.close();
     await sim?.close();
@@ -418,7 +418,7 @@ describe('read command errors', () => {
   );
 
   it('should say the key was refused and how to renew it when Syncro answers 401', async () => {
-    sim = await startSyncroSimulator({
+    sim = await startFaultySimulator({
       keys: { [KEYS.mike]: { user_id: 1735, user_name: 'Michael Swanson' } },
     });
     h = await startHarness({ sim });

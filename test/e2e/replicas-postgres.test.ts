@@ -2,9 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import { DEFAULT_LEASE_MS } from '../../src/bot.js';
 import { type RecordedResponse, type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import type { RecordedRequest } from '../../src/sandbox/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   createTestDatabase,
   postgresUnavailable,
@@ -30,7 +30,7 @@ if (unreachable !== undefined) {
   describe('replicas on PostgreSQL', () => {
     let db: TestDatabase | undefined;
     let dbUrl: string;
-    let sim: SyncroSimulator;
+    let sim: FaultySimulator;
     let slack: SlackFake;
     let a: Replica;
     let b: Replica;
@@ -40,7 +40,7 @@ if (unreachable !== undefined) {
     beforeAll(async () => {
       db = await createTestDatabase('syncro_slack_e2e');
       dbUrl = db.url;
-      sim = await startSyncroSimulator({
+      sim = await startFaultySimulator({
         keys: { [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' } },
       });
       slack = await startSlackFake();

@@ -1,7 +1,7 @@
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   askBot,
   BOT_TOKEN,
@@ -20,11 +20,11 @@ import {
  */
 
 describe('secrets', () => {
-  let sim: SyncroSimulator;
+  let sim: FaultySimulator;
   let h: Harness;
   beforeEach(async () => {
     // Howard's key is unknown to this Syncro: his requests are answered 401.
-    sim = await startSyncroSimulator({
+    sim = await startFaultySimulator({
       keys: {
         [KEYS.mike]: { user_id: 1735, user_name: 'Michael Swanson' },
         [KEYS.rob]: { user_id: 1737, user_name: 'Winter' },

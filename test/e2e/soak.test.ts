@@ -2,9 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { type SlackFake, slackError, startSlackFake } from '../../src/playground/slack/server.js';
-import type { Fault } from '../../src/sandbox/faults.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { type Fault, type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   createTestDatabase,
   postgresUnavailable,
@@ -64,7 +63,7 @@ if (unreachable !== undefined) {
 } else {
   describe('soak: cards tell the truth to the end', () => {
     let db: TestDatabase | undefined;
-    let sim: SyncroSimulator;
+    let sim: FaultySimulator;
     let slack: SlackFake;
     let a: Replica;
     let b: Replica;
@@ -79,7 +78,7 @@ if (unreachable !== undefined) {
 
     beforeAll(async () => {
       db = await createTestDatabase('syncro_slack_soak');
-      sim = await startSyncroSimulator({
+      sim = await startFaultySimulator({
         keys: { [KEYS.howard]: { user_id: 1750, user_name: 'Howard Enos' } },
       });
       slack = await startSlackFake();

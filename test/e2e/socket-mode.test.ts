@@ -17,10 +17,10 @@ import {
   slashCommandBody,
   viewSubmissionPayload,
 } from '../../src/playground/slack/signer.js';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { type SocketModeFake, startSocketModeFake } from '../fakes/socket-mode-fake.js';
+import type { FaultySimulator } from '../support/faults.js';
 import {
   BASE_YAML,
   BOT_TOKEN,
@@ -44,7 +44,7 @@ const APP_TOKEN = 'xapp-1-A0SYNCRO01-1234567890-SOCKETSECRET0123456789';
 const PING_TIMEOUT_MS = 1_500;
 
 interface SocketHarness {
-  sim: SyncroSimulator;
+  sim: FaultySimulator;
   slack: SlackFake;
   socket: SocketModeFake;
   app: ComposedApp;

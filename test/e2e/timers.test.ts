@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import type { FaultySimulator } from '../support/faults.js';
 import {
   askBot,
   BILLED_ONCE,
@@ -31,7 +31,7 @@ const MIN = 60_000;
 const T0 = Date.parse('2026-12-01T09:02:00Z');
 
 describe('timers', () => {
-  let sim: SyncroSimulator;
+  let sim: FaultySimulator;
   let dir: string;
   let clock = T0;
   const now = () => clock;

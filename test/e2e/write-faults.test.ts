@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FaultMode } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import type { FaultMode } from '../support/faults.js';
 import {
   buttonValue,
   clickAndSettle,

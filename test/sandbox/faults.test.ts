@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 
 /** Fault injection, rate limiting, request recording and shutdown: what the client and end-to-end tests lean on. */
 
 const KEY = 'sandbox-key-1750'; // Howard Enos
 let nowMs = Date.parse('2026-04-23T16:00:00.000Z');
-let sim: SyncroSimulator;
+let sim: FaultySimulator;
 
-function post(path: string, body: unknown, target: SyncroSimulator = sim) {
+function post(path: string, body: unknown, target: FaultySimulator = sim) {
   return fetch(`${target.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
@@ -27,7 +28,7 @@ function commentPath(): { path: string; count: () => number } {
 const comment = { subject: 'Update', body: 'Called Jim', hidden: false, do_not_email: true };
 
 beforeAll(async () => {
-  sim = await startSyncroSimulator({ now: () => new Date(nowMs) });
+  sim = await startFaultySimulator({ now: () => new Date(nowMs) });
 });
 beforeEach(() => sim.reset());
 afterAll(() => sim.close());
@@ -109,7 +110,7 @@ describe('fault modes', () => {
   });
 
   it('close() does not hang with a hung request open, and rejects pending waiters', async () => {
-    const other = await startSyncroSimulator({ seed: 'empty' });
+    const other = await startFaultySimulator({ seed: 'empty' });
     other.injectFault({ path: '/me', mode: 'hang' });
     const pending = fetch(`${other.url}/me`, { headers: { authorization: `Bearer ${KEY}` } }).then(
       () => 'answered',
@@ -142,6 +143,26 @@ describe('recording and rate limit', () => {
     ]);
   });
 
+  it('keeps only the newest requestLogSize requests, so a long-running sandbox stays small', async () => {
+    const small = await startSyncroSimulator({ seed: 'empty', requestLogSize: 3 });
+    try {
+      for (const n of [1, 2, 3, 4, 5]) await fetch(`${small.url}/tickets?number=${n}&api_key=${KEY}`);
+      expect(small.requests.map((r) => r.query.number)).toEqual(['3', '4', '5']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('the product simulator has no fault injection: sandbox mode and the playground start it without a hook', async () => {
+    const plain = await startSyncroSimulator({ seed: 'empty' });
+    try {
+      expect(plain).not.toHaveProperty('injectFault');
+      expect(plain).not.toHaveProperty('commitLate');
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('waitForRequests resolves for requests still to come', async () => {
     const waiting = sim.waitForRequests(2, (r) => r.path === '/me');
     const get = () => fetch(`${sim.url}/me`, { headers: { authorization: `Bearer ${KEY}` } });
@@ -151,7 +172,7 @@ describe('recording and rate limit', () => {
   });
 
   it('answers 429 with Retry-After past N requests in a rolling minute, all keys together', async () => {
-    const limited = await startSyncroSimulator({
+    const limited = await startFaultySimulator({
       seed: 'empty',
       rateLimitPerMinute: 3,
       now: () => new Date(nowMs),

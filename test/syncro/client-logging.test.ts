@@ -1,16 +1,16 @@
 import { inspect } from 'node:util';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { captureLogger, simClient, thrown } from './helpers.js';
 
 const SECRET_KEY = 'sk_live_SECRET123456789abcdef';
 const WRONG_KEY = 'sk_live_WRONG987654321fedcba';
 
-let sim: SyncroSimulator;
+let sim: FaultySimulator;
 
 beforeAll(async () => {
-  sim = await startSyncroSimulator();
+  sim = await startFaultySimulator();
   sim.addKey(SECRET_KEY, { user_id: 1750, user_name: 'Howard Enos' });
 });
 afterAll(async () => {

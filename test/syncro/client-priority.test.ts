@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import { SyncroRateLimitedError } from '../../src/syncro/errors.js';
 import { withRequestPriority } from '../../src/syncro/priority.js';
 import { createRateLimiter, type RateLimiter } from '../../src/syncro/rate-limiter.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { FakeClock } from './fake-clock.js';
 import { KEY, simClient, thrown } from './helpers.js';
 
@@ -12,11 +12,11 @@ import { KEY, simClient, thrown } from './helpers.js';
  * what the executor's sweep and every person's command rely on.
  */
 
-let sim: SyncroSimulator;
+let sim: FaultySimulator;
 let client: SyncroHttpClient | undefined;
 
 beforeAll(async () => {
-  sim = await startSyncroSimulator();
+  sim = await startFaultySimulator();
 });
 afterAll(async () => {
   await sim.close();

@@ -1,7 +1,6 @@
 import { MockAgent } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { UserInputError } from '../../src/errors.js';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import {
   SyncroNotFoundError,
@@ -17,14 +16,15 @@ import {
   type RetryPolicy,
   rapidTestRetryPolicy,
 } from '../../src/syncro/retry-policies.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { FakeClock } from './fake-clock.js';
 import { captureLogger, KEY, simClient, thrown } from './helpers.js';
 
-let sim: SyncroSimulator;
+let sim: FaultySimulator;
 let client: SyncroHttpClient | undefined;
 
 beforeAll(async () => {
-  sim = await startSyncroSimulator();
+  sim = await startFaultySimulator();
 });
 afterAll(async () => {
   await sim.close();
@@ -112,7 +112,7 @@ describe('Syncro client reads', () => {
 
     for (const shape of ['flat', 'wrapped'] as const) {
       it(`should accept GET /invoices/{id} answered ${shape}`, async () => {
-        const other = await startSyncroSimulator({ invoiceGetShape: shape });
+        const other = await startFaultySimulator({ invoiceGetShape: shape });
         const c = simClient(other);
         try {
           const t = other.state.ticketByNumber(32150);

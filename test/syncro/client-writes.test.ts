@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type FaultMode, type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
 import type { SyncroApi } from '../../src/syncro/api.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import {
@@ -14,14 +13,15 @@ import {
   type UnknownOutcomeReason,
 } from '../../src/syncro/errors.js';
 import { createRateLimiter, type RateLimiterEvent } from '../../src/syncro/rate-limiter.js';
+import { type FaultMode, type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { FakeClock } from './fake-clock.js';
 import { KEY, simClient, thrown } from './helpers.js';
 
-let sim: SyncroSimulator;
+let sim: FaultySimulator;
 let client: SyncroHttpClient | undefined;
 
 beforeAll(async () => {
-  sim = await startSyncroSimulator();
+  sim = await startFaultySimulator();
 });
 afterAll(async () => {
   await sim.close();

@@ -1,12 +1,12 @@
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/logger.js';
-import type { SyncroSimulator } from '../../src/sandbox/simulator.js';
 import {
   createSyncroClient,
   type SyncroClientOptions,
   type SyncroHttpClient,
 } from '../../src/syncro/client.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
+import type { FaultySimulator } from '../support/faults.js';
 
 export const KEY = 'sandbox-key-1750';
 
@@ -23,7 +23,7 @@ export function captureLogger(level = 'trace'): { logger: Logger; lines: string[
 }
 
 /** A client on the simulator with instant read retries and a limiter loose enough not to matter. */
-export function simClient(sim: SyncroSimulator, over: Partial<SyncroClientOptions> = {}): SyncroHttpClient {
+export function simClient(sim: FaultySimulator, over: Partial<SyncroClientOptions> = {}): SyncroHttpClient {
   return createSyncroClient({
     baseUrl: sim.url,
     timeoutMs: 5_000,

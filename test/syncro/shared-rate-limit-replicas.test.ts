@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   createTestDatabase,
   postgresUnavailable,
@@ -102,14 +102,14 @@ if (unreachable !== undefined) {
 } else {
   describe('shared rate limit across two processes', () => {
     let db: TestDatabase | undefined;
-    let sim: SyncroSimulator;
+    let sim: FaultySimulator;
     let a: ReplicaProcess | undefined;
     let b: ReplicaProcess | undefined;
     let ticketId: number;
 
     beforeAll(async () => {
       db = await createTestDatabase('syncro_slack_shared_limit');
-      sim = await startSyncroSimulator();
+      sim = await startFaultySimulator();
       ticketId = sim.state.ticketByNumber(32150)?.id as number;
       const env = { DB_URL: db.url, SIM_URL: sim.url, LIMIT: String(LIMIT), WINDOW_MS: String(WINDOW_MS) };
       [a, b] = await Promise.all([startReplica('replica-a', env), startReplica('replica-b', env)]);

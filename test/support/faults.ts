@@ -1,6 +1,42 @@
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { type Reply, send } from './http.js';
+import { type Reply, send } from '../../src/sandbox/http.js';
+import {
+  type RecordedRequest,
+  type RequestHook,
+  type SimulatorOptions,
+  type SyncroSimulator,
+  startSyncroSimulator,
+} from '../../src/sandbox/simulator.js';
+
+/**
+ * The fault injector: a test tool, not part of the product. It plugs into the Syncro simulator as its request
+ * hook, so sandbox mode and the playground (which start the simulator without one) cannot reach it.
+ */
+
+/** The simulator with a fault injector: what the client and end-to-end tests lean on. */
+export interface FaultySimulator extends SyncroSimulator {
+  injectFault(f: Fault): void;
+  clearFaults(): void;
+  /** Releases every 'hang' request by destroying its socket. */
+  releaseHangs(): void;
+  /** Processes the requests faulted with `when: 'late'` now (stores their writes); returns how many. */
+  commitLate(): number;
+}
+
+/** `startSyncroSimulator` with a fault injector; `reset()` also forgets armed faults and late commits. */
+export async function startFaultySimulator(
+  opts: Omit<SimulatorOptions, 'hook'> = {},
+): Promise<FaultySimulator> {
+  const injector = new FaultInjector();
+  const sim = await startSyncroSimulator({ ...opts, hook: injector });
+  return Object.assign(sim, {
+    injectFault: (f: Fault) => injector.faults.inject(f),
+    clearFaults: () => injector.faults.clear(),
+    releaseHangs: () => injector.releaseHangs(),
+    commitLate: () => injector.commitLate(),
+  });
+}
 
 export type FaultMode =
   | 'hang'
@@ -36,6 +72,45 @@ export interface Fault {
   retryAfterSeconds?: number;
 }
 
+class FaultInjector implements RequestHook {
+  readonly faults = new FaultBook();
+  readonly #hung = new Set<Socket>();
+  /** Requests faulted with `when: 'late'`, processed by `commitLate()`. */
+  readonly #late: Array<() => Reply> = [];
+
+  answer(request: RecordedRequest, route: () => Reply): ((res: ServerResponse) => void) | undefined {
+    const fault = this.faults.take(request.method, request.path);
+    if (!fault) return undefined;
+    if (fault.when === 'late' && fault.mode !== 'unwrapped') this.#late.push(route);
+    const reply = isBeforeCommit(fault) ? undefined : route();
+    return (res) =>
+      deliverFault(fault, res, reply, (socket) => {
+        this.#hung.add(socket);
+        socket.once('close', () => this.#hung.delete(socket));
+      });
+  }
+
+  commitLate(): number {
+    const due = this.#late.splice(0);
+    for (const run of due) run();
+    return due.length;
+  }
+
+  releaseHangs(): void {
+    for (const socket of this.#hung) socket.destroy();
+    this.#hung.clear();
+  }
+
+  reset(): void {
+    this.faults.clear();
+    this.#late.length = 0;
+  }
+
+  close(): void {
+    this.releaseHangs();
+  }
+}
+
 /** Armed faults, consumed in injection order. */
 export class FaultBook {
   readonly #armed: Array<{ fault: Fault; remaining: number }> = [];
@@ -67,7 +142,7 @@ function matches(fault: Fault, method: string, path: string): boolean {
   return fault.path.test(path);
 }
 
-export function isBeforeCommit(fault: Fault): boolean {
+function isBeforeCommit(fault: Fault): boolean {
   // Syncro refuses a rate-limited request, or one for a route it does not have, before doing anything.
   if (fault.mode === 'status_429' || fault.mode === 'status_404') return true;
   return (fault.when === 'before_commit' || fault.when === 'late') && fault.mode !== 'unwrapped';
@@ -77,7 +152,7 @@ export function isBeforeCommit(fault: Fault): boolean {
  * Breaks the answer. `reply` is what the route answered (absent before commit). A 'hang' hands its socket to
  * `onHang`, which must keep it until released; nothing is written to it.
  */
-export function deliverFault(
+function deliverFault(
   fault: Fault,
   res: ServerResponse,
   reply: Reply | undefined,
@@ -125,7 +200,7 @@ function brokenReply(
  * `{"comment": {...}}` → `{...}`; `{"tickets": [...], "meta": {...}}` → `[...]`. Bodies that have no wrapper
  * (flat objects, error bodies with several fields) are answered unchanged.
  */
-export function unwrap(body: unknown): unknown {
+function unwrap(body: unknown): unknown {
   if (!isPlainObject(body)) return body;
   const keys = Object.keys(body).filter((k) => k !== 'meta');
   const only = keys.length === 1 ? keys[0] : undefined;
