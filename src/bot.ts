@@ -13,6 +13,8 @@ import type { BotContext } from './slack/context.js';
 import { remindLongTimers } from './slack/handlers/timers.js';
 import { registerListeners } from './slack/listeners/index.js';
 import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
+import { postToResponseUrl } from './slack/response-url.js';
+import { bannerResponse, bannerWebClient } from './slack/sandbox-banner.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
@@ -96,7 +98,8 @@ export function createBot(deps: BotDeps): Bot {
     },
     deferInitialization: true,
   });
-  const web: WebClient = app.client;
+  // The sandbox banner is added where messages leave the bot, so that no view needs to know about it.
+  const web: WebClient = deps.sandbox ? bannerWebClient(app.client) : app.client;
 
   const statusCache = new Map<string, { at: number; list: string[] }>();
   const userCache = new Map<string, { at: number; list: Array<{ id: number; name: string }> }>();
@@ -107,8 +110,8 @@ export function createBot(deps: BotDeps): Bot {
     store: deps.store,
     logger: deps.logger,
     now,
-    render: (a) =>
-      actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl, sandbox: deps.sandbox }),
+    render: (a) => actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl }),
+    ...(deps.sandbox ? { postToResponseUrl: bannerResponse(postToResponseUrl) } : {}),
     postResultsToChannel: deps.file.cards.post_results_to_channel,
     describeError: describeErrorPlain,
   });
@@ -151,7 +154,6 @@ export function createBot(deps: BotDeps): Bot {
     client: deps.client,
     executor,
     web,
-    sandbox: deps.sandbox,
     replicaId: deps.replicaId,
     now,
     newId,

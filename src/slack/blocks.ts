@@ -392,30 +392,19 @@ export function splitCode(text: string, budget: (chunkIndex: number) => number):
 // ---------------------------------------------------------------------------------------------------------------
 // Messages
 
-export function sandboxBanner(): ContextBlock {
-  return context([SANDBOX_TEXT]);
-}
-
 /**
- * Applies the message limits: the sandbox banner first when `sandbox`; at most 50 blocks (beyond that the first
- * 49 are kept and a context says how many more were not shown); the fallback text (plain text, escaped here)
- * at most 3000 characters. Views that must keep their last blocks (a card's buttons) stay under 50 themselves.
+ * Applies the message limits: at most 49 blocks (one place is left for the sandbox banner, added where messages
+ * leave the bot: src/slack/sandbox-banner.ts; beyond that the first 48 are kept and a context says how many more
+ * were not shown); the fallback text (plain text, escaped here) at most 3000 characters. Views that must keep
+ * their last blocks (a card's buttons) stay under the limit themselves.
  */
-export function finalizeMessage(
-  blocks: KnownBlock[],
-  fallbackText: string,
-  opts: { sandbox?: boolean } = {},
-): Message {
-  const all = opts.sandbox ? [sandboxBanner(), ...blocks] : [...blocks];
+export function finalizeMessage(blocks: KnownBlock[], fallbackText: string): Message {
+  const max = LIMITS.messageBlocks - 1;
   const kept =
-    all.length > LIMITS.messageBlocks
-      ? [
-          ...all.slice(0, LIMITS.messageBlocks - 1),
-          context([`… ${all.length - (LIMITS.messageBlocks - 1)} more not shown`]),
-        ]
-      : all;
-  const raw = `${opts.sandbox ? '🧪 SANDBOX: ' : ''}${fallbackText}`;
-  return { text: truncateMrkdwn(escapeMrkdwn(raw), LIMITS.fallbackText), blocks: kept };
+    blocks.length > max
+      ? [...blocks.slice(0, max - 1), context([`… ${blocks.length - (max - 1)} more not shown`])]
+      : [...blocks];
+  return { text: truncateMrkdwn(escapeMrkdwn(fallbackText), LIMITS.fallbackText), blocks: kept };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -428,14 +417,16 @@ export interface ModalOptions {
   close?: string;
   blocks: KnownBlock[];
   privateMetadata?: string;
-  sandbox?: boolean;
 }
 
-/** A modal. Its title, buttons, block count and metadata are ours, so exceeding a limit throws. */
+/**
+ * A modal. Its title, buttons, block count and metadata are ours, so exceeding a limit throws (one block is left
+ * for the sandbox banner).
+ */
 export function modal(opts: ModalOptions): ModalView {
-  const blocks = opts.sandbox ? [sandboxBanner(), ...opts.blocks] : opts.blocks;
-  if (blocks.length > LIMITS.modalBlocks) {
-    throw new RangeError(`a modal takes at most ${LIMITS.modalBlocks} blocks, got ${blocks.length}`);
+  const blocks = opts.blocks;
+  if (blocks.length > LIMITS.modalBlocks - 1) {
+    throw new RangeError(`a modal takes at most ${LIMITS.modalBlocks - 1} blocks here, got ${blocks.length}`);
   }
   const view: ModalView = {
     type: 'modal',

@@ -38,8 +38,8 @@ export interface BotContext {
   identities: IdentityResolver;
   client: SyncroClient;
   executor: Executor;
+  /** The Web API client; in the sandbox it banners every message and view it sends (sandbox-banner.ts). */
   web: WebClient;
-  sandbox: boolean;
   replicaId: string;
   now: () => number;
   newId: () => string;

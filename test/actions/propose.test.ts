@@ -55,7 +55,7 @@ describe('proposals', () => {
       body: 'x',
       visibility: 'private_note',
     });
-    const card = actionCardView(a, { now: 1_000, webBaseUrl: 'https://x', sandbox: false });
+    const card = actionCardView(a, { now: 1_000, webBaseUrl: 'https://x' });
     expect(JSON.stringify(card.blocks)).toMatch(/shared\*? key.*Michael Swanson/i);
   });
 

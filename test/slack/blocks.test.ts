@@ -174,19 +174,14 @@ describe('codeBlock', () => {
 describe('finalizeMessage', () => {
   const many = (n: number): KnownBlock[] => Array.from({ length: n }, (_, i) => section(`b${i}`));
   const scenarios = [
-    { name: 'under the limit', blocks: 10, sandbox: false, want: { count: 10, more: undefined } },
-    { name: 'exactly 50', blocks: 50, sandbox: false, want: { count: 50, more: undefined } },
-    { name: 'over the limit', blocks: 80, sandbox: false, want: { count: 50, more: '… 31 more not shown' } },
-    {
-      name: 'sandbox banner counts',
-      blocks: 50,
-      sandbox: true,
-      want: { count: 50, more: '… 2 more not shown' },
-    },
+    { name: 'under the limit', blocks: 10, want: { count: 10, more: undefined } },
+    { name: 'exactly 49, one left for the banner', blocks: 49, want: { count: 49, more: undefined } },
+    { name: '50', blocks: 50, want: { count: 49, more: '… 2 more not shown' } },
+    { name: 'over the limit', blocks: 80, want: { count: 49, more: '… 32 more not shown' } },
   ];
   for (const s of scenarios) {
-    it(`should hold 50 blocks (${s.name})`, () => {
-      const m = finalizeMessage(many(s.blocks), 'fallback', { sandbox: s.sandbox });
+    it(`should hold 49 blocks (${s.name})`, () => {
+      const m = finalizeMessage(many(s.blocks), 'fallback');
       expect(m.blocks).toHaveLength(s.want.count);
       const last = m.blocks[m.blocks.length - 1] as { type: string; elements?: Array<{ text: string }> };
       if (s.want.more) expect(last.elements?.[0]?.text).toBe(s.want.more);
@@ -194,12 +189,6 @@ describe('finalizeMessage', () => {
       expectMessageLimits(m);
     });
   }
-
-  it('should put the sandbox banner first', () => {
-    const m = finalizeMessage([section('x')], 'hi', { sandbox: true });
-    expect(JSON.stringify(m.blocks[0])).toContain(SANDBOX_TEXT);
-    expect(m.text).toContain('SANDBOX');
-  });
 
   it('should escape and cut the fallback text', () => {
     const m = finalizeMessage([], `<!channel> ${'x'.repeat(5000)}`);
@@ -216,9 +205,9 @@ describe('modal', () => {
     { name: 'close over 24', over: { close: 'x'.repeat(25) }, error: /modal close/ },
     { name: 'metadata over 3000', over: { privateMetadata: 'm'.repeat(3001) }, error: /private_metadata/ },
     {
-      name: 'more than 100 blocks',
-      over: { blocks: Array.from({ length: 101 }, () => section('x')) },
-      error: /100 blocks/,
+      name: '100 blocks (one is left for the sandbox banner)',
+      over: { blocks: Array.from({ length: 100 }, () => section('x')) },
+      error: /99 blocks/,
     },
   ];
   for (const s of scenarios) {
@@ -227,9 +216,10 @@ describe('modal', () => {
     });
   }
 
-  it('should build a modal within the limits, with the sandbox banner', () => {
-    const v = modal({ ...base, submit: 'Preview', close: 'Cancel', privateMetadata: '{}', sandbox: true });
+  it('should build a modal within the limits', () => {
+    const v = modal({ ...base, submit: 'Preview', close: 'Cancel', privateMetadata: '{}' });
     expect(v.type).toBe('modal');
-    expect(JSON.stringify(v.blocks[0])).toContain(SANDBOX_TEXT);
+    expect(v.submit?.text).toBe('Preview');
+    expect(v.private_metadata).toBe('{}');
   });
 });

@@ -35,7 +35,6 @@ export async function openBillModal(
     laborTypes: laborChoices(ctx),
     commentSubject: ctx.file.billing.comment_subject,
     defaultVisibility: ctx.file.comments.default_visibility,
-    sandbox: ctx.sandbox,
     // Until Syncro is read (and if it cannot be), the form still names the ticket being billed.
     ticketNumber: number,
     defaults,

@@ -34,7 +34,7 @@ export async function runCommand(
   const parsed = parseCommand(text);
   if (!parsed.ok) {
     await ctx.reply(to, {
-      ...simpleReply(`${parsed.error}\nUsage: \`${parsed.usage}\``, ctx.sandbox),
+      ...simpleReply(`${parsed.error}\nUsage: \`${parsed.usage}\``),
       response_type: 'ephemeral',
     });
     return;
@@ -44,7 +44,6 @@ export async function runCommand(
     await ctx.reply(to, {
       ...simpleReply(
         `⏳ Waiting for Syncro's rate limit (${describeWait(waitMs)}; shared by the whole team). Your answer follows.`,
-        ctx.sandbox,
       ),
       response_type: 'ephemeral',
     });
@@ -73,12 +72,12 @@ export async function guard(
         .then((r) => r.user?.real_name || r.user?.profile?.real_name || undefined)
         .catch(() => undefined);
       await ctx
-        .reply(to, { ...notMappedReply(to.userId, ctx.sandbox, realName), response_type: 'ephemeral' })
+        .reply(to, { ...notMappedReply(to.userId, realName), response_type: 'ephemeral' })
         .catch(() => undefined);
       return;
     }
     log.warn({ err }, 'command failed');
-    const message = replyFor ? replyFor(ctx.describeError(err)) : errorReply(err, { sandbox: ctx.sandbox });
+    const message = replyFor ? replyFor(ctx.describeError(err)) : errorReply(err);
     await ctx.reply(to, { ...message, response_type: 'ephemeral' }).catch((e) => {
       log.error({ err: e }, 'could not send the error reply');
     });
@@ -126,7 +125,7 @@ async function dispatch(
     case 'bill':
       if (!triggerId) {
         await ctx.reply(to, {
-          ...simpleReply('Billing needs a form; run `/syncro bill <number>` again.', ctx.sandbox),
+          ...simpleReply('Billing needs a form; run `/syncro bill <number>` again.'),
         });
         return;
       }

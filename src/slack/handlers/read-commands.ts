@@ -59,7 +59,6 @@ export function showSummary(ctx: BotContext, to: ReplyTarget, page = 1, replace 
         noun: 'open ticket',
         lastPageCommand: (last) => `/syncro summary ${last}`,
         pageAction: { kind: 'summary' },
-        sandbox: ctx.sandbox,
       }),
   );
 }
@@ -84,7 +83,6 @@ export function showSearch(
         pageAction: { kind: 'search', query },
         // The list view's default ("No open tickets") would be wrong here: a search covers every status.
         emptyText: `No ticket matches “${query}”.`,
-        sandbox: ctx.sandbox,
       }),
   );
 }
@@ -101,7 +99,7 @@ export function showCustomers(
     to,
     { page, replace },
     (api) => api.searchCustomers(query, page),
-    (customers, facts) => customerListView({ customers, query, ...facts, sandbox: ctx.sandbox }),
+    (customers, facts) => customerListView({ customers, query, ...facts }),
   );
 }
 
@@ -116,7 +114,6 @@ export async function showTicket(ctx: BotContext, to: ReplyTarget, number: strin
       ticket,
       webBaseUrl: ctx.client.webBaseUrl,
       now: ctx.now(),
-      sandbox: ctx.sandbox,
       timers,
       viewer: to.userId,
     }),
@@ -129,7 +126,7 @@ export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string
   const ticket = await api.findTicketByNumber(number);
   const entries = await ctx.store.listAudit(ticket.id, 20);
   await ctx.reply(to, {
-    ...auditView({ ticketNumber: number, entries, sandbox: ctx.sandbox, webBaseUrl: ctx.client.webBaseUrl }),
+    ...auditView({ ticketNumber: number, entries, webBaseUrl: ctx.client.webBaseUrl }),
     response_type: 'ephemeral',
   });
 }
@@ -137,10 +134,10 @@ export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string
 export async function showHelp(ctx: BotContext, to: ReplyTarget, cmd: CommandOf<'help'>): Promise<void> {
   // helpFor(topic) already starts with the usage line.
   const usageLines = cmd.topic ? helpFor(cmd.topic).split('\n') : COMMAND_NAMES.map((n) => USAGE[n]);
-  await ctx.reply(to, { ...helpView({ usageLines, sandbox: ctx.sandbox }), response_type: 'ephemeral' });
+  await ctx.reply(to, { ...helpView({ usageLines }), response_type: 'ephemeral' });
 }
 
 export async function showWhoami(ctx: BotContext, to: ReplyTarget): Promise<void> {
   const who = await ctx.identities.describe(to.userId);
-  await ctx.reply(to, { ...whoamiView({ who, sandbox: ctx.sandbox }), response_type: 'ephemeral' });
+  await ctx.reply(to, { ...whoamiView({ who }), response_type: 'ephemeral' });
 }

@@ -37,7 +37,6 @@ export async function startTimer(
       timer: r.started ? r.timer : r.running,
       already: !r.started,
       now,
-      sandbox: ctx.sandbox,
     }),
     response_type: 'ephemeral',
     replace_original: false,
@@ -47,7 +46,7 @@ export async function startTimer(
 export async function showTimers(ctx: BotContext, to: ReplyTarget, intro?: string): Promise<void> {
   const timers = await ctx.store.timers.listFor(to.userId);
   await ctx.reply(to, {
-    ...timerListView({ timers, now: ctx.now(), sandbox: ctx.sandbox, ...(intro ? { intro } : {}) }),
+    ...timerListView({ timers, now: ctx.now(), ...(intro ? { intro } : {}) }),
     response_type: 'ephemeral',
     replace_original: false,
   });
@@ -91,7 +90,6 @@ export async function stopTimer(ctx: BotContext, to: ReplyTarget, number?: strin
         ...(stopped.note ? { note: stopped.note } : {}),
       },
       subject: stopped.ticketSubject,
-      sandbox: ctx.sandbox,
     }),
     response_type: 'ephemeral',
     replace_original: false,
@@ -104,7 +102,7 @@ export async function cancelTimer(ctx: BotContext, to: ReplyTarget, number: stri
   const stopped = await ctx.store.timers.stop(to.userId, t.ticketId);
   if (!stopped) return tell(ctx, to, `Your timer on #${t.ticketNumber} was already stopped.`);
   await ctx.reply(to, {
-    ...timerCancelledView({ timer: stopped, now: ctx.now(), sandbox: ctx.sandbox }),
+    ...timerCancelledView({ timer: stopped, now: ctx.now() }),
     response_type: 'ephemeral',
     replace_original: false,
   });
@@ -125,7 +123,7 @@ export async function remindLongTimers(ctx: BotContext): Promise<void> {
     try {
       await ctx.web.chat.postMessage({
         channel: timer.slackUserId,
-        ...timerReminderView({ timer, now, sandbox: ctx.sandbox }),
+        ...timerReminderView({ timer, now }),
       });
     } catch (err) {
       ctx.logger.warn(
@@ -138,7 +136,7 @@ export async function remindLongTimers(ctx: BotContext): Promise<void> {
 
 function tell(ctx: BotContext, to: ReplyTarget, text: string): Promise<void> {
   return ctx.reply(to, {
-    ...simpleReply(text, ctx.sandbox),
+    ...simpleReply(text),
     response_type: 'ephemeral',
     replace_original: false,
   });

@@ -203,7 +203,6 @@ export async function proposeCreateFor(
           query: input.customer.text,
           customers: r.many,
           draft: { subject: input.subject },
-          sandbox: ctx.sandbox,
         }),
         response_type: 'ephemeral',
         replace_original: replace,

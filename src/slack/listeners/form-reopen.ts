@@ -35,7 +35,6 @@ async function reopen(
   const base = {
     ticketNumber: d.meta.number,
     meta,
-    sandbox: ctx.sandbox,
     defaultVisibility: ctx.file.comments.default_visibility,
   };
   switch (d.form) {

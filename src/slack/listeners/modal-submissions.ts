@@ -46,7 +46,7 @@ export function registerModalSubmissions(app: App, ctx: BotContext): void {
         ctx,
         to,
         () => propose(to, meta, r.value),
-        (problem) => draftReply({ problem, draft, sandbox: ctx.sandbox }),
+        (problem) => draftReply({ problem, draft }),
       );
     });
   }

@@ -30,7 +30,7 @@ export function actionValue(action: BlockElementAction): string | undefined {
 /** A private message to the person who clicked, leaving the card alone. */
 export function tellClicker(ctx: BotContext, to: ReplyTarget, text: string): Promise<void> {
   return ctx.reply(to, {
-    ...simpleReply(text, ctx.sandbox),
+    ...simpleReply(text),
     response_type: 'ephemeral',
     replace_original: false,
   });

@@ -24,7 +24,7 @@ export function registerTicketButtons(app: App, ctx: BotContext): void {
       });
     };
   const meta = (to: ReplyTarget, number: string) => JSON.stringify({ number, channelId: to.channelId });
-  const base = { defaultVisibility: ctx.file.comments.default_visibility, sandbox: ctx.sandbox };
+  const base = { defaultVisibility: ctx.file.comments.default_visibility };
 
   app.action(
     ACTION.ticketComment,
@@ -43,7 +43,7 @@ export function registerTicketButtons(app: App, ctx: BotContext): void {
       const statuses = await ctx.statuses(api);
       await ctx.web.views.open({
         trigger_id: triggerId,
-        view: statusModal({ ticketNumber: number, statuses, meta: meta(to, number), sandbox: ctx.sandbox }),
+        view: statusModal({ ticketNumber: number, statuses, meta: meta(to, number) }),
       });
     }),
   );

@@ -40,7 +40,6 @@ export interface CardContext {
   now: number;
   /** Syncro's web address, e.g. https://acme.syncromsp.com (links to tickets and invoices). */
   webBaseUrl: string;
-  sandbox: boolean;
 }
 
 /** What Post, Cancel, Post again, Resume and Check again carry: the row and the attempt the button was drawn for. */
@@ -76,7 +75,8 @@ export function actionCardView(action: PendingAction, ctx: CardContext): Message
   const summary = summaryBlocks(action, words);
   const full = stepBlocks(action, ctx, true);
   const tail = tailBlocks(action, ctx, { postable: true });
-  const budget = LIMITS.messageBlocks - (ctx.sandbox ? 1 : 0);
+  // One block is left for the sandbox banner (src/slack/sandbox-banner.ts).
+  const budget = LIMITS.messageBlocks - 1;
 
   let blocks: KnownBlock[];
   if (head.length + state.length + summary.length + full.length + tail.length <= budget) {
@@ -101,9 +101,7 @@ export function actionCardView(action: PendingAction, ctx: CardContext): Message
   }
   const partly = action.state === 'expired' && action.steps.some((s) => s.status === 'succeeded');
   const stateWords = partly ? 'expired, partly done in Syncro' : STATE_WORDS[action.state];
-  return finalizeMessage(blocks, `${words.title} — ${stateWords}`, {
-    sandbox: ctx.sandbox,
-  });
+  return finalizeMessage(blocks, `${words.title} — ${stateWords}`);
 }
 
 const STATE_WORDS: Record<ActionState, string> = {

@@ -19,7 +19,6 @@ export interface CustomerListParams {
   totalPages: number;
   /** All matching customers (Syncro's total_entries), when known. */
   total?: number;
-  sandbox: boolean;
 }
 
 /** One line per customer: name, Syncro id, email, and prepaid hours where the customer has a block. */
@@ -37,13 +36,13 @@ export function customerListView(p: CustomerListParams): Message {
   if (p.customers.length === 0 && p.page > 1 && p.page > p.totalPages && p.totalPages >= 1) {
     const text = noSuchPageText({ page: p.page, totalPages: p.totalPages, total: p.total, noun: 'customer' });
     blocks.push(section(text));
-    return finalizeMessage(blocks, text, { sandbox: p.sandbox });
+    return finalizeMessage(blocks, text);
   }
   if (p.customers.length === 0) {
     blocks.push(
       section(`No customer matches “${escapeMrkdwn(p.query)}”. Try part of the business or person's name.`),
     );
-    return finalizeMessage(blocks, `No customer matches “${p.query}”`, { sandbox: p.sandbox });
+    return finalizeMessage(blocks, `No customer matches “${p.query}”`);
   }
   blocks.push(...sections(p.customers.map(customerLine).join('\n')));
   blocks.push(
@@ -57,7 +56,5 @@ export function customerListView(p: CustomerListParams): Message {
     }),
   );
   const summary = pageSummary({ ...p, count: p.customers.length, noun: 'customer' });
-  return finalizeMessage(blocks, `Customers matching “${p.query}”: ${summary}`, {
-    sandbox: p.sandbox,
-  });
+  return finalizeMessage(blocks, `Customers matching “${p.query}”: ${summary}`);
 }

@@ -24,7 +24,6 @@ export interface CustomerPickParams {
   draft: CustomerDraft;
   /** How many customers match in all, when Syncro said (more pages); defaults to `customers.length`. */
   totalMatches?: number;
-  sandbox: boolean;
 }
 
 /** At most this many buttons; beyond that, a typeahead. */
@@ -70,7 +69,7 @@ export function customerPickView(p: CustomerPickParams): Message {
     blocks.push(
       section(`No customer matches “${query}”, so no ticket was drafted. Try \`/syncro customers <name>\`.`),
     );
-    return finalizeMessage(blocks, `No customer matches “${p.query}”`, { sandbox: p.sandbox });
+    return finalizeMessage(blocks, `No customer matches “${p.query}”`);
   }
   blocks.push(
     section(
@@ -87,7 +86,7 @@ export function customerPickView(p: CustomerPickParams): Message {
         '⚠️ This ticket draft is too long to carry through the choice. Shorten the subject and run the command again.',
       ),
     );
-    return finalizeMessage(blocks, `Choose the customer for “${p.draft.subject}”`, { sandbox: p.sandbox });
+    return finalizeMessage(blocks, `Choose the customer for “${p.draft.subject}”`);
   }
   // NOTE: one section per customer, its button as accessory: the buttons share one action id, which Slack
   // wants unique within a block.
@@ -114,5 +113,5 @@ export function customerPickView(p: CustomerPickParams): Message {
       blocks.push(context([`${total - shown.length} more match: type more of the name to narrow the list.`]));
     }
   }
-  return finalizeMessage(blocks, `Choose the customer for “${p.draft.subject}”`, { sandbox: p.sandbox });
+  return finalizeMessage(blocks, `Choose the customer for “${p.draft.subject}”`);
 }

@@ -58,7 +58,7 @@ export function draftFields(d: FormDraft): Array<{ label: string; text: string }
   }
 }
 
-export function draftReply(p: { problem: string; draft: FormDraft; sandbox: boolean }): Message {
+export function draftReply(p: { problem: string; draft: FormDraft }): Message {
   const what = `${FORM_WORDS[p.draft.form]} for ${ticketNo(p.draft.meta.number)}`;
   const blocks: KnownBlock[] = [
     section(
@@ -76,7 +76,5 @@ export function draftReply(p: { problem: string; draft: FormDraft; sandbox: bool
     // NOTE: Slack gives a button 2000 characters; a longer draft is still all here, to copy.
     blocks.push(context(['Your text is too long to carry in a button: copy it from above into a new form.']));
   }
-  return finalizeMessage(blocks, `Your ${what} could not go ahead: ${p.problem} Nothing was sent.`, {
-    sandbox: p.sandbox,
-  });
+  return finalizeMessage(blocks, `Your ${what} could not go ahead: ${p.problem} Nothing was sent.`);
 }

@@ -52,7 +52,6 @@ interface ModalBase {
   ticketNumber?: string;
   /** Extra private_metadata: an object merged into the default, or a JSON string used as is. */
   meta?: string | Record<string, unknown>;
-  sandbox?: boolean;
 }
 
 const NOTHING_YET =
@@ -130,7 +129,6 @@ export function commentModal(p: CommentModalParams): ModalView {
     submit: 'Preview',
     close: 'Cancel',
     privateMetadata: metadata(p),
-    sandbox: p.sandbox,
     blocks: [
       section(`Comment on ${ticketLine(t)}`),
       subjectInput(p.defaults?.subject ?? 'Update'),
@@ -167,7 +165,6 @@ export function statusModal(p: StatusModalParams): ModalView {
     submit: 'Preview',
     close: 'Cancel',
     privateMetadata: metadata(p),
-    sandbox: p.sandbox,
     blocks: [
       section(`${ticketLine(t)}${p.current ? `\nStatus now: *${escapeMrkdwn(p.current)}*` : ''}`),
       input({ blockId: MODAL_BLOCK.status, label: 'New status', element }),
@@ -191,7 +188,6 @@ export function closeModal(p: CloseModalParams): ModalView {
     submit: 'Preview',
     close: 'Cancel',
     privateMetadata: metadata(p),
-    sandbox: p.sandbox,
     blocks: [
       section(`Close ${ticketLine(t)}: its status will be set to *${escapeMrkdwn(p.closeStatus)}*.`),
       context(['Optionally add a resolution comment; leave the comment empty to change only the status.']),
@@ -311,7 +307,6 @@ export function billModal(p: BillModalParams): ModalView {
     submit: 'Preview',
     close: 'Cancel',
     privateMetadata: metadata(p),
-    sandbox: p.sandbox,
     blocks,
   });
 }

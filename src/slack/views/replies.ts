@@ -124,7 +124,7 @@ function recordKind(e: AppError): string {
 }
 
 /** A reply for any error. `ref` defaults to `errorRef(err)`; pass the one you logged. */
-export function errorReply(err: unknown, ctx: { sandbox: boolean; ref?: string }): Message {
+export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
   const ref = ctx.ref ?? errorRef(err);
   const e = asAppError(err);
   const blocks: KnownBlock[] = [];
@@ -135,11 +135,11 @@ export function errorReply(err: unknown, ctx: { sandbox: boolean; ref?: string }
     blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}`));
   }
   const plain = describeErrorPlain(e, ref);
-  return finalizeMessage(blocks, plain, { sandbox: ctx.sandbox });
+  return finalizeMessage(blocks, plain);
 }
 
 /** For a Slack user the bot does not know: how to get set up (their own key, an admin adds them). */
-export function notMappedReply(slackUserId: string, sandbox = false, realName?: string): Message {
+export function notMappedReply(slackUserId: string, realName?: string): Message {
   const id = /^[UW][A-Z0-9]{2,}$/.test(slackUserId) ? slackUserId : 'U0123ABCD';
   // The person's Slack name (users.info), when known, pre-fills the snippet for the admin.
   const name =
@@ -174,7 +174,7 @@ export function notMappedReply(slackUserId: string, sandbox = false, realName?: 
     ),
     ...codeBlock(yaml),
   ];
-  return finalizeMessage(blocks, 'You are not set up to use Syncro from Slack yet.', { sandbox });
+  return finalizeMessage(blocks, 'You are not set up to use Syncro from Slack yet.');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -192,10 +192,11 @@ export interface WhoamiParams {
   /** E.g. writes go out under the shared key. */
   warning?: string | null;
   mapped?: boolean;
-  sandbox: boolean;
+  /** A sandbox demo identity: no config file to point at. */
+  sandbox?: boolean;
 }
 
-function fromWhoAmI(who: WhoAmI, sandbox: boolean): WhoamiParams {
+function fromWhoAmI(who: WhoAmI): WhoamiParams {
   return {
     slackUserId: who.slackUserId,
     name: who.configured?.name ?? who.writes.as?.name ?? null,
@@ -207,13 +208,13 @@ function fromWhoAmI(who: WhoAmI, sandbox: boolean): WhoamiParams {
     reason: who.writes.reason,
     warning: who.writes.warning,
     mapped: who.mapped,
-    sandbox: sandbox || who.sandbox,
+    sandbox: who.sandbox,
   };
 }
 
 /** `/syncro whoami`: who Syncro thinks you are, with which key (described, never shown), and whether you can post. */
-export function whoamiView(input: WhoamiParams | { who: WhoAmI; sandbox: boolean }): Message {
-  const p = 'who' in input ? fromWhoAmI(input.who, input.sandbox) : input;
+export function whoamiView(input: WhoamiParams | { who: WhoAmI }): Message {
+  const p = 'who' in input ? fromWhoAmI(input.who) : input;
   const keyText =
     p.keyKind === 'own' ? 'your own key' : p.keyKind === 'shared' ? 'the *shared* key' : 'no key';
   const blocks: KnownBlock[] = [
@@ -251,12 +252,10 @@ export function whoamiView(input: WhoamiParams | { who: WhoAmI; sandbox: boolean
     blocks.push(context(['You are not in the bot’s config file yet: run `/syncro help` or ask your admin.']));
   }
   const keyWords = p.keyKind === 'none' ? 'no key' : `${p.keyKind} key`;
-  return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${keyWords})`, {
-    sandbox: p.sandbox,
-  });
+  return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${keyWords})`);
 }
 
-export function helpView(p: { usageLines: string[]; sandbox: boolean }): Message {
+export function helpView(p: { usageLines: string[] }): Message {
   const blocks: KnownBlock[] = [
     header('/syncro — Syncro tickets from Slack'),
     ...codeBlock(p.usageLines.join('\n')),
@@ -265,7 +264,7 @@ export function helpView(p: { usageLines: string[]; sandbox: boolean }): Message
       'Writes carry the name of the key’s owner: check yours with `/syncro whoami`.',
     ]),
   ];
-  return finalizeMessage(blocks, '/syncro help', { sandbox: p.sandbox });
+  return finalizeMessage(blocks, '/syncro help');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -309,7 +308,6 @@ export function auditLine(e: AuditEntry, webBaseUrl?: string): string {
 export function auditView(p: {
   ticketNumber: string;
   entries: AuditEntry[];
-  sandbox: boolean;
   /** Syncro's web address, for links to the records written. */
   webBaseUrl?: string;
 }): Message {
@@ -323,7 +321,7 @@ export function auditView(p: {
     if (sorted.length > AUDIT_SHOWN) lines.push(`… and ${sorted.length - AUDIT_SHOWN} older`);
     blocks.push(...sections(lines.join('\n')));
   }
-  return finalizeMessage(blocks, `Audit log for ${n}: ${p.entries.length} write(s)`, { sandbox: p.sandbox });
+  return finalizeMessage(blocks, `Audit log for ${n}: ${p.entries.length} write(s)`);
 }
 
 /**
@@ -331,11 +329,10 @@ export function auditView(p: {
  * but broadcast mentions (`<!channel>`, `<!here>`, `<!everyone>`, user groups) are neutralised, in case any part
  * of it came from a person. Escape anything you put in from Syncro or a person with `escapeMrkdwn`.
  */
-export function simpleReply(text: string, sandbox = false): Message {
+export function simpleReply(text: string): Message {
   const safe = neutraliseBroadcasts(text);
-  const message = finalizeMessage(sections(safe), '', { sandbox });
-  const fallback = `${sandbox ? '🧪 SANDBOX: ' : ''}${safe}`;
-  return { text: truncateMrkdwn(fallback, LIMITS.fallbackText), blocks: message.blocks };
+  const message = finalizeMessage(sections(safe), '');
+  return { text: truncateMrkdwn(safe, LIMITS.fallbackText), blocks: message.blocks };
 }
 
 export function neutraliseBroadcasts(text: string): string {

@@ -26,7 +26,6 @@ export interface TicketDetailParams {
   /** Syncro's web address, e.g. https://acme.syncromsp.com */
   webBaseUrl: string;
   now: number;
-  sandbox: boolean;
   /** The ticket's running timers (kept by the bot) and who is looking: "⏱ running 0:32 for you". */
   timers?: RunningTimer[];
   viewer?: string;
@@ -84,7 +83,7 @@ export function ticketDetailView(p: TicketDetailParams): Message {
     ]),
   );
   blocks.push(...timerSection(p, number));
-  return finalizeMessage(blocks, `${ticketNo(number)} ${t.status}: ${t.subject}`, { sandbox: p.sandbox });
+  return finalizeMessage(blocks, `${ticketNo(number)} ${t.status}: ${t.subject}`);
 }
 
 /** Timers: the viewer's own ("⏱ running 0:32 for you"), others', and Start or Stop. */

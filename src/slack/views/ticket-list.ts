@@ -31,7 +31,6 @@ export interface TicketListParams {
   lastPageCommand?: (lastPage: number) => string;
   /** Shown instead of the list when it is empty. */
   emptyText?: string;
-  sandbox: boolean;
 }
 
 const STATUS_MIN = 10;
@@ -86,15 +85,13 @@ export function ticketListView(p: TicketListParams): Message {
         })
       : (p.emptyText ?? 'No open tickets. 🎉');
     blocks.push(section(pastTheEnd ? text : escapeMrkdwn(text)));
-    return finalizeMessage(blocks, `${p.title}: ${pastTheEnd ? text : (p.emptyText ?? 'No open tickets.')}`, {
-      sandbox: p.sandbox,
-    });
+    return finalizeMessage(blocks, `${p.title}: ${pastTheEnd ? text : (p.emptyText ?? 'No open tickets.')}`);
   }
   blocks.push(...codeBlock(formatTicketLines(p.tickets).join('\n')));
   blocks.push(openTicketBlock(p.tickets));
   blocks.push(...paginationBlocks({ ...p, count: p.tickets.length, noun }));
   const summary = pageSummary({ ...p, count: p.tickets.length, noun });
-  return finalizeMessage(blocks, `${p.title}: ${summary}`, { sandbox: p.sandbox });
+  return finalizeMessage(blocks, `${p.title}: ${summary}`);
 }
 
 /** One pick opens any ticket of the page (its detail view), so nobody has to retype a number from the list. */

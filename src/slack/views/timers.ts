@@ -42,7 +42,6 @@ function timerButtons(t: Pick<RunningTimer, 'ticketNumber'>): KnownBlock {
 export function timerListView(p: {
   timers: RunningTimer[];
   now: number;
-  sandbox: boolean;
   /** Shown above the list (e.g. "Which timer?" when stop was given no number). */
   intro?: string;
 }): Message {
@@ -54,15 +53,10 @@ export function timerListView(p: {
   for (const t of p.timers) blocks.push(section(timerLine(t, p.now)), timerButtons(t));
   blocks.push(context([NOTHING_SENT]));
   const text = p.timers.length === 0 ? 'No running timer' : `${p.timers.length} running timer(s)`;
-  return finalizeMessage(blocks, text, { sandbox: p.sandbox });
+  return finalizeMessage(blocks, text);
 }
 
-export function timerStartedView(p: {
-  timer: RunningTimer;
-  already: boolean;
-  now: number;
-  sandbox: boolean;
-}): Message {
+export function timerStartedView(p: { timer: RunningTimer; already: boolean; now: number }): Message {
   const t = p.timer;
   const head = p.already
     ? `You already have a timer on ${ticketNo(t.ticketNumber)} (one per ticket per person):`
@@ -70,12 +64,11 @@ export function timerStartedView(p: {
   return finalizeMessage(
     [section(head), section(timerLine(t, p.now)), timerButtons(t), context([NOTHING_SENT])],
     `${head}`,
-    { sandbox: p.sandbox },
   );
 }
 
 /** The stopped timer: what was measured, and the two ways to send it to Syncro (each a card to post). */
-export function timerStoppedView(p: { span: TimerSpan; subject: string; sandbox: boolean }): Message {
+export function timerStoppedView(p: { span: TimerSpan; subject: string }): Message {
   const s = p.span;
   const minutes = measuredMinutes(s);
   const value = JSON.stringify(s);
@@ -92,24 +85,22 @@ export function timerStoppedView(p: { span: TimerSpan; subject: string; sandbox:
       ]),
     ],
     `Timer stopped on ${ticketNo(s.number)}: ${minutes} min`,
-    { sandbox: p.sandbox },
   );
 }
 
-export function timerCancelledView(p: { timer: RunningTimer; now: number; sandbox: boolean }): Message {
+export function timerCancelledView(p: { timer: RunningTimer; now: number }): Message {
   const t = p.timer;
   const text = `Timer on ${ticketNo(t.ticketNumber)} cancelled after ${elapsedText(p.now - t.startedAt)}; nothing was recorded.`;
-  return finalizeMessage([section(text)], text, { sandbox: p.sandbox });
+  return finalizeMessage([section(text)], text);
 }
 
 /** The one DM for a timer left running longer than `timers.reminder_after_minutes`. */
-export function timerReminderView(p: { timer: RunningTimer; now: number; sandbox: boolean }): Message {
+export function timerReminderView(p: { timer: RunningTimer; now: number }): Message {
   const t = p.timer;
   const head = `${mention(t.slackUserId)}, your timer on ${ticketNo(t.ticketNumber)} is still running. Stop it if the work is done (this is the only reminder).`;
   return finalizeMessage(
     [section(head), section(timerLine(t, p.now)), timerButtons(t), context([NOTHING_SENT])],
     `Your timer on ${ticketNo(t.ticketNumber)} is still running (${elapsedText(p.now - t.startedAt)})`,
-    { sandbox: p.sandbox },
   );
 }
 

@@ -22,7 +22,7 @@ import {
   NOW,
 } from './helpers.js';
 
-const ctx = { now: NOW, webBaseUrl: 'https://acme.syncromsp.com', sandbox: false };
+const ctx = { now: NOW, webBaseUrl: 'https://acme.syncromsp.com' };
 const shared = {
   slackUserId: 'UREQ1',
   syncroUserId: 1735,
@@ -336,11 +336,6 @@ describe('actionCardView when proposed', () => {
     const m = actionCardView(commentAction(), { ...ctx, now: NOW + 31 * 60_000 });
     expect(allMrkdwn(m)).toContain('Expired at');
     expect(buttons(m.blocks).map((b) => b.action_id)).toEqual([ACTION.cancel]);
-  });
-
-  it('should carry the sandbox banner in sandbox mode', () => {
-    const m = actionCardView(commentAction(), { ...ctx, sandbox: true });
-    expect(mrkdwnTexts(m.blocks)[0]).toBe('🧪 SANDBOX — simulated Syncro, nothing here is real');
   });
 });
 

@@ -22,7 +22,6 @@ describe('customerListView', () => {
       query: 'cust',
       page: 1,
       totalPages: 1,
-      sandbox: false,
     });
     const text = allMrkdwn(m);
     expect(text).toContain('*Customer 1* (id 1) · a@b.c · ⏱ 10.5 prepaid h');
@@ -36,7 +35,6 @@ describe('customerListView', () => {
       query: 'acme',
       page: 1,
       totalPages: 2,
-      sandbox: false,
     });
     expect(buttons(m.blocks).map((b) => [b.action_id, JSON.parse(b.value!)])).toEqual([
       [ACTION.page, { kind: 'customers', query: 'acme', page: 2 }],
@@ -49,7 +47,6 @@ describe('customerListView', () => {
       query: HOSTILE,
       page: 1,
       totalPages: 1,
-      sandbox: false,
     });
     for (const s of [m.text, ...mrkdwnTexts(m.blocks)]) expect(s).not.toMatch(/<!channel>|<@U123>/);
   });
@@ -68,7 +65,6 @@ describe('customerPickView', () => {
         query: 'burger',
         customers: Array.from({ length: s.count }, (_, i) => customer(i + 1)),
         draft,
-        sandbox: false,
       });
       const b = buttons(m.blocks);
       expect(b).toHaveLength(s.want.buttons);
@@ -92,7 +88,6 @@ describe('customerPickView', () => {
       query: 'x',
       customers: [customer(1), customer(2)],
       draft: { subject: 's'.repeat(2100) },
-      sandbox: false,
     });
     expect(buttons(m.blocks)).toEqual([]);
     expect(allMrkdwn(m)).toContain('too long');
@@ -103,7 +98,6 @@ describe('customerPickView', () => {
       query: HOSTILE,
       customers: [customer(1, { business_then_name: HOSTILE }), customer(2)],
       draft: { subject: HOSTILE },
-      sandbox: false,
     });
     for (const s of [m.text, ...mrkdwnTexts(m.blocks)]) expect(s).not.toMatch(/<!channel>|<@U123>/);
   });

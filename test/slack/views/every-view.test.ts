@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Message, SANDBOX_TEXT } from '../../../src/slack/blocks.js';
+import { bannerMessage } from '../../../src/slack/sandbox-banner.js';
 import { actionCardView } from '../../../src/slack/views/action-card.js';
 import { customerListView } from '../../../src/slack/views/customer-list.js';
 import { customerPickView } from '../../../src/slack/views/customer-pick.js';
@@ -33,35 +34,31 @@ const hostileTicket = ticket({
 });
 const hostileCustomer = { id: 1, business_then_name: HOSTILE, email: HOSTILE, prepay_hours: 2 };
 
-const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
+const views: Array<{ name: string; render: () => Message }> = [
   {
     name: 'ticket list',
-    render: (sandbox) =>
-      ticketListView({ title: HOSTILE, tickets: [hostileTicket], page: 1, totalPages: 1, sandbox }),
+    render: () => ticketListView({ title: HOSTILE, tickets: [hostileTicket], page: 1, totalPages: 1 }),
   },
   {
     name: 'ticket detail',
-    render: (sandbox) =>
-      ticketDetailView({ ticket: hostileTicket, webBaseUrl: 'https://x', now: NOW, sandbox }),
+    render: () => ticketDetailView({ ticket: hostileTicket, webBaseUrl: 'https://x', now: NOW }),
   },
   {
     name: 'customer list',
-    render: (sandbox) =>
-      customerListView({ customers: [hostileCustomer], query: HOSTILE, page: 1, totalPages: 1, sandbox }),
+    render: () => customerListView({ customers: [hostileCustomer], query: HOSTILE, page: 1, totalPages: 1 }),
   },
   {
     name: 'customer pick',
-    render: (sandbox) =>
+    render: () =>
       customerPickView({
         query: HOSTILE,
         customers: [hostileCustomer, { id: 2 }],
         draft: { subject: HOSTILE },
-        sandbox,
       }),
   },
   {
     name: 'comment card',
-    render: (sandbox) =>
+    render: () =>
       actionCardView(
         commentAction({
           draft: {
@@ -78,26 +75,25 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
             },
           ],
         }),
-        { now: NOW, webBaseUrl: 'https://x', sandbox },
+        { now: NOW, webBaseUrl: 'https://x' },
       ),
   },
   {
     name: 'bill card',
-    render: (sandbox) =>
+    render: () =>
       actionCardView(billAction({ draft: { ...billDraftOf(billAction()), technician: HOSTILE } }), {
         now: NOW,
         webBaseUrl: 'https://x',
-        sandbox,
       }),
   },
   {
     name: 'error reply',
-    render: (sandbox) => errorReply(new SyncroValidationError('POST /x', 422, [HOSTILE]), { sandbox }),
+    render: () => errorReply(new SyncroValidationError('POST /x', 422, [HOSTILE]), {}),
   },
-  { name: 'not mapped', render: (sandbox) => notMappedReply(HOSTILE, sandbox) },
+  { name: 'not mapped', render: () => notMappedReply(HOSTILE) },
   {
     name: 'whoami',
-    render: (sandbox) =>
+    render: () =>
       whoamiView({
         slackUserId: HOSTILE,
         name: HOSTILE,
@@ -107,13 +103,12 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
         me: { user_id: 2, user_name: HOSTILE },
         writesAllowed: false,
         reason: HOSTILE,
-        sandbox,
       }),
   },
-  { name: 'help', render: (sandbox) => helpView({ usageLines: [HOSTILE], sandbox }) },
+  { name: 'help', render: () => helpView({ usageLines: [HOSTILE] }) },
   {
     name: 'audit',
-    render: (sandbox) =>
+    render: () =>
       auditView({
         ticketNumber: HOSTILE,
         entries: [
@@ -131,7 +126,6 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
             finishedAt: NOW,
           },
         ],
-        sandbox,
       }),
   },
 ];
@@ -139,7 +133,7 @@ const views: Array<{ name: string; render: (sandbox: boolean) => Message }> = [
 describe('every view', () => {
   for (const v of views) {
     it(`should escape <!channel>, <@U123> and & from people and Syncro (${v.name})`, () => {
-      const m = v.render(false);
+      const m = v.render();
       for (const t of [m.text, ...mrkdwnTexts(m.blocks)]) {
         expect(t).not.toContain('<!channel>');
         expect(t).not.toContain('<@U123>');
@@ -149,9 +143,14 @@ describe('every view', () => {
       expectMessageLimits(m);
     });
 
-    it(`should carry the sandbox banner first in sandbox mode only (${v.name})`, () => {
-      expect(mrkdwnTexts(v.render(true).blocks)[0]).toBe(SANDBOX_TEXT);
-      expect(mrkdwnTexts(v.render(false).blocks)).not.toContain(SANDBOX_TEXT);
+    it(`should leave room for the sandbox banner, which the edge adds first (${v.name})`, () => {
+      const plain = v.render();
+      expect(mrkdwnTexts(plain.blocks)).not.toContain(SANDBOX_TEXT);
+      const bannered = bannerMessage(plain);
+      expect(mrkdwnTexts(bannered.blocks)[0]).toBe(SANDBOX_TEXT);
+      expect(bannered.blocks?.slice(1)).toEqual(plain.blocks);
+      expect(bannered.text).toBe(`🧪 SANDBOX: ${plain.text}`);
+      expectMessageLimits(bannered);
     });
   }
 });

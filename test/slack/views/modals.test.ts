@@ -67,7 +67,7 @@ describe('visibility', () => {
 
 describe('commentModal', () => {
   it('should default the subject to Update, require the body and offer the three visibilities', () => {
-    const v = commentModal({ ticket, sandbox: false });
+    const v = commentModal({ ticket });
     expect(v.callback_id).toBe(VIEW.comment);
     expect(inputOf(v.blocks as KnownBlock[], MODAL_BLOCK.subject)).toMatchObject({
       element: { initial_value: 'Update' },
@@ -136,7 +136,6 @@ describe('billModal', () => {
       { key: 'onsite', label: 'Onsite' },
     ],
     commentSubject: 'Resolution',
-    sandbox: true,
   };
 
   it('should never pre-fill minutes or the labour type', () => {

@@ -104,14 +104,14 @@ describe('errorReply', () => {
   ];
   for (const s of scenarios) {
     it(`should explain in plain words (${s.name})`, () => {
-      const m = errorReply(s.err, { sandbox: false });
+      const m = errorReply(s.err);
       expect(allMrkdwn(m)).toContain(s.want);
       expectMessageLimits(m);
     });
   }
 
   it('should never show a stack trace or the message of an unexpected error', () => {
-    const m = errorReply(boom, { sandbox: false, ref: 'abc123' });
+    const m = errorReply(boom, { ref: 'abc123' });
     const text = allMrkdwn(m);
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('app.js');
@@ -120,11 +120,8 @@ describe('errorReply', () => {
   });
 
   it('should show the usage of a command typed wrongly', () => {
-    const m = errorReply(new UserInputError('Minutes must be a whole number', '/syncro bill <number>'), {
-      sandbox: true,
-    });
+    const m = errorReply(new UserInputError('Minutes must be a whole number', '/syncro bill <number>'));
     expect(allMrkdwn(m)).toContain('Usage: `/syncro bill &lt;number&gt;`');
-    expect(m.text).toContain('SANDBOX');
   });
 
   it('should give a stable short reference', () => {
@@ -157,7 +154,6 @@ describe('whoamiView', () => {
     keyKind: 'own' as const,
     keySource: 'env:SYNCRO_KEY_HOWARD',
     writesAllowed: true,
-    sandbox: false,
   };
   const scenarios = [
     {
@@ -196,7 +192,6 @@ describe('whoamiView', () => {
       who: {
         slackUserId: 'U0ABC123',
         mapped: true,
-        sandbox: false,
         configured: { name: 'Howard Enos', syncroUserId: 1750 },
         key: { kind: 'own', source: 'env:SYNCRO_KEY_HOWARD' },
         me: { user_id: 1750, user_name: 'Howard Enos' },
@@ -209,17 +204,16 @@ describe('whoamiView', () => {
           reason: null,
           warning: null,
         },
+        sandbox: false,
       },
-      sandbox: true,
     });
     expect(allMrkdwn(m)).toContain('*Howard Enos* (Syncro user 1750)');
-    expect(m.text).toContain('SANDBOX');
   });
 });
 
 describe('helpView, auditView, simpleReply', () => {
   it('should show the usage lines in a code block', () => {
-    const m = helpView({ usageLines: ['/syncro ticket <number>', '/syncro bill <number>'], sandbox: false });
+    const m = helpView({ usageLines: ['/syncro ticket <number>', '/syncro bill <number>'] });
     expect(codeChunks(m.blocks).join('\n')).toContain('/syncro ticket &lt;number&gt;');
     expect(allMrkdwn(m)).toContain('press *Post*');
   });
@@ -254,7 +248,6 @@ describe('helpView, auditView, simpleReply', () => {
           error: `boom ${HOSTILE}`,
         }),
       ],
-      sandbox: false,
       webBaseUrl: 'https://acme.syncromsp.com',
     });
     const text = allMrkdwn(m);
@@ -272,23 +265,19 @@ describe('helpView, auditView, simpleReply', () => {
     const m = auditView({
       ticketNumber: '1',
       entries: Array.from({ length: 300 }, (_, i) => entry({ startedAt: NOW + i })),
-      sandbox: true,
     });
     expectMessageLimits(m);
     expect(allMrkdwn(m)).toContain('… and 280 older');
   });
 
   it('should say when nothing was written', () => {
-    expect(allMrkdwn(auditView({ ticketNumber: '1', entries: [], sandbox: false }))).toContain(
-      'No writes from this bot',
-    );
+    expect(allMrkdwn(auditView({ ticketNumber: '1', entries: [] }))).toContain('No writes from this bot');
   });
 
   it('should keep the bot’s own mentions but neutralise broadcasts in a simple reply', () => {
-    const m = simpleReply('Posted by <@UCLICK> <!channel> <!here|here> <!subteam^S1|@team>', true);
+    const m = simpleReply('Posted by <@UCLICK> <!channel> <!here|here> <!subteam^S1|@team>');
     const text = allMrkdwn(m);
     expect(text).toContain('<@UCLICK>');
     expect(text).not.toMatch(/<!channel>|<!here|<!subteam/);
-    expect(JSON.stringify(m.blocks[0])).toContain('SANDBOX');
   });
 });

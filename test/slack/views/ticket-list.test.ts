@@ -86,14 +86,13 @@ describe('ticketListView', () => {
       tickets: reference,
       page: 1,
       totalPages: 1,
-      sandbox: false,
     });
     expect(findShown(codeChunks(m.blocks), formatTicketLines(reference).join('\n'))).toBeGreaterThan(0);
     expect(buttons(m.blocks)).toEqual([]);
   });
 
   it('should say so, kindly, when there are no tickets', () => {
-    const m = ticketListView({ title: 'Open tickets', tickets: [], page: 1, totalPages: 1, sandbox: false });
+    const m = ticketListView({ title: 'Open tickets', tickets: [], page: 1, totalPages: 1 });
     expect(allMrkdwn(m)).toContain('No open tickets');
   });
 
@@ -117,7 +116,6 @@ describe('ticketListView', () => {
         page: s.page,
         totalPages: 3,
         pageAction: { kind: 'search', query: 'cloud' },
-        sandbox: false,
       });
       const b = buttons(m.blocks);
       expect(b.every((x) => x.action_id === ACTION.page)).toBe(true);
@@ -134,7 +132,6 @@ describe('ticketListView', () => {
       tickets: [ticket({ subject: HOSTILE, customer_business_then_name: '<!here> & Co' })],
       page: 1,
       totalPages: 1,
-      sandbox: false,
     });
     const text = allMrkdwn(m);
     expect(text).not.toContain('<!channel>');
@@ -158,7 +155,6 @@ describe('ticketListView', () => {
       page: 1,
       totalPages: 2,
       pageAction: { kind: 'summary' },
-      sandbox: true,
     });
     expectMessageLimits(m);
     expect(findShown(codeChunks(m.blocks), formatTicketLines(many).join('\n'))).toBeGreaterThan(0);
