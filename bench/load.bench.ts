@@ -2,22 +2,31 @@
  * Load on the HTTP receiver (npm run bench:load): signed `/syncro ticket 32164` commands at concurrency 1, 10,
  * 50 and 100 against the real bot (built, `node dist/main.js`, LOG_LEVEL=info, JSON logs as in production), and
  * the same load against a bare Bolt app (same Bolt, a listener that only acks: bench/bare-bolt-app.mjs), in the
- * same run. Both run as child processes, so each RSS is its own; the Syncro simulator (behind a proxy that answers
- * after 100 ms) and the Slack fake run in this process. Prints p50/p99 time to the HTTP ack, errors and peak RSS
- * per level, idle RSS and start-to-ready, and the bot/bare ratios.
- * Aim: p99 ≤ 1.5× bare at 100 concurrent, idle RSS ≤ 1.3× bare.
+ * same run. Prints p50/p99 time to the HTTP ack, errors and peak RSS per level, idle RSS and start-to-ready, and
+ * the bot/bare ratios. Aim: p99 ≤ 1.5× bare at 100 concurrent, idle RSS ≤ 1.3× bare.
+ *
+ * So that the two apps are measured alike:
+ * - four kinds of process: this one (starts, samples RSS from /proc, prints), each app, the load generator
+ *   (bench/load-generator.ts) and the outside world (bench/load-services.ts: the Syncro simulator behind a proxy
+ *   that answers after 100 ms, the Slack fake). No clock shares an event loop with what it measures.
+ * - with 2 or more cores (and `taskset`), the app under test runs on core 0 and everything else on core 1
+ *   (BENCH_PIN=0 turns this off): the bot's own work after the ack competes with its acks, not the fakes' work.
+ * - start-to-ready and idle RSS: the median of BENCH_STARTS (3) starts of each, alternated.
+ * - each level: a warm-up, then BENCH_ROUNDS (5) rounds alternated (bot, bare, bare, bot, …); p50 and p99 are the
+ *   medians over rounds. A bot round ends when every command's answer reached the Slack fake, so rounds and
+ *   levels do not overlap.
+ * The load average is printed before and after: figures taken on a busy machine are not comparable.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
-import { startSlackFake } from '../src/playground/slack/server.js';
-import { slashCommand } from '../src/playground/slack/signer.js';
-import { startSyncroSimulator } from '../src/sandbox/simulator.js';
+import type { LoadRequest, LoadResult } from './load-generator.js';
+import type { ServicesReady } from './load-services.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECRET = 'bench-signing-secret-0123456789';
@@ -25,38 +34,75 @@ const TOKEN = 'xoxb-bench-token';
 const KEY = 'sk_bench_HOWARD_0123456789';
 const USER = 'U0HOWARD1';
 const SYNCRO_DELAY_MS = 100;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const STARTS = Number(process.env.BENCH_STARTS ?? 3);
 const LEVELS: Array<{ concurrency: number; requests: number }> = [
-  { concurrency: 1, requests: 40 },
+  { concurrency: 1, requests: 50 },
   { concurrency: 10, requests: 200 },
   { concurrency: 50, requests: 400 },
   { concurrency: 100, requests: 600 },
 ];
-const out = (line: string) => process.stdout.write(`${line}\n`);
+const PIN = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
+const APP_CPU = '0';
+const REST_CPU = '1';
 
-/** A proxy that holds every Syncro request for SYNCRO_DELAY_MS, then forwards it to the simulator. */
-async function delayedSyncro(target: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      setTimeout(async () => {
-        try {
-          const r = await request(`${target}${req.url}`, {
-            method: req.method as 'GET',
-            headers: req.headers as Record<string, string>,
-            body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
-          });
-          res.writeHead(r.statusCode, r.headers as Record<string, string>);
-          res.end(Buffer.from(await r.body.arrayBuffer()));
-        } catch {
-          res.writeHead(502).end();
-        }
-      }, SYNCRO_DELAY_MS);
-    });
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+/** `node args…`, on `cpu` when pinning. */
+function nodeCommand(cpu: string, args: string[]): [string, string[]] {
+  return PIN ? ['taskset', ['-c', cpu, process.execPath, ...args]] : [process.execPath, args];
+}
+
+/** A child speaking over IPC: its first message is `ready`; `call` sends a message and waits for its answer. */
+interface Peer {
+  child: ChildProcess;
+  ready: Promise<unknown>;
+  call<T>(msg: Record<string, unknown>): Promise<T>;
+}
+
+function startPeer(file: string, env: Record<string, string> = {}): Peer {
+  const [cmd, args] = nodeCommand(REST_CPU, ['--import', 'tsx', join(ROOT, file)]);
+  const child = spawn(cmd, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((r) => server.close(() => r())) };
+  let nextId = 1;
+  const waiting = new Map<number, (m: unknown) => void>();
+  let onReady: (m: unknown) => void = () => undefined;
+  const ready = new Promise<unknown>((resolve, reject) => {
+    onReady = resolve;
+    child.once('exit', (code) => reject(new Error(`${file} exited (${code})`)));
+  });
+  child.on('message', (m: { id?: number; op?: string }) => {
+    if (m.op === 'ready') onReady(m);
+    else if (m.id !== undefined) waiting.get(m.id)?.(m);
+  });
+  return {
+    child,
+    ready,
+    call<T>(msg: Record<string, unknown>) {
+      const id = nextId++;
+      return new Promise<T>((resolve) => {
+        waiting.set(id, (m) => {
+          waiting.delete(id);
+          resolve(m as T);
+        });
+        child.send({ ...msg, id });
+      });
+    },
+  };
 }
 
 async function freePort(): Promise<number> {
@@ -67,24 +113,38 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : Number.NaN;
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
 }
 
-interface Target {
-  name: string;
+type AppName = 'bot' | 'bare';
+
+interface Running {
+  name: AppName;
   child: ChildProcess;
   url: string;
   readyMs: number;
   idleRssMb: number;
+  stop(): Promise<void>;
 }
 
-/** Spawns a server and waits until its port answers HTTP (any status): start-to-ready. */
-async function startTarget(name: string, args: string[], env: Record<string, string>): Promise<Target> {
+interface AppSpec {
+  args: string[];
+  env: () => Record<string, string>;
+}
+
+/** Spawns an app and waits until its port answers HTTP (any status): start-to-ready; then idle RSS. */
+async function startApp(name: AppName, spec: AppSpec): Promise<Running> {
   const port = await freePort();
+  const env = spec.env();
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  const [cmd, args] = nodeCommand(APP_CPU, spec.args);
+  const child = spawn(cmd, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -101,73 +161,93 @@ async function startTarget(name: string, args: string[], env: Record<string, str
       await r.body.dump();
       break;
     } catch {
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 2));
     }
   }
   const readyMs = performance.now() - started;
   // Let start-up garbage settle before reading the idle size.
   await new Promise((r) => setTimeout(r, 2_000));
-  return { name, child, url, readyMs, idleRssMb: rssMb(child.pid!) };
+  const idleRssMb = rssMb(child.pid!);
+  return {
+    name,
+    child,
+    url,
+    readyMs,
+    idleRssMb,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      if (env.DATA_DIR) rmSync(env.DATA_DIR, { recursive: true, force: true });
+    },
+  };
 }
 
-interface LevelResult {
+interface Round {
   p50: number;
   p99: number;
   errors: number;
   peakRssMb: number;
+  unanswered: number;
+  /** Answers that were not the ticket's view (an error reply). */
+  wrong: number;
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+let tags = 0;
+
+async function syncroCalls(services: Peer): Promise<number> {
+  return (await services.call<{ syncroCalls: number }>({ op: 'answers', prefix: '' })).syncroCalls;
 }
 
-async function runLevel(
-  t: Target,
-  slack: Awaited<ReturnType<typeof startSlackFake>>,
+async function runRound(
+  app: Running,
+  gen: Peer,
+  services: Peer,
+  slackBaseUrl: string,
   level: { concurrency: number; requests: number },
-): Promise<LevelResult> {
-  const times: number[] = [];
-  let errors = 0;
-  let next = 0;
-  let peak = rssMb(t.child.pid!);
+): Promise<Round> {
+  const tag = `${app.name}-${++tags}`;
+  let peak = rssMb(app.child.pid!);
   const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(t.child.pid!));
+    peak = Math.max(peak, rssMb(app.child.pid!));
   }, 20);
-  const worker = async () => {
-    while (next < level.requests) {
-      next++;
-      const started = performance.now();
-      try {
-        const res = await slashCommand({
-          url: t.url,
-          secret: SECRET,
-          userId: USER,
-          text: 'ticket 32164',
-          responseUrl: slack.responseUrl(t.name),
-          channelId: 'C0TICKETS',
-        });
-        if (res.status !== 200) errors++;
-      } catch {
-        errors++;
-      }
-      times.push(performance.now() - started);
+  const r = await gen.call<LoadResult>({
+    url: app.url,
+    secret: SECRET,
+    userId: USER,
+    text: 'ticket 32164',
+    concurrency: level.concurrency,
+    requests: level.requests,
+    responseUrlBase: slackBaseUrl,
+    tag,
+  } satisfies Omit<LoadRequest, 'id'>);
+  // The bot answers each command after its ack: wait for every answer, so that rounds do not overlap.
+  let answered = 0;
+  let tickets = 0;
+  if (app.name === 'bot') {
+    const deadline = Date.now() + 120_000;
+    while (Date.now() < deadline) {
+      const a = await services.call<{ count: number; tickets: number }>({ op: 'answers', prefix: `${tag}-` });
+      answered = a.count;
+      tickets = a.tickets;
+      if (answered >= level.requests) break;
+      await new Promise((res) => setTimeout(res, 20));
     }
-  };
-  await Promise.all(Array.from({ length: level.concurrency }, worker));
-  // The bot answers each command after the ack; wait for those answers so that levels do not overlap.
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && t.name === 'bot') {
-    const answered = slack.responses.filter((r) => r.url.includes('/bot-')).length;
-    if (answered >= sentToBot) break;
-    await new Promise((r) => setTimeout(r, 20));
   }
   clearInterval(sampler);
-  peak = Math.max(peak, rssMb(t.child.pid!));
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99), errors, peakRssMb: peak };
+  peak = Math.max(peak, rssMb(app.child.pid!));
+  await services.call({ op: 'reset' });
+  return {
+    p50: percentile(r.times, 50),
+    p99: percentile(r.times, 99),
+    errors: r.errors,
+    peakRssMb: peak,
+    unanswered: app.name === 'bot' ? level.requests - answered : 0,
+    wrong: app.name === 'bot' ? answered - tickets : 0,
+  };
 }
-
-let sentToBot = 0;
 
 async function main(): Promise<void> {
   out('Building the bot (tsc -p tsconfig.build.json → dist/)…');
@@ -179,9 +259,15 @@ async function main(): Promise<void> {
       stdio: 'inherit',
     },
   );
-  const sim = await startSyncroSimulator({ keys: { [KEY]: { user_id: 1750, user_name: 'Howard Enos' } } });
-  const syncro = await delayedSyncro(sim.url);
-  const slack = await startSlackFake();
+  const loadBefore = load();
+  const services = startPeer('bench/load-services.ts', {
+    BENCH_SYNCRO_KEY: KEY,
+    BENCH_SYNCRO_DELAY_MS: String(SYNCRO_DELAY_MS),
+  });
+  const gen = startPeer('bench/load-generator.ts');
+  const world = (await services.ready) as ServicesReady;
+  await gen.ready;
+
   const dir = mkdtempSync(join(tmpdir(), 'syncro-slack-load-'));
   const yaml = join(dir, 'bot.yml');
   writeFileSync(
@@ -191,65 +277,121 @@ async function main(): Promise<void> {
   const common = {
     SLACK_BOT_TOKEN: TOKEN,
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: slack.apiUrl,
+    SLACK_API_URL: world.slackApiUrl,
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
   };
-  const bare = await startTarget('bare', ['bench/bare-bolt-app.mjs'], common);
-  const bot = await startTarget('bot', ['dist/main.js'], {
-    ...common,
-    SYNCRO_BASE_URL: `${syncro.url}/api/v1`,
-    SYNCRO_KEY_HOWARD: KEY,
-    SYNCRO_RATE_LIMIT_PER_MINUTE: '10000',
-    SYNCRO_BOT_CONFIG: yaml,
-    DATA_DIR: dir,
-    HOST: '127.0.0.1',
-  });
+  const specs: Record<AppName, AppSpec> = {
+    bare: { args: ['bench/bare-bolt-app.mjs'], env: () => common },
+    bot: {
+      args: ['dist/main.js'],
+      env: () => ({
+        ...common,
+        SYNCRO_BASE_URL: world.syncroUrl,
+        SYNCRO_KEY_HOWARD: KEY,
+        SYNCRO_RATE_LIMIT_PER_MINUTE: '10000',
+        SYNCRO_BOT_CONFIG: yaml,
+        DATA_DIR: mkdtempSync(join(dir, 'data-')),
+        HOST: '127.0.0.1',
+      }),
+    },
+  };
+
+  // Start-up: the two apps alternated, each start measured and stopped.
+  const starts: Record<AppName, Running[]> = { bare: [], bot: [] };
+  for (let i = 0; i < STARTS; i++) {
+    for (const name of (i % 2 === 0 ? ['bare', 'bot'] : ['bot', 'bare']) as AppName[]) {
+      const r = await startApp(name, specs[name]);
+      starts[name].push(r);
+      await r.stop();
+    }
+  }
+  const readyMs = (n: AppName) => median(starts[n].map((s) => s.readyMs));
+  const idleMb = (n: AppName) => median(starts[n].map((s) => s.idleRssMb));
+
+  // Each level on fresh processes (Syncro's rate limit, at most 10 000 a minute, is the bot's own: a level must
+  // not inherit the previous one's window), warmed up with one unmeasured round, then the rounds alternated.
+  const results: Array<{
+    level: (typeof LEVELS)[number];
+    bare: Round[];
+    bot: Round[];
+    callsPerCommand: number;
+  }> = [];
+  for (const level of LEVELS) {
+    const apps: Record<AppName, Running> = {
+      bare: await startApp('bare', specs.bare),
+      bot: await startApp('bot', specs.bot),
+    };
+    const warmup = { concurrency: level.concurrency, requests: Math.ceil(level.requests / 2) };
+    for (const name of ['bare', 'bot'] as AppName[]) {
+      await runRound(apps[name], gen, services, world.slackBaseUrl, warmup);
+    }
+    const rounds: Record<AppName, Round[]> = { bare: [], bot: [] };
+    const callsBefore = await syncroCalls(services);
+    for (let i = 0; i < ROUNDS; i++) {
+      for (const name of (i % 2 === 0 ? ['bot', 'bare'] : ['bare', 'bot']) as AppName[]) {
+        rounds[name].push(await runRound(apps[name], gen, services, world.slackBaseUrl, level));
+      }
+    }
+    const callsPerCommand = ((await syncroCalls(services)) - callsBefore) / (ROUNDS * level.requests);
+    results.push({ level, ...rounds, callsPerCommand });
+    await Promise.all([apps.bare.stop(), apps.bot.stop()]);
+  }
+  const loadAfter = load();
+
+  out('');
   out(
-    `Syncro answers after ${SYNCRO_DELAY_MS} ms; both apps at LOG_LEVEL=info, NODE_ENV=production (JSON logs).`,
+    `Syncro answers after ${SYNCRO_DELAY_MS} ms; both apps at LOG_LEVEL=info, NODE_ENV=production (JSON logs); ` +
+      (PIN ? 'app on core 0, load generator and fakes on core 1.' : 'no core pinning.'),
+  );
+  out(
+    `Load average (1/5/15 min): ${loadBefore} before, ${loadAfter} after; ${availableParallelism()} cores.`,
   );
   out('');
-  out('| | bare Bolt | bot | ratio |');
+  out(`| (median of ${STARTS} starts) | bare Bolt | bot | bot / bare |`);
   out('|---|---|---|---|');
   out(
-    `| start-to-ready | ${bare.readyMs.toFixed(0)} ms | ${bot.readyMs.toFixed(0)} ms | ${(bot.readyMs / bare.readyMs).toFixed(2)}× |`,
+    `| start-to-ready | ${readyMs('bare').toFixed(0)} ms | ${readyMs('bot').toFixed(0)} ms | ${(readyMs('bot') / readyMs('bare')).toFixed(2)}× |`,
   );
   out(
-    `| idle RSS | ${bare.idleRssMb.toFixed(1)} MB | ${bot.idleRssMb.toFixed(1)} MB | ${(bot.idleRssMb / bare.idleRssMb).toFixed(2)}× |`,
+    `| idle RSS | ${idleMb('bare').toFixed(1)} MB | ${idleMb('bot').toFixed(1)} MB | ${(idleMb('bot') / idleMb('bare')).toFixed(2)}× |`,
   );
   out('');
+  out(`Time to the HTTP ack, ms: median over ${ROUNDS} rounds of each round's p50 and p99.`);
+  out('');
   out(
-    '| concurrency | requests | bare p50 / p99 (ms) | bot p50 / p99 (ms) | p99 ratio | errors bare / bot | peak RSS bare / bot (MB) |',
+    '| concurrency | requests per round | bare p50 / p99 | bot p50 / p99 | p50 ratio | p99 ratio | p99 ratio per round | errors bare / bot | peak RSS bare / bot (MB) | Syncro calls per command |',
   );
-  out('|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|---|');
   let ratio100 = Number.NaN;
-  for (const level of LEVELS) {
-    const b = await runLevel(bare, slack, level);
-    sentToBot += level.requests;
-    const r = await runLevel(bot, slack, level);
-    const ratio = r.p99 / b.p99;
-    if (level.concurrency === 100) ratio100 = ratio;
+  let unanswered = 0;
+  let wrong = 0;
+  for (const { level, bare, bot, callsPerCommand } of results) {
+    const m = (rs: Round[], k: 'p50' | 'p99') => median(rs.map((r) => r[k]));
+    const p99Ratio = m(bot, 'p99') / m(bare, 'p99');
+    if (level.concurrency === 100) ratio100 = p99Ratio;
+    const perRound = bot.map((r, i) => (r.p99 / bare[i]!.p99).toFixed(2)).join(' ');
+    const sum = (rs: Round[], k: 'errors' | 'unanswered' | 'wrong') => rs.reduce((a, r) => a + r[k], 0);
+    const peak = (rs: Round[]) => Math.max(...rs.map((r) => r.peakRssMb)).toFixed(1);
+    unanswered += sum(bot, 'unanswered');
+    wrong += sum(bot, 'wrong');
     out(
-      `| ${level.concurrency} | ${level.requests} | ${b.p50.toFixed(1)} / ${b.p99.toFixed(1)} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${ratio.toFixed(2)}× | ${b.errors} / ${r.errors} | ${b.peakRssMb.toFixed(1)} / ${r.peakRssMb.toFixed(1)} |`,
+      `| ${level.concurrency} | ${level.requests} | ${m(bare, 'p50').toFixed(1)} / ${m(bare, 'p99').toFixed(1)} | ` +
+        `${m(bot, 'p50').toFixed(1)} / ${m(bot, 'p99').toFixed(1)} | ${(m(bot, 'p50') / m(bare, 'p50')).toFixed(2)}× | ` +
+        `${p99Ratio.toFixed(2)}× | ${perRound} | ${sum(bare, 'errors')} / ${sum(bot, 'errors')} | ${peak(bare)} / ${peak(bot)} | ${callsPerCommand.toFixed(1)} |`,
     );
   }
-  const idleRatio = bot.idleRssMb / bare.idleRssMb;
+  const idleRatio = idleMb('bot') / idleMb('bare');
   out('');
   out(
-    `Aim: p99 at 100 concurrent ≤ 1.5× bare: ${ratio100.toFixed(2)}× ${ratio100 <= 1.5 ? '✓' : '✗'}; idle RSS ≤ 1.3× bare: ${idleRatio.toFixed(2)}× ${idleRatio <= 1.3 ? '✓' : '✗'}`,
+    `Aim: p99 at 100 concurrent ≤ 1.5× bare: ${ratio100.toFixed(2)}× ${ratio100 <= 1.5 ? '✓' : '✗'}; ` +
+      `idle RSS ≤ 1.3× bare: ${idleRatio.toFixed(2)}× ${idleRatio <= 1.3 ? '✓' : '✗'}`,
   );
   out(
-    `Bot answers received: ${slack.responses.filter((r) => r.url.includes('/bot-')).length} of ${sentToBot}`,
+    `Bot commands whose answer never reached Slack: ${unanswered}; answers that were not the ticket: ${wrong}`,
   );
-  for (const t of [bare, bot]) t.child.kill('SIGTERM');
-  await Promise.all(
-    [bare, bot].map(
-      (t) => new Promise((r) => (t.child.exitCode !== null ? r(null) : t.child.once('exit', r))),
-    ),
-  );
-  await slack.close();
-  await syncro.close();
-  await sim.close();
+
+  for (const p of [services, gen]) p.child.disconnect();
   rmSync(dir, { recursive: true, force: true });
 }
 
