@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACTION_KINDS, STEP_KINDS } from './kinds/registry.js';
 import type { ColumnCodecs, SqlRow } from './sql-dialect.js';
 import { StoreRowInvalidError } from './store.js';
 import type {
@@ -29,8 +30,10 @@ function everyOf<T extends string>() {
   return <const L extends readonly [T, ...T[]]>(list: [T] extends [L[number]] ? L : never): L => list;
 }
 
-const kind = z.enum(
-  everyOf<ActionKind>()(['create_ticket', 'update_ticket', 'close_ticket', 'comment', 'bill']),
+// The kinds a row may hold are the registry's: a row of a kind this release does not know is refused on load.
+const kind = z.custom<ActionKind>(
+  (v) => typeof v === 'string' && Object.hasOwn(ACTION_KINDS, v),
+  'kind must be a registered action kind',
 );
 const state = z.enum(
   everyOf<ActionState>()([
@@ -80,6 +83,7 @@ const ticket: z.ZodType<TicketRef> = z.looseObject({
 });
 
 const isObject = (v: unknown): v is object => typeof v === 'object' && v !== null;
+const isStepOp = (op: unknown): boolean => typeof op === 'string' && Object.hasOwn(STEP_KINDS, op);
 
 /**
  * The JSON payload of a row: what a write kind defines (src/actions/kinds). Deliberately tolerant (the right outer
@@ -88,11 +92,16 @@ const isObject = (v: unknown): v is object => typeof v === 'object' && v !== nul
  */
 export const payloadSchemas = {
   steps: z.custom<WriteStep[]>(
-    (v) => Array.isArray(v) && v.every((s) => isObject(s) && 'op' in s && 'status' in s),
-    'steps must be a list of steps',
+    (v) =>
+      Array.isArray(v) &&
+      v.every((s) => isObject(s) && 'op' in s && isStepOp(s.op) && 'status' in s && 'path' in s),
+    'steps must be a list of steps of registered kinds',
   ),
   summary: z.custom<ActionSummary>(isObject, 'summary must be an object'),
-  draft: z.custom<ActionDraft>((v) => isObject(v) && 'kind' in v, 'draft must be an object with a kind'),
+  draft: z.custom<ActionDraft>(
+    (v) => isObject(v) && 'kind' in v && typeof v.kind === 'string' && Object.hasOwn(ACTION_KINDS, v.kind),
+    'draft must be an object of a registered kind',
+  ),
   problem: z.custom<ActionProblem>(
     (v) => isObject(v) && 'code' in v,
     'problem must be an object with a code',

@@ -10,12 +10,36 @@ import type { WriteStep } from './types.js';
 export { ticketIdOf } from './kinds/step.js';
 export { VerificationMismatchError } from './kinds/verify-invoice.js';
 
-/** `{invoice_id}` in a later step's path comes from the create_invoice step's result. */
+const PLACEHOLDER = /\{([a-z_]+)\}/g;
+
+/** The earlier step whose kind provides `name` (e.g. the create_invoice step for `{invoice_id}`). */
+export function providerOf(
+  name: string,
+  step: WriteStep,
+  steps: readonly WriteStep[],
+): { step: WriteStep; index: number } | undefined {
+  const until = steps.indexOf(step);
+  for (let i = (until < 0 ? steps.length : until) - 1; i >= 0; i--) {
+    const s = steps[i] as WriteStep;
+    if (stepKindOf(s).provides === name) return { step: s, index: i };
+  }
+  return undefined;
+}
+
+/** The placeholders in a step's path (`{invoice_id}` → `invoice_id`). */
+export function placeholdersOf(step: Pick<WriteStep, 'path'>): string[] {
+  return [...step.path.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
+}
+
+/** A step's path with each `{name}` filled from the result of the earlier step whose kind provides it. */
 export function resolvePath(step: WriteStep, steps: readonly WriteStep[]): string {
-  if (!step.path.includes('{invoice_id}')) return step.path;
-  const inv = steps.find((s) => s.op === 'create_invoice');
-  if (!inv?.resultId) throw new Error('the invoice id is not known yet: the invoice step has not succeeded');
-  return step.path.replace('{invoice_id}', String(inv.resultId));
+  return step.path.replace(PLACEHOLDER, (_all, name: string) => {
+    const from = providerOf(name, step, steps)?.step;
+    if (from?.resultId === undefined) {
+      throw new Error(`{${name}} is not known yet: the step that provides it has not succeeded`);
+    }
+    return String(from.resultId);
+  });
 }
 
 export function sendStep(ctx: StepContext, step: WriteStep): Promise<StepResult> {

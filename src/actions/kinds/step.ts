@@ -12,7 +12,10 @@ export interface StepBase {
    * not a Syncro request (a session log written to git) names its own, with `path` naming its target.
    */
   method: string;
-  /** Exactly what is sent; may hold `{invoice_id}`, filled from an earlier step's result. */
+  /**
+   * Exactly what is sent; may hold a placeholder such as `{invoice_id}`, filled from the result of the earlier
+   * step whose kind `provides` it (steps.ts resolvePath).
+   */
   path: string;
   status: StepStatus;
   /** Syncro id of what this step created or touched (comment id, line item id, invoice id, ticket id). */
@@ -120,6 +123,8 @@ export const CLOCK_SKEW_MS = 5 * 60_000;
  */
 export type StepKind<S extends { op: string }> = {
   readonly op: S['op'];
+  /** The path placeholder this step's result fills for later steps, e.g. `invoice_id` → `{invoice_id}`. */
+  readonly provides?: string;
   send(ctx: StepContext, step: S): Promise<StepResult>;
 } & (
   | {

@@ -1,5 +1,6 @@
 import type { ActionsBlockElement, KnownBlock } from '@slack/types';
 import type { BillingComputation } from '../../actions/billing-types.js';
+import { placeholdersOf, providerOf } from '../../actions/steps.js';
 import type { ActionState, PendingAction, WriteStep } from '../../actions/types.js';
 import { ACTION } from '../action-ids.js';
 import {
@@ -24,9 +25,10 @@ import {
   truncate,
 } from '../blocks.js';
 import { editableLabel, optionText, type SummaryWords, summaryWords } from './action-summary.js';
-import { outcomeWords, problemWords, stepLabel } from './action-words.js';
+import { outcomeWords, problemWords } from './action-words.js';
 import { billingNotesWords } from './billing-words.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
+import { type ResultLinks, wordsOf } from './step-words.js';
 
 /**
  * The confirm card: what a pending action will send (or sent), drawn from the row alone. The same function
@@ -291,10 +293,11 @@ function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): 
 }
 
 function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, showStatus: boolean): string {
-  let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(stepLabel(a, s))}`;
-  if (s.path.includes('{invoice_id}')) {
-    const from = a.steps.findIndex((x, j) => j < i && x.op === 'create_invoice');
-    title += ` _(\`{invoice_id}\` from step ${from >= 0 ? from + 1 : 'before'}: the invoice it creates)_`;
+  let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(wordsOf(s).label(a, s))}`;
+  for (const name of placeholdersOf(s)) {
+    const from = providerOf(name, s, a.steps);
+    const what = from ? wordsOf(from.step).label(a, from.step).toLowerCase() : 'an earlier step';
+    title += ` _(\`{${name}}\` from step ${from ? from.index + 1 : 'before'}: ${escapeMrkdwn(what)})_`;
   }
   if (showStatus) title += `\n     ${stepStatus(a, s, ctx)}`;
   return title;
@@ -320,21 +323,14 @@ function stepStatus(a: PendingAction, s: WriteStep, ctx: CardContext): string {
 }
 
 function resultText(a: PendingAction, s: WriteStep, ctx: CardContext, id: number): string {
-  const onTicket = a.ticket
-    ? ` on ${link(ticketUrl(ctx.webBaseUrl, a.ticket.id), ticketNo(a.ticket.number))}`
-    : '';
-  switch (s.op) {
-    case 'create_ticket':
-    case 'update_ticket':
-      return link(ticketUrl(ctx.webBaseUrl, id), ticketLabel(a, id));
-    case 'create_invoice':
-    case 'verify_invoice':
-      return link(invoiceUrl(ctx.webBaseUrl, id), invoiceLabel(a));
-    case 'add_comment':
-      return `comment${onTicket}`;
-    case 'add_line_item':
-      return `line item${onTicket}`;
-  }
+  const links: ResultLinks = {
+    ticket: (ticketId) => link(ticketUrl(ctx.webBaseUrl, ticketId), ticketLabel(a, ticketId)),
+    invoice: (invoiceId) => link(invoiceUrl(ctx.webBaseUrl, invoiceId), invoiceLabel(a)),
+    onTicket: a.ticket
+      ? ` on ${link(ticketUrl(ctx.webBaseUrl, a.ticket.id), ticketNo(a.ticket.number))}`
+      : '',
+  };
+  return wordsOf(s).result(links, s, id);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -1,29 +1,13 @@
 import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { truncate } from '../blocks.js';
+import { wordsOf } from './step-words.js';
+import { describeWait } from './wait.js';
 
 /**
  * The words of a card for the facts a row holds: step labels, step outcomes, why an action stopped, and errors.
  * Plain text (not mrkdwn): the card escapes it.
  */
-
-/** What a step does, e.g. "Post comment", "Set status Invoiced". */
-export function stepLabel(a: PendingAction, s: WriteStep): string {
-  switch (s.op) {
-    case 'add_comment':
-      return a.kind === 'close_ticket' ? 'Post resolution comment' : 'Post comment';
-    case 'update_ticket':
-      return a.kind === 'update_ticket' ? 'Update status' : `Set status ${s.body.status ?? ''}`.trim();
-    case 'create_ticket':
-      return 'Create ticket';
-    case 'add_line_item':
-      return 'Add line item';
-    case 'create_invoice':
-      return 'Create invoice';
-    case 'verify_invoice':
-      return 'Check the invoice holds the line';
-  }
-}
 
 const NOT_THERE: Record<RecordKind, string> = {
   comment: 'the comment is not there',
@@ -37,10 +21,7 @@ const NOT_THERE: Record<RecordKind, string> = {
 export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
   switch (o.code) {
     case 'done':
-      if (s.op === 'verify_invoice') return 'invoice holds the line';
-      // The number is already the result's link (see action-card.ts resultText): not repeated here.
-      if (s.op === 'update_ticket' && o.status) return `status ${o.status}`;
-      return undefined;
+      return wordsOf(s).done?.(s, o);
     case 'found':
       switch (o.what) {
         case 'comment':
@@ -137,7 +118,7 @@ export function errorWords(e: ErrorFacts): string {
     case 'SYNCRO_VALIDATION':
       return `Syncro refused it: ${truncate(e.messages?.join('; ') || `HTTP ${e.status ?? ''}`, 1000)}`;
     case 'SYNCRO_RATE_LIMITED':
-      return "Waiting for Syncro's rate limit (180 requests/min for the whole team) — try again in a minute.";
+      return `Waiting for Syncro's rate limit (180 requests/min for the whole team): try again in ${describeWait(e.retryAfterMs ?? 60_000)}.`;
     case 'SYNCRO_SERVER':
     case 'SYNCRO_NETWORK':
     case 'SYNCRO_TIMEOUT':

@@ -1,0 +1,66 @@
+import type { StepOp } from '../../actions/kinds/registry.js';
+import type { StepOutcome } from '../../actions/kinds/step.js';
+import type { PendingAction, WriteStep } from '../../actions/types.js';
+
+/**
+ * The words of each kind of step, one entry per `op` of the registry (src/actions/kinds/registry.ts). The core
+ * keeps facts; this table is where a step becomes words on the card. The type requires an entry for every
+ * registered op, so a new kind of write that lacks its words does not compile.
+ */
+export interface StepWords<S extends WriteStep> {
+  /** What the step does, e.g. "Post comment", "Set status Invoiced" (plain text). */
+  label(a: PendingAction, s: S): string;
+  /** What the step made or changed, once done: mrkdwn, with a link where Syncro has a page for it. */
+  result(r: ResultLinks, s: S, id: number): string;
+  /** Words a done outcome adds beside its result (plain text), if any. */
+  done?(s: S, o: Extract<StepOutcome, { code: 'done' }>): string | undefined;
+}
+
+/** Links the card offers a step's result (built by the card, which knows the web address and the numbers). */
+export interface ResultLinks {
+  /** A link to a ticket, named by its number. */
+  ticket(id: number): string;
+  /** A link to the action's invoice, named by its number. */
+  invoice(id: number): string;
+  /** " on <link to the action's ticket>", or "" when the action has no ticket yet. */
+  onTicket: string;
+}
+
+type WordsTable = { [K in StepOp]: StepWords<Extract<WriteStep, { op: K }>> };
+
+export const STEP_WORDS: WordsTable = {
+  add_comment: {
+    label: (a) => (a.kind === 'close_ticket' ? 'Post resolution comment' : 'Post comment'),
+    result: (r) => `comment${r.onTicket}`,
+  },
+  update_ticket: {
+    label: (a, s) =>
+      a.kind === 'update_ticket' ? 'Update status' : `Set status ${s.body.status ?? ''}`.trim(),
+    result: (r, _s, id) => r.ticket(id),
+    // The number is already the result's link: only the status is added.
+    done: (_s, o) => (o.status ? `status ${o.status}` : undefined),
+  },
+  create_ticket: {
+    label: () => 'Create ticket',
+    result: (r, _s, id) => r.ticket(id),
+  },
+  add_line_item: {
+    label: () => 'Add line item',
+    result: (r) => `line item${r.onTicket}`,
+  },
+  create_invoice: {
+    label: () => 'Create invoice',
+    result: (r, _s, id) => r.invoice(id),
+  },
+  verify_invoice: {
+    label: () => 'Check the invoice holds the line',
+    result: (r, _s, id) => r.invoice(id),
+    done: () => 'invoice holds the line',
+  },
+};
+
+/** The words of a step, typed for that step. */
+export function wordsOf<S extends WriteStep>(s: S): StepWords<S> {
+  // NOTE: TypeScript cannot correlate `STEP_WORDS[s.op]` with `s`; the table's keys are the ops.
+  return STEP_WORDS[s.op] as StepWords<S>;
+}
