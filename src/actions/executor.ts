@@ -11,7 +11,8 @@ import {
 import { whenOnTheWire } from '../syncro/on-the-wire.js';
 import { withRequestPriority } from '../syncro/priority.js';
 import { errorFacts } from './error-facts.js';
-import type { StepContext, StepOutcome } from './kinds/step.js';
+import { stepKindOf } from './kinds/registry.js';
+import type { ErrorFacts, StepContext, StepOutcome } from './kinds/step.js';
 import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
 import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
@@ -215,6 +216,9 @@ export class Executor {
           a = late.action;
           if (late.state === 'found') continue;
         }
+        // A kind's rule read right before sending (an invoiced line is not removed): refused, nothing is sent.
+        const refused = await this.refusedBeforeSend(a, k, ctxFor(a));
+        if (refused) return refused;
         // Read what already matches before sending, so reconciliation can tell this record from earlier ones
         // (a read made moments before, e.g. the form's, serves: see SNAPSHOT_FRESH_MS). It only sharpens
         // reconciliation: if the read fails, the write goes ahead and reconciliation matches by time.
@@ -304,6 +308,36 @@ export class Executor {
       }
       throw err;
     }
+  }
+
+  /**
+   * Step k's kind may refuse to send it, from a read made now (`refuseBeforeSend`): the step fails with the
+   * refusal's facts and nothing is sent. A refusal is final (the card offers no Post again); a read that failed
+   * leaves it resumable.
+   */
+  private async refusedBeforeSend(
+    a: PendingAction,
+    k: number,
+    ctx: StepContext,
+  ): Promise<PendingAction | undefined> {
+    const step = a.steps[k]!;
+    const kind = stepKindOf(step);
+    if (!kind.refuseBeforeSend) return undefined;
+    let error: ErrorFacts | undefined;
+    let resumable = false;
+    try {
+      error = await kind.refuseBeforeSend(ctx, step);
+    } catch (err) {
+      this.log(a).warn({ err, step: k }, 'could not read Syncro before sending; nothing was sent');
+      error = errorFacts(err);
+      resumable = true;
+    }
+    if (!error) return undefined;
+    const outcome: StepOutcome = { code: 'refused', error };
+    const next = await this.journal(a, {
+      steps: this.withStep(a, k, { status: 'failed', finishedAt: this.deps.now(), outcome }),
+    });
+    return this.finish(next, 'failed', { problem: { code: 'step_failed', step: k }, resumable });
   }
 
   /**

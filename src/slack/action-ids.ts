@@ -20,6 +20,8 @@ export const ACTION = {
   ticketStatus: 'syncro_ticket_status',
   ticketClose: 'syncro_ticket_close',
   ticketBill: 'syncro_ticket_bill',
+  /** Remove on an uninvoiced line of the ticket view; value = JSON {ticketId, lineItemId} (views/ticket-detail.ts). */
+  ticketRemoveLine: 'syncro_ticket_remove_line',
   /** Timers (kept by the bot; nothing is sent to Syncro): value = ticket number. */
   timerStart: 'syncro_timer_start',
   timerStop: 'syncro_timer_stop',

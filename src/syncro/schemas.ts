@@ -46,6 +46,8 @@ export const lineItemSchema = z
     taxable: z.boolean().nullish(),
     /** Taken into an invoice already (Syncro's "Make Invoice" takes only lines not yet converted). */
     converted: z.boolean().nullish(),
+    /** The invoice the line was taken into, where Syncro says so (null: not invoiced). */
+    invoice_id: id.nullish(),
     created_at: optStr,
   })
   .loose();
@@ -126,6 +128,8 @@ export const invoiceSchema = z
     customer_id: id.nullish(),
     ticket_id: id.nullish(),
     total: decimal.nullish(),
+    /** The invoice's date (`2019-11-06T00:00:00.000Z`: a day, at midnight UTC). */
+    date: optStr,
     created_at: optStr,
     line_items: z.array(invoiceLineItemSchema).nullish(),
   })

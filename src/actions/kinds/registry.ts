@@ -5,6 +5,7 @@ import { addComment, comment } from './comment.js';
 import { createTicket, createTicketAction } from './create-ticket.js';
 import { createInvoice } from './invoice.js';
 import { addLineItem } from './line-item.js';
+import { removeLineItem, removeLineItemAction } from './remove-line-item.js';
 import { statusChange, updateTicket } from './status-change.js';
 import type { StepKind } from './step.js';
 import { verifyInvoice } from './verify-invoice.js';
@@ -21,6 +22,7 @@ export const STEP_KINDS = {
   add_line_item: addLineItem,
   create_invoice: createInvoice,
   verify_invoice: verifyInvoice,
+  remove_line_item: removeLineItem,
 } as const;
 
 export const ACTION_KINDS = {
@@ -29,6 +31,7 @@ export const ACTION_KINDS = {
   update_ticket: statusChange,
   close_ticket: close,
   bill,
+  remove_line_item: removeLineItemAction,
 } as const;
 
 type StepOf<K> = K extends { send(ctx: never, step: infer S): unknown } ? S : never;

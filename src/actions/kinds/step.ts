@@ -47,7 +47,14 @@ export type StepOutcome =
   | { code: 'unchanged'; fields: Array<{ field: string; value: string }> }
   | { code: 'read_again' };
 
-export type RecordKind = 'comment' | 'ticket' | 'line_item' | 'invoice' | 'ticket_change';
+export type RecordKind =
+  | 'comment'
+  | 'ticket'
+  | 'line_item'
+  | 'invoice'
+  | 'ticket_change'
+  /** A removal: "found" is the line gone from its ticket, "absent" the line still there. */
+  | 'line_item_removal';
 
 /** What a read-back searched, so that the card can say it before it offers Post again. */
 export interface SearchFacts {
@@ -126,6 +133,12 @@ export type StepKind<S extends { op: string }> = {
   /** The path placeholder this step's result fills for later steps, e.g. `invoice_id` → `{invoice_id}`. */
   readonly provides?: string;
   send(ctx: StepContext, step: S): Promise<StepResult>;
+  /**
+   * Read right before each send (never journaled as sending): the facts of why this step must not be sent now
+   * (a line item that has been invoiced), or undefined to send it. The step then fails with nothing sent; a read
+   * that fails also stops it, so that the rule is never skipped.
+   */
+  refuseBeforeSend?(ctx: StepContext, step: S): Promise<ErrorFacts | undefined>;
 } & (
   | {
       readBack: 'content';

@@ -60,6 +60,10 @@ function updateLineItem(ctx: RouteContext): Reply {
   return json({ ticket_line_item: lineItemJson(item) });
 }
 
+/**
+ * Like Syncro: removes the line even when it has been invoiced (`converted`). Nothing in the API refuses that; the
+ * reference's rule (invoiced lines stay on the ticket) is the bot's to keep (src/actions/kinds/remove-line-item.ts).
+ */
 function removeLineItem(ctx: RouteContext): Reply {
   const item = ofTicket(ctx, (id) => ctx.state.lineItem(id), 'ticket_line_item_id');
   if (!item) return notFound();

@@ -1,7 +1,9 @@
+import { lineBilling } from '../../actions/kinds/remove-line-item.js';
 import { helpFor, USAGE } from '../../commands/parse.js';
 import type { CommandOf } from '../../commands/types.js';
 import { COMMAND_NAMES } from '../../commands/types.js';
 import type { Page, SyncroApi } from '../../syncro/api.js';
+import type { Invoice, Ticket } from '../../syncro/schemas.js';
 import type { Message } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { customerListView } from '../views/customer-list.js';
@@ -109,6 +111,9 @@ export async function showTicket(ctx: BotContext, to: ReplyTarget, number: strin
   // The list answer may omit comments and line items: read the ticket itself.
   const ticket = await api.getTicket(found.id);
   const timers = await ctx.store.timers.listForTicket(ticket.id);
+  const invoices = hasBeenInvoiced(ticket, ctx.file.billing.invoiced_status)
+    ? await readInvoices(ctx, api, ticket.id)
+    : undefined;
   await ctx.reply(to, {
     ...ticketDetailView({
       ticket,
@@ -116,9 +121,39 @@ export async function showTicket(ctx: BotContext, to: ReplyTarget, number: strin
       now: ctx.now(),
       timers,
       viewer: to.userId,
+      ...(invoices ? { invoices } : {}),
     }),
     response_type: 'ephemeral',
   });
+}
+
+/**
+ * Whether the ticket view reads the ticket's invoices (one more Syncro call): only when a line item has been
+ * invoiced or the ticket has the invoiced status. A ticket with neither has nothing to show, and the common view
+ * stays at two calls.
+ */
+export function hasBeenInvoiced(ticket: Ticket, invoicedStatus: string): boolean {
+  return (
+    ticket.status.toLowerCase() === invoicedStatus.toLowerCase() ||
+    (ticket.line_items ?? []).some((li) => lineBilling(li) === 'invoiced')
+  );
+}
+
+/** The first page of the ticket's invoices; a failed read leaves the rest of the view as it is. */
+async function readInvoices(
+  ctx: BotContext,
+  api: SyncroApi,
+  ticketId: number,
+): Promise<{ items: Invoice[]; more: boolean } | 'unavailable'> {
+  try {
+    const res = await api.listInvoices({ ticketId });
+    return { items: res.items, more: (res.meta?.total_pages ?? 1) > (res.meta?.page ?? 1) };
+  } catch (err) {
+    ctx.logger
+      .child({ component: 'handler' })
+      .warn({ err, ticketId }, "could not read the ticket's invoices");
+    return 'unavailable';
+  }
 }
 
 export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string): Promise<void> {

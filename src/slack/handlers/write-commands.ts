@@ -41,7 +41,12 @@ export function ticketRef(t: Ticket): TicketRef {
   };
 }
 
-function proposalBase(ctx: BotContext, identity: Identity, to: ReplyTarget, ephemeral = true): ProposalBase {
+export function proposalBase(
+  ctx: BotContext,
+  identity: Identity,
+  to: ReplyTarget,
+  ephemeral = true,
+): ProposalBase {
   return {
     id: ctx.newId(),
     now: ctx.now(),
@@ -58,7 +63,7 @@ function proposalBase(ctx: BotContext, identity: Identity, to: ReplyTarget, ephe
   };
 }
 
-async function propose(ctx: BotContext, to: ReplyTarget, action: PendingAction): Promise<void> {
+export async function propose(ctx: BotContext, to: ReplyTarget, action: PendingAction): Promise<void> {
   await ctx.store.insert(action);
   await ctx.showNewCard(action, to);
 }

@@ -3,9 +3,11 @@ import { ACTION } from '../action-ids.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { proposeRemoveLineFor } from '../handlers/line-items.js';
 import { showCustomers, showSearch, showSummary, showTicket } from '../handlers/read-commands.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
 import { parsePageValue } from '../views/pagination.js';
+import { parseRemoveLineValue } from '../views/ticket-detail.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
 /**
@@ -65,6 +67,16 @@ export function registerTicketButtons(app: App, ctx: BotContext): void {
     ACTION.ticketBill,
     ticketButton((to, number, triggerId) => openBillModal(ctx, triggerId, to, number)),
   );
+
+  // Remove on a line item: the value is only a pointer; the handler reads the line again and refuses an invoiced one.
+  app.action(ACTION.ticketRemoveLine, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const to = targetOf(ctx, body);
+    await guard(ctx, to, async () => {
+      const ref = parseRemoveLineValue(actionValue(action) ?? '');
+      if (ref) await proposeRemoveLineFor(ctx, to, ref);
+    });
+  });
 
   app.action(ACTION.openTicket, async ({ ack, body, action }: ActionArgs) => {
     await ack();

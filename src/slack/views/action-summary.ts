@@ -1,6 +1,7 @@
 import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
 import { isVisibility, VISIBILITY_LABELS } from '../../actions/visibility.js';
+import { hours, money } from './format.js';
 import { timerWords } from './timer-words.js';
 
 /**
@@ -67,6 +68,17 @@ export function summaryWords(a: PendingAction): SummaryWords {
           },
         ],
       };
+    case 'remove_line_item':
+      return {
+        title: `Remove a line item from #${d.ticket.number}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          ...(d.ticket.customerName ? [{ label: 'Customer', value: d.ticket.customerName }] : []),
+          { label: 'Line item', value: d.line.name || '(no name)' },
+          { label: 'Quantity × price', value: lineAmount(d.line) },
+          { label: 'Description', value: d.line.description || '(none)' },
+        ],
+      };
     case 'bill': {
       const b = d.billing;
       return {
@@ -105,6 +117,13 @@ export function optionText(e: EditableFieldState, o: EditableFieldState['options
   if (e.field === 'visibility' && isVisibility(o.value)) return VISIBILITY_LABELS[o.value];
   if (e.field === 'problem_type' && o.value === NO_PROBLEM_TYPE) return '(none)';
   return o.value;
+}
+
+/** "0.75 × $150.00 = $112.50", as the ticket view shows a line. */
+function lineAmount(l: { quantity: number; price: number | null }): string {
+  return l.price === null
+    ? `${hours(l.quantity)} × (rate not set)`
+    : `${hours(l.quantity)} × ${money(l.price)} = ${money(l.quantity * l.price)}`;
 }
 
 /** "45 min", or "47 min actual → 60 min billable" when the labour type's rules changed the minutes. */

@@ -15,6 +15,7 @@ const NOT_THERE: Record<RecordKind, string> = {
   line_item: 'the line item is not on the ticket',
   invoice: 'no invoice was created for the ticket',
   ticket_change: 'the ticket does not show the change',
+  line_item_removal: 'the line item is still on the ticket',
 };
 
 /** A step's outcome in words, e.g. "ticket #32170", "Syncro was checked: the comment is not there". */
@@ -38,6 +39,8 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
           return o.ticketNumber
             ? `ticket #${o.ticketNumber} shows the change`
             : 'the ticket shows the change';
+        case 'line_item_removal':
+          return 'Syncro was checked: the line item is no longer on the ticket';
       }
       return undefined;
     case 'refused':
@@ -134,11 +137,37 @@ export function errorWords(e: ErrorFacts): string {
     case 'NOT_ALLOWED':
     case 'NOT_MAPPED':
       return e.messages?.join(' ') ?? 'This is not allowed.';
+    case 'LINE_INVOICED':
+    case 'LINE_GONE':
+    case 'LINE_BILLING_UNKNOWN':
+      return removalRefusalWords(e.code);
     case 'CONFIG_INVALID':
     case 'KEY_SOURCE_FAILED':
       return `The bot's configuration for your key has a problem: ${e.messages?.join('; ') ?? ''}`;
     default:
       return `Something went wrong; nothing was changed (reference ${e.ref ?? e.code}).`;
+  }
+}
+
+/**
+ * Why a line item is not removed. The invoiced case gives the reference's own reason: invoiced lines stay on the
+ * ticket, because the "Add/View Charges" button and the technicians' billing checks depend on seeing them there.
+ */
+export function removalRefusalWords(code: string): string {
+  switch (code) {
+    case 'LINE_INVOICED':
+      return (
+        'This line item has been invoiced, so it is not removed: invoiced line items stay on the ticket, because ' +
+        "Syncro's Add/View Charges button and the technicians' billing checks depend on seeing them there. " +
+        'Nothing was sent to Syncro.'
+      );
+    case 'LINE_GONE':
+      return 'This line item is no longer on the ticket (it may have been removed already). Nothing was sent to Syncro.';
+    default:
+      return (
+        'Syncro did not say whether this line item has been invoiced, so it is not removed (invoiced line items ' +
+        'stay on the ticket). Nothing was sent to Syncro.'
+      );
   }
 }
 

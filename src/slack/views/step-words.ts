@@ -57,6 +57,10 @@ export const STEP_WORDS: WordsTable = {
     result: (r, _s, id) => r.invoice(id),
     done: () => 'invoice holds the line',
   },
+  remove_line_item: {
+    label: () => 'Remove line item',
+    result: (r) => `line item removed${r.onTicket.replace(/^ on /, ' from ')}`,
+  },
 };
 
 /** The words of a step, typed for that step. */

@@ -1,11 +1,13 @@
 import type { KnownBlock } from '@slack/types';
-import type { Comment, LineItem, Ticket } from '../../syncro/schemas.js';
+import { lineBilling } from '../../actions/kinds/remove-line-item.js';
+import type { Comment, Invoice, LineItem, Ticket } from '../../syncro/schemas.js';
 import { htmlToText } from '../../text/html.js';
 import type { RunningTimer } from '../../timers/timer-store.js';
 import { ACTION } from '../action-ids.js';
 import {
   actions,
   button,
+  context,
   divider,
   escapeMrkdwn,
   fields,
@@ -29,6 +31,34 @@ export interface TicketDetailParams {
   /** The ticket's running timers (kept by the bot) and who is looking: "⏱ running 0:32 for you". */
   timers?: RunningTimer[];
   viewer?: string;
+  /**
+   * The ticket's invoices (`GET /invoices?ticket_id=`), when they were read: `more` when Syncro has further pages;
+   * 'unavailable' when the read failed. Not given: not read (no line item invoiced), and no section is shown.
+   */
+  invoices?: { items: Invoice[]; more: boolean } | 'unavailable';
+}
+
+/** What a line's Remove button carries: the ticket's id and the line's (read again before anything is proposed). */
+export interface RemoveLineRef {
+  ticketId: number;
+  lineItemId: number;
+}
+
+export function removeLineValue(ref: RemoveLineRef): string {
+  return JSON.stringify({ ticketId: ref.ticketId, lineItemId: ref.lineItemId });
+}
+
+/** Reads a Remove button's value; undefined when it is not one of ours. */
+export function parseRemoveLineValue(value: string): RemoveLineRef | undefined {
+  try {
+    const v: unknown = JSON.parse(value);
+    if (typeof v !== 'object' || v === null) return undefined;
+    const { ticketId, lineItemId } = v as Record<string, unknown>;
+    const isId = (x: unknown): x is number => typeof x === 'number' && Number.isSafeInteger(x) && x > 0;
+    return isId(ticketId) && isId(lineItemId) ? { ticketId, lineItemId } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** How many comments the view shows (most recent first), like the terminal command. */
@@ -71,7 +101,9 @@ export function ticketDetailView(p: TicketDetailParams): Message {
   );
 
   blocks.push(divider(), ...commentBlocks(t.comments ?? []));
-  blocks.push(divider(), ...lineItemBlocks(t.line_items ?? [], p.webBaseUrl));
+  const invoices = p.invoices === 'unavailable' ? [] : (p.invoices?.items ?? []);
+  blocks.push(divider(), ...lineItemBlocks(t, p.webBaseUrl, invoices));
+  if (p.invoices) blocks.push(...invoiceBlocks(p.invoices, p.webBaseUrl));
 
   blocks.push(
     actions([
@@ -141,14 +173,34 @@ function commentBlocks(comments: Comment[]): KnownBlock[] {
   return out;
 }
 
-function lineItemBlocks(items: LineItem[], webBaseUrl: string): KnownBlock[] {
+/**
+ * One section per line (the first carries the heading); a line not yet invoiced has Remove, an invoiced one has
+ * none: invoiced lines stay on the ticket.
+ */
+function lineItemBlocks(t: Ticket, webBaseUrl: string, invoices: Invoice[]): KnownBlock[] {
+  const items = t.line_items ?? [];
   if (items.length === 0) return [section('*Line items*\nNo line items.')];
-  const lines = items.slice(0, LINE_ITEMS_SHOWN).map((li) => lineItemLine(li, webBaseUrl));
-  if (items.length > LINE_ITEMS_SHOWN) lines.push(`… and ${items.length - LINE_ITEMS_SHOWN} more in Syncro`);
-  return sections(`*Line items*\n${lines.join('\n')}`);
+  const shown = items.slice(0, LINE_ITEMS_SHOWN);
+  const out: KnownBlock[] = shown.map((li, i) => {
+    const text = `${i === 0 ? '*Line items*\n' : ''}${lineItemLine(li, webBaseUrl, invoices)}`;
+    if (lineBilling(li) !== 'not_invoiced') return section(text);
+    return section(text, {
+      accessory: button({
+        text: 'Remove',
+        actionId: ACTION.ticketRemoveLine,
+        value: removeLineValue({ ticketId: t.id, lineItemId: li.id }),
+      }),
+    });
+  });
+  const notes: string[] = [];
+  if (items.length > LINE_ITEMS_SHOWN) notes.push(`… and ${items.length - LINE_ITEMS_SHOWN} more in Syncro`);
+  if (shown.some((li) => lineBilling(li) === 'invoiced'))
+    notes.push('Invoiced line items have no Remove: they stay on the ticket.');
+  if (notes.length > 0) out.push(context(notes));
+  return out;
 }
 
-function lineItemLine(li: LineItem, webBaseUrl: string): string {
+function lineItemLine(li: LineItem, webBaseUrl: string, invoices: Invoice[]): string {
   const name = escapeMrkdwn(truncate(li.name || '(no name)', 150));
   const qty = hours(li.quantity);
   const rate = li.price_retail ?? null;
@@ -156,7 +208,7 @@ function lineItemLine(li: LineItem, webBaseUrl: string): string {
     rate === null ? `${qty} × (rate not set)` : `${qty} × ${money(rate)} = ${money(li.quantity * rate)}`;
   const parts = [`• *${name}* — ${amount}`];
   if (li.taxable !== null && li.taxable !== undefined) parts.push(li.taxable ? 'taxable' : 'not taxable');
-  const billing = lineItemBilling(li, webBaseUrl);
+  const billing = lineItemBilling(li, webBaseUrl, invoices);
   if (billing) parts.push(billing);
   const description = li.description
     ? `\n    ${escapeMrkdwn(truncate(htmlToText(li.description), 300))}`
@@ -165,14 +217,41 @@ function lineItemLine(li: LineItem, webBaseUrl: string): string {
 }
 
 /** Billing status from the line item's own fields, when Syncro sent them. */
-function lineItemBilling(li: LineItem, webBaseUrl: string): string | undefined {
+function lineItemBilling(li: LineItem, webBaseUrl: string, invoices: Invoice[]): string | undefined {
   const raw = li as Record<string, unknown>;
   // A line item knows its invoice's id, not its number: the id stays inside the link.
-  if (typeof raw.invoice_id === 'number')
-    return `invoiced (${link(invoiceUrl(webBaseUrl, raw.invoice_id), 'open the invoice')})`;
-  if ('invoice_id' in raw && raw.invoice_id === null) return 'not invoiced yet';
+  if (typeof li.invoice_id === 'number') {
+    const inv = invoices.find((i) => i.id === li.invoice_id);
+    const label = inv?.number != null ? `invoice #${inv.number}` : 'open the invoice';
+    return `invoiced (${link(invoiceUrl(webBaseUrl, li.invoice_id), label)})`;
+  }
+  if (li.invoice_id === null) return 'not invoiced yet';
   if (typeof raw.invoiced === 'boolean') return raw.invoiced ? 'invoiced' : 'not invoiced yet';
   // Syncro marks a ticket line item `converted` once it has been pulled into an invoice.
-  if (typeof raw.converted === 'boolean') return raw.converted ? 'invoiced' : 'not invoiced yet';
+  if (typeof li.converted === 'boolean') return li.converted ? 'invoiced' : 'not invoiced yet';
   return undefined;
+}
+
+/** The ticket's invoices: number (linked; the id stays inside the link), date and total. */
+function invoiceBlocks(
+  invoices: NonNullable<TicketDetailParams['invoices']>,
+  webBaseUrl: string,
+): KnownBlock[] {
+  if (invoices === 'unavailable')
+    return [section('*Invoices*\nSyncro could not be read for the invoices just now.')];
+  if (invoices.items.length === 0) return [section('*Invoices*\nNo invoices for this ticket.')];
+  const lines = invoices.items.map((inv) => {
+    const label = inv.number != null ? `Invoice #${inv.number}` : 'Invoice (no number)';
+    const total = inv.total != null ? money(inv.total) : 'total not given';
+    return `• ${link(invoiceUrl(webBaseUrl, inv.id), label)} · ${invoiceDate(inv)} · ${total}`;
+  });
+  if (invoices.more) lines.push('… more in Syncro');
+  return sections(`*Invoices*\n${lines.join('\n')}`);
+}
+
+/** An invoice's date is a day (midnight UTC): shown as that day, not moved into the reader's time zone. */
+function invoiceDate(inv: Invoice): string {
+  const day = /^\d{4}-\d{2}-\d{2}/.exec(inv.date ?? '')?.[0];
+  if (day) return day;
+  return syncroDate(inv.date || inv.created_at, '{date_short}');
 }

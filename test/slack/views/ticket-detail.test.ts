@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION } from '../../../src/slack/action-ids.js';
-import { latestComments, ticketDetailView } from '../../../src/slack/views/ticket-detail.js';
+import {
+  latestComments,
+  parseRemoveLineValue,
+  removeLineValue,
+  ticketDetailView,
+} from '../../../src/slack/views/ticket-detail.js';
 import {
   allMrkdwn,
   buttons,
@@ -82,13 +87,68 @@ describe('ticketDetailView', () => {
   });
 
   it('should offer Open in Syncro and the write buttons carrying the ticket number', () => {
-    expect(buttons(m.blocks).map((b) => [b.action_id, b.text, b.value ?? b.url])).toEqual([
+    const writes = buttons(m.blocks).filter((b) => b.action_id !== ACTION.ticketRemoveLine);
+    expect(writes.map((b) => [b.action_id, b.text, b.value ?? b.url])).toEqual([
       [ACTION.openLink, 'Open in Syncro', 'https://acme.syncromsp.com/tickets/5'],
       [ACTION.ticketComment, 'Comment', '32164'],
       [ACTION.ticketStatus, 'Update status', '32164'],
       [ACTION.ticketClose, 'Close', '32164'],
       [ACTION.ticketBill, 'Bill', '32164'],
     ]);
+  });
+
+  it('should offer Remove on the line not yet invoiced only, pointing at the ticket and the line by id', () => {
+    const removes = buttons(m.blocks).filter((b) => b.action_id === ACTION.ticketRemoveLine);
+    expect(removes.map((b) => [b.text, b.value])).toEqual([
+      ['Remove', removeLineValue({ ticketId: 5, lineItemId: 10 })],
+    ]);
+    expect(parseRemoveLineValue(removes[0]!.value!)).toEqual({ ticketId: 5, lineItemId: 10 });
+    expect(text).toContain('Invoiced line items have no Remove: they stay on the ticket.');
+  });
+
+  it('should offer no Remove on a line whose billing Syncro did not say', () => {
+    const unknown = ticket({ line_items: [{ id: 12, name: 'Part', quantity: 1, price_retail: 9 } as never] });
+    const v = ticketDetailView({ ...base, ticket: unknown });
+    expect(buttons(v.blocks).filter((b) => b.action_id === ACTION.ticketRemoveLine)).toEqual([]);
+  });
+
+  it('should refuse a Remove value that is not a ticket id and a line id', () => {
+    for (const bad of ['', '32164', '{"ticketId":"5","lineItemId":10}', '{"ticketId":5}', '[5,10]', 'null'])
+      expect(parseRemoveLineValue(bad)).toBeUndefined();
+  });
+
+  it("should show the ticket's invoices by number, day and total, and name a line's invoice by its number", () => {
+    const v = ticketDetailView({
+      ...base,
+      ticket: t,
+      invoices: {
+        items: [
+          {
+            id: 6001,
+            number: '67447',
+            date: '2026-04-23T00:00:00.000Z',
+            total: 175,
+            created_at: null,
+          } as never,
+          { id: 6002, number: null, date: null, total: null, created_at: '2026-04-24T10:00:00Z' } as never,
+        ],
+        more: true,
+      },
+    });
+    const all = allMrkdwn(v);
+    expect(all).toContain(
+      '*Invoices*\n• <https://acme.syncromsp.com/invoices/6001|Invoice #67447> · 2026-04-23 · $175.00\n' +
+        '• <https://acme.syncromsp.com/invoices/6002|Invoice (no number)> · <!date^',
+    );
+    expect(all).toContain('total not given\n… more in Syncro');
+    expect(all).toContain('invoiced (<https://acme.syncromsp.com/invoices/6001|invoice #67447>)');
+  });
+
+  it('should say when the invoices could not be read, and show no invoice section when they were not read', () => {
+    expect(allMrkdwn(ticketDetailView({ ...base, ticket: t, invoices: 'unavailable' }))).toContain(
+      '*Invoices*\nSyncro could not be read for the invoices just now.',
+    );
+    expect(text).not.toContain('*Invoices*');
   });
 
   it('should mark an overdue ticket', () => {
