@@ -175,6 +175,37 @@ describe('ticketDetailView', () => {
     expect(latestComments(comments).map((c) => c.id)).toEqual([199, 198, 197, 196, 195]);
   });
 
+  it('should keep the write buttons with 200 comments, 40 uninvoiced lines and 25 invoices within the limits', () => {
+    const comments = Array.from({ length: 200 }, (_, i) => comment({ id: i, body: 'b'.repeat(2000) }));
+    const line_items = Array.from(
+      { length: 40 },
+      (_, i) =>
+        ({
+          id: 100 + i,
+          name: 'n'.repeat(300),
+          description: 'd'.repeat(2000),
+          quantity: 1,
+          price_retail: 1,
+          converted: false,
+        }) as never,
+    );
+    const items = Array.from(
+      { length: 25 },
+      (_, i) => ({ id: 7000 + i, number: String(67000 + i), date: '2026-04-23', total: 1 }) as never,
+    );
+    const big = ticketDetailView({
+      ...base,
+      ticket: ticket({ comments, line_items }),
+      invoices: { items, more: true },
+    });
+    expectMessageLimits(big);
+    expect(buttons(big.blocks).filter((b) => b.action_id === ACTION.ticketRemoveLine)).toHaveLength(20);
+    expect(buttons(big.blocks).some((b) => b.action_id === ACTION.ticketBill)).toBe(true);
+    const all = allMrkdwn(big);
+    expect(all).toContain('… and 20 more in Syncro');
+    expect(all).toContain('Invoice #67024');
+  });
+
   it('should cut a 10,000-character comment and hold the limits', () => {
     const big = ticketDetailView({
       ...base,
