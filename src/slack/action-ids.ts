@@ -28,6 +28,8 @@ export const ACTION = {
   timerCancel: 'syncro_timer_cancel',
   /** "Bill this time" on a stopped timer; value = JSON TimerSpan. */
   timerBill: 'syncro_timer_bill',
+  /** "Record a timer entry" on a stopped timer; value = JSON TimerSpan. */
+  timerRecord: 'syncro_timer_record',
   /** "Open a ticket…" select under a ticket list; the option's value = ticket number. */
   openTicket: 'syncro_open_ticket',
   /** Pagination of lists; value = JSON {kind, query?, page}. */
@@ -46,6 +48,7 @@ export const VIEW = {
   status: 'syncro_status_modal',
   close: 'syncro_close_modal',
   bill: 'syncro_bill_modal',
+  timerEntry: 'syncro_timer_entry_modal',
 } as const;
 
 /** external_select whose options Slack loads from the options-load URL (customer typeahead). */

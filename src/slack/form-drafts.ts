@@ -7,6 +7,7 @@ import type {
   CommentModalValues,
   StatusModalValues,
 } from './views/modal-readers.js';
+import type { TimerEntryModalValues } from './views/timer-entry-modal.js';
 
 /**
  * What a person typed into a form that closed and then failed (Syncro down, a product lookup failed, the card
@@ -17,13 +18,14 @@ export type FormDraft =
   | { form: 'comment'; meta: ModalMeta; values: CommentModalValues }
   | { form: 'status'; meta: ModalMeta; values: StatusModalValues }
   | { form: 'close'; meta: ModalMeta; values: CloseModalValues }
-  | { form: 'bill'; meta: ModalMeta; values: BillModalValues };
+  | { form: 'bill'; meta: ModalMeta; values: BillModalValues }
+  | { form: 'timer_entry'; meta: ModalMeta; values: TimerEntryModalValues };
 
 export type FormKind = FormDraft['form'];
 /** The values each form's draft holds. */
 export type DraftValues = { [F in FormKind]: Extract<FormDraft, { form: F }>['values'] };
 
-const FORMS: readonly FormKind[] = ['comment', 'status', 'close', 'bill'];
+const FORMS: readonly FormKind[] = ['comment', 'status', 'close', 'bill', 'timer_entry'];
 /** Compressed values start with this (JSON never does). */
 const DEFLATED = 'z:';
 

@@ -85,9 +85,14 @@ export interface SyncroApi {
   ): Promise<LineItem>;
   removeLineItem(ticketId: number, lineItemId: number): Promise<{ success: boolean }>;
   createTimerEntry(ticketId: number, body: TimerEntryBody): Promise<TimerEntry>;
-  chargeTimerEntry(ticketId: number, timerEntryId: number): Promise<unknown>;
+  /** Charges the entry: Syncro marks it `recorded` and adds a line item to the ticket for it. */
+  chargeTimerEntry(ticketId: number, timerEntryId: number): Promise<TimerEntry>;
   deleteTimerEntry(ticketId: number, timerEntryId: number): Promise<{ success: boolean }>;
-  listTimers(q: { ticketId?: number; page?: number }): Promise<Page<TimerEntry>>;
+  /**
+   * `GET /ticket_timers`: the swagger filters by creation time only (`created_at_gt`); `ticket_id` is sent as the
+   * reference uses it, but callers must filter by ticket themselves.
+   */
+  listTimers(q: { ticketId?: number; createdAfter?: string; page?: number }): Promise<Page<TimerEntry>>;
   searchCustomers(query: string, page?: number): Promise<Page<Customer>>;
   getCustomer(id: number): Promise<Customer>;
   getProduct(id: number): Promise<Product>;

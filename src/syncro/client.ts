@@ -168,7 +168,11 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
         return requireSuccess(`POST ${path}`)(r);
       },
       listTimers: async (q) => {
-        const r = await get('/ticket_timers', timerListResponse, { ticket_id: q.ticketId, page: q.page });
+        const r = await get('/ticket_timers', timerListResponse, {
+          ticket_id: q.ticketId,
+          created_at_gt: q.createdAfter,
+          page: q.page,
+        });
         return page(r.ticket_timers, r.meta);
       },
       searchCustomers: async (query, p) => {

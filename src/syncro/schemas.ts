@@ -67,6 +67,23 @@ export const customerSchema = z
 
 export const contactSchema = z.object({ id, name: optStr }).loose();
 
+/** A timer entry (`POST /tickets/{id}/timer_entry` answers it flat; `GET /ticket_timers` lists them). */
+export const timerEntrySchema = z
+  .object({
+    id,
+    ticket_id: id.nullish(),
+    user_id: id.nullish(),
+    start_time: optStr,
+    end_time: optStr,
+    recorded: z.boolean().nullish(),
+    billable: z.boolean().nullish(),
+    notes: optStr,
+    product_id: id.nullish(),
+    ticket_line_item_id: id.nullish(),
+    created_at: optStr,
+  })
+  .loose();
+
 export const ticketSchema = z
   .object({
     id,
@@ -85,6 +102,7 @@ export const ticketSchema = z
     resolved_at: optStr,
     comments: z.array(commentSchema).nullish(),
     line_items: z.array(lineItemSchema).nullish(),
+    ticket_timers: z.array(timerEntrySchema).nullish(),
     customer: customerSchema.nullish(),
     contact: contactSchema.nullish(),
     user: z.object({ id, full_name: optStr }).loose().nullish(),
@@ -135,21 +153,6 @@ export const invoiceSchema = z
   })
   .loose();
 
-export const timerEntrySchema = z
-  .object({
-    id,
-    ticket_id: id.nullish(),
-    user_id: id.nullish(),
-    start_time: optStr,
-    end_time: optStr,
-    recorded: z.boolean().nullish(),
-    billable: z.boolean().nullish(),
-    notes: optStr,
-    product_id: id.nullish(),
-    ticket_line_item_id: id.nullish(),
-  })
-  .loose();
-
 export const ticketSettingsSchema = z
   .object({
     ticket_status_list: z.array(z.string()),
@@ -184,6 +187,7 @@ export const invoiceListResponse = z
 export const addLineItemResponse = lineItemSchema;
 export const updateLineItemResponse = z.object({ ticket_line_item: lineItemSchema }).loose();
 export const successResponse = z.object({ success: z.boolean() }).loose();
+/** `timer_entry` and `charge_timer_entry` answer the entry flat (no wrapper). */
 export const timerEntryResponse = timerEntrySchema;
 export const timerListResponse = z
   .object({ ticket_timers: z.array(timerEntrySchema), meta: metaSchema.nullish() })

@@ -8,6 +8,7 @@ import { addLineItem } from './line-item.js';
 import { removeLineItem, removeLineItemAction } from './remove-line-item.js';
 import { statusChange, updateTicket } from './status-change.js';
 import type { StepKind } from './step.js';
+import { chargeTimerEntry, timerEntry, timerEntryAction } from './timer-entry.js';
 import { verifyInvoice } from './verify-invoice.js';
 
 /**
@@ -23,6 +24,8 @@ export const STEP_KINDS = {
   create_invoice: createInvoice,
   verify_invoice: verifyInvoice,
   remove_line_item: removeLineItem,
+  timer_entry: timerEntry,
+  charge_timer_entry: chargeTimerEntry,
 } as const;
 
 export const ACTION_KINDS = {
@@ -32,6 +35,7 @@ export const ACTION_KINDS = {
   close_ticket: close,
   bill,
   remove_line_item: removeLineItemAction,
+  timer_entry: timerEntryAction,
 } as const;
 
 type StepOf<K> = K extends { send(ctx: never, step: infer S): unknown } ? S : never;

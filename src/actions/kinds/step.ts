@@ -37,8 +37,8 @@ export interface StepBase {
 
 /** Facts a step's outcome carries: numbers and codes for the card, never sentences. */
 export type StepOutcome =
-  | { code: 'done'; ticketNumber?: string; status?: string; invoiceNumber?: string }
-  | { code: 'found'; what: RecordKind; ticketNumber?: string; invoiceNumber?: string }
+  | { code: 'done'; ticketNumber?: string; status?: string; invoiceNumber?: string; line?: ChargedLine }
+  | { code: 'found'; what: RecordKind; ticketNumber?: string; invoiceNumber?: string; line?: ChargedLine }
   | { code: 'refused'; error: ErrorFacts }
   | { code: 'invoice_mismatch'; problems: InvoiceProblem[] }
   | { code: 'no_answer'; error: ErrorFacts }
@@ -54,7 +54,16 @@ export type RecordKind =
   | 'invoice'
   | 'ticket_change'
   /** A removal: "found" is the line gone from its ticket, "absent" the line still there. */
-  | 'line_item_removal';
+  | 'line_item_removal'
+  | 'timer_entry';
+
+/** The line item a charged timer entry became, as read back from the ticket (its price as Syncro set it). */
+export interface ChargedLine {
+  id: number;
+  quantity: number | null;
+  /** Price per unit (`price_retail`); null when Syncro did not say. */
+  price: number | null;
+}
 
 /** What a read-back searched, so that the card can say it before it offers Post again. */
 export interface SearchFacts {

@@ -108,9 +108,20 @@ function deleteTimer(ctx: RouteContext): Reply {
   return json({ success: true });
 }
 
+/**
+ * `GET /ticket_timers`: the swagger's filters are `created_at_gt` / `created_at_lt` (and `page`, 25 a page);
+ * `ticket_id` is honoured as the reference command uses it.
+ */
 function listTimers({ state, query: q }: RouteContext): Reply {
   const ticketId = int(q.ticket_id);
-  const timers = state.timers.filter((t) => ticketId === undefined || t.ticket_id === ticketId);
+  const after = q.created_at_gt === undefined ? undefined : Date.parse(q.created_at_gt);
+  const before = q.created_at_lt === undefined ? undefined : Date.parse(q.created_at_lt);
+  const timers = state.timers.filter(
+    (t) =>
+      (ticketId === undefined || t.ticket_id === ticketId) &&
+      (after === undefined || Number.isNaN(after) || Date.parse(t.created_at) > after) &&
+      (before === undefined || Number.isNaN(before) || Date.parse(t.created_at) < before),
+  );
   const { items, meta } = paginate(timers, q.page);
   return json({
     ticket_timers: items.map(timerJson),

@@ -1,12 +1,14 @@
 import { computeBillingLine } from '../../actions/billing-rules.js';
 import { proposeBill } from '../../actions/propose.js';
 import { primeSnapshots } from '../../actions/reconcile.js';
+import type { PendingAction } from '../../actions/types.js';
 import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
+import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
 /**
@@ -106,7 +108,8 @@ export async function proposeBillFor(
     : await identity.api.findTicketByNumber(meta.number);
   if (!ticket.customer_id)
     throw new UserInputError(`Ticket #${ticket.number} has no customer, so it cannot be invoiced.`);
-  const customer = await identity.api.getCustomer(ticket.customer_id);
+  const customerId = ticket.customer_id;
+  const customer = await identity.api.getCustomer(customerId);
   const labor = ctx.file.labor_types[input.laborType.toLowerCase()];
   if (!labor) throw new UserInputError(`Unknown labour type “${input.laborType}”.`);
   const product = await identity.api.getProduct(labor.product_id);
@@ -120,36 +123,46 @@ export async function proposeBillFor(
     pricePolicy: ctx.file.billing.price,
   });
   const ap = ctx.file.billing.approval;
-  const action = proposeBill({
-    id: ctx.newId(),
-    now: ctx.now(),
-    ttlMs: ctx.file.billing.card_ttl_minutes * 60_000,
-    requesterSlackId: to.userId,
-    signer: signerOf(identity),
-    slack: { channelId: to.channelId, ephemeral: false },
-    ticket: { ...ticketRef(ticket), customerId: ticket.customer_id, customerName: customerName(customer) },
-    billing,
-    comment: { subject: input.commentSubject, body: input.commentBody, visibility: input.visibility },
-    ...(meta.timer
-      ? {
-          timer: {
-            startedAt: meta.timer.startedAt,
-            stoppedAt: meta.timer.stoppedAt,
-            minutes: measuredMinutes(meta.timer),
-          },
-        }
-      : {}),
-    invoiceCategory: ctx.file.billing.invoice_category,
-    invoicedStatus: ctx.file.billing.invoiced_status,
-    approval: {
-      approvers: ap.approvers,
-      requesterMayPost: ap.requester_may_post,
-      requireSecondPerson: ap.require_second_person,
-    },
-  });
-  // The ticket just read (GET /tickets/{id}, with its comments and line items) serves as the comment's and the
-  // line's snapshot if Post comes within SNAPSHOT_FRESH_MS; a ticket found by number (a list entry) does not.
-  if (meta.ticketId) action.steps = await primeSnapshots(action.steps, ticket, readAt);
-  await ctx.store.insert(action);
+  const make = async (id: string) => {
+    const action = proposeBill({
+      id,
+      now: ctx.now(),
+      ttlMs: ctx.file.billing.card_ttl_minutes * 60_000,
+      requesterSlackId: to.userId,
+      signer: signerOf(identity),
+      slack: { channelId: to.channelId, ephemeral: false },
+      ticket: { ...ticketRef(ticket), customerId, customerName: customerName(customer) },
+      billing,
+      comment: { subject: input.commentSubject, body: input.commentBody, visibility: input.visibility },
+      ...(meta.timer
+        ? {
+            timer: {
+              startedAt: meta.timer.startedAt,
+              stoppedAt: meta.timer.stoppedAt,
+              minutes: measuredMinutes(meta.timer),
+            },
+          }
+        : {}),
+      invoiceCategory: ctx.file.billing.invoice_category,
+      invoicedStatus: ctx.file.billing.invoiced_status,
+      approval: {
+        approvers: ap.approvers,
+        requesterMayPost: ap.requester_may_post,
+        requireSecondPerson: ap.require_second_person,
+      },
+    });
+    // The ticket just read (GET /tickets/{id}, with its comments and line items) serves as the comment's and the
+    // line's snapshot if Post comes within SNAPSHOT_FRESH_MS; a ticket found by number (a list entry) does not.
+    if (meta.ticketId) action.steps = await primeSnapshots(action.steps, ticket, readAt);
+    return action;
+  };
+  // A stopped timer's time goes to Syncro from one card at a time (see timer-cards.ts).
+  let action: PendingAction;
+  if (meta.timer) {
+    action = await insertTimerCard(ctx, to.userId, meta.timer, make);
+  } else {
+    action = await make(ctx.newId());
+    await ctx.store.insert(action);
+  }
   await ctx.showNewCard(action, to);
 }

@@ -4,6 +4,7 @@ import type { BotContext } from '../context.js';
 import { decodeDraft, type FormDraft } from '../form-drafts.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { openTimerEntryModal } from '../handlers/timer-entry.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
 import { type ActionArgs, actionValue, targetOf, tellClicker } from './shared.js';
 
@@ -72,6 +73,17 @@ async function reopen(
         d.meta.number,
         d.values,
         d.meta.timer,
+      );
+      return;
+    case 'timer_entry':
+      if (!d.meta.timer)
+        return tellClicker(ctx, to, 'This form can no longer be reopened; copy your text from above.');
+      await openTimerEntryModal(
+        ctx,
+        triggerId,
+        { ...to, channelId: d.meta.channelId || to.channelId },
+        d.meta.timer,
+        d.values,
       );
       return;
   }

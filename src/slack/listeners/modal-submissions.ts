@@ -5,6 +5,7 @@ import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import type { DraftValues, FormDraft, FormKind } from '../form-drafts.js';
 import { proposeBillFor } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { proposeTimerEntryFor } from '../handlers/timer-entry.js';
 import { proposeCloseFor, proposeCommentFor, proposeStatusFor } from '../handlers/write-commands.js';
 import { draftReply } from '../views/draft-reply.js';
 import {
@@ -15,6 +16,7 @@ import {
   readModalMetadata,
   readStatusModal,
 } from '../views/modals.js';
+import { readTimerEntryModal } from '../views/timer-entry-modal.js';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction>;
 type Values = ViewSubmitAction['view']['state']['values'];
@@ -66,6 +68,12 @@ export function registerModalSubmissions(app: App, ctx: BotContext): void {
     'bill',
     (values) => readBillModal(values, { laborTypes }),
     (to, m, v) => proposeBillFor(ctx, to, m, v),
+  );
+  onSubmit(
+    VIEW.timerEntry,
+    'timer_entry',
+    (values) => readTimerEntryModal(values, { laborTypes, now: ctx.now() }),
+    (to, m, v) => proposeTimerEntryFor(ctx, to, m, v),
   );
 }
 

@@ -4,6 +4,8 @@ import { ACTION } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { timerStillOpen } from '../handlers/timer-cards.js';
+import { openTimerEntryModal } from '../handlers/timer-entry.js';
 import { cancelTimer, startTimer, stopTimer } from '../handlers/timers.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
@@ -32,12 +34,23 @@ export function registerTimerButtons(app: App, ctx: BotContext): void {
     onNumber((to, n) => cancelTimer(ctx, to, n)),
   );
 
+  // Either way to send a stopped timer's time opens its form only while no card for that time is open or posted.
   app.action(ACTION.timerBill, async ({ ack, body, action }: ActionArgs) => {
     await ack();
     const to = targetOf(ctx, body);
     await guard(ctx, to, async () => {
       const span = spanOf(actionValue(action));
-      if (span) await openBillModal(ctx, body.trigger_id, to, span.number, undefined, span);
+      if (span && (await timerStillOpen(ctx, to, span)))
+        await openBillModal(ctx, body.trigger_id, to, span.number, undefined, span);
+    });
+  });
+  app.action(ACTION.timerRecord, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const to = targetOf(ctx, body);
+    await guard(ctx, to, async () => {
+      const span = spanOf(actionValue(action));
+      if (span && (await timerStillOpen(ctx, to, span)))
+        await openTimerEntryModal(ctx, body.trigger_id, to, span);
     });
   });
 }

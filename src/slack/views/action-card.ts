@@ -294,7 +294,9 @@ function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): 
 
 function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, showStatus: boolean): string {
   let title = `*${i + 1}. ${s.method} ${escapeMrkdwn(s.path)}* — ${escapeMrkdwn(wordsOf(s).label(a, s))}`;
-  for (const name of placeholdersOf(s)) {
+  // A placeholder may be in the path (`{invoice_id}`) or in the body (`{timer_entry_id}`).
+  const names = new Set([...placeholdersOf(s), ...placeholdersOf({ path: payloadText(s) ?? '' })]);
+  for (const name of names) {
     const from = providerOf(name, s, a.steps);
     const what = from ? wordsOf(from.step).label(a, from.step).toLowerCase() : 'an earlier step';
     title += ` _(\`{${name}}\` from step ${from ? from.index + 1 : 'before'}: ${escapeMrkdwn(what)})_`;

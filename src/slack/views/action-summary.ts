@@ -2,7 +2,7 @@ import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
 import { isVisibility, VISIBILITY_LABELS } from '../../actions/visibility.js';
 import { hours, money } from './format.js';
-import { timerWords } from './timer-words.js';
+import { timerEntryWords, timerWords } from './timer-words.js';
 
 /**
  * The card's readable summary, worded from the row's draft: a title and label → value rows (plain text; the card
@@ -93,6 +93,8 @@ export function summaryWords(a: PendingAction): SummaryWords {
         ],
       };
     }
+    case 'timer_entry':
+      return timerEntryWords(d);
   }
 }
 

@@ -2,6 +2,7 @@ import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { truncate } from '../blocks.js';
 import { wordsOf } from './step-words.js';
+import { chargedLineWords } from './timer-words.js';
 import { describeWait } from './wait.js';
 
 /**
@@ -16,6 +17,7 @@ const NOT_THERE: Record<RecordKind, string> = {
   invoice: 'no invoice was created for the ticket',
   ticket_change: 'the ticket does not show the change',
   line_item_removal: 'the line item is still on the ticket',
+  timer_entry: 'the timer entry is not on the ticket',
 };
 
 /** A step's outcome in words, e.g. "ticket #32170", "Syncro was checked: the comment is not there". */
@@ -41,6 +43,10 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
             : 'the ticket shows the change';
         case 'line_item_removal':
           return 'Syncro was checked: the line item is no longer on the ticket';
+        case 'timer_entry':
+          return s.op === 'charge_timer_entry'
+            ? `Syncro shows the timer entry charged: ${chargedLineWords(o.line)}`
+            : 'found the timer entry on the ticket';
       }
       return undefined;
     case 'refused':
@@ -53,6 +59,7 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
     case 'absent':
       return `Syncro was checked: ${NOT_THERE[o.what]}`;
     case 'unchanged':
+      if (s.op === 'charge_timer_entry') return 'Syncro was checked: the timer entry is not charged';
       return `Syncro was checked: the ticket still has ${o.fields.map((f) => `${f.field} "${f.value}"`).join(', ')}`;
     case 'read_again':
       return 'verification is a read; it will be done again';

@@ -24,6 +24,7 @@ const FORM_WORDS: Record<FormDraft['form'], string> = {
   status: 'status change',
   close: 'close',
   bill: 'billing',
+  timer_entry: 'timer entry',
 };
 
 /** The typed fields, labelled as on the form. */
@@ -54,6 +55,16 @@ export function draftFields(d: FormDraft): Array<{ label: string; text: string }
         { label: 'Comment subject', text: d.values.commentSubject },
         { label: 'Comment', text: d.values.commentBody },
         { label: 'Who sees this comment', text: VISIBILITY_LABELS[d.values.visibility] },
+      ];
+    case 'timer_entry':
+      return [
+        { label: 'Labour type', text: d.values.laborType },
+        {
+          label: 'Started → ended',
+          text: `${new Date(d.values.startAt).toISOString()} → ${new Date(d.values.endAt).toISOString()}`,
+        },
+        { label: 'Notes', text: d.values.notes || '(none)' },
+        { label: 'Charge it now', text: d.values.charge ? 'yes' : 'no' },
       ];
   }
 }

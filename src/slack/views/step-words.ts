@@ -1,6 +1,7 @@
 import type { StepOp } from '../../actions/kinds/registry.js';
 import type { StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
+import { chargedLineWords } from './timer-words.js';
 
 /**
  * The words of each kind of step, one entry per `op` of the registry (src/actions/kinds/registry.ts). The core
@@ -60,6 +61,15 @@ export const STEP_WORDS: WordsTable = {
   remove_line_item: {
     label: () => 'Remove line item',
     result: (r) => `line item removed${r.onTicket.replace(/^ on /, ' from ')}`,
+  },
+  timer_entry: {
+    label: () => 'Record the timer entry',
+    result: (r, _s, id) => `timer entry ${id}${r.onTicket}`,
+  },
+  charge_timer_entry: {
+    label: () => 'Charge it (Syncro adds a line item for it)',
+    result: (r, _s, id) => `timer entry ${id} charged${r.onTicket}`,
+    done: (_s, o) => `charged: ${chargedLineWords(o.line)}`,
   },
 };
 

@@ -1,3 +1,7 @@
+import type { ChargedLine } from '../../actions/kinds/step.js';
+import type { TimerEntryDraft } from '../../actions/kinds/timer-entry.js';
+import { hours, money } from './format.js';
+
 /** "2026-12-01 09:02 → 09:49 UTC: 47 min measured (45 min stated for billing)": a timer beside what is billed. */
 export function timerWords(
   t: { startedAt: number; stoppedAt: number; minutes: number },
@@ -7,4 +11,54 @@ export function timerWords(
   const day = new Date(t.startedAt).toISOString().slice(0, 10);
   const how = billed === t.minutes ? 'billed as measured' : `${billed} min stated for billing`;
   return `${day} ${at(t.startedAt)} → ${at(t.stoppedAt)} UTC: ${t.minutes} min measured (${how})`;
+}
+
+/** A timer entry's card: what is recorded, beside what the timer measured, and what charging means. */
+export function timerEntryWords(d: TimerEntryDraft): {
+  title: string;
+  fields: Array<{ label: string; value: string }>;
+} {
+  const minutes = Math.max(1, Math.round((d.endAt - d.startAt) / 60_000));
+  const product = d.labor.productName ?? `product ${d.labor.productId}`;
+  const rate = d.labor.rate != null ? ` at ${money(d.labor.rate)}/h` : '';
+  return {
+    title: `Timer entry on #${d.ticket.number}: ${minutes} min ${d.labor.label}`,
+    fields: [
+      { label: 'Ticket', value: `#${d.ticket.number} · ${d.ticket.subject}` },
+      { label: 'Technician', value: `${d.technician.name} (Syncro user ${d.technician.syncroUserId})` },
+      { label: 'Labour', value: `${d.labor.label} · ${product} (product ${d.labor.productId})${rate}` },
+      { label: 'Time recorded', value: `${spanText(d.startAt, d.endAt)}: ${minutes} min` },
+      ...(d.timer.startedAt !== d.startAt || d.timer.stoppedAt !== d.endAt
+        ? [
+            {
+              label: 'Timer',
+              value: `${spanText(d.timer.startedAt, d.timer.stoppedAt)}: ${d.timer.minutes} min measured`,
+            },
+          ]
+        : []),
+      ...(d.notes ? [{ label: 'Notes', value: d.notes }] : []),
+      {
+        label: 'Charge',
+        value: d.charge
+          ? 'Yes: step 2 charges the entry, so Syncro adds a line item for it (its price is read back and shown here).'
+          : 'No. ⚠️ Syncro’s Make Invoice does not take uncharged timer entries: this time will not be invoiced ' +
+            'until the entry is charged in Syncro.',
+      },
+    ],
+  };
+}
+
+function spanText(from: number, to: number): string {
+  const at = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const day = new Date(from).toISOString().slice(0, 10);
+  return `${day} ${at(from)} → ${at(to)} UTC`;
+}
+
+/** "line item 0.78 h × $150.00 = $117.00": the line a charged timer entry became, as Syncro priced it. */
+export function chargedLineWords(line: ChargedLine | undefined): string {
+  if (!line) return 'its line item could not be read back: see the ticket in Syncro for the price';
+  const q = line.quantity;
+  if (q === null || line.price === null)
+    return `line item ${line.id}${q === null ? '' : `, ${hours(q)} h`}; Syncro did not say its price`;
+  return `line item ${hours(q)} h × ${money(line.price)} = ${money(Math.round(q * line.price * 100) / 100)}`;
 }

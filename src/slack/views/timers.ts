@@ -78,14 +78,33 @@ export function timerStoppedView(p: { span: TimerSpan; subject: string }): Messa
   return finalizeMessage(
     [
       section(head),
-      actions([button({ text: 'Bill this time', actionId: ACTION.timerBill, value, style: 'primary' })]),
+      actions([
+        button({ text: 'Bill this time', actionId: ACTION.timerBill, value, style: 'primary' }),
+        button({ text: 'Record a timer entry', actionId: ACTION.timerRecord, value }),
+      ]),
       context([
-        'Bill this time: the billing form opens with these minutes (editable), then a card to post. Nothing was ' +
-          'sent to Syncro yet; if you do not bill it, the time is not recorded anywhere.',
+        'Bill this time: the billing form opens with these minutes (editable), then a card to post. ' +
+          'Record a timer entry: a Syncro timer entry with this start and end, charged now or not (Make Invoice ' +
+          'does not take uncharged entries). Nothing was sent to Syncro yet; if you do neither, the time is not ' +
+          'recorded anywhere.',
       ]),
     ],
     `Timer stopped on ${ticketNo(s.number)}: ${minutes} min`,
   );
+}
+
+/**
+ * The stopped timer once a card for its time was posted (or is waiting for Post): no buttons, so that the same
+ * time cannot be sent twice.
+ */
+export function timerSpentView(p: { span: TimerSpan; posted: boolean }): Message {
+  const s = p.span;
+  const minutes = measuredMinutes(s);
+  const text = p.posted
+    ? `⏹ Timer on ${ticketNo(s.number)} (${minutes} min): its time was posted to Syncro from a card; it cannot be sent again.`
+    : `⏹ Timer on ${ticketNo(s.number)} (${minutes} min): a card for its time is waiting for Post or Cancel. ` +
+      'Cancel that card to choose again.';
+  return finalizeMessage([section(text)], text);
 }
 
 export function timerCancelledView(p: { timer: RunningTimer; now: number }): Message {

@@ -1,0 +1,86 @@
+import type { ProposalBase } from '../../actions/kinds/action.js';
+import { proposeWith } from '../../actions/kinds/action.js';
+import { type TimerEntryDraft, timerEntryAction } from '../../actions/kinds/timer-entry.js';
+import { UserInputError } from '../../errors.js';
+import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
+import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
+import { laborChoices } from './bill.js';
+import { insertTimerCard } from './timer-cards.js';
+import { signerOf, ticketRef } from './write-commands.js';
+
+/** Opens the timer entry form (no Syncro read is needed: the labour types are configured). */
+export async function openTimerEntryModal(
+  ctx: BotContext,
+  triggerId: string,
+  to: ReplyTarget,
+  span: TimerSpan,
+  defaults?: Partial<TimerEntryModalValues>,
+): Promise<void> {
+  const meta: ModalMeta = {
+    number: span.number,
+    channelId: to.channelId,
+    ticketId: span.ticketId,
+    timer: span,
+  };
+  await ctx.web.views.open({
+    trigger_id: triggerId,
+    view: timerEntryModal({
+      span,
+      laborTypes: laborChoices(ctx),
+      ...(defaults ? { defaults } : {}),
+      meta: JSON.stringify(meta),
+    }),
+  });
+}
+
+/** After the form closed: reads the ticket and the labour product, then shows the card (nothing is sent). */
+export async function proposeTimerEntryFor(
+  ctx: BotContext,
+  to: ReplyTarget,
+  meta: ModalMeta,
+  input: TimerEntryModalValues,
+): Promise<void> {
+  const span = meta.timer;
+  if (!span)
+    throw new UserInputError('This form lost its timer; stop the timer again or use `/syncro bill`.');
+  const labor = ctx.file.labor_types[input.laborType.toLowerCase()];
+  if (!labor) throw new UserInputError(`Unknown labour type “${input.laborType}”.`);
+  const identity = await ctx.identities.forWrite(to.userId);
+  const ticket = await identity.api.getTicket(span.ticketId);
+  if (String(ticket.number) !== span.number)
+    throw new UserInputError(
+      `Ticket id ${span.ticketId} is #${ticket.number}, not #${span.number}; nothing was proposed.`,
+    );
+  const product = await identity.api.getProduct(labor.product_id);
+  const signer = signerOf(identity);
+  const draft: TimerEntryDraft = {
+    kind: 'timer_entry',
+    ticket: ticketRef(ticket),
+    technician: { syncroUserId: signer.syncroUserId, name: signer.syncroName },
+    labor: {
+      key: input.laborType.toLowerCase(),
+      label: labor.label ?? input.laborType,
+      productId: labor.product_id,
+      productName: product.name,
+      rate: product.price_retail == null ? null : Number(product.price_retail),
+    },
+    startAt: input.startAt,
+    endAt: input.endAt,
+    notes: input.notes,
+    charge: input.charge,
+    timer: { startedAt: span.startedAt, stoppedAt: span.stoppedAt, minutes: measuredMinutes(span) },
+  };
+  const action = await insertTimerCard(ctx, to.userId, span, (id) => {
+    const base: ProposalBase = {
+      id,
+      now: ctx.now(),
+      ttlMs: ctx.file.cards.ttl_minutes * 60_000,
+      requesterSlackId: to.userId,
+      signer,
+      slack: { channelId: to.channelId, ephemeral: false },
+    };
+    return proposeWith(timerEntryAction, base, draft);
+  });
+  await ctx.showNewCard(action, to);
+}
