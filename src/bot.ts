@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
 import type { Config, FileConfig } from './config.js';
-import { NotAllowedError } from './errors.js';
+import { SignerChangedError } from './errors.js';
 import type { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
 import { boltLogger } from './slack/bolt-logger.js';
@@ -132,9 +132,7 @@ export function createBot(deps: BotDeps): Bot {
       const identity = await deps.identities.forWrite(a.requesterSlackId);
       // The card promised a name; if the key now maps to someone else, refuse rather than misattribute.
       if (identity.syncroUserId !== a.signer.syncroUserId || identity.keyKind !== a.signer.keyKind) {
-        throw new NotAllowedError(
-          `The card said this would be posted as ${a.signer.syncroName}, but your key now acts as ${identity.name}; nothing was sent.`,
-        );
+        throw new SignerChangedError(a.signer.syncroName, identity.name);
       }
       return identity.api;
     },

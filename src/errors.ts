@@ -39,6 +39,20 @@ export class NotAllowedError extends AppError {
   readonly code = 'NOT_ALLOWED';
 }
 
+/**
+ * The key a card's write would be signed with now acts as someone other than the card said (the person's mapping
+ * or key changed after the card was drawn): refused rather than misattributed. Nothing was sent.
+ */
+export class SignerChangedError extends AppError {
+  readonly code = 'SIGNER_CHANGED';
+  constructor(
+    readonly promised: string,
+    readonly actual: string,
+  ) {
+    super(`the card was for ${promised}, the key now acts as ${actual}`);
+  }
+}
+
 /** Slack refused to post a channel card (e.g. `not_in_channel`); `slackError` is Slack's code. Nothing was sent. */
 export class CardNotPostedError extends AppError {
   readonly code = 'CARD_NOT_POSTED';

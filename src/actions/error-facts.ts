@@ -1,10 +1,18 @@
-import { asAppError, ConfigError } from '../errors.js';
+import {
+  asAppError,
+  CardNotPostedError,
+  ConfigError,
+  SignerChangedError,
+  UserInputError,
+} from '../errors.js';
 import {
   SyncroError,
   SyncroRateLimitedError,
   SyncroSchemaMismatchError,
   SyncroServerError,
   SyncroValidationError,
+  SyncroWriteOutcomeUnknownError,
+  WEB_PAGE_ANSWER,
 } from '../syncro/errors.js';
 import type { ErrorFacts } from './kinds/step.js';
 
@@ -24,11 +32,21 @@ export function errorFacts(err: unknown): ErrorFacts {
     facts.status = e.status;
     facts.messages = [...e.messages];
   } else if (e instanceof SyncroServerError) facts.status = e.status;
-  else if (e instanceof SyncroRateLimitedError) facts.retryAfterMs = e.retryAfterMs;
-  else if (e instanceof SyncroSchemaMismatchError) facts.path = e.path;
+  else if (e instanceof SyncroRateLimitedError) {
+    facts.retryAfterMs = e.retryAfterMs;
+    facts.retryAt = e.retryAt;
+  } else if (e instanceof SyncroSchemaMismatchError) {
+    facts.path = e.path;
+    if (e.detail === WEB_PAGE_ANSWER) facts.webPage = true;
+  } else if (e instanceof SyncroWriteOutcomeUnknownError && e.detail === WEB_PAGE_ANSWER)
+    facts.webPage = true;
+  else if (e instanceof CardNotPostedError && e.slackError) facts.slackError = e.slackError;
   else if (e instanceof ConfigError) facts.messages = [...e.problems];
-  else if (MESSAGE_FOR_PEOPLE.has(e.code)) facts.messages = [e.message];
-  else if (!(e instanceof SyncroError)) facts.ref = errorRef(err);
+  else if (e instanceof SignerChangedError) facts.signer = { promised: e.promised, actual: e.actual };
+  else if (MESSAGE_FOR_PEOPLE.has(e.code)) {
+    facts.messages = [e.message];
+    if (e instanceof UserInputError && e.usage) facts.usage = e.usage;
+  } else if (!(e instanceof SyncroError)) facts.ref = errorRef(err);
   return facts;
 }
 

@@ -19,20 +19,6 @@ const FLAGS: Record<Visibility, VisibilityFlags> = {
   private_note: { hidden: true, do_not_email: true },
 };
 
-/** Short labels for selects and radio buttons. */
-export const VISIBILITY_LABELS: Record<Visibility, string> = {
-  email_reply: 'Email the customer',
-  public_note: 'Public note (no email)',
-  private_note: 'Private note (technicians only)',
-};
-
-/** One line saying what happens, for the card. */
-export const VISIBILITY_DESCRIPTIONS: Record<Visibility, string> = {
-  email_reply: 'visible to the customer, who is emailed',
-  public_note: 'visible to the customer, no email is sent',
-  private_note: 'technicians only, no email is sent',
-};
-
 export function visibilityFlags(v: Visibility): VisibilityFlags {
   return { ...FLAGS[v] };
 }

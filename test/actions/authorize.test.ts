@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mayPress, type Press } from '../../src/actions/authorize.js';
+import { mayPress, type Press, type PressRefusal } from '../../src/actions/authorize.js';
 import type { PendingAction } from '../../src/actions/types.js';
+import { refusalWords } from '../../src/slack/views/press-words.js';
 
 function action(kind: PendingAction['kind'], approval?: PendingAction['summary']['approval']): PendingAction {
   return {
@@ -29,7 +30,7 @@ describe('mayPress', () => {
     a: PendingAction;
     who: string;
     press: Press;
-    want: { ok: boolean; approvedBy?: string };
+    want: { ok: boolean; approvedBy?: string; refusal?: PressRefusal };
   }> = [
     {
       name: 'requester posts a comment',
@@ -43,14 +44,14 @@ describe('mayPress', () => {
       a: action('comment'),
       who: 'UOTHER',
       press: 'post',
-      want: { ok: false },
+      want: { ok: false, refusal: 'requester_only' },
     },
     {
       name: 'someone else cancels a comment',
       a: action('comment'),
       who: 'UOTHER',
       press: 'cancel',
-      want: { ok: false },
+      want: { ok: false, refusal: 'requester_only' },
     },
     {
       name: 'requester posts own billing by default',
@@ -71,21 +72,21 @@ describe('mayPress', () => {
       a: action('bill', open),
       who: 'UOTHER',
       press: 'post',
-      want: { ok: false },
+      want: { ok: false, refusal: 'requester_or_approver_post' },
     },
     {
       name: 'requester posts when only approvers may',
       a: action('bill', approversOnly),
       who: 'UREQ',
       press: 'post',
-      want: { ok: false },
+      want: { ok: false, refusal: 'approver_must_post' },
     },
     {
       name: 'requester who is an approver self-approves under second-person rule',
       a: action('bill', second),
       who: 'UREQ',
       press: 'post',
-      want: { ok: false },
+      want: { ok: false, refusal: 'second_person_required' },
     },
     {
       name: 'second person approves',
@@ -106,7 +107,7 @@ describe('mayPress', () => {
       a: action('bill', open),
       who: 'UAPP',
       press: 'edit',
-      want: { ok: false },
+      want: { ok: false, refusal: 'edit_requester_only' },
     },
   ];
   for (const s of scenarios) {
@@ -114,7 +115,10 @@ describe('mayPress', () => {
       const got = mayPress(s.a, s.who, s.press);
       expect(got.ok).toBe(s.want.ok);
       if (s.want.ok && got.ok) expect(got.approvedBy).toBe(s.want.approvedBy);
-      if (!got.ok) expect(got.reason.length).toBeGreaterThan(10);
+      if (!got.ok) {
+        expect(got.refusal).toBe(s.want.refusal);
+        expect(refusalWords(got).length).toBeGreaterThan(10);
+      }
     });
   }
 });

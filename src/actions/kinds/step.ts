@@ -90,8 +90,18 @@ export interface ErrorFacts {
   /** Syncro's own words (422), or our error's message for codes whose message is meant for people. */
   messages?: string[];
   retryAfterMs?: number;
+  /** Rate limited: when Syncro takes requests again (epoch ms), so a later drawing says the real remaining wait. */
+  retryAt?: number;
+  /** Syncro answered with a web page, not JSON (a wrong SYNCRO_BASE_URL). */
+  webPage?: boolean;
+  /** Slack's error code (the card could not be posted). */
+  slackError?: string;
+  /** The right form of a command typed wrongly. */
+  usage?: string;
   /** Schema mismatch: the field that was wrong. */
   path?: string;
+  /** Signer changed: whose name the card promised, and whose the key now carries. */
+  signer?: { promised: string; actual: string };
   /** A short reference to find the log line. */
   ref?: string;
 }

@@ -5,7 +5,7 @@ import {
   removeLineItemDraft,
 } from '../../actions/kinds/remove-line-item.js';
 import type { BotContext, ReplyTarget } from '../context.js';
-import { removalRefusalWords } from '../views/action-words.js';
+import { removalRefusalWords } from '../views/error-words.js';
 import { simpleReply } from '../views/replies.js';
 import type { RemoveLineRef } from '../views/ticket-detail.js';
 import { proposalBase, propose, ticketRef } from './write-commands.js';

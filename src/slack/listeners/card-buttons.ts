@@ -4,6 +4,7 @@ import { applyEdit } from '../../actions/propose.js';
 import { ACTION, EDITABLE_FIELDS, type EditableField } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
+import { refusalWords } from '../views/press-words.js';
 import {
   type ActionArgs,
   actionValue,
@@ -70,7 +71,7 @@ export function registerCardButtons(app: App, ctx: BotContext): void {
       const a = await ctx.store.get(action.block_id);
       if (a?.state !== 'proposed') return;
       const decision = mayPress(a, to.userId, 'edit');
-      if (!decision.ok) return tellClicker(ctx, to, decision.reason);
+      if (!decision.ok) return tellClicker(ctx, to, refusalWords(decision));
       const edited = applyEdit(a, field, value);
       if (!edited) return;
       const saved = await ctx.store.update(

@@ -4,6 +4,7 @@ import type { PendingAction } from '../../actions/types.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
 import { parseCardButtonValue } from '../views/action-card.js';
+import { refusalWords } from '../views/press-words.js';
 import { simpleReply } from '../views/replies.js';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>> & {
@@ -111,7 +112,7 @@ export function onCardButton(ctx: BotContext, press: Press, fn: (click: CardClic
       const a = ref ? await ctx.store.get(ref.id) : undefined;
       if (!ref || !a) return tellClicker(ctx, to, lostClickMessage(undefined));
       const decision = mayPress(a, to.userId, press);
-      if (!decision.ok) return tellClicker(ctx, to, decision.reason);
+      if (!decision.ok) return tellClicker(ctx, to, refusalWords(decision));
       await fn({ action: a, attempt: ref.attempt, to, decision, redelivery });
     });
   };

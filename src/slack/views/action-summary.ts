@@ -1,8 +1,9 @@
 import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
-import { isVisibility, VISIBILITY_LABELS } from '../../actions/visibility.js';
+import { isVisibility } from '../../actions/visibility.js';
 import { hours, money } from './format.js';
 import { timerEntryWords, timerWords } from './timer-words.js';
+import { VISIBILITY_LABELS } from './visibility-words.js';
 
 /**
  * The card's readable summary, worded from the row's draft: a title and label → value rows (plain text; the card

@@ -1,9 +1,9 @@
 import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { truncate } from '../blocks.js';
+import { errorWords } from './error-words.js';
 import { wordsOf } from './step-words.js';
 import { chargedLineWords } from './timer-words.js';
-import { describeWait } from './wait.js';
 
 /**
  * The words of a card for the facts a row holds: step labels, step outcomes, why an action stopped, and errors.
@@ -113,75 +113,4 @@ export function problemWords(a: PendingAction): string | undefined {
     case 'card_not_posted':
       return 'the card could not be posted';
   }
-}
-
-const HOW_TO_GET_A_KEY =
-  'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
-
-/** An error's facts in plain words (the card's twin of describeErrorPlain, from what the row keeps). */
-export function errorWords(e: ErrorFacts): string {
-  switch (e.code) {
-    case 'SYNCRO_UNAUTHORIZED':
-      return `Syncro refused your API key (it may have expired or been revoked). ${HOW_TO_GET_A_KEY}`;
-    case 'SYNCRO_NOT_FOUND':
-      return `No such ${recordKind(e.endpoint ?? '')} in Syncro.`;
-    case 'SYNCRO_VALIDATION':
-      return `Syncro refused it: ${truncate(e.messages?.join('; ') || `HTTP ${e.status ?? ''}`, 1000)}`;
-    case 'SYNCRO_RATE_LIMITED':
-      return `Waiting for Syncro's rate limit (180 requests/min for the whole team): try again in ${describeWait(e.retryAfterMs ?? 60_000)}.`;
-    case 'SYNCRO_SERVER':
-    case 'SYNCRO_NETWORK':
-    case 'SYNCRO_TIMEOUT':
-      return 'Syncro is not answering right now; try again later.';
-    case 'SYNCRO_SCHEMA_MISMATCH':
-      return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${e.endpoint ?? ''} ${e.path ?? ''}`;
-    case 'SYNCRO_WRITE_OUTCOME_UNKNOWN':
-      return (
-        `Syncro gave no clear answer to ${e.endpoint ?? 'the request'}, so it is not yet known whether it was saved; ` +
-        'Syncro is read back before anything else is done.'
-      );
-    case 'USER_INPUT_INVALID':
-    case 'NOT_ALLOWED':
-    case 'NOT_MAPPED':
-      return e.messages?.join(' ') ?? 'This is not allowed.';
-    case 'LINE_INVOICED':
-    case 'LINE_GONE':
-    case 'LINE_BILLING_UNKNOWN':
-      return removalRefusalWords(e.code);
-    case 'CONFIG_INVALID':
-    case 'KEY_SOURCE_FAILED':
-      return `The bot's configuration for your key has a problem: ${e.messages?.join('; ') ?? ''}`;
-    default:
-      return `Something went wrong; nothing was changed (reference ${e.ref ?? e.code}).`;
-  }
-}
-
-/**
- * Why a line item is not removed. The invoiced case gives the reference's own reason: invoiced lines stay on the
- * ticket, because the "Add/View Charges" button and the technicians' billing checks depend on seeing them there.
- */
-export function removalRefusalWords(code: string): string {
-  switch (code) {
-    case 'LINE_INVOICED':
-      return (
-        'This line item has been invoiced, so it is not removed: invoiced line items stay on the ticket, because ' +
-        "Syncro's Add/View Charges button and the technicians' billing checks depend on seeing them there. " +
-        'Nothing was sent to Syncro.'
-      );
-    case 'LINE_GONE':
-      return 'This line item is no longer on the ticket (it may have been removed already). Nothing was sent to Syncro.';
-    default:
-      return (
-        'Syncro did not say whether this line item has been invoiced, so it is not removed (invoiced line items ' +
-        'stay on the ticket). Nothing was sent to Syncro.'
-      );
-  }
-}
-
-function recordKind(endpoint: string): string {
-  if (/\/customers/.test(endpoint)) return 'customer';
-  if (/\/invoices/.test(endpoint)) return 'invoice';
-  if (/\/products/.test(endpoint)) return 'product';
-  if (/\/tickets/.test(endpoint)) return 'ticket';
-  return 'ticket/customer';
 }

@@ -1,5 +1,4 @@
 import type { KnownBlock } from '@slack/types';
-import { VISIBILITY_LABELS } from '../../actions/visibility.js';
 import { ACTION } from '../action-ids.js';
 import {
   actions,
@@ -13,6 +12,7 @@ import {
 } from '../blocks.js';
 import { encodeDraft, type FormDraft } from '../form-drafts.js';
 import { ticketNo } from './format.js';
+import { VISIBILITY_LABELS } from './visibility-words.js';
 
 /**
  * The answer to a form that closed and then failed: why (plain words), what the person typed (verbatim, so

@@ -1,5 +1,5 @@
 import type { KnownBlock, ModalView, PlainTextOption } from '@slack/types';
-import { VISIBILITIES, VISIBILITY_LABELS, type Visibility } from '../../actions/visibility.js';
+import { VISIBILITIES, type Visibility } from '../../actions/visibility.js';
 import { VIEW } from '../action-ids.js';
 import {
   context,
@@ -17,6 +17,7 @@ import {
 } from '../blocks.js';
 import { hours, ticketNo } from './format.js';
 import { MODAL_ACTION, MODAL_BLOCK } from './modal-ids.js';
+import { VISIBILITY_LABELS } from './visibility-words.js';
 
 export type {
   BillModalValues,

@@ -1,5 +1,5 @@
 import type { KnownBlock } from '@slack/types';
-import { errorRef } from '../../actions/error-facts.js';
+import { errorFacts, errorRef } from '../../actions/error-facts.js';
 import type { AuditEntry } from '../../actions/types.js';
 import {
   type AppError,
@@ -34,6 +34,7 @@ import {
   truncate,
   truncateMrkdwn,
 } from '../blocks.js';
+import { errorWords } from './error-words.js';
 import { invoiceUrl, ticketNo, ticketUrl } from './format.js';
 import { describeWait } from './wait.js';
 
@@ -43,84 +44,13 @@ import { describeWait } from './wait.js';
  * expect (it could hold anything): those get a short reference to find the log line.
  */
 
-const HOW_TO_GET_A_KEY =
-  'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
-
 // One reference for an error, the same on a card (error facts) and in a reply: it matches the log line.
 export { errorRef };
 
-/** What went wrong, in plain words (not mrkdwn; escape before showing). Used on cards and in replies. */
+/** What went wrong, in plain words (not mrkdwn; escape before showing): the error's facts, worded once. */
 export function describeErrorPlain(err: unknown, ref = errorRef(err)): string {
-  const e = asAppError(err);
-  switch (e.code) {
-    case 'SYNCRO_UNAUTHORIZED':
-      return `Syncro refused your API key (it may have expired or been revoked). ${HOW_TO_GET_A_KEY}`;
-    case 'SYNCRO_NOT_FOUND':
-      return `No such ${recordKind(e)} in Syncro.`;
-    case 'SYNCRO_VALIDATION': {
-      const v = e as SyncroValidationError;
-      const words = v.messages.join('; ') || `HTTP ${v.status}`;
-      return `Syncro refused it: ${truncate(words, 1000)}`;
-    }
-    case 'SYNCRO_RATE_LIMITED': {
-      // The real remaining wait, from when Syncro said it takes requests again; nothing was sent.
-      const left = (e as SyncroRateLimitedError).retryAt - Date.now();
-      return left > 0
-        ? `Syncro's rate limit is reached (it is shared by the whole team); nothing was sent. Try again in ${describeWait(left)}.`
-        : "Syncro's rate limit was reached (it is shared by the whole team); nothing was sent. Try again now.";
-    }
-    case 'SYNCRO_SERVER':
-    case 'SYNCRO_NETWORK':
-    case 'SYNCRO_TIMEOUT':
-      return 'Syncro is not answering right now; try again later.';
-    case 'SYNCRO_SCHEMA_MISMATCH': {
-      const s = e as SyncroSchemaMismatchError;
-      if (s.detail === WEB_PAGE_ANSWER) return `${WEB_PAGE_ANSWER} (${s.endpoint}). Nothing was changed.`;
-      return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${s.endpoint} ${s.path}`;
-    }
-    case 'SYNCRO_WRITE_OUTCOME_UNKNOWN':
-      if ((e as SyncroWriteOutcomeUnknownError).detail === WEB_PAGE_ANSWER)
-        return `${WEB_PAGE_ANSWER} (${(e as SyncroError).endpoint}); Syncro is read back before anything else is done.`;
-      return (
-        `Syncro gave no clear answer to ${(e as SyncroError).endpoint}, so it is not yet known whether it was saved; ` +
-        'Syncro is read back before anything else is done.'
-      );
-    case 'EXECUTION_INTERRUPTED':
-      return (
-        `The bot was interrupted while posting this (reference ${ref}), so it is not yet known whether it ` +
-        'reached Syncro. Syncro will be read back before anything else is done, and the card updated; ' +
-        'nothing is sent again.'
-      );
-    case 'USER_INPUT_INVALID': {
-      const u = e as UserInputError;
-      return u.usage ? `${u.message} Usage: ${u.usage}` : u.message;
-    }
-    case 'NOT_ALLOWED':
-    case 'NOT_MAPPED':
-      return e.message;
-    case 'CARD_NOT_POSTED': {
-      const slack = (e as CardNotPostedError).slackError;
-      const why = slack ? ` (Slack said \`${slack}\`)` : '';
-      return slack === 'not_in_channel' || slack === 'channel_not_found'
-        ? `The bot could not post the card in this channel${why}. Invite it with \`/invite @syncro\` (private channels need that), then reopen the form.`
-        : `The bot could not post the card in this channel${why}. Try again, or ask your admin.`;
-    }
-    case 'CONFIG_INVALID':
-      return `The bot's configuration for your key has a problem: ${(e as ConfigError).problems.join('; ')}`;
-    case 'KEY_SOURCE_FAILED':
-      return `The bot's configuration for your key has a problem: ${e.message}`;
-    default:
-      return `Something went wrong; nothing was changed (reference ${ref}).`;
-  }
-}
-
-function recordKind(e: AppError): string {
-  const endpoint = e instanceof SyncroError ? e.endpoint : '';
-  if (/\/customers/.test(endpoint)) return 'customer';
-  if (/\/invoices/.test(endpoint)) return 'invoice';
-  if (/\/products/.test(endpoint)) return 'product';
-  if (/\/tickets/.test(endpoint)) return 'ticket';
-  return 'ticket/customer';
+  const facts = errorFacts(err);
+  return errorWords(facts.ref !== undefined ? { ...facts, ref } : facts);
 }
 
 /** A reply for any error. `ref` defaults to `errorRef(err)`; pass the one you logged. */

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { errorFacts } from '../../../src/actions/error-facts.js';
+import { CardNotPostedError, SignerChangedError, UserInputError } from '../../../src/errors.js';
+import { errorWords } from '../../../src/slack/views/error-words.js';
+import { describeErrorPlain } from '../../../src/slack/views/replies.js';
+import {
+  SyncroRateLimitedError,
+  SyncroSchemaMismatchError,
+  WEB_PAGE_ANSWER,
+} from '../../../src/syncro/errors.js';
+
+/** A card words the facts its row kept; a reply words the error itself: both must say the same. */
+describe('one wording of errors, for cards and replies', () => {
+  const NOW = 1_800_000_000_000;
+  const scenarios: Array<{ name: string; err: Error; want: RegExp }> = [
+    {
+      name: 'a changed signer names both people',
+      err: new SignerChangedError('Howard Enos', 'Shared Bot'),
+      want: /posted as Howard Enos, but your key now acts as Shared Bot; nothing was sent/,
+    },
+    {
+      name: 'a rate limit says the real remaining wait',
+      err: new SyncroRateLimitedError('GET /tickets', 150_000, NOW),
+      want: /Try again in about 2 min 30 s/,
+    },
+    {
+      name: 'a web page instead of JSON points at SYNCRO_BASE_URL',
+      err: new SyncroSchemaMismatchError('GET /tickets', '(body)', WEB_PAGE_ANSWER),
+      want: /check SYNCRO_BASE_URL/,
+    },
+    {
+      name: 'a card Slack would not post says how to invite the bot',
+      err: new CardNotPostedError('not_in_channel'),
+      want: /Invite it with `\/invite @syncro`/,
+    },
+    {
+      name: 'a command typed wrongly shows its usage',
+      err: new UserInputError('Minutes must be a whole number', '/syncro bill <number>'),
+      want: /^Minutes must be a whole number Usage: \/syncro bill <number>$/,
+    },
+  ];
+  for (const s of scenarios) {
+    it(`should word it once (${s.name})`, () => {
+      const card = errorWords(errorFacts(s.err), NOW);
+      expect(card).toMatch(s.want);
+      if (!(s.err instanceof SyncroRateLimitedError)) expect(describeErrorPlain(s.err)).toBe(card);
+    });
+  }
+
+  it('should never show the message of an unexpected error, only its reference', () => {
+    const words = describeErrorPlain(new Error('password=hunter2'), 'abc123');
+    expect(words).toBe('Something went wrong; nothing was changed (reference abc123).');
+  });
+});
