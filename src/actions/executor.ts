@@ -14,7 +14,7 @@ import { errorFacts } from './error-facts.js';
 import { stepKindOf } from './kinds/registry.js';
 import type { ErrorFacts, StepContext, StepOutcome } from './kinds/step.js';
 import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
-import { resolvePath, sendStep, VerificationMismatchError } from './steps.js';
+import { resolveBody, resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
 import type { ActionProblem, AuditEntry, PendingAction, WriteStep } from './types.js';
 
@@ -477,7 +477,8 @@ export class Executor {
         keyKind: a.signer.keyKind,
         method: step.method,
         endpoint,
-        payload: step.body === undefined ? undefined : { ...step.body },
+        // What was sent: a body placeholder (`{timer_entry_id}`) filled from the step that provided it.
+        payload: resolveBody(step, a.steps),
         outcome,
         resultId,
         error: facts ? auditNote(facts) : undefined,

@@ -42,6 +42,24 @@ export function resolvePath(step: WriteStep, steps: readonly WriteStep[]): strin
   });
 }
 
+/**
+ * A step's body as sent: a field whose value is exactly a placeholder (`"{timer_entry_id}"`) is filled from the
+ * result of the earlier step whose kind provides it; a placeholder not known yet is kept as it is.
+ */
+export function resolveBody(
+  step: WriteStep,
+  steps: readonly WriteStep[],
+): Record<string, unknown> | undefined {
+  if (step.body === undefined) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(step.body)) {
+    const name = typeof v === 'string' ? /^\{([a-z_]+)\}$/.exec(v)?.[1] : undefined;
+    const id = name === undefined ? undefined : providerOf(name, step, steps)?.step.resultId;
+    out[k] = id ?? v;
+  }
+  return out;
+}
+
 export function sendStep(ctx: StepContext, step: WriteStep): Promise<StepResult> {
   return stepKindOf(step).send(ctx, step);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { chargedLineOf, sameEntry } from '../../src/actions/kinds/timer-entry.js';
+import {
+  chargedLineOf,
+  chargeTimerEntryStep,
+  sameEntry,
+  timerEntryStep,
+} from '../../src/actions/kinds/timer-entry.js';
+import { resolveBody } from '../../src/actions/steps.js';
 import type { TimerEntryBody } from '../../src/syncro/api.js';
 import type { Ticket, TimerEntry } from '../../src/syncro/schemas.js';
 
@@ -77,5 +83,17 @@ describe('chargedLineOf', () => {
 
   it('should say nothing rather than guess between two candidate lines', () => {
     expect(chargedLineOf(ticket([line(1), line(2)]), entry(), since)).toBeUndefined();
+  });
+});
+
+describe('resolveBody', () => {
+  it('should fill the charge’s timer_entry_id from the entry step once it succeeded, and keep it until then', () => {
+    const entryStep = timerEntryStep(90, BODY);
+    const charge = chargeTimerEntryStep(90);
+    expect(resolveBody(charge, [entryStep, charge])).toEqual({ timer_entry_id: '{timer_entry_id}' });
+    const done = { ...entryStep, status: 'succeeded' as const, resultId: 7 };
+    expect(resolveBody(charge, [done, charge])).toEqual({ timer_entry_id: 7 });
+    // Only an earlier step provides it.
+    expect(resolveBody(charge, [charge, done])).toEqual({ timer_entry_id: '{timer_entry_id}' });
   });
 });

@@ -203,6 +203,11 @@ describe('timer entries', () => {
       notes: GOOD.notes,
     });
     expect(chargedLines()).toHaveLength(1);
+    // The audit log keeps what was sent: the charge names the entry step 1 created.
+    const audit = await h.store.listAudit(tid(), 10);
+    expect(audit.map((e) => [e.endpoint, e.payload?.timer_entry_id])).toEqual(
+      expect.arrayContaining([[`/tickets/${tid()}/charge_timer_entry`, entries()[0]!.id]]),
+    );
     // 47 min = 0.7833 h at $150.00/h, as Syncro priced the line.
     expect(stepLine(done, 2)).toContain('charged: line item 0.7833 h × $150.00 = $117.50');
 

@@ -328,6 +328,11 @@ function stateOf(root, e, i) {
       return { type: el.type, selected_date: node.value || null };
     case 'timepicker':
       return { type: el.type, selected_time: node.value || null };
+    case 'datetimepicker': {
+      // Slack sends Unix seconds; a datetime-local value is the browser's local time.
+      const ms = node.value ? new Date(node.value).getTime() : Number.NaN;
+      return { type: el.type, selected_date_time: Number.isNaN(ms) ? null : Math.floor(ms / 1000) };
+    }
     default:
       return undefined;
   }

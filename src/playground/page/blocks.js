@@ -112,6 +112,8 @@ export function renderElement(el, blockId, ctx, inInput = false) {
       return `<input type="date" class="input" ${data} value="${attr(el.initial_date ?? '')}">`;
     case 'timepicker':
       return `<input type="time" class="input" ${data} value="${attr(el.initial_time ?? '')}">`;
+    case 'datetimepicker':
+      return `<input type="datetime-local" class="input" ${data} value="${attr(localDateTime(el.initial_date_time))}">`;
     case 'plain_text_input': {
       const common = `${data} class="input" placeholder="${attr(el.placeholder?.text ?? '')}"${el.max_length ? ` maxlength="${attr(el.max_length)}"` : ''}${el.min_length ? ` minlength="${attr(el.min_length)}"` : ''}`;
       return el.multiline
@@ -147,6 +149,14 @@ export function renderElement(el, blockId, ctx, inInput = false) {
     default:
       return unknown(el, 'element');
   }
+}
+
+/** Unix seconds → the `YYYY-MM-DDTHH:MM` (local time) of a datetime-local input; '' when absent. */
+function localDateTime(seconds) {
+  if (typeof seconds !== 'number') return '';
+  const d = new Date(seconds * 1000);
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 function unknown(json, what) {
