@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { proposeWith } from '../../../src/actions/kinds/action.js';
+import { timerEntryAction } from '../../../src/actions/kinds/timer-entry.js';
+import type { PendingAction } from '../../../src/actions/types.js';
 import { type Message, SANDBOX_TEXT } from '../../../src/slack/blocks.js';
 import { bannerMessage } from '../../../src/slack/sandbox-banner.js';
 import { actionCardView } from '../../../src/slack/views/action-card.js';
@@ -85,6 +88,35 @@ const views: Array<{ name: string; render: () => Message }> = [
         now: NOW,
         webBaseUrl: 'https://x',
       }),
+  },
+  {
+    name: 'timer entry card',
+    render: () =>
+      actionCardView(
+        proposeWith(
+          timerEntryAction,
+          {
+            id: 'act_te',
+            now: NOW,
+            ttlMs: 30 * 60_000,
+            requesterSlackId: 'UREQ1',
+            signer: commentAction().signer,
+            slack: { channelId: 'C1', ephemeral: false },
+          },
+          {
+            kind: 'timer_entry',
+            ticket: { id: 5, number: HOSTILE, subject: HOSTILE },
+            technician: { syncroUserId: 1750, name: HOSTILE },
+            labor: { key: 'remote', label: HOSTILE, productId: 1190473, productName: HOSTILE, rate: 150 },
+            startAt: NOW - 47 * 60_000,
+            endAt: NOW,
+            notes: HOSTILE,
+            charge: false,
+            timer: { startedAt: NOW - 50 * 60_000, stoppedAt: NOW, minutes: 50 },
+          },
+        ) as PendingAction,
+        { now: NOW, webBaseUrl: 'https://x' },
+      ),
   },
   {
     name: 'error reply',
