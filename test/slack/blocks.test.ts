@@ -12,7 +12,6 @@ import {
   mention,
   modal,
   option,
-  SANDBOX_TEXT,
   section,
   sections,
   splitText,

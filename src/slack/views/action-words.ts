@@ -1,6 +1,5 @@
 import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
-import { truncate } from '../blocks.js';
 import { errorWords } from './error-words.js';
 import { wordsOf } from './step-words.js';
 import { chargedLineWords } from './timer-words.js';

@@ -1,22 +1,8 @@
 import type { KnownBlock } from '@slack/types';
 import { errorFacts, errorRef } from '../../actions/error-facts.js';
 import type { AuditEntry } from '../../actions/types.js';
-import {
-  type AppError,
-  asAppError,
-  type CardNotPostedError,
-  type ConfigError,
-  UserInputError,
-} from '../../errors.js';
+import { asAppError, UserInputError } from '../../errors.js';
 import type { WhoAmI } from '../../identity/resolver.js';
-import {
-  SyncroError,
-  type SyncroRateLimitedError,
-  type SyncroSchemaMismatchError,
-  type SyncroValidationError,
-  type SyncroWriteOutcomeUnknownError,
-  WEB_PAGE_ANSWER,
-} from '../../syncro/errors.js';
 import {
   codeBlock,
   context,
@@ -36,7 +22,6 @@ import {
 } from '../blocks.js';
 import { errorWords } from './error-words.js';
 import { invoiceUrl, ticketNo, ticketUrl } from './format.js';
-import { describeWait } from './wait.js';
 
 /**
  * Replies that are not cards: errors in plain words, the not-set-up explanation, whoami, help, the audit log and
