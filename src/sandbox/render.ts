@@ -1,5 +1,6 @@
 import {
   businessThenName,
+  type CommentRendering,
   decimalString,
   fullName,
   type SimComment,
@@ -61,18 +62,64 @@ export function customerJson(s: SimState, c: SimCustomer) {
   };
 }
 
-export function commentJson(c: SimComment) {
+export function commentJson(c: SimComment, rendering: CommentRendering = 'original') {
   return {
     id: c.id,
     created_at: c.created_at,
     updated_at: c.updated_at,
     ticket_id: c.ticket_id,
     subject: c.subject,
-    body: c.body,
+    body: renderBody(c.body, rendering),
     tech: c.tech,
     hidden: c.hidden,
     user_id: c.user_id,
   };
+}
+
+/** A body as Syncro renders it (`comment_format`): the simulator's own converters, not the bot's. */
+export function renderBody(body: string, rendering: CommentRendering): string {
+  switch (rendering) {
+    case 'original':
+      return body;
+    case 'plain':
+      // As an HTML parser strips tags: a `<` opens one only before a letter, `/`, `!` or `?` ("a < b" is text).
+      return decodeEntities(body.replace(/<[a-z/!?][^>]*>/gi, '')).trim();
+    case 'rich':
+      return body
+        .split(/\r?\n(?:[ \t]*\r?\n)+/)
+        .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\r?\n/g, '<br>')}</p>`)
+        .join('\n');
+  }
+}
+
+function escapeHtml(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+    .replace(/ {2,}/g, (run) => ` ${'&nbsp;'.repeat(run.length - 1)}`)
+    .replace(/[\u{10000}-\u{10ffff}]/gu, (ch) => `&#${ch.codePointAt(0)};`);
+}
+
+const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+
+function decodeEntities(s: string): string {
+  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+    if (name[0] !== '#') return NAMED[name.toLowerCase()] ?? whole;
+    const code =
+      name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+    return code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+/** A ticket's own `comments`, newest first: all of them, or only the oldest `ticketShows` (see CommentReads). */
+function ticketComments(s: SimState, t: SimTicket) {
+  const all = s.commentsOf(t.id);
+  const n = s.commentReads.ticketShows;
+  const shown = n === undefined ? all : all.slice(Math.max(0, all.length - n));
+  return shown.map((c) => commentJson(c, s.commentReads.rendering ?? 'original'));
 }
 
 export function lineItemJson(li: SimLineItem) {
@@ -132,7 +179,7 @@ export function ticketJson(s: SimState, t: SimTicket) {
     tag_list: [],
     contact_id: t.contact_id,
     contact_fullname: contact?.name ?? null,
-    comments: s.commentsOf(t.id).map(commentJson),
+    comments: ticketComments(s, t),
     attachments: [],
     ticket_timers: s.timersOf(t.id).map(timerJson),
     line_items: s.lineItemsOf(t.id).map(lineItemJson),

@@ -26,6 +26,8 @@ import type { RecordedRequest, SimUser, SimulatorOptions, SyncroSimulator } from
 
 export { DEMO_KEYS, DEMO_PRODUCTS, DEMO_STAFF, DEMO_STATUSES, type SeedKind } from './demo-data.js';
 export type {
+  CommentReads,
+  CommentRendering,
   SimComment,
   SimContact,
   SimCustomer,

@@ -7,6 +7,24 @@ import { type SeedKind, seedState } from './demo-data.js';
  * a reference to `state.comments` across `reset()`.
  */
 
+/** How a comment body comes back: tags stripped and entities decoded, as HTML, or as it was posted. */
+export type CommentRendering = 'plain' | 'rich' | 'original';
+
+/** How the account answers comment reads (tests choose; `reset()` puts Syncro's documented behaviour back). */
+export interface CommentReads {
+  /**
+   * Unset: as documented, `GET /tickets/{id}/comments` honours `comment_format` (default plaintext) and a ticket's
+   * own `comments` are as posted. Set: every read renders bodies this way, whatever it asks for (an account or a
+   * proxy that renders comments its own way).
+   */
+  rendering?: CommentRendering;
+  /**
+   * A ticket's own `comments` (GET /tickets/{id}, the ticket list) carry only its first N, the oldest, as the list
+   * does since `all_comments` was deprecated; only `GET /tickets/{id}/comments` has them all. Unset: all.
+   */
+  ticketShows?: number;
+}
+
 export interface SimStaffUser {
   id: number;
   full_name: string;
@@ -264,6 +282,7 @@ export class SimState {
   readonly invoices: SimInvoice[] = [];
   /** Applied to taxable invoice lines, so that a labour line sent without `taxable: false` shows up as tax. */
   taxRate = 0.086;
+  commentReads: CommentReads = {};
   readonly #lastId = new Map<Table, number>();
 
   constructor(readonly clock: () => Date = () => new Date()) {}
@@ -293,6 +312,7 @@ export class SimState {
       this.invoices,
     );
     this.#lastId.clear();
+    this.commentReads = {};
     seedState(this, seed);
   }
 

@@ -260,11 +260,57 @@ describe('comments', () => {
     expect((await call('GET', `/tickets/${t.id}/comments`)).json.meta).toEqual({
       total_pages: 1,
       page: 1,
-      per_page: 25,
+      per_page: 10,
     });
     const after = encodeURIComponent(all.comments[1]?.created_at ?? '');
     const newer = await call('GET', `/tickets/${t.id}/comments?created_after=${after}&sort_direction=asc`);
     expect(newer.json.comments.map((c: { subject: string }) => c.subject)).toEqual(['Resolution']);
+    const paged = await call('GET', `/tickets/${t.id}/comments?per_page=2&page=2`);
+    expect(paged.json.comments.map((c: { subject: string }) => c.subject)).toEqual(['Initial Issue']);
+    expect(paged.json.meta).toEqual({ total_pages: 2, page: 2, per_page: 2 });
+  });
+
+  describe('renderings of a body (comment_format, or an account that renders its own way)', () => {
+    const posted = 'Tom & Jerry <3 "quoted"\nnext  line\n\n<b>bold</b> 🎉';
+    const bodyOf = async (path: string) =>
+      s.commentListResponse.parse((await call('GET', path)).json).comments[0]?.body;
+    const ticketBody = async (id: number) =>
+      s.ticketResponse.parse((await call('GET', `/tickets/${id}`)).json).ticket.comments?.[0]?.body;
+
+    it('answers GET /tickets/{id}/comments in plaintext by default, and as comment_format asks', async () => {
+      const t = ticketNo(32164);
+      sim.state.addComment({ ticket_id: t.id, subject: 'Update', body: posted });
+      const list = `/tickets/${t.id}/comments`;
+      expect(await bodyOf(list)).toBe('Tom & Jerry <3 "quoted"\nnext  line\n\nbold 🎉');
+      expect(await bodyOf(`${list}?comment_format=plaintext`)).toBe(await bodyOf(list));
+      expect(await bodyOf(`${list}?comment_format=richtext`)).toBe(
+        '<p>Tom &amp; Jerry &lt;3 &quot;quoted&quot;<br>next &nbsp;line</p>\n' +
+          '<p>&lt;b&gt;bold&lt;/b&gt; &#127881;</p>',
+      );
+      expect(await bodyOf(`${list}?comment_format=original`)).toBe(posted);
+      expect(await ticketBody(t.id)).toBe(posted);
+    });
+
+    it('renders every read one way when the account does, whatever comment_format asks', async () => {
+      const t = ticketNo(32164);
+      sim.state.addComment({ ticket_id: t.id, subject: 'Update', body: posted });
+      sim.state.commentReads.rendering = 'rich';
+      expect(await bodyOf(`/tickets/${t.id}/comments?comment_format=original`)).toMatch(
+        /^<p>Tom &amp; Jerry/,
+      );
+      expect(await ticketBody(t.id)).toMatch(/^<p>Tom &amp; Jerry/);
+      sim.reset();
+      expect(sim.state.commentReads).toEqual({});
+    });
+
+    it("lists only a ticket's oldest comments on the ticket when ticketShows is set", async () => {
+      const t = ticketNo(32159);
+      sim.state.commentReads.ticketShows = 1;
+      const shown = s.ticketResponse.parse((await call('GET', `/tickets/${t.id}`)).json).ticket.comments;
+      expect(shown?.map((c) => c.subject)).toEqual(['Initial Issue']);
+      const all = s.commentListResponse.parse((await call('GET', `/tickets/${t.id}/comments`)).json);
+      expect(all.comments).toHaveLength(3);
+    });
   });
 });
 

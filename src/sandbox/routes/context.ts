@@ -63,9 +63,9 @@ export function isBlank(value: unknown): boolean {
 /** Syncro pages lists 25 at a time (not reliably settable); total_pages is 0 for an empty list. */
 export const PAGE_SIZE = 25;
 
-export function paginate<T>(items: T[], pageParam: string | undefined) {
+export function paginate<T>(items: T[], pageParam: string | undefined, perPage = PAGE_SIZE) {
   const page = Math.max(1, int(pageParam) ?? 1);
-  const total_pages = Math.ceil(items.length / PAGE_SIZE);
-  const slice = items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  return { items: slice, meta: { total_pages, total_entries: items.length, per_page: PAGE_SIZE, page } };
+  const total_pages = Math.ceil(items.length / perPage);
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  return { items: slice, meta: { total_pages, total_entries: items.length, per_page: perPage, page } };
 }

@@ -1,6 +1,6 @@
 import { json, notFound, type Reply, unprocessable } from '../http.js';
 import { commentJson, ticketJson } from '../render.js';
-import { businessThenName, type SimState, type SimTicket } from '../state.js';
+import { businessThenName, type CommentRendering, type SimState, type SimTicket } from '../state.js';
 import { bool, int, isBlank, paginate, paramId, type RouteContext, route, text } from './context.js';
 
 const invalidStatus = (status: string): Reply =>
@@ -112,6 +112,16 @@ function addComment(ctx: RouteContext): Reply {
   return json({ comment: commentJson(comment) });
 }
 
+const FORMATS: Record<string, CommentRendering> = {
+  plaintext: 'plain',
+  richtext: 'rich',
+  original: 'original',
+};
+/** Comments per page: 10 unless `per_page` says otherwise (the swagger's default; the cap is ours). */
+const COMMENTS_PER_PAGE = 10;
+const MAX_COMMENTS_PER_PAGE = 100;
+
+/** Newest first unless `sort_direction=ASC`; `comment_format` picks the rendering (see CommentReads). */
 function listComments(ctx: RouteContext): Reply {
   const { state, query: q } = ctx;
   const ticket = state.ticket(paramId(ctx));
@@ -120,9 +130,11 @@ function listComments(ctx: RouteContext): Reply {
   let comments = state.commentsOf(ticket.id);
   if (!Number.isNaN(after)) comments = comments.filter((c) => Date.parse(c.created_at) > after);
   if (q.sort_direction?.toLowerCase() === 'asc') comments.reverse();
-  const { items, meta } = paginate(comments, q.page);
+  const perPage = Math.min(MAX_COMMENTS_PER_PAGE, Math.max(1, int(q.per_page) ?? COMMENTS_PER_PAGE));
+  const { items, meta } = paginate(comments, q.page, perPage);
+  const rendering = state.commentReads.rendering ?? FORMATS[q.comment_format?.toLowerCase() ?? ''] ?? 'plain';
   return json({
-    comments: items.map(commentJson),
+    comments: items.map((c) => commentJson(c, rendering)),
     meta: { total_pages: meta.total_pages, page: meta.page, per_page: meta.per_page },
   });
 }
