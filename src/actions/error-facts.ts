@@ -7,6 +7,7 @@ import {
 } from '../errors.js';
 import {
   SyncroError,
+  SyncroListNotReadToEndError,
   SyncroRateLimitedError,
   SyncroSchemaMismatchError,
   SyncroServerError,
@@ -41,6 +42,7 @@ export function errorFacts(err: unknown): ErrorFacts {
   } else if (e instanceof SyncroWriteOutcomeUnknownError && e.detail === WEB_PAGE_ANSWER)
     facts.webPage = true;
   else if (e instanceof CardNotPostedError && e.slackError) facts.slackError = e.slackError;
+  else if (e instanceof SyncroListNotReadToEndError) facts.pages = e.pages;
   else if (e instanceof ConfigError) facts.messages = [...e.problems];
   else if (e instanceof SignerChangedError) facts.signer = { promised: e.promised, actual: e.actual };
   else if (MESSAGE_FOR_PEOPLE.has(e.code)) {

@@ -1,7 +1,14 @@
 import type { SyncroApi } from '../syncro/api.js';
-import type { Ticket } from '../syncro/schemas.js';
+import { SyncroListNotReadToEndError } from '../syncro/errors.js';
+import type { Comment, Ticket } from '../syncro/schemas.js';
 import { stepKindOf } from './kinds/registry.js';
-import { CLOCK_SKEW_MS, type Reads, type ReconcileResult, type StepContext } from './kinds/step.js';
+import {
+  CLOCK_SKEW_MS,
+  type CommentsRead,
+  type Reads,
+  type ReconcileResult,
+  type StepContext,
+} from './kinds/step.js';
 import type { WriteStep } from './types.js';
 
 /**
@@ -21,20 +28,54 @@ export { CLOCK_SKEW_MS } from './kinds/step.js';
  */
 export const SNAPSHOT_FRESH_MS = 2 * 60_000;
 
-/** Reads for one pass: each ticket is read once, whichever steps ask. */
+/** Reads for one pass: each ticket (and its comments since a time) is read once, whichever steps ask. */
 export function memoReads(api: SyncroApi): Reads {
   const tickets = new Map<number, Promise<Ticket>>();
+  const comments = new Map<string, Promise<CommentsRead>>();
   return {
-    ticket(id) {
-      let t = tickets.get(id);
-      if (!t) {
-        t = api.getTicket(id);
-        tickets.set(id, t);
-        t.catch(() => tickets.delete(id));
-      }
-      return t;
-    },
+    ticket: (id) => once(tickets, id, () => api.getTicket(id)),
+    comments: (ticketId, since) =>
+      once(comments, `${ticketId}@${since}`, () => readComments(api, ticketId, since)),
   };
+}
+
+function once<K, T>(memo: Map<K, Promise<T>>, key: K, read: () => Promise<T>): Promise<T> {
+  let p = memo.get(key);
+  if (!p) {
+    p = read();
+    memo.set(key, p);
+    p.catch(() => memo.delete(key));
+  }
+  return p;
+}
+
+/**
+ * Comments per page and pages read by a read-back. With `created_after` a read-back reads the few minutes since
+ * its send: one page. Only a Syncro that ignores the filter on a ticket with more comments than this reaches the
+ * limit, and then the read-back says it could not check rather than "not there".
+ */
+export const COMMENTS_PER_PAGE = 100;
+export const MAX_COMMENT_PAGES = 5;
+
+/**
+ * GET /tickets/{id}/comments since `since`, page after page to the last one (or to an empty page when Syncro
+ * gives no page count). Bodies are asked for as posted; they are compared on normalised text whatever comes.
+ */
+async function readComments(api: SyncroApi, ticketId: number, since: number): Promise<CommentsRead> {
+  const byId = new Map<number, Comment>();
+  const createdAfter = new Date(Math.max(0, since)).toISOString();
+  for (let page = 1; page <= MAX_COMMENT_PAGES; page++) {
+    const r = await api.listComments(ticketId, {
+      createdAfter,
+      page,
+      perPage: COMMENTS_PER_PAGE,
+      format: 'original',
+    });
+    for (const c of r.items) byId.set(c.id, c);
+    const last = r.meta ? page >= r.meta.total_pages : r.items.length === 0;
+    if (last) return { comments: [...byId.values()], pages: page };
+  }
+  throw new SyncroListNotReadToEndError(`GET /tickets/${ticketId}/comments`, MAX_COMMENT_PAGES);
 }
 
 /** Reads served from one ticket already read (the form's); any other read is refused. */
@@ -44,6 +85,7 @@ function readsFrom(ticket: Ticket): Reads {
       if (id !== ticket.id) throw new Error(`ticket ${id} was not read`);
       return ticket;
     },
+    comments: () => Promise.reject(new Error('comments are not read at proposal time')),
   };
 }
 
@@ -66,7 +108,7 @@ export function needsSnapshot(step: WriteStep, now: number): boolean {
 export async function snapshotStep<S extends WriteStep>(ctx: StepContext, step: S): Promise<Partial<S>> {
   const kind = stepKindOf(step);
   if (kind.readBack !== 'content') return {};
-  const matches = await kind.find(ctx, step, 0);
+  const matches = kind.findBefore ? await kind.findBefore(ctx, step) : await kind.find(ctx, step, 0);
   const extra = kind.snapshotFacts ? await kind.snapshotFacts(ctx, step) : {};
   return { ...extra, preexistingIds: matches.map((m) => m.id), snapshotAt: ctx.now } as Partial<S>;
 }
@@ -127,7 +169,7 @@ export async function reconcileStep(
       if (hit) return { found: true, resultId: hit.id, outcome: hit.outcome };
       return {
         found: false,
-        outcome: { code: 'absent', what: kind.what, searched: kind.searched(step, since) },
+        outcome: { code: 'absent', what: kind.what, searched: await kind.searched(step, since, ctx.reads) },
       };
     }
   }

@@ -53,6 +53,16 @@ export interface TimerEntryBody {
   billable?: boolean;
 }
 
+export interface CommentQuery {
+  /** ISO time; Syncro answers comments created after it. */
+  createdAfter?: string;
+  page?: number;
+  /** Syncro's default is 10. */
+  perPage?: number;
+  /** How bodies come back (Syncro's default: plaintext, tags stripped). */
+  format?: 'plaintext' | 'richtext' | 'original';
+}
+
 export interface Page<T> {
   items: T[];
   meta: Meta | null | undefined;
@@ -77,7 +87,8 @@ export interface SyncroApi {
   createTicket(body: CreateTicketBody): Promise<Ticket>;
   updateTicket(id: number, body: UpdateTicketBody): Promise<Ticket>;
   addComment(ticketId: number, body: CommentBody): Promise<Comment>;
-  listComments(ticketId: number, q?: { createdAfter?: string; page?: number }): Promise<Page<Comment>>;
+  /** A ticket's comments, all of them (a ticket's own `comments` may be partial). */
+  listComments(ticketId: number, q?: CommentQuery): Promise<Page<Comment>>;
   addLineItem(ticketId: number, body: AddLineItemBody): Promise<LineItem>;
   updateLineItem(
     ticketId: number,

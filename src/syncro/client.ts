@@ -143,6 +143,8 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
         const r = await get(`/tickets/${pathId(ticketId)}/comments`, commentListResponse, {
           created_after: q?.createdAfter,
           page: q?.page,
+          per_page: q?.perPage,
+          comment_format: q?.format,
         });
         return page(r.comments, r.meta);
       },

@@ -121,3 +121,17 @@ export class SyncroWriteOutcomeUnknownError extends SyncroError {
   /** What was wrong, e.g. `comment: expected object, received undefined`. Never carries a key. */
   readonly detail: string | undefined;
 }
+
+/**
+ * A list read page by page has more pages than the reader reads (e.g. a ticket's comments since a send, when
+ * Syncro ignores `created_after`): what it did not read is unknown, so nothing can be concluded from it.
+ */
+export class SyncroListNotReadToEndError extends SyncroError {
+  readonly code = 'SYNCRO_LIST_NOT_READ_TO_END';
+  constructor(
+    endpoint: string,
+    readonly pages: number,
+  ) {
+    super(`${endpoint} has more than ${pages} pages; stopped reading`, endpoint);
+  }
+}

@@ -22,7 +22,7 @@ function ctxReading(t: Ticket): StepContext {
   return {
     api: {} as SyncroApi,
     steps: [],
-    reads: { ticket: async () => t },
+    reads: { ticket: async () => t, comments: async () => ({ comments: [], pages: 1 }) },
     now: 0,
   };
 }

@@ -1,9 +1,10 @@
 import type { CommentBody } from '../../syncro/api.js';
+import type { Comment } from '../../syncro/schemas.js';
 import { sameText } from '../../text/html.js';
 import type { TicketRef } from '../types.js';
 import { isVisibility, VISIBILITIES, type Visibility, visibilityFlags } from '../visibility.js';
 import type { ActionKindDef, Option } from './action.js';
-import { createdSince, type StepBase, type StepKind, ticketIdOf } from './step.js';
+import { createdSince, type Match, type StepBase, type StepKind, ticketIdOf } from './step.js';
 
 /** POST /tickets/{id}/comment: a comment, a resolution or a billing comment. */
 export interface CommentStep extends StepBase {
@@ -39,20 +40,37 @@ export const addComment: StepKind<CommentStep> = {
   readBack: 'content',
   source: 'ticket',
   what: 'comment',
-  // As the reference verifies: the ticket's own comments (GET /tickets/{id}).
-  async find({ reads }, step, since) {
+  /**
+   * Before sending: the ticket's own comments (GET /tickets/{id}, or the form's read of it moments before), so that
+   * the snapshot costs no call of its own. Syncro may list only some of them there; a read-back only considers
+   * comments created since its send (less the clock allowance), so what that can miss is an identical comment
+   * made in those few minutes, which the read-back would then take for ours: the text is in Syncro either way.
+   */
+  async findBefore({ reads }, step) {
     const ticket = await reads.ticket(ticketIdOf(step));
-    return (ticket.comments ?? [])
-      .filter(
-        (c) =>
-          sameText(c.subject, step.body.subject) &&
-          sameText(c.body, step.body.body) &&
-          createdSince(c.created_at, since),
-      )
-      .map((c) => ({ id: c.id, outcome: { code: 'found', what: 'comment' } }));
+    return matching(ticket.comments ?? [], step, 0);
   },
-  searched: (step, since) => ({ ticketId: ticketIdOf(step), since }),
+  /** After an unclear answer: every comment since the send, from GET /tickets/{id}/comments to its last page. */
+  async find({ reads }, step, since) {
+    return matching((await reads.comments(ticketIdOf(step), since)).comments, step, since);
+  },
+  async searched(step, since, reads) {
+    const { comments, pages } = await reads.comments(ticketIdOf(step), since);
+    return { ticketId: ticketIdOf(step), since, pages, records: comments.length };
+  },
 };
+
+/** Comments whose subject and body are ours, however Syncro rendered them (see sameText). */
+function matching(comments: readonly Comment[], step: CommentStep, since: number): Match[] {
+  return comments
+    .filter(
+      (c) =>
+        sameText(c.subject, step.body.subject) &&
+        sameText(c.body, step.body.body) &&
+        createdSince(c.created_at, since),
+    )
+    .map((c) => ({ id: c.id, outcome: { code: 'found', what: 'comment' } }));
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The action: a comment on a ticket

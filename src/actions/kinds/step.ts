@@ -1,5 +1,5 @@
 import type { SyncroApi } from '../../syncro/api.js';
-import type { Ticket } from '../../syncro/schemas.js';
+import type { Comment, Ticket } from '../../syncro/schemas.js';
 import type { StepStatus, WriteStep } from '../types.js';
 
 /**
@@ -71,6 +71,9 @@ export interface SearchFacts {
   customerId?: number;
   /** Records created since this time (epoch ms) were compared. */
   since: number;
+  /** For a list read page by page (a ticket's comments): how many pages were read and how many records they held. */
+  pages?: number;
+  records?: number;
 }
 
 export type InvoiceProblem =
@@ -104,11 +107,24 @@ export interface ErrorFacts {
   signer?: { promised: string; actual: string };
   /** A short reference to find the log line. */
   ref?: string;
+  /** A list that was not read to its end: how many pages were read. */
+  pages?: number;
 }
 
 /** One action's reads, shared by its steps: one GET /tickets/{id} serves the comment and the line item. */
 export interface Reads {
   ticket(id: number): Promise<Ticket>;
+  /**
+   * Every comment on the ticket created since `since` (epoch ms), from GET /tickets/{id}/comments read to its
+   * last page (a ticket's own `comments` may be partial). Throws SyncroListNotReadToEndError past the pages it reads.
+   */
+  comments(ticketId: number, since: number): Promise<CommentsRead>;
+}
+
+export interface CommentsRead {
+  comments: Comment[];
+  /** How many pages were read. */
+  pages: number;
 }
 
 /**
@@ -163,15 +179,18 @@ export type StepKind<S extends { op: string }> = {
       readBack: 'content';
       what: RecordKind;
       /**
-       * `ticket`: `find` reads only `ctx.reads.ticket(id)`, so a ticket read moments before (the form's) can serve
-       * as the snapshot; `syncro`: it asks Syncro itself.
+       * `ticket`: the snapshot (`findBefore`, else `find`) reads only `ctx.reads.ticket(id)`, so a ticket read
+       * moments before (the form's) can serve as the snapshot; `syncro`: it asks Syncro itself.
        */
       source: 'ticket' | 'syncro';
       /** Extra facts to keep from the pre-send read (besides `preexistingIds`). */
       snapshotFacts?(ctx: StepContext, step: S): Promise<Partial<S>>;
       /** Records that look like what this step creates, created since `since` (epoch ms). */
       find(ctx: StepContext, step: S, since: number): Promise<Match[]>;
-      searched(step: S, since: number): SearchFacts;
+      /** The records that already look like it, read before sending; default `find(ctx, step, 0)`. */
+      findBefore?(ctx: StepContext, step: S): Promise<Match[]>;
+      /** What a read-back that found nothing searched (after `find`: it may use the same `ctx.reads`). */
+      searched(step: S, since: number, reads: Reads): SearchFacts | Promise<SearchFacts>;
     }
   | { readBack: 'state'; check(ctx: StepContext, step: S): Promise<ReconcileResult> }
   | { readBack: 'repeat' }

@@ -25,9 +25,9 @@ import {
   truncate,
 } from '../blocks.js';
 import { editableLabel, optionText, type SummaryWords, summaryWords } from './action-summary.js';
-import { outcomeWords, problemWords } from './action-words.js';
+import { outcomeWords, problemWords, searchedWords } from './action-words.js';
 import { billingNotesWords } from './billing-words.js';
-import { hours, invoiceUrl, money, ticketNo, ticketUrl } from './format.js';
+import { hours, invoiceUrl, money, ticketNo, ticketUrl, webBase } from './format.js';
 import { type ResultLinks, wordsOf } from './step-words.js';
 
 /**
@@ -425,13 +425,15 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
           ]),
         ];
       if (!opts.postable) return row([cancel]);
+      // What the read-back searched, with a link to look for oneself, before the button that sends again.
+      const searched = searchedText(a, ctx);
       if (a.steps.length <= 1) {
         // Only a step that was read back is "checked"; a refusal (or a write never sent) is known not written.
         const checked = a.steps[0]?.status === 'absent';
         return [
           context([
             checked
-              ? 'Syncro was checked: it is not there. Posting again needs your click.'
+              ? `${searched ?? 'Syncro was checked: it is not there.'} Posting again needs your click.`
               : 'Nothing was written to Syncro. Posting again needs your click.',
           ]),
           ...row([button({ text: 'Post again', actionId: ACTION.post, value, style: 'primary' }), cancel]),
@@ -443,7 +445,7 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
           ? `Steps before ${k} are done and will not be sent again. Resuming from step ${k} needs your click.`
           : 'Nothing was done in Syncro. Resuming from step 1 needs your click.';
       return [
-        context([done]),
+        context([searched ? `Step ${k}: ${searched} ${done}` : done]),
         ...row([
           button({ text: `Resume from step ${k}`, actionId: ACTION.post, value, style: 'primary' }),
           cancel,
@@ -453,6 +455,27 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
     default:
       return [];
   }
+}
+
+/** What the read-back of the first step not done searched, when it found nothing (mrkdwn). */
+function searchedText(a: PendingAction, ctx: CardContext): string | undefined {
+  const s = a.steps.find((x) => x.status !== 'succeeded');
+  if (s?.status !== 'absent' || s.outcome?.code !== 'absent') return undefined;
+  const { what, searched } = s.outcome;
+  const ticketId = searched.ticketId;
+  const ticket =
+    ticketId === undefined
+      ? undefined
+      : link(
+          ticketUrl(ctx.webBaseUrl, ticketId),
+          a.ticket?.id === ticketId ? `ticket ${ticketNo(a.ticket.number)}` : 'the ticket',
+        );
+  const customerName = a.draft?.kind === 'create_ticket' ? a.draft.customer.name : a.ticket?.customerName;
+  const customer =
+    searched.customerId === undefined
+      ? undefined
+      : link(`${webBase(ctx.webBaseUrl)}/customers/${searched.customerId}`, customerName ?? 'the customer');
+  return searchedWords(what, searched, { ticket, customer, since: slackDate(searched.since) });
 }
 
 /** The fields the requester may change before posting (the card is rebuilt with the new payload). */

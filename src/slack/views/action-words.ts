@@ -1,4 +1,10 @@
-import type { ErrorFacts, InvoiceProblem, RecordKind, StepOutcome } from '../../actions/kinds/step.js';
+import type {
+  ErrorFacts,
+  InvoiceProblem,
+  RecordKind,
+  SearchFacts,
+  StepOutcome,
+} from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { errorWords } from './error-words.js';
 import { wordsOf } from './step-words.js';
@@ -18,6 +24,40 @@ const NOT_THERE: Record<RecordKind, string> = {
   line_item_removal: 'the line item is still on the ticket',
   timer_entry: 'the timer entry is not on the ticket',
 };
+
+/** Records a read-back looks for among those created since the send (a change or a removal is no new record). */
+const RECORDS: Partial<Record<RecordKind, [one: string, many: string]>> = {
+  comment: ['comment', 'comments'],
+  ticket: ['ticket', 'tickets'],
+  line_item: ['line item', 'line items'],
+  invoice: ['invoice', 'invoices'],
+  timer_entry: ['timer entry', 'timer entries'],
+};
+
+function count(n: number, [one, many]: [string, string]): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/**
+ * What a read-back that found nothing searched, e.g. "Searched the comments on #32164 created since Today 14:02
+ * (1 page read: 3 comments); this one is not among them." The places and the time come formatted (mrkdwn: links,
+ * a Slack date); the words around them hold nothing mrkdwn reads. Undefined for a read-back that looks for no new
+ * record (a change, a removal).
+ */
+export function searchedWords(
+  what: RecordKind,
+  s: SearchFacts,
+  place: { ticket?: string; customer?: string; since: string },
+): string | undefined {
+  const records = RECORDS[what];
+  if (!records) return undefined;
+  const where = place.ticket ? ` on ${place.ticket}` : place.customer ? ` of ${place.customer}` : '';
+  const read =
+    s.pages === undefined
+      ? ''
+      : ` (${count(s.pages, ['page', 'pages'])} read: ${count(s.records ?? 0, records)})`;
+  return `Searched the ${records[1]}${where} created since ${place.since}${read}; this one is not among them.`;
+}
 
 /** A step's outcome in words, e.g. "ticket #32170", "Syncro was checked: the comment is not there". */
 export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {

@@ -31,6 +31,11 @@ export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
     case 'SYNCRO_NETWORK':
     case 'SYNCRO_TIMEOUT':
       return 'Syncro is not answering right now; try again later.';
+    case 'SYNCRO_LIST_NOT_READ_TO_END':
+      return (
+        `Syncro's list runs past the ${e.pages ?? 'few'} pages the bot reads, so it cannot tell whether it is ` +
+        'there. Look in Syncro before posting again.'
+      );
     case 'SYNCRO_SCHEMA_MISMATCH':
       if (e.webPage) return `${WEB_PAGE_ANSWER} (${e.endpoint ?? ''}). Nothing was changed.`;
       return `Syncro answered in an unexpected shape; nothing was changed. Tell your admin: ${e.endpoint ?? ''} ${e.path ?? ''}`;

@@ -429,6 +429,74 @@ describe('actionCardView by state', () => {
       },
     },
     {
+      name: 'failed after a read-back found nothing: what was searched, the ticket linked, then Post again',
+      action: withSteps(
+        {
+          ...commentAction({ attempt: 1 }),
+          state: 'failed',
+          resumable: true,
+          problem: { code: 'absent_after_check', step: 0 },
+        },
+        () => ({
+          status: 'absent',
+          sentAt: NOW,
+          outcome: {
+            code: 'absent',
+            what: 'comment',
+            searched: { ticketId: 5, since: NOW - 300_000, pages: 2, records: 131 },
+          },
+        }),
+      ),
+      want: {
+        contains: [
+          '❌ *Not posted:* Syncro was checked: the comment is not there',
+          'Searched the comments on <https://acme.syncromsp.com/tickets/5|ticket #32164> created since ' +
+            `<!date^${(NOW - 300_000) / 1000}^{date_short_pretty} {time}|2026-04-23 16:15 UTC> ` +
+            '(2 pages read: 131 comments); this one is not among them. Posting again needs your click.',
+        ],
+        buttons: [
+          [ACTION.post, 'Post again'],
+          [ACTION.cancel, 'Cancel'],
+        ],
+        payloads: true,
+      },
+    },
+    {
+      name: 'failed, several steps, a line item read back as absent: Resume says what was searched',
+      action: withSteps(
+        {
+          ...bill,
+          state: 'failed',
+          resumable: true,
+          problem: { code: 'absent_after_check', step: 1 },
+        },
+        (_, i) =>
+          i === 0
+            ? { status: 'succeeded', resultId: 900 }
+            : i === 1
+              ? {
+                  status: 'absent',
+                  outcome: {
+                    code: 'absent',
+                    what: 'line_item',
+                    searched: { ticketId: bill.ticket!.id, since: NOW - 300_000 },
+                  },
+                }
+              : {},
+      ),
+      want: {
+        contains: [
+          `Step 2: Searched the line items on <https://acme.syncromsp.com/tickets/${bill.ticket!.id}|ticket #${bill.ticket!.number}> created since <!date^`,
+          'this one is not among them. Steps before 2 are done and will not be sent again.',
+        ],
+        buttons: [
+          [ACTION.post, 'Resume from step 2'],
+          [ACTION.cancel, 'Cancel'],
+        ],
+        payloads: true,
+      },
+    },
+    {
       name: 'failed, several steps, resumable from step 3',
       action: withSteps(
         { ...bill, state: 'failed', resumable: true, problem: { code: 'step_failed', step: 2 } },
