@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { commentStep } from '../../src/actions/kinds/comment.js';
+import { reconcileStep } from '../../src/actions/reconcile.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import { SyncroRateLimitedError } from '../../src/syncro/errors.js';
 import { withRequestPriority } from '../../src/syncro/priority.js';
@@ -74,6 +76,32 @@ describe('Syncro client priorities', () => {
     await clock.advance(1000);
     await sweep;
     expect(sim.requests.map((r) => r.path)).toEqual(['/me', `/tickets/${ticketId()}`, '/ticket_timers']);
+  });
+});
+
+describe('read-backs nobody watches', () => {
+  it("should read a comment's read-back pages in a sweep at background priority, behind a person", async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 1, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter });
+    const api = client.as(KEY);
+    await api.me();
+    const step = commentStep(ticketId(), { subject: 'Update', body: 'Rebooted', visibility: 'private_note' });
+    const sweep = withRequestPriority('background', () =>
+      reconcileStep(api, { ...step, status: 'unknown', sentAt: Date.now() }, [step], Date.now()),
+    );
+    await queuedTo(limiter, 1);
+    const person = api.getTicket(ticketId());
+    await queuedTo(limiter, 2);
+    await clock.advance(1000);
+    await person;
+    await clock.advance(1000);
+    expect(await sweep).toMatchObject({ found: false, outcome: { code: 'absent' } });
+    expect(sim.requests.map((r) => r.path)).toEqual([
+      '/me',
+      `/tickets/${ticketId()}`,
+      `/tickets/${ticketId()}/comments`,
+    ]);
   });
 });
 
