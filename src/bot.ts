@@ -19,6 +19,7 @@ import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
 import { SyncroNotFoundError } from './syncro/errors.js';
+import type { TicketSettings } from './syncro/schemas.js';
 import { STANDARD_STATUSES } from './syncro/statuses.js';
 
 /**
@@ -101,7 +102,7 @@ export function createBot(deps: BotDeps): Bot {
   // The sandbox banner is added where messages leave the bot, so that no view needs to know about it.
   const web: WebClient = deps.sandbox ? bannerWebClient(app.client) : app.client;
 
-  const statusCache = new Map<string, { at: number; list: string[] }>();
+  const settingsCache = new Map<string, { at: number; list: TicketSettings | null }>();
   const userCache = new Map<string, { at: number; list: Array<{ id: number; name: string }> }>();
   const CACHE_MS = 10 * 60_000;
 
@@ -144,6 +145,19 @@ export function createBot(deps: BotDeps): Bot {
     onChange: cards.publish,
   });
 
+  // GET /tickets/settings, read once per CACHE_MS for the statuses and the ticket types alike.
+  const settings = cached(settingsCache, async (api) => {
+    try {
+      return await api.ticketSettings();
+    } catch (err) {
+      // An account (or proxy) without the settings endpoint: fall back to Syncro's standard statuses, which
+      // Syncro itself still validates when the update is posted, and no ticket types.
+      if (!(err instanceof SyncroNotFoundError)) throw err;
+      log.warn('GET /tickets/settings is not available; using the standard ticket statuses');
+      return null;
+    }
+  });
+
   const ctx: BotContext = {
     file: deps.file,
     logger: deps.logger,
@@ -155,17 +169,9 @@ export function createBot(deps: BotDeps): Bot {
     replicaId: deps.replicaId,
     now,
     newId,
-    statuses: cached(statusCache, async (api) => {
-      try {
-        return (await api.ticketSettings()).ticket_status_list;
-      } catch (err) {
-        // An account (or proxy) without the settings endpoint: fall back to Syncro's standard statuses, which
-        // Syncro itself still validates when the update is posted.
-        if (!(err instanceof SyncroNotFoundError)) throw err;
-        log.warn('GET /tickets/settings is not available; using the standard ticket statuses');
-        return [...STANDARD_STATUSES];
-      }
-    }),
+    statuses: async (api) => (await settings(api))?.ticket_status_list ?? [...STANDARD_STATUSES],
+    ticketTypes: async (api) =>
+      ((await settings(api))?.ticket_types ?? []).map((t) => ({ id: t.id, name: t.name })),
     users: cached(userCache, (api) => api.listUsers()),
     rateLimitWaitMs: deps.rateLimitWaitMs ?? (() => 0),
     reply: cards.reply,

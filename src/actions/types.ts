@@ -72,6 +72,9 @@ export const EDITABLE_FIELDS = [
   'assignee',
   'problem_type',
   'labor',
+  'contact',
+  'ticket_type',
+  'due_date',
 ] as const;
 export type EditableField = (typeof EDITABLE_FIELDS)[number];
 
@@ -81,6 +84,8 @@ export interface EditableFieldState {
   /** The values the card offers; `name` where the value is an id (an assignee's Syncro user id → their name). */
   options: Array<{ value: string; name?: string }>;
   selected: string;
+  /** `date`: a date picker (no options; `selected` is YYYY-MM-DD, or empty for none). Default: a select. */
+  input?: 'date';
 }
 
 /** What the card shows besides the payloads and the draft's words: facts the kind computed. */

@@ -68,6 +68,11 @@ interface DemoTicket {
 }
 
 function seedDemo(state: SimState): void {
+  state.ticketTypes.push(
+    { id: 41, name: 'Incident' },
+    { id: 42, name: 'Service request' },
+    { id: 43, name: 'Project' },
+  );
   const now = state.clock().getTime();
   const customersSince = new Date(now - 400 * 24 * HOUR).toISOString();
   const c = (input: Parameters<SimState['addCustomer']>[0], contacts: string[] = []) => {

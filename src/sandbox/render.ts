@@ -170,7 +170,7 @@ export function ticketJson(s: SimState, t: SimTicket) {
     location_id: null,
     problem_type: t.problem_type,
     status: t.status,
-    ticket_type_id: null,
+    ticket_type_id: t.ticket_type_id,
     properties: {},
     user_id: t.user_id,
     updated_at: t.updated_at,

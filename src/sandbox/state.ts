@@ -69,6 +69,7 @@ export interface SimTicket {
   contact_id: number | null;
   user_id: number | null;
   due_date: string | null;
+  ticket_type_id: number | null;
   resolved_at: string | null;
   created_at: string;
   updated_at: string;
@@ -184,6 +185,7 @@ export interface NewTicket {
   contact_id?: number | null;
   user_id?: number | null;
   due_date?: string | null;
+  ticket_type_id?: number | null;
   number?: number;
   created_at?: string;
 }
@@ -272,6 +274,8 @@ export class SimState {
   readonly users: SimStaffUser[] = [];
   /** `GET /tickets/settings` → ticket_status_list; statuses are checked against it, case-sensitively. */
   readonly statuses: string[] = [];
+  /** `GET /tickets/settings` → ticket_types. */
+  readonly ticketTypes: Array<{ id: number; name: string }> = [];
   readonly customers: SimCustomer[] = [];
   readonly contacts: SimContact[] = [];
   readonly products: SimProduct[] = [];
@@ -302,6 +306,7 @@ export class SimState {
     clearAll(
       this.users,
       this.statuses,
+      this.ticketTypes,
       this.customers,
       this.contacts,
       this.products,
@@ -453,6 +458,7 @@ export class SimState {
       // No default assignee: a ticket created without user_id is unassigned.
       user_id: input.user_id ?? null,
       due_date: input.due_date ?? null,
+      ticket_type_id: input.ticket_type_id ?? null,
       resolved_at: null,
       created_at: at,
       updated_at: at,

@@ -3,6 +3,7 @@ import type {
   ActionsBlockElement,
   Button,
   ContextBlock,
+  Datepicker,
   DividerBlock,
   HeaderBlock,
   InputBlock,
@@ -299,6 +300,16 @@ export function staticSelect(opts: SelectOptions): StaticSelect {
   };
   if (initial) s.initial_option = initial;
   return s;
+}
+
+/** A datepicker; `initial` is YYYY-MM-DD (none: the placeholder shows). */
+export function datePicker(opts: { actionId: string; placeholder: string; initial?: string }): Datepicker {
+  return {
+    type: 'datepicker',
+    action_id: checkLength('action_id', opts.actionId, LIMITS.actionId),
+    placeholder: plain(opts.placeholder, LIMITS.placeholder),
+    ...(opts.initial ? { initial_date: opts.initial } : {}),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -45,6 +45,8 @@ export interface BotContext {
   newId: () => string;
   /** Syncro's ticket statuses for this account (GET /tickets/settings, cached). */
   statuses: (api: SyncroApi) => Promise<string[]>;
+  /** The account's ticket types (GET /tickets/settings → ticket_types, the same cached read as `statuses`). */
+  ticketTypes: (api: SyncroApi) => Promise<Array<{ id: number; name: string }>>;
   /** Syncro users (id, name) for the assignee select (cached). */
   users: (api: SyncroApi) => Promise<Array<{ id: number; name: string }>>;
   /** How long a new Syncro request would wait for the account's rate limit (ms); 0 when not queued. */

@@ -52,6 +52,8 @@ export const lineItemSchema = z
   })
   .loose();
 
+export const contactSchema = z.object({ id, name: optStr }).loose();
+
 export const customerSchema = z
   .object({
     id,
@@ -62,10 +64,10 @@ export const customerSchema = z
     lastname: optStr,
     email: optStr,
     prepay_hours: decimal.nullish(),
+    /** `GET /customers/{id}` carries the customer's contacts (the create card offers them). */
+    contacts: z.array(contactSchema).nullish(),
   })
   .loose();
-
-export const contactSchema = z.object({ id, name: optStr }).loose();
 
 /** A timer entry (`POST /tickets/{id}/timer_entry` answers it flat; `GET /ticket_timers` lists them). */
 export const timerEntrySchema = z
@@ -157,6 +159,14 @@ export const ticketSettingsSchema = z
   .object({
     ticket_status_list: z.array(z.string()),
     users: z.array(z.object({ id, name: z.string() }).loose()).nullish(),
+    /**
+     * The account's ticket types (the API document shows only an empty list): kept when they are `{id, name}`,
+     * read as none otherwise, so that an unexpected shape never costs the statuses.
+     */
+    ticket_types: z
+      .array(z.object({ id, name: z.string() }).loose())
+      .nullish()
+      .catch(() => null),
   })
   .loose();
 

@@ -51,10 +51,45 @@ export interface CreateTicketDraft {
   problemType?: string;
   /** Configured problem types (tickets.problem_types); when any, the card offers them. */
   problemTypes?: string[];
+  /** `due_date` (YYYY-MM-DD), left out of the payload when unset. */
+  dueDate?: string;
+  /** The customer's contact the ticket is for (`contact_id`); none unless one is picked (the reference's rule). */
+  contact?: { id: number; name: string };
+  /** The customer's contacts (from the customer record); when any, the card offers them. */
+  contacts?: Array<{ id: number; name: string }>;
+  /** The ticket type (`ticket_type_id`), from the account's ticket types. */
+  ticketType?: { id: number; name: string };
+  /** The account's ticket types (GET /tickets/settings → ticket_types); when any, the card offers them. */
+  ticketTypes?: Array<{ id: number; name: string }>;
 }
 
-/** The problem-type select's value for "none" (the field is then left out of the payload). */
+/** A select's value for "none" (the field is then left out of the payload). */
 export const NO_PROBLEM_TYPE = '__none__';
+export const NO_VALUE = NO_PROBLEM_TYPE;
+
+/** A calendar date as `due_date` takes it: YYYY-MM-DD, a real day. */
+export function isCalendarDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === s;
+}
+
+/** A select of named ids with a "none" first (at most 100 options in all). */
+function idSelect<F extends 'contact' | 'ticket_type'>(
+  field: F,
+  list: Array<{ id: number; name: string }>,
+  selected: { id: number } | undefined,
+) {
+  return {
+    field,
+    options: [
+      { value: NO_VALUE, name: '(none)' },
+      ...list.slice(0, 99).map((x) => ({ value: String(x.id), name: x.name })),
+    ],
+    selected: selected ? String(selected.id) : NO_VALUE,
+  };
+}
 
 function assigneesOf(d: CreateTicketDraft): Array<{ id: number; name: string }> {
   return d.assignees.some((u) => u.id === d.assignee.id) ? d.assignees : [d.assignee, ...d.assignees];
@@ -70,6 +105,9 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
       priority: d.priority,
       user_id: d.assignee.id,
       ...(d.problemType ? { problem_type: d.problemType } : {}),
+      ...(d.contact ? { contact_id: d.contact.id } : {}),
+      ...(d.dueDate ? { due_date: d.dueDate } : {}),
+      ...(d.ticketType ? { ticket_type_id: d.ticketType.id } : {}),
     };
     return {
       summary: {
@@ -94,6 +132,9 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
                 },
               ]
             : []),
+          ...(d.contacts?.length ? [idSelect('contact', d.contacts, d.contact)] : []),
+          ...(d.ticketTypes?.length ? [idSelect('ticket_type', d.ticketTypes, d.ticketType)] : []),
+          { field: 'due_date' as const, input: 'date' as const, options: [], selected: d.dueDate ?? '' },
         ],
       },
       steps: [{ op: 'create_ticket', method: 'POST', path: '/tickets', status: 'pending', body }],
@@ -113,6 +154,29 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
           return rest;
         }
         return d.problemTypes?.includes(value) ? { ...d, problemType: value } : undefined;
+      }
+      case 'contact': {
+        if (value === NO_VALUE) {
+          const { contact: _dropped, ...rest } = d;
+          return rest;
+        }
+        const c = d.contacts?.find((x) => String(x.id) === value);
+        return c ? { ...d, contact: c } : undefined;
+      }
+      case 'ticket_type': {
+        if (value === NO_VALUE) {
+          const { ticketType: _dropped, ...rest } = d;
+          return rest;
+        }
+        const t = d.ticketTypes?.find((x) => String(x.id) === value);
+        return t ? { ...d, ticketType: t } : undefined;
+      }
+      case 'due_date': {
+        if (value === '' || value === NO_VALUE) {
+          const { dueDate: _dropped, ...rest } = d;
+          return rest;
+        }
+        return isCalendarDate(value) ? { ...d, dueDate: value } : undefined;
       }
       default:
         return undefined;

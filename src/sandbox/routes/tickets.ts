@@ -56,6 +56,7 @@ function createTicket({ state, body: b }: RouteContext): Reply {
     user_id: int(b.user_id) ?? null,
     contact_id: int(b.contact_id) ?? null,
     due_date: text(b.due_date) ?? null,
+    ticket_type_id: int(b.ticket_type_id) ?? null,
   });
   return json({ ticket: ticketJson(state, ticket) });
 }
@@ -145,7 +146,7 @@ function settings({ state }: RouteContext): Reply {
     default_labor_product_id: null,
     ticket_timer_charge_by_default: null,
     saved_searches: [],
-    ticket_types: [],
+    ticket_types: state.ticketTypes.map((t) => ({ ...t })),
     users: state.users.map((u) => ({ id: u.id, name: u.full_name })),
     require_ticket_type: null,
   });

@@ -222,6 +222,10 @@ export async function proposeCreateFor(
   const assigneeId = mappedUser?.syncro_user_id ?? identity.syncroUserId;
   const assigneeName = mappedUser?.name ?? identity.name;
   const users = await ctx.users(identity.api).catch(() => []);
+  // The card's optional fields: the customer's contacts (the record read above carries them; one read of it when
+  // it came from a search that did not), and the account's ticket types (the cached settings).
+  const contacts = await contactsOf(identity.api, customer).catch(() => []);
+  const ticketTypes = await ctx.ticketTypes(identity.api).catch(() => []);
   await propose(
     ctx,
     to,
@@ -235,6 +239,13 @@ export async function proposeCreateFor(
       assignee: { id: assigneeId, name: assigneeName },
       assignees: users,
       problemTypes: ctx.file.tickets.problem_types,
+      contacts,
+      ticketTypes,
     }),
   );
+}
+
+async function contactsOf(api: SyncroApi, c: Customer): Promise<Array<{ id: number; name: string }>> {
+  const list = c.contacts ?? (await api.getCustomer(c.id)).contacts ?? [];
+  return list.map((x) => ({ id: x.id, name: x.name || `Contact ${x.id}` }));
 }

@@ -25,6 +25,7 @@ export function targetOf(ctx: BotContext, body: BlockAction): ReplyTarget {
 export function actionValue(action: BlockElementAction): string | undefined {
   if ('value' in action && typeof action.value === 'string') return action.value;
   if ('selected_option' in action && action.selected_option) return action.selected_option.value;
+  if ('selected_date' in action && typeof action.selected_date === 'string') return action.selected_date;
   return undefined;
 }
 

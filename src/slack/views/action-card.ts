@@ -8,6 +8,7 @@ import {
   button,
   codeBlock,
   context,
+  datePicker,
   divider,
   escapeMrkdwn,
   fields,
@@ -483,15 +484,23 @@ function editBlocks(a: PendingAction): KnownBlock[] {
   const selects = (a.summary.editable ?? [])
     // NOTE: an option value Slack would refuse (over 150 characters) is left out rather than breaking the card.
     .map((e) => ({ ...e, options: e.options.filter((o) => o.value.length <= LIMITS.optionValue) }))
-    .filter((e) => e.options.length > 0)
+    .filter((e) => e.input === 'date' || e.options.length > 0)
     .slice(0, LIMITS.actionsElements)
     .map((e) =>
-      staticSelect({
-        actionId: `${ACTION.editPrefix}${e.field}`,
-        placeholder: editableLabel(a, e.field),
-        options: e.options.map((o) => option(`${editableLabel(a, e.field)}: ${optionText(e, o)}`, o.value)),
-        initial: e.selected,
-      }),
+      e.input === 'date'
+        ? datePicker({
+            actionId: `${ACTION.editPrefix}${e.field}`,
+            placeholder: editableLabel(a, e.field),
+            initial: e.selected || undefined,
+          })
+        : staticSelect({
+            actionId: `${ACTION.editPrefix}${e.field}`,
+            placeholder: editableLabel(a, e.field),
+            options: e.options.map((o) =>
+              option(`${editableLabel(a, e.field)}: ${optionText(e, o)}`, o.value),
+            ),
+            initial: e.selected,
+          }),
     );
   if (selects.length === 0) return [];
   return [context(['You can change these before posting:']), actions(selects, a.id)];

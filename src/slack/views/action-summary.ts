@@ -44,7 +44,11 @@ export function summaryWords(a: PendingAction): SummaryWords {
           ...(d.problemType || d.problemTypes?.length
             ? [{ label: 'Problem type', value: d.problemType ?? '(none)' }]
             : []),
-          { label: 'Contact', value: '(none)' },
+          { label: 'Contact', value: d.contact?.name ?? '(none)' },
+          ...(d.ticketType || d.ticketTypes?.length
+            ? [{ label: 'Ticket type', value: d.ticketType?.name ?? '(none)' }]
+            : []),
+          { label: 'Due date', value: d.dueDate ?? '(none)' },
         ],
       };
     case 'update_ticket':
@@ -106,6 +110,9 @@ const FIELD_LABELS: Record<EditableField, string> = {
   assignee: 'Assignee',
   problem_type: 'Problem type',
   labor: 'Labour type',
+  contact: 'Contact',
+  ticket_type: 'Ticket type',
+  due_date: 'Due date',
 };
 
 /** The label of an editable field on this card ("Comment visibility" when closing). */
