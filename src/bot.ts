@@ -15,6 +15,7 @@ import { registerListeners } from './slack/listeners/index.js';
 import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
 import { postToResponseUrl } from './slack/response-url.js';
 import { bannerResponse, bannerWebClient } from './slack/sandbox-banner.js';
+import { createThreadReplies } from './slack/shortcuts/thread-reply.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
@@ -117,6 +118,8 @@ export function createBot(deps: BotDeps): Bot {
     describeError: describeErrorPlain,
   });
 
+  const threadReplies = createThreadReplies({ web, logger: deps.logger, webBaseUrl: deps.client.webBaseUrl });
+
   function cached<T>(cache: Map<string, { at: number; list: T }>, load: (api: SyncroApi) => Promise<T>) {
     return async (api: SyncroApi): Promise<T> => {
       const hit = cache.get('account');
@@ -142,7 +145,14 @@ export function createBot(deps: BotDeps): Bot {
     now,
     replicaId: deps.replicaId,
     leaseMs,
-    onChange: cards.publish,
+    // The card first; then, for an action made from a Slack message, the one reply in that message's thread.
+    onChange: async (a, milestone) => {
+      try {
+        await cards.publish(a, milestone);
+      } finally {
+        await threadReplies.onChange(a);
+      }
+    },
   });
 
   // GET /tickets/settings, read once per CACHE_MS for the statuses and the ticket types alike.

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ACTION, COMMAND, OPTIONS, VIEW } from '../src/slack/action-ids.js';
+import { ACTION, COMMAND, OPTIONS, SHORTCUT, VIEW } from '../src/slack/action-ids.js';
 import type { BotContext } from '../src/slack/context.js';
 import { registerListeners } from '../src/slack/listeners/index.js';
 import { BOT_SCOPES } from '../src/slack/scopes.js';
@@ -16,6 +16,7 @@ interface Manifest {
       messages_tab_read_only_enabled: boolean;
       home_tab_enabled: boolean;
     };
+    shortcuts: Array<{ name: string; type: 'message' | 'global'; callback_id: string; description: string }>;
     slash_commands: Array<{
       command: string;
       url: string;
@@ -40,6 +41,8 @@ function registered() {
     actions: [] as unknown[],
     views: [] as unknown[],
     options: [] as unknown[],
+    shortcuts: [] as Array<{ callback_id?: unknown; type?: unknown }>,
+    events: [] as unknown[],
   };
   const constraint = (c: unknown) =>
     typeof c === 'object' && c !== null && !(c instanceof RegExp)
@@ -51,6 +54,8 @@ function registered() {
     action: (c: unknown) => void seen.actions.push(constraint(c)),
     view: (c: unknown) => void seen.views.push(constraint(c)),
     options: (c: unknown) => void seen.options.push(constraint(c)),
+    shortcut: (c: { callback_id?: unknown; type?: unknown }) => void seen.shortcuts.push(c),
+    event: (e: unknown) => void seen.events.push(e),
   };
   // Registration may read configuration from the context; any property of this stand-in is another stand-in.
   const anything: unknown = new Proxy(() => anything, { get: () => anything });
@@ -97,6 +102,22 @@ describe('manifest.yml', () => {
     for (const id of Object.values(VIEW)) expect(answers(r.views, id)).toBe(true);
   });
 
+  it('declares exactly the shortcuts the bot answers, each of the type it is registered for', () => {
+    const r = registered();
+    const declared = manifest.features.shortcuts.map((s) => ({
+      callback_id: s.callback_id,
+      type: s.type === 'message' ? 'message_action' : 'shortcut',
+    }));
+    const byId = (a: { callback_id?: unknown }, b: { callback_id?: unknown }) =>
+      String(a.callback_id).localeCompare(String(b.callback_id));
+    expect([...declared].sort(byId)).toEqual([...r.shortcuts].sort(byId));
+    expect(declared.map((d) => d.callback_id).sort()).toEqual(Object.values(SHORTCUT).sort());
+    for (const s of manifest.features.shortcuts) {
+      expect(s.name.length).toBeLessThanOrEqual(24);
+      expect(s.description.length).toBeLessThanOrEqual(80);
+    }
+  });
+
   it('requests exactly the bot scopes the code declares, and no user scopes', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(new Set(manifest.oauth_config.scopes.bot).size).toBe(manifest.oauth_config.scopes.bot.length);
@@ -119,7 +140,12 @@ describe('manifest.yml', () => {
 });
 
 describe('action, view and options ids', () => {
-  const ids = [...Object.values(ACTION), ...Object.values(VIEW), ...Object.values(OPTIONS)];
+  const ids = [
+    ...Object.values(ACTION),
+    ...Object.values(VIEW),
+    ...Object.values(OPTIONS),
+    ...Object.values(SHORTCUT),
+  ];
 
   it('are syncro_ names', () => {
     for (const id of ids) expect(id).toMatch(/^syncro_\w+$/);

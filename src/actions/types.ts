@@ -54,6 +54,11 @@ export interface SlackCoordinates {
    * later drawings chat.update (src/slack/card-publisher.ts). `movedAt` tells later clicks on the old card apart.
    */
   directMessage?: { channelId: string; messageTs: string; movedAt: number };
+  /**
+   * The Slack message this action was made from (a message shortcut): once the action succeeds, the bot replies
+   * in that message's thread, once (src/slack/shortcuts/thread-reply.ts).
+   */
+  thread?: { channelId: string; ts: string };
 }
 
 export interface TicketRef {

@@ -49,9 +49,25 @@ export const VIEW = {
   close: 'syncro_close_modal',
   bill: 'syncro_bill_modal',
   timerEntry: 'syncro_timer_entry_modal',
+  /** "Create Syncro ticket" (message shortcut) and "New Syncro ticket" (global shortcut). */
+  createTicket: 'syncro_create_ticket_modal',
+  /** "Add to Syncro ticket" (message shortcut). */
+  addToTicket: 'syncro_add_to_ticket_modal',
+} as const;
+
+/** Shortcut callback ids (manifest features.shortcuts). */
+export const SHORTCUT = {
+  /** Message shortcut "Create Syncro ticket". */
+  createFromMessage: 'syncro_create_from_message',
+  /** Message shortcut "Add to Syncro ticket". */
+  addToTicket: 'syncro_add_to_ticket',
+  /** Global shortcut "New Syncro ticket". */
+  newTicket: 'syncro_new_ticket',
 } as const;
 
 /** external_select whose options Slack loads from the options-load URL (customer typeahead). */
 export const OPTIONS = {
   customerSearch: 'syncro_customer_search',
+  /** The ticket pick of "Add to Syncro ticket": a number, or words of the subject / customer. */
+  ticketSearch: 'syncro_ticket_search',
 } as const;

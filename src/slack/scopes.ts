@@ -3,9 +3,12 @@
  * so adding a Web API call that needs a new scope means adding it here, with the reason, and to the manifest.
  */
 export const BOT_SCOPES = [
-  /** The `/syncro` slash command (COMMAND in action-ids.ts). */
+  /** The `/syncro` slash command (COMMAND in action-ids.ts) and the shortcuts (SHORTCUT). */
   'commands',
-  /** chat.postMessage / chat.update: posting and updating billing cards and command results. */
+  /**
+   * chat.postMessage / chat.update: posting and updating billing cards and command results, and the reply in a
+   * message's thread after a card made from it was posted.
+   */
   'chat:write',
   /** Posting billing cards in public channels the bot was not invited to. */
   'chat:write.public',

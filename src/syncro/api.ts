@@ -22,8 +22,12 @@ export interface CreateTicketBody {
   contact_id?: number;
   due_date?: string;
   ticket_type_id?: number;
+  /** The ticket's first comment, created with it in the same request (swagger: Ticket.comments_attributes). */
+  comments_attributes?: Array<{ subject: string; body: string; hidden: boolean; do_not_email: boolean }>;
 }
-export type UpdateTicketBody = Partial<Omit<CreateTicketBody, 'customer_id'>> & { status?: string };
+export type UpdateTicketBody = Partial<Omit<CreateTicketBody, 'customer_id' | 'comments_attributes'>> & {
+  status?: string;
+};
 export interface CommentBody {
   subject: string;
   body: string;

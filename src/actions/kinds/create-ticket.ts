@@ -61,6 +61,8 @@ export interface CreateTicketDraft {
   ticketType?: { id: number; name: string };
   /** The account's ticket types (GET /tickets/settings → ticket_types); when any, the card offers them. */
   ticketTypes?: Array<{ id: number; name: string }>;
+  /** A first comment sent with the ticket (a ticket made from a Slack message: its text and permalink). */
+  comment?: { subject: string; body: string; hidden: boolean; do_not_email: boolean };
 }
 
 /** A select's value for "none" (the field is then left out of the payload). */
@@ -108,6 +110,7 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
       ...(d.contact ? { contact_id: d.contact.id } : {}),
       ...(d.dueDate ? { due_date: d.dueDate } : {}),
       ...(d.ticketType ? { ticket_type_id: d.ticketType.id } : {}),
+      ...(d.comment ? { comments_attributes: [d.comment] } : {}),
     };
     return {
       summary: {

@@ -325,3 +325,156 @@ export function blockSuggestionPayload(opts: BlockSuggestionFields): Record<stri
   }
   return payload;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shortcuts (message_action, shortcut)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The message a message shortcut was used on, as Slack echoes it. */
+export interface ShortcutMessage {
+  ts: string;
+  text: string;
+  /** Its author (default a user, not the bot). */
+  user?: string;
+  /** When the message is a reply in a thread. */
+  threadTs?: string;
+}
+
+export interface MessageShortcutFields extends SlackUserOptions {
+  callbackId: string;
+  channelId?: string;
+  message: ShortcutMessage;
+  responseUrl?: string;
+  triggerId?: string;
+}
+
+/** "⋯ → <shortcut>" on a message: `type: message_action`, with the message and a response_url. */
+export function messageShortcutPayload(opts: MessageShortcutFields): Record<string, unknown> {
+  const channelId = opts.channelId ?? DEFAULT_CHANNEL;
+  const m = opts.message;
+  return {
+    type: 'message_action',
+    token: VERIFICATION_TOKEN,
+    action_ts: nowTs(),
+    team: slackTeam(opts),
+    user: slackUser(opts),
+    channel: { id: channelId, name: 'tickets' },
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: opts.callbackId,
+    trigger_id: opts.triggerId ?? fakeTriggerId(),
+    response_url: opts.responseUrl ?? '',
+    message_ts: m.ts,
+    message: {
+      type: 'message',
+      user: m.user ?? 'U0AUTHOR01',
+      ts: m.ts,
+      text: m.text,
+      team: opts.teamId ?? TEAM_ID,
+      ...(m.threadTs ? { thread_ts: m.threadTs } : {}),
+    },
+    api_app_id: APP_ID,
+  };
+}
+
+export interface GlobalShortcutFields extends SlackUserOptions {
+  callbackId: string;
+  triggerId?: string;
+}
+
+/** A global shortcut (the ⚡ menu): `type: shortcut`; no channel, no message, no response_url. */
+export function globalShortcutPayload(opts: GlobalShortcutFields): Record<string, unknown> {
+  return {
+    type: 'shortcut',
+    token: VERIFICATION_TOKEN,
+    action_ts: nowTs(),
+    team: slackTeam(opts),
+    user: slackUser(opts),
+    is_enterprise_install: false,
+    enterprise: null,
+    callback_id: opts.callbackId,
+    trigger_id: opts.triggerId ?? fakeTriggerId(),
+    api_app_id: APP_ID,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Events API (event_callback, JSON body)
+// ---------------------------------------------------------------------------------------------------------------
+
+let eventCounter = 0;
+
+/** The JSON body of an Events API delivery wrapping `event` (`link_shared`, `message`, …). */
+export function eventCallbackBody(event: Record<string, unknown>, opts: { teamId?: string } = {}) {
+  eventCounter += 1;
+  const teamId = opts.teamId ?? TEAM_ID;
+  return {
+    token: VERIFICATION_TOKEN,
+    team_id: teamId,
+    api_app_id: APP_ID,
+    event: { event_ts: nowTs(), ...event },
+    type: 'event_callback',
+    event_id: `Ev${String(eventCounter).padStart(9, '0')}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [
+      {
+        enterprise_id: null,
+        team_id: teamId,
+        user_id: BOT_USER_ID,
+        is_bot: true,
+        is_enterprise_install: false,
+      },
+    ],
+    is_ext_shared_channel: false,
+  };
+}
+
+export interface LinkSharedFields {
+  userId: string;
+  channelId: string;
+  messageTs: string;
+  urls: string[];
+  threadTs?: string;
+}
+
+/** `link_shared`: links of a registered unfurl domain in a message someone posted. */
+export function linkSharedEvent(f: LinkSharedFields): Record<string, unknown> {
+  return {
+    type: 'link_shared',
+    channel: f.channelId,
+    is_bot_user_member: true,
+    user: f.userId,
+    message_ts: f.messageTs,
+    unfurl_id: `${f.channelId}.${f.messageTs}.unfurl`,
+    source: 'conversations_history',
+    ...(f.threadTs ? { thread_ts: f.threadTs } : {}),
+    links: f.urls.map((url) => ({ domain: new URL(url).hostname, url })),
+  };
+}
+
+export interface MessageEventFields {
+  userId?: string;
+  channelId: string;
+  text: string;
+  ts: string;
+  threadTs?: string;
+  /** `message_changed`, `bot_message`, … */
+  subtype?: string;
+  botId?: string;
+  channelType?: 'channel' | 'group' | 'im';
+}
+
+/** A `message` event (message.channels / message.groups). */
+export function messageEvent(f: MessageEventFields): Record<string, unknown> {
+  return {
+    type: 'message',
+    channel: f.channelId,
+    ...(f.userId ? { user: f.userId } : {}),
+    text: f.text,
+    ts: f.ts,
+    channel_type: f.channelType ?? 'channel',
+    ...(f.threadTs ? { thread_ts: f.threadTs } : {}),
+    ...(f.subtype ? { subtype: f.subtype } : {}),
+    ...(f.botId ? { bot_id: f.botId } : {}),
+  };
+}

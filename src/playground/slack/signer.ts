@@ -5,6 +5,11 @@ import {
   type BlockSuggestionFields,
   blockActionPayload,
   blockSuggestionPayload,
+  eventCallbackBody,
+  type GlobalShortcutFields,
+  globalShortcutPayload,
+  type MessageShortcutFields,
+  messageShortcutPayload,
   type SlashCommandFields,
   slashCommandBody,
   type ViewSubmissionFields,
@@ -63,13 +68,17 @@ export interface SignedRequestOptions {
   headers?: Record<string, string>;
 }
 
-/** POSTs a form-encoded body, signed, to `opts.url`. */
-export async function postSigned(opts: SignedRequestOptions, rawBody: string): Promise<SlackHttpResult> {
+/** POSTs a form-encoded body (or JSON, for the Events API), signed, to `opts.url`. */
+export async function postSigned(
+  opts: SignedRequestOptions,
+  rawBody: string,
+  contentType = 'application/x-www-form-urlencoded',
+): Promise<SlackHttpResult> {
   const signed = signSlackRequest(opts.secret, rawBody, opts.timestampSec);
   const res = await request(opts.url, {
     method: 'POST',
     headers: {
-      'content-type': 'application/x-www-form-urlencoded',
+      'content-type': contentType,
       'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
       ...signed,
       ...(opts.signature !== undefined ? { 'x-slack-signature': opts.signature } : {}),
@@ -117,4 +126,25 @@ export function viewSubmission(opts: ViewSubmissionOptions): Promise<SlackHttpRe
 /** Sends an options load for an external_select; Bolt answers with `{options: [...]}` from the listener's ack. */
 export function blockSuggestion(opts: BlockSuggestionOptions): Promise<SlackHttpResult> {
   return postPayload(opts, blockSuggestionPayload(opts));
+}
+
+export type MessageShortcutOptions = SignedRequestOptions & MessageShortcutFields;
+export type GlobalShortcutOptions = SignedRequestOptions & GlobalShortcutFields;
+
+/** A message shortcut ("⋯ → Create Syncro ticket" on a message). */
+export function messageShortcut(opts: MessageShortcutOptions): Promise<SlackHttpResult> {
+  return postPayload(opts, messageShortcutPayload(opts));
+}
+
+/** A global shortcut (the ⚡ menu). */
+export function globalShortcut(opts: GlobalShortcutOptions): Promise<SlackHttpResult> {
+  return postPayload(opts, globalShortcutPayload(opts));
+}
+
+/** An Events API delivery (JSON body, signed like every request) wrapping `event`. */
+export function sendEvent(
+  opts: SignedRequestOptions,
+  event: Record<string, unknown>,
+): Promise<SlackHttpResult> {
+  return postSigned(opts, JSON.stringify(eventCallbackBody(event)), 'application/json');
 }

@@ -1,5 +1,14 @@
 import { isObject, str } from './http.js';
-import { APP_ID, BOT_ID, BOT_USER_ID, dmFor, TEAM_ID, tsGenerator, viewIdGenerator } from './ids.js';
+import {
+  APP_ID,
+  BOT_ID,
+  BOT_USER_ID,
+  dmFor,
+  TEAM_DOMAIN,
+  TEAM_ID,
+  tsGenerator,
+  viewIdGenerator,
+} from './ids.js';
 
 /**
  * Slack's Web API as far as the bot uses it: each method's realistic `{ok: true, ...}` answer (or Slack's error
@@ -101,6 +110,26 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
       return { ok: true, message_ts: nextTs() };
     },
     'chat.delete': (body) => ({ ok: true, channel: body.channel, ts: body.ts }),
+    'chat.getPermalink': (body) => {
+      const channel = str(body.channel);
+      const ts = str(body.message_ts);
+      if (!channel) return { ok: false, error: 'channel_not_found' };
+      if (!ts) return { ok: false, error: 'message_not_found' };
+      return {
+        ok: true,
+        channel,
+        permalink: `https://${TEAM_DOMAIN}.slack.com/archives/${channel}/p${ts.replace('.', '')}`,
+      };
+    },
+    // Unfurls: either channel + ts of the message, or the event's unfurl_id + source.
+    'chat.unfurl': (body) => {
+      const byMessage = str(body.channel) && str(body.ts);
+      const byId = str(body.unfurl_id) && str(body.source);
+      if (!byMessage && !byId) return { ok: false, error: 'invalid_arguments' };
+      if (!isObject(body.unfurls) && typeof body.unfurls !== 'string')
+        return { ok: false, error: 'invalid_unfurls' };
+      return { ok: true };
+    },
     'views.open': (body) => openView(body),
     'views.push': (body) => openView(body),
     'views.update': (body) => replaceView(body),

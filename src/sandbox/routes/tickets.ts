@@ -58,6 +58,19 @@ function createTicket({ state, body: b }: RouteContext): Reply {
     due_date: text(b.due_date) ?? null,
     ticket_type_id: int(b.ticket_type_id) ?? null,
   });
+  // comments_attributes: the ticket's first comment(s), created in the same request.
+  const first = Array.isArray(b.comments_attributes) ? b.comments_attributes : [];
+  for (const c of first) {
+    if (typeof c !== 'object' || c === null) continue;
+    const x = c as Record<string, unknown>;
+    state.addComment({
+      ticket_id: ticket.id,
+      subject: text(x.subject) ?? '',
+      body: text(x.body) ?? '',
+      hidden: x.hidden === true,
+      do_not_email: x.do_not_email === true,
+    });
+  }
   return json({ ticket: ticketJson(state, ticket) });
 }
 

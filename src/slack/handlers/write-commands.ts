@@ -1,3 +1,4 @@
+import type { CreateTicketDraft } from '../../actions/kinds/create-ticket.js';
 import {
   type ProposalBase,
   proposeClose,
@@ -68,10 +69,17 @@ export async function propose(ctx: BotContext, to: ReplyTarget, action: PendingA
   await ctx.showNewCard(action, to);
 }
 
+/** The Slack message an action was made from (a message shortcut): the bot replies in its thread after success. */
+export type ThreadTarget = NonNullable<PendingAction['slack']['thread']>;
+
+function withThread(base: ProposalBase, thread: ThreadTarget | undefined): ProposalBase {
+  return thread ? { ...base, slack: { ...base.slack, thread } } : base;
+}
+
 export async function proposeCommentFor(
   ctx: BotContext,
   to: ReplyTarget,
-  input: { number: string; subject?: string; body: string; visibility?: Visibility },
+  input: { number: string; subject?: string; body: string; visibility?: Visibility; thread?: ThreadTarget },
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);
   const ticket = await identity.api.findTicketByNumber(input.number);
@@ -79,7 +87,7 @@ export async function proposeCommentFor(
     ctx,
     to,
     proposeComment({
-      ...proposalBase(ctx, identity, to),
+      ...withThread(proposalBase(ctx, identity, to), input.thread),
       ticket: ticketRef(ticket),
       subject: input.subject?.trim() || 'Update',
       body: input.body,
@@ -192,7 +200,15 @@ export async function resolveCustomer(
 export async function proposeCreateFor(
   ctx: BotContext,
   to: ReplyTarget,
-  input: { customer: CustomerRef | { id: number }; subject: string },
+  input: {
+    customer: CustomerRef | { id: number };
+    subject: string;
+    /** Chosen in a form (the shortcuts' modal); else the configured default. */
+    priority?: string;
+    /** The ticket's first comment (a ticket made from a Slack message). */
+    comment?: CreateTicketDraft['comment'];
+    thread?: ThreadTarget;
+  },
   replace = false,
 ): Promise<void> {
   const identity = await ctx.identities.forWrite(to.userId);
@@ -230,10 +246,11 @@ export async function proposeCreateFor(
     ctx,
     to,
     proposeCreateTicket({
-      ...proposalBase(ctx, identity, to),
+      ...withThread(proposalBase(ctx, identity, to), input.thread),
       customer: { id: customer.id, name: customerName(customer) },
       subject,
-      priority: ctx.file.tickets.default_priority,
+      priority: input.priority ?? ctx.file.tickets.default_priority,
+      ...(input.comment ? { comment: input.comment } : {}),
       priorities: ctx.file.tickets.priorities,
       status: ctx.file.tickets.new_status,
       assignee: { id: assigneeId, name: assigneeName },

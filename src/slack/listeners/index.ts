@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { COMMAND } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
+import { registerShortcuts } from '../shortcuts/listeners.js';
 import { registerCardButtons } from './card-buttons.js';
 import { registerCreateFlow } from './create-flow.js';
 import { registerFormReopen } from './form-reopen.js';
@@ -33,4 +34,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerTimerButtons(app, ctx);
   registerModalSubmissions(app, ctx);
   registerFormReopen(app, ctx);
+  registerShortcuts(app, ctx);
 }
