@@ -7,6 +7,7 @@ import type { Config, FileConfig } from './config.js';
 import { SignerChangedError } from './errors.js';
 import type { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
+import type { GitSessionLogs } from './session-logs/git.js';
 import { boltLogger } from './slack/bolt-logger.js';
 import { createCardPublisher } from './slack/card-publisher.js';
 import type { BotContext } from './slack/context.js';
@@ -15,6 +16,7 @@ import { registerListeners } from './slack/listeners/index.js';
 import { createReceiver, type ReceiverOptions } from './slack/receiver.js';
 import { postToResponseUrl } from './slack/response-url.js';
 import { bannerResponse, bannerWebClient } from './slack/sandbox-banner.js';
+import { slackSessionLogUploader } from './slack/session-log-upload.js';
 import { createThreadReplies } from './slack/shortcuts/thread-reply.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
@@ -55,6 +57,8 @@ export interface BotDeps {
   receiver?: Pick<ReceiverOptions, 'socketPingTimeoutMs' | 'probeTimeoutMs'>;
   /** More HTTP routes on the bot's server (the playground's page). */
   routes?: ReceiverOptions['routes'];
+  /** The session-log working copy (`session_logs.repo`); without it, logs are uploaded to Slack. */
+  sessionLogGit?: GitSessionLogs;
 }
 
 export interface Bot {
@@ -153,6 +157,7 @@ export function createBot(deps: BotDeps): Bot {
         await threadReplies.onChange(a);
       }
     },
+    sessionLogs: { git: deps.sessionLogGit, slack: slackSessionLogUploader(web) },
   });
 
   // GET /tickets/settings, read once per CACHE_MS for the statuses and the ticket types alike.
@@ -188,6 +193,7 @@ export function createBot(deps: BotDeps): Bot {
     describeError: describeErrorPlain,
     publishCard: cards.redraw,
     showNewCard: cards.showNew,
+    sessionLogGit: deps.sessionLogGit,
   };
   registerListeners(app, ctx);
 

@@ -4,9 +4,11 @@ import { openSqliteStore } from './actions/sqlite-store.js';
 import type { ActionStore } from './actions/store.js';
 import { type Bot, type BotDeps, createBot } from './bot.js';
 import type { Config } from './config.js';
+import { ConfigError } from './errors.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
 import { type SandboxMode, startSandbox } from './sandbox/sandbox-mode.js';
+import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
 import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
 import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
 
@@ -58,6 +60,7 @@ export interface ComposedApp {
 
 export async function composeApp(config: Config, deps: ComposeDeps): Promise<ComposedApp> {
   const logger = deps.logger ?? createLogger({ ...config.log, destination: deps.logDestination });
+  const sessionLogGit = await openSessionLogRepo(config);
   const sandbox = config.syncro.sandbox ? await startSandbox(config.file) : undefined;
   const file = sandbox?.file ?? config.file;
   if (sandbox)
@@ -130,6 +133,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     sweepIntervalMs: deps.sweepIntervalMs,
     receiver: deps.receiver,
     routes: deps.routes,
+    sessionLogGit,
   });
 
   return {
@@ -163,4 +167,13 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       await sandbox?.simulator.close();
     },
   };
+}
+
+/** `session_logs.repo`, checked at start-up (a git working copy, with its push remote): stops with the problem. */
+async function openSessionLogRepo(config: Config): Promise<GitSessionLogs | undefined> {
+  const sl = config.file.session_logs;
+  if (!sl.repo) return undefined;
+  const problems = await checkSessionLogRepo({ repo: sl.repo, push: sl.push, remote: sl.remote });
+  if (problems.length > 0) throw new ConfigError(problems.map((p) => `${config.configPath}.${p}`));
+  return createGitSessionLogs({ repo: sl.repo, push: sl.push, remote: sl.remote });
 }

@@ -132,6 +132,30 @@ const fileSchema = z
       })
       .strict()
       .default({ reminder_after_minutes: 8 * 60 }),
+    session_logs: z
+      .object({
+        /**
+         * A local git working copy: a log is committed to clients/<customer-slug>/session-logs/<date>-<number>.md
+         * with the technician as author. Without it, a log is uploaded to the card's thread as a file.
+         */
+        repo: z.string().min(1).optional(),
+        /** Push after each commit (a failed push leaves the commit, and the card says so). */
+        push: z.boolean().default(false),
+        /** The remote pushed to (`git push <remote> HEAD`). */
+        remote: z.string().min(1).default('origin'),
+        /**
+         * The author's email when Syncro does not give the technician's (GET /me user_email): name@this domain,
+         * e.g. howard.enos@example.com.
+         */
+        author_email_domain: z
+          .string()
+          .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, 'must be a mail domain such as example.com')
+          .optional(),
+        /** The day a log is dated by (and its file named after), e.g. America/Phoenix. */
+        time_zone: z.string().min(1).default('UTC'),
+      })
+      .strict()
+      .default({ push: false, remote: 'origin', time_zone: 'UTC' }),
     billing: z
       .object({
         /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */
@@ -339,6 +363,15 @@ export function loadConfig(
         `${file.path}.billing.approval: nobody could post a billing card; list approvers or allow requester_may_post`,
       );
     }
+    const sl = f.session_logs;
+    if (sl.push && !sl.repo)
+      problems.push(
+        `${file.path}.session_logs.push: needs session_logs.repo (the working copy to push from)`,
+      );
+    if (!validTimeZone(sl.time_zone))
+      problems.push(
+        `${file.path}.session_logs.time_zone: "${sl.time_zone}" is not a time zone (use a name such as America/Phoenix or UTC)`,
+      );
     if (ap.require_second_person && ap.approvers.length === 0) {
       problems.push(
         `${file.path}.billing.approval.approvers: require_second_person needs at least one approver`,
@@ -389,6 +422,15 @@ export function loadConfig(
     configPath: file.path,
     warnings: sandbox ? [] : keyWarnings(fileConfig, env, file.path),
   };
+}
+
+function validTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The British spelling is accepted for the labour types; both at once is ambiguous. */

@@ -5,6 +5,7 @@ import {
   SignerChangedError,
   UserInputError,
 } from '../errors.js';
+import { SessionLogCheckError, SessionLogNotWrittenError } from '../session-logs/git.js';
 import {
   SyncroError,
   SyncroListNotReadToEndError,
@@ -45,6 +46,11 @@ export function errorFacts(err: unknown): ErrorFacts {
   else if (e instanceof SyncroListNotReadToEndError) facts.pages = e.pages;
   else if (e instanceof ConfigError) facts.messages = [...e.problems];
   else if (e instanceof SignerChangedError) facts.signer = { promised: e.promised, actual: e.actual };
+  else if (e instanceof SessionLogNotWrittenError) {
+    // git's own first line of stderr, redacted of any credential in a remote URL (session-logs/git.ts).
+    facts.endpoint = e.gitCommand === 'files.uploadV2' ? e.gitCommand : `git ${e.gitCommand}`;
+    facts.messages = [e.reason];
+  } else if (e instanceof SessionLogCheckError) facts.messages = [e.message];
   else if (MESSAGE_FOR_PEOPLE.has(e.code)) {
     facts.messages = [e.message];
     if (e instanceof UserInputError && e.usage) facts.usage = e.usage;

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { SessionLogNotWrittenError } from '../session-logs/git.js';
 import type { SyncroApi } from '../syncro/api.js';
 import {
   SyncroNetworkError,
@@ -34,6 +35,8 @@ export interface ExecutorDeps {
   now: () => number;
   replicaId: string;
   leaseMs: number;
+  /** Where session log steps write (a git working copy, or Slack uploads). */
+  sessionLogs?: StepContext['sessionLogs'];
   /** Publishes the card for the row; `milestone` is false for per-step progress (ephemeral cards skip those). */
   onChange: (action: PendingAction, milestone: boolean) => Promise<void>;
 }
@@ -50,7 +53,8 @@ function isKnownNotWritten(err: unknown): boolean {
     err instanceof SyncroNotFoundError ||
     err instanceof SyncroRateLimitedError ||
     err instanceof SyncroNetworkError ||
-    err instanceof VerificationMismatchError
+    err instanceof VerificationMismatchError ||
+    err instanceof SessionLogNotWrittenError
   );
 }
 
@@ -201,6 +205,7 @@ export class Executor {
         steps: x.steps,
         reads,
         now: this.deps.now(),
+        sessionLogs: this.deps.sessionLogs,
       });
       for (let k = firstIncompleteStep(a); k < a.steps.length; k++) {
         const step = a.steps[k]!;
@@ -349,7 +354,7 @@ export class Executor {
     const started = this.deps.now();
     let res: Awaited<ReturnType<typeof reconcileStep>>;
     try {
-      res = await reconcileStep(api, step, a.steps, this.deps.now());
+      res = await reconcileStep(api, step, a.steps, this.deps.now(), { sessionLogs: this.deps.sessionLogs });
     } catch (err) {
       return this.checkFailed(a, k, err);
     }
@@ -382,7 +387,7 @@ export class Executor {
     const started = this.deps.now();
     let res: Awaited<ReturnType<typeof reconcileStep>>;
     try {
-      res = await reconcileStep(api, a.steps[k]!, a.steps, started);
+      res = await reconcileStep(api, a.steps[k]!, a.steps, started, { sessionLogs: this.deps.sessionLogs });
     } catch (err) {
       // Could not tell: never send blindly; the step's outcome is unknown again until Syncro can be read.
       return { state: 'stop', action: await this.checkFailed(a, k, err) };

@@ -153,10 +153,11 @@ export async function reconcileStep(
   step: WriteStep,
   steps: readonly WriteStep[],
   now: number,
+  more: Pick<StepContext, 'sessionLogs'> = {},
 ): Promise<ReconcileResult> {
   const kind = stepKindOf(step);
   // A read-back must see Syncro as it is now: fresh reads, never the pre-send ones.
-  const ctx: StepContext = { api, steps, reads: memoReads(api), now };
+  const ctx: StepContext = { ...more, api, steps, reads: memoReads(api), now };
   switch (kind.readBack) {
     case 'state':
       return kind.check(ctx, step);

@@ -23,8 +23,8 @@ export interface Identity {
   keySource: string;
   /** Syncro as seen by this key. Not enumerable, so it never shows up in JSON or logs of an Identity. */
   api: SyncroApi;
-  /** What GET /me says about the key (checked once per key, then cached). */
-  me: { user_id: number; user_name: string };
+  /** What GET /me says about the key (checked once per key, then cached); the email where Syncro gives one. */
+  me: { user_id: number; user_name: string; user_email?: string };
 }
 
 export interface WhoAmI {
@@ -81,7 +81,7 @@ type Plan =
 
 interface Opened {
   api: SyncroApi;
-  me: { user_id: number; user_name: string };
+  me: { user_id: number; user_name: string; user_email?: string };
 }
 
 const HOW_TO_GET_A_KEY =
@@ -170,7 +170,11 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
             { keySource: source, syncroUserId: me.user_id, syncroUserName: me.user_name },
             'Syncro key verified',
           );
-          return { user_id: me.user_id, user_name: me.user_name };
+          return {
+            user_id: me.user_id,
+            user_name: me.user_name,
+            ...(me.user_email ? { user_email: me.user_email } : {}),
+          };
         });
       e.me = pending;
       mePromise = pending;
@@ -282,7 +286,7 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
         out.key = { kind: rPlan.kind === 'shared' ? 'shared' : 'own', source: planSource(rPlan) };
         try {
           rOpened = await open(rPlan, slackUserId);
-          out.me = rOpened.me;
+          out.me = { user_id: rOpened.me.user_id, user_name: rOpened.me.user_name };
           out.reads.allowed = true;
         } catch (err) {
           rError = messageOf(err);

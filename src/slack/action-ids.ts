@@ -36,6 +36,8 @@ export const ACTION = {
   page: 'syncro_page',
   /** Link buttons (open in Syncro) still send an action payload; it is acknowledged and ignored. */
   openLink: 'syncro_open_link',
+  /** "Write session log" on a finished close or billing card; value = JSON {id, attempt} of that action. */
+  sessionLog: 'syncro_session_log',
   /** "Reopen form" on the reply to a form that closed and then failed; value = the draft (form-drafts.ts). */
   reopenForm: 'syncro_reopen_form',
 } as const;

@@ -5,6 +5,7 @@ import type { PendingAction } from '../actions/types.js';
 import type { FileConfig } from '../config.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
+import type { GitSessionLogs } from '../session-logs/git.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
 import type { TimerSpan } from '../timers/span.js';
 import type { ResponseMessage } from './response-url.js';
@@ -57,6 +58,8 @@ export interface BotContext {
   describeError: (err: unknown) => string;
   /** Renders and publishes an action's card (first post, or update in place). */
   publishCard: (action: PendingAction, milestone: boolean) => Promise<void>;
+  /** The session-log working copy (`session_logs.repo`), when configured; otherwise logs go to Slack. */
+  sessionLogGit?: GitSessionLogs;
   /** Posts a proposed card for the first time and records where it is. */
   showNewCard: (action: PendingAction, to: ReplyTarget) => Promise<void>;
 }

@@ -16,6 +16,10 @@ export const BOT_SCOPES = [
   'users:read',
   /** conversations.open: the App Home (messages tab) DM with a technician. */
   'im:write',
+  /** filesUploadV2 (files.getUploadURLExternal + completeUploadExternal): a session log uploaded to a card's thread. */
+  'files:write',
+  /** files.list: reading back whether a session log upload with no clear answer reached the channel. */
+  'files:read',
 ] as const;
 
 export type BotScope = (typeof BOT_SCOPES)[number];

@@ -6,6 +6,7 @@ import { createTicket, createTicketAction } from './create-ticket.js';
 import { createInvoice } from './invoice.js';
 import { addLineItem } from './line-item.js';
 import { removeLineItem, removeLineItemAction } from './remove-line-item.js';
+import { sessionLogAction, writeSessionLog } from './session-log.js';
 import { statusChange, updateTicket } from './status-change.js';
 import type { StepKind } from './step.js';
 import { chargeTimerEntry, timerEntry, timerEntryAction } from './timer-entry.js';
@@ -26,6 +27,7 @@ export const STEP_KINDS = {
   remove_line_item: removeLineItem,
   timer_entry: timerEntry,
   charge_timer_entry: chargeTimerEntry,
+  write_session_log: writeSessionLog,
 } as const;
 
 export const ACTION_KINDS = {
@@ -36,6 +38,7 @@ export const ACTION_KINDS = {
   bill,
   remove_line_item: removeLineItemAction,
   timer_entry: timerEntryAction,
+  session_log: sessionLogAction,
 } as const;
 
 type StepOf<K> = K extends { send(ctx: never, step: infer S): unknown } ? S : never;

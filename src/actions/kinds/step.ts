@@ -1,6 +1,8 @@
+import type { PushResult } from '../../session-logs/git.js';
 import type { SyncroApi } from '../../syncro/api.js';
 import type { Comment, Ticket } from '../../syncro/schemas.js';
 import type { StepStatus, WriteStep } from '../types.js';
+import type { SessionLogWriter } from './session-log.js';
 
 /**
  * What every step of a pending action has, whatever it sends. A kind of step (`StepKind`) adds its `op`, its
@@ -37,8 +39,22 @@ export interface StepBase {
 
 /** Facts a step's outcome carries: numbers and codes for the card, never sentences. */
 export type StepOutcome =
-  | { code: 'done'; ticketNumber?: string; status?: string; invoiceNumber?: string; line?: ChargedLine }
-  | { code: 'found'; what: RecordKind; ticketNumber?: string; invoiceNumber?: string; line?: ChargedLine }
+  | {
+      code: 'done';
+      ticketNumber?: string;
+      status?: string;
+      invoiceNumber?: string;
+      line?: ChargedLine;
+      sessionLog?: SessionLogResult;
+    }
+  | {
+      code: 'found';
+      what: RecordKind;
+      ticketNumber?: string;
+      invoiceNumber?: string;
+      line?: ChargedLine;
+      sessionLog?: SessionLogResult;
+    }
   | { code: 'refused'; error: ErrorFacts }
   | { code: 'invoice_mismatch'; problems: InvoiceProblem[] }
   | { code: 'no_answer'; error: ErrorFacts }
@@ -55,7 +71,14 @@ export type RecordKind =
   | 'ticket_change'
   /** A removal: "found" is the line gone from its ticket, "absent" the line still there. */
   | 'line_item_removal'
-  | 'timer_entry';
+  | 'timer_entry'
+  /** A session log: the commit carrying its marker, or the uploaded file. */
+  | 'session_log';
+
+/** What a written session log is: a commit (and what became of its push), or a file in Slack. */
+export type SessionLogResult =
+  | { where: 'git'; commit: string; push?: PushResult }
+  | { where: 'slack'; fileId: string };
 
 /** The line item a charged timer entry became, as read back from the ticket (its price as Syncro set it). */
 export interface ChargedLine {
@@ -138,6 +161,8 @@ export interface StepContext {
   steps: readonly WriteStep[];
   reads: Reads;
   now: number;
+  /** Where session logs are written (git, or a Slack upload); absent where no step needs it. */
+  sessionLogs?: SessionLogWriter;
 }
 
 export interface StepResult {

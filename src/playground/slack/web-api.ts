@@ -27,6 +27,8 @@ export interface UploadedFile {
   length: number;
   /** The bytes POSTed to the upload URL (as text), once uploaded. */
   content?: string;
+  /** Once files.completeUploadExternal shared it: where, under which title, and when (epoch seconds). */
+  shared?: { channelId?: string; threadTs?: string; title: string; created: number };
 }
 
 export interface WebApi {
@@ -196,15 +198,42 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
         const id = isObject(f) ? str(f.id) : undefined;
         const known = id ? files.get(id) : undefined;
         if (!known) return { ok: false, error: 'file_not_found' };
-        out.push({
-          id: known.id,
-          name: known.filename,
-          title: (isObject(f) && str(f.title)) || known.filename,
-        });
+        const title = (isObject(f) && str(f.title)) || known.filename;
+        const channelId = str(body.channel_id);
+        const threadTs = str(body.thread_ts);
+        known.shared = {
+          ...(channelId ? { channelId } : {}),
+          ...(threadTs ? { threadTs } : {}),
+          title,
+          created: Math.floor(Date.now() / 1000),
+        };
+        out.push(fileObject(known));
       }
       return { ok: true, files: out };
     },
+    // Shared files, newest first, filtered as Slack does by channel and creation time (ts_from, epoch seconds).
+    'files.list': (body) => {
+      const channel = str(body.channel);
+      const from = Number(str(body.ts_from) ?? body.ts_from ?? 0);
+      const list = [...files.values()]
+        .filter((f) => f.shared && (!channel || f.shared.channelId === channel))
+        .filter((f) => !Number.isFinite(from) || (f.shared?.created ?? 0) >= from)
+        .reverse()
+        .map(fileObject);
+      return { ok: true, files: list, paging: { count: 100, total: list.length, page: 1, pages: 1 } };
+    },
   };
+
+  function fileObject(f: UploadedFile): Record<string, unknown> {
+    return {
+      id: f.id,
+      name: f.filename,
+      title: f.shared?.title ?? f.filename,
+      created: f.shared?.created,
+      size: f.length,
+      channels: f.shared?.channelId ? [f.shared.channelId] : [],
+    };
+  }
 
   function openView(body: Record<string, unknown>): Record<string, unknown> {
     if (!isObject(body.view)) return { ok: false, error: 'invalid_arguments' };

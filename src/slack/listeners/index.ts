@@ -7,6 +7,7 @@ import { registerCardButtons } from './card-buttons.js';
 import { registerCreateFlow } from './create-flow.js';
 import { registerFormReopen } from './form-reopen.js';
 import { registerModalSubmissions } from './modal-submissions.js';
+import { registerSessionLogButtons } from './session-log-buttons.js';
 import { registerTicketButtons } from './ticket-buttons.js';
 import { registerTimerButtons } from './timer-buttons.js';
 
@@ -35,4 +36,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerModalSubmissions(app, ctx);
   registerFormReopen(app, ctx);
   registerShortcuts(app, ctx);
+  registerSessionLogButtons(app, ctx);
 }

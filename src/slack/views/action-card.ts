@@ -63,8 +63,10 @@ export function parseCardButtonValue(value: string): { id: string; attempt: numb
   }
 }
 
-/** The exact text a step's payload is shown as. */
+/** The exact text a step's payload is shown as (a kind may show its own, e.g. a session log's Markdown). */
 export function payloadText(step: WriteStep): string | undefined {
+  const own = wordsOf(step).payload?.(step);
+  if (own !== undefined) return own;
   return step.body === undefined ? undefined : JSON.stringify(step.body, null, 2);
 }
 
@@ -273,9 +275,13 @@ function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): 
   const showStatus =
     a.state !== 'proposed' && (a.state !== 'expired' || a.steps.some((s) => s.status !== 'pending'));
   const intro =
-    a.state === 'proposed'
-      ? `*What will be sent to Syncro*, exactly, in this order (${a.steps.length} request${a.steps.length === 1 ? '' : 's'}):`
-      : '*Requests*';
+    a.kind === 'session_log'
+      ? a.state === 'proposed'
+        ? '*What will be written*, exactly (nothing is sent to Syncro):'
+        : '*Written*'
+      : a.state === 'proposed'
+        ? `*What will be sent to Syncro*, exactly, in this order (${a.steps.length} request${a.steps.length === 1 ? '' : 's'}):`
+        : '*Requests*';
   const out: KnownBlock[] = [divider()];
   if (!showPayloads) {
     const lines = a.steps.map((s, i) => stepTitle(a, s, i, ctx, showStatus));
@@ -453,6 +459,11 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
         ]),
       ];
     }
+    case 'succeeded':
+      // A finished close or billing offers its session log (a card of its own, confirmed like every write).
+      return a.kind === 'close_ticket' || a.kind === 'bill'
+        ? row([button({ text: 'Write session log', actionId: ACTION.sessionLog, value })])
+        : [];
     default:
       return [];
   }

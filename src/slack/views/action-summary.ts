@@ -2,6 +2,7 @@ import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
 import { isVisibility } from '../../actions/visibility.js';
 import { hours, money } from './format.js';
+import { sessionLogWords } from './session-log-words.js';
 import { timerEntryWords, timerWords } from './timer-words.js';
 import { VISIBILITY_LABELS } from './visibility-words.js';
 
@@ -100,6 +101,8 @@ export function summaryWords(a: PendingAction): SummaryWords {
     }
     case 'timer_entry':
       return timerEntryWords(d);
+    case 'session_log':
+      return sessionLogWords(d);
   }
 }
 

@@ -23,6 +23,7 @@ const NOT_THERE: Record<RecordKind, string> = {
   ticket_change: 'the ticket does not show the change',
   line_item_removal: 'the line item is still on the ticket',
   timer_entry: 'the timer entry is not on the ticket',
+  session_log: 'the session log is not there',
 };
 
 /** Records a read-back looks for among those created since the send (a change or a removal is no new record). */
@@ -86,6 +87,10 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
           return s.op === 'charge_timer_entry'
             ? `Syncro shows the timer entry charged: ${chargedLineWords(o.line)}`
             : 'found the timer entry on the ticket';
+        case 'session_log':
+          return o.sessionLog?.where === 'git'
+            ? `found the session log's commit ${o.sessionLog.commit.slice(0, 8)}`
+            : 'found the session log in the channel';
       }
       return undefined;
     case 'refused':
@@ -96,6 +101,10 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
     case 'check_failed':
       return checkFailedWords(o.error);
     case 'absent':
+      if (o.what === 'session_log')
+        return s.method === 'GIT'
+          ? 'the repository was checked: the session log is not committed'
+          : 'the channel was checked: the session log is not there';
       return `Syncro was checked: ${NOT_THERE[o.what]}`;
     case 'unchanged':
       if (s.op === 'charge_timer_entry') return 'Syncro was checked: the timer entry is not charged';

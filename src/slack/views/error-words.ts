@@ -73,6 +73,14 @@ export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
     case 'LINE_GONE':
     case 'LINE_BILLING_UNKNOWN':
       return removalRefusalWords(e.code);
+    case 'SESSION_LOG_EXISTS':
+      return `A session log is already committed at ${e.endpoint ?? 'that path'}; it is not overwritten. Nothing was written.`;
+    case 'SESSION_LOG_NOT_CONFIGURED':
+      return 'The bot can no longer write session logs there (its session_logs setting changed). Nothing was written; ask for a new card.';
+    case 'SESSION_LOG_NOT_WRITTEN':
+      return `The session log was not written (${e.endpoint ?? 'git'}: ${truncate(e.messages?.join('; ') ?? 'failed', 500)}).`;
+    case 'SESSION_LOG_CHECK_FAILED':
+      return `The session-log repository could not be read (${truncate(e.messages?.join('; ') ?? '', 300)}).`;
     case 'CONFIG_INVALID':
     case 'KEY_SOURCE_FAILED':
       return `The bot's configuration for your key has a problem: ${e.messages?.join('; ') ?? ''}`;

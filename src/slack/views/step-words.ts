@@ -1,6 +1,7 @@
 import type { StepOp } from '../../actions/kinds/registry.js';
 import type { StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
+import { sessionLogLabel, sessionLogResultWords } from './session-log-words.js';
 import { chargedLineWords } from './timer-words.js';
 
 /**
@@ -15,6 +16,8 @@ export interface StepWords<S extends WriteStep> {
   result(r: ResultLinks, s: S, id: number): string;
   /** Words a done outcome adds beside its result (plain text), if any. */
   done?(s: S, o: Extract<StepOutcome, { code: 'done' }>): string | undefined;
+  /** The payload as shown, when it is not the JSON body (a session log's Markdown, exactly as written). */
+  payload?(s: S): string;
 }
 
 /** Links the card offers a step's result (built by the card, which knows the web address and the numbers). */
@@ -70,6 +73,12 @@ export const STEP_WORDS: WordsTable = {
     label: () => 'Charge it (Syncro adds a line item for it)',
     result: (r, _s, id) => `timer entry ${id} charged${r.onTicket}`,
     done: (_s, o) => `charged: ${chargedLineWords(o.line)}`,
+  },
+  write_session_log: {
+    label: (_a, s) => sessionLogLabel(s),
+    result: (_r, s) => (s.body.target.kind === 'git' ? 'session log committed' : 'session log uploaded'),
+    done: (_s, o) => sessionLogResultWords(o.sessionLog),
+    payload: (s) => s.body.markdown,
   },
 };
 

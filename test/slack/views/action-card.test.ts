@@ -400,7 +400,8 @@ describe('actionCardView by state', () => {
           '<https://acme.syncromsp.com/tickets/5|Open #32164 in Syncro>',
           'line item on <https://acme.syncromsp.com/tickets/5|#32164>',
         ],
-        buttons: [],
+        // A finished billing offers its session log.
+        buttons: [[ACTION.sessionLog, 'Write session log']],
         payloads: true,
       },
     },

@@ -1,0 +1,103 @@
+import type { BillDraft } from '../actions/kinds/billing.js';
+import type { CloseDraft } from '../actions/kinds/close.js';
+import type { PendingAction } from '../actions/types.js';
+import { customerName, type Ticket } from '../syncro/schemas.js';
+import { htmlToText } from '../text/html.js';
+import { localDate, type SessionLogFacts } from './render.js';
+
+/**
+ * The facts of a session log, from the finished action (its resolution, what it billed, the invoice number its
+ * create_invoice step got back) and one read of the ticket (GET /tickets/{id} holds its comments and lines).
+ * Pure.
+ */
+
+export interface SessionLogSource {
+  action: PendingAction & { draft: CloseDraft | BillDraft };
+  ticket: Ticket;
+  technician: { name: string; email: string };
+  timeZone: string;
+  now: number;
+}
+
+/** When the action finished (its last step), for the log's date. */
+export function finishedAt(a: PendingAction): number {
+  const times = a.steps.map((s) => s.finishedAt).filter((t): t is number => typeof t === 'number');
+  return times.length > 0 ? Math.max(...times) : a.updatedAt;
+}
+
+function invoiceNumberOf(a: PendingAction): string | undefined {
+  const o = a.steps.find((s) => s.op === 'create_invoice')?.outcome;
+  return o && (o.code === 'done' || o.code === 'found') ? o.invoiceNumber : undefined;
+}
+
+/** The comment the action itself posted (the resolution), so that it is not listed twice. */
+function ownCommentId(a: PendingAction): number | undefined {
+  return a.steps.find((s) => s.op === 'add_comment')?.resultId;
+}
+
+export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
+  const { action: a, ticket: t } = src;
+  const d = a.draft;
+  const comments = [...(t.comments ?? [])].sort(
+    (x, y) => Date.parse(x.created_at) - Date.parse(y.created_at),
+  );
+  // Syncro's first comment on a ticket is what was reported (its "Initial Issue").
+  const [first, ...rest] = comments;
+  const own = ownCommentId(a);
+  const resolution = d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body;
+  const customer = t.customer_business_then_name ?? (t.customer ? customerName(t.customer) : undefined);
+  return {
+    ticket: { number: String(t.number), subject: t.subject, status: t.status },
+    customer: {
+      ...(t.customer_id != null ? { id: t.customer_id } : {}),
+      name: customer ?? a.ticket?.customerName ?? '(unknown customer)',
+    },
+    ...(first ? { reported: htmlToText(first.body) } : {}),
+    comments: rest
+      .filter((c) => c.id !== own)
+      .map((c) => ({
+        subject: c.subject ?? '',
+        body: htmlToText(c.body),
+        ...(c.tech ? { author: c.tech } : {}),
+        at: Date.parse(c.created_at),
+        hidden: c.hidden === true,
+      })),
+    ...(resolution ? { resolution: htmlToText(resolution) } : {}),
+    ...(d.kind === 'bill'
+      ? {
+          billed: {
+            minutes: d.billing.billableMinutes ?? d.billing.minutes,
+            hours: d.billing.quantity,
+            labour: d.billing.laborLabel,
+            product: d.billing.productName,
+            ...(invoiceNumberOf(a) ? { invoiceNumber: invoiceNumberOf(a) } : {}),
+          },
+        }
+      : {
+          lines: (t.line_items ?? []).map((l) => ({
+            name: l.name ?? '(no name)',
+            quantity: Number(l.quantity),
+          })),
+        }),
+    technician: src.technician,
+    date: localDate(finishedAt(a), src.timeZone),
+    loggedAt: src.now,
+  };
+}
+
+/** The author's email: Syncro's for the technician, else name@domain, else a local placeholder. */
+export function authorEmail(
+  name: string,
+  syncroEmail: string | undefined,
+  domain: string | undefined,
+): string {
+  if (syncroEmail) return syncroEmail;
+  const local =
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '.')
+      .replace(/^\.+|\.+$/g, '') || 'technician';
+  return `${local}@${domain ?? 'syncro-slack.invalid'}`;
+}
