@@ -117,6 +117,19 @@ const fileSchema = z
       })
       .strict()
       .default({ ttl_minutes: 30, post_results_to_channel: false }),
+    unfurls: z
+      .object({
+        /**
+         * Channels (ids, C… or G…) where a ticket number written in a message (`#32164`) gets the ticket's preview in
+         * the message's thread. Needs the message.channels / message.groups events (channels:history,
+         * groups:history); links to tickets are previewed everywhere the app is, without this.
+         */
+        ticket_numbers_in: z
+          .array(z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id (C… or G…)'))
+          .default([]),
+      })
+      .strict()
+      .default({ ticket_numbers_in: [] }),
     labor_types: z
       .record(z.string().regex(/^[a-z0-9_-]+$/, 'labour type keys are lower-case words'), laborTypeSchema)
       .default({}),

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { ACTION, COMMAND, OPTIONS, SHORTCUT, VIEW } from '../src/slack/action-ids.js';
 import type { BotContext } from '../src/slack/context.js';
 import { registerListeners } from '../src/slack/listeners/index.js';
-import { BOT_SCOPES } from '../src/slack/scopes.js';
+import { BOT_EVENTS, BOT_SCOPES } from '../src/slack/scopes.js';
 
 interface Manifest {
   display_information: { name: string; description: string; background_color: string };
@@ -16,6 +16,7 @@ interface Manifest {
       messages_tab_read_only_enabled: boolean;
       home_tab_enabled: boolean;
     };
+    unfurl_domains: string[];
     shortcuts: Array<{ name: string; type: 'message' | 'global'; callback_id: string; description: string }>;
     slash_commands: Array<{
       command: string;
@@ -27,6 +28,7 @@ interface Manifest {
   };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: {
+    event_subscriptions: { request_url: string; bot_events: string[] };
     interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url: string };
     socket_mode_enabled: boolean;
     org_deploy_enabled: boolean;
@@ -116,6 +118,23 @@ describe('manifest.yml', () => {
       expect(s.name.length).toBeLessThanOrEqual(24);
       expect(s.description.length).toBeLessThanOrEqual(80);
     }
+  });
+
+  it('subscribes to exactly the events the bot listens for, at /slack/events', () => {
+    const r = registered();
+    const { event_subscriptions: subs } = manifest.settings;
+    expect(subs.request_url).toMatch(eventsUrl);
+    expect([...subs.bot_events].sort()).toEqual([...BOT_EVENTS].sort());
+    // message.channels / message.groups both arrive as the `message` event.
+    const listened = new Set(subs.bot_events.map((e) => e.replace(/^message\..*/, 'message')));
+    expect([...listened].sort()).toEqual([...new Set(r.events.map(String))].sort());
+    expect(BOT_SCOPES).toEqual(
+      expect.arrayContaining(['links:read', 'links:write', 'channels:history', 'groups:history']),
+    );
+  });
+
+  it('registers the Syncro domain for unfurls (a placeholder subdomain, one domain)', () => {
+    expect(manifest.features.unfurl_domains).toEqual(['YOUR-SUBDOMAIN.syncromsp.com']);
   });
 
   it('requests exactly the bot scopes the code declares, and no user scopes', () => {

@@ -10,3 +10,13 @@ export class NotMappedError extends AppError {
     );
   }
 }
+
+/** The person has no Syncro key of their own, and the read asked for one (forRead `ownKeyOnly`: unfurls). */
+export class NoOwnKeyError extends AppError {
+  readonly code = 'NO_OWN_KEY';
+  constructor(readonly slackUserId: string) {
+    super(
+      `Slack user ${slackUserId} has no Syncro API key of their own; the shared key is not used for this.`,
+    );
+  }
+}

@@ -2,7 +2,7 @@ import type { FileConfig, KeySource } from '../config.js';
 import { NotAllowedError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
-import { NotMappedError } from './errors.js';
+import { NoOwnKeyError, NotMappedError } from './errors.js';
 import { describeKeySource, resolveKey, type SopsRunner } from './key-sources.js';
 
 /**
@@ -52,8 +52,11 @@ export interface WhoAmI {
 }
 
 export interface IdentityResolver {
-  /** Own key if configured, else the shared key (reads may use it). */
-  forRead(slackUserId: string): Promise<Identity>;
+  /**
+   * Own key if configured, else the shared key (reads may use it). `ownKeyOnly`: never the shared key (an unfurl
+   * shows what the sharer may see); a person without an own key gets NoOwnKeyError before any Syncro request.
+   */
+  forRead(slackUserId: string, opts?: { ownKeyOnly?: boolean }): Promise<Identity>;
   /** Own key, verified against GET /me; or the shared key when policy.shared_key_writes is `warn`. */
   forWrite(slackUserId: string): Promise<Identity>;
   /** For /syncro whoami. Never throws for the expected failures; never contains a key. */
@@ -229,8 +232,9 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
   }
 
   return {
-    async forRead(slackUserId) {
+    async forRead(slackUserId, opts = {}) {
       const plan = readPlan(slackUserId);
+      if (opts.ownKeyOnly && plan.kind === 'shared') throw new NoOwnKeyError(slackUserId);
       const opened = await open(plan, slackUserId);
       return identity(slackUserId, plan, opened);
     },

@@ -20,6 +20,17 @@ export const BOT_SCOPES = [
   'files:write',
   /** files.list: reading back whether a session log upload with no clear answer reached the channel. */
   'files:read',
+  /** link_shared events: a link to the Syncro account (manifest unfurl_domains) was posted. */
+  'links:read',
+  /** chat.unfurl: the ticket preview under such a link. */
+  'links:write',
+  /** message.channels events: `#32164` in public channels listed in `unfurls.ticket_numbers_in`. */
+  'channels:history',
+  /** message.groups events: the same in listed private channels. */
+  'groups:history',
 ] as const;
+
+/** The Events API events the bot subscribes to (manifest settings.event_subscriptions.bot_events). */
+export const BOT_EVENTS = ['link_shared', 'message.channels', 'message.groups'] as const;
 
 export type BotScope = (typeof BOT_SCOPES)[number];

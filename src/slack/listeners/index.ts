@@ -3,6 +3,7 @@ import { COMMAND } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
 import { registerShortcuts } from '../shortcuts/listeners.js';
+import { registerUnfurls } from '../unfurls/listeners.js';
 import { registerCardButtons } from './card-buttons.js';
 import { registerCreateFlow } from './create-flow.js';
 import { registerFormReopen } from './form-reopen.js';
@@ -37,4 +38,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerFormReopen(app, ctx);
   registerShortcuts(app, ctx);
   registerSessionLogButtons(app, ctx);
+  registerUnfurls(app, ctx);
 }
