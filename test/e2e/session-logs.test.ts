@@ -1,6 +1,8 @@
 import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PendingAction } from '../../src/actions/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { cardButtonValue } from '../../src/slack/views/action-card.js';
 import { type TempRepos, tempRepos } from '../support/git-repos.js';
 import {
   BASE_YAML,
@@ -55,6 +57,24 @@ async function openSessionLogCard(h: Harness, finished: Card): Promise<{ card: C
   const click = await h.click(USERS.howard, ACTION.sessionLog, value);
   const r = await h.slack.waitForResponse((x) => x.url === click.responseUrl);
   return { card: r.body, responseUrl: click.responseUrl };
+}
+
+/** Rewrites a row as a crash during its send leaves it: executing, the step journaled as sending, lease expired. */
+async function leftMidWrite(h: Harness, a: PendingAction): Promise<void> {
+  const { resultId: _r, outcome: _o, finishedAt: _f, ...step } = a.steps[0]!;
+  const ok = await h.store.update(
+    a.id,
+    {},
+    {
+      state: 'executing',
+      attempt: a.attempt + (a.state === 'proposed' ? 1 : 0),
+      clickedBy: USERS.howard,
+      steps: [{ ...step, status: 'sending', sentAt: Date.now() }],
+      leaseOwner: 'a-replica-that-crashed',
+      leaseUntil: 1,
+    },
+  );
+  if (!ok) throw new Error('could not rewrite the row');
 }
 
 describe('session logs in a git working copy', () => {
@@ -136,6 +156,77 @@ describe('session logs in a git working copy', () => {
     expect(await repos.commits(repos.work, 'HEAD', action.steps[0]!.path)).toHaveLength(1);
     expect(textOf(done)).toMatch(/push to origin failed/);
     expect(textOf(done)).toMatch(/the commit is kept/);
+  });
+
+  it('after a crash between the commit and its journal entry, reads the commit back and never commits twice', async () => {
+    repos = await tempRepos();
+    h = await startHarness({ yaml: yamlWith(`{ repo: ${repos.work}, push: true }`) });
+    const finished = await closeTicket(h);
+    const { card } = await openSessionLogCard(h, finished);
+    const post = buttonValue(card.blocks, ACTION.post)!;
+    await clickAndSettle(h, USERS.howard, ACTION.post, post);
+    const written = await latestAction(h);
+    // The row as a crash left it: the commit made, the step still journaled as sending, the lease run out.
+    await leftMidWrite(h, written);
+    await h.bot.sweep();
+    const recovered = (await h.store.get(written.id))!;
+    expect(recovered.state).toBe('succeeded');
+    expect(recovered.steps[0]).toMatchObject({
+      status: 'succeeded',
+      outcome: { code: 'found', what: 'session_log' },
+    });
+    expect(await repos.commits(repos.work, 'HEAD')).toHaveLength(1);
+    const late = await h.click(USERS.howard, ACTION.post, cardButtonValue(recovered));
+    expect(await privateNoteTo(h, late.responseUrl)).toMatch(/Already posted/);
+    expect(await repos.commits(repos.work, 'HEAD')).toHaveLength(1);
+  });
+
+  it('after a crash before the commit, reads back "not there" and writes it once on Post again', async () => {
+    repos = await tempRepos();
+    h = await startHarness({ yaml: yamlWith(`{ repo: ${repos.work} }`) });
+    const finished = await closeTicket(h);
+    await openSessionLogCard(h, finished);
+    const proposed = await latestAction(h);
+    await leftMidWrite(h, proposed);
+    await h.bot.sweep();
+    const checked = (await h.store.get(proposed.id))!;
+    expect(checked.state).toBe('failed');
+    expect(checked.steps[0]).toMatchObject({
+      status: 'absent',
+      outcome: { code: 'absent', what: 'session_log' },
+    });
+    expect(await repos.commits(repos.work, 'HEAD')).toEqual([]);
+    await clickAndSettle(h, USERS.howard, ACTION.post, cardButtonValue(checked));
+    expect((await h.store.get(proposed.id))!.state).toBe('succeeded');
+    expect(await repos.commits(repos.work, 'HEAD')).toHaveLength(1);
+  });
+
+  it('writes a log for someone without a key of their own under their own name, not the shared key owner', async () => {
+    repos = await tempRepos();
+    h = await startHarness({
+      yaml: yamlWith(`{ repo: ${repos.work}, author_email_domain: example.com }`).replace(
+        'shared_key_writes: deny',
+        'shared_key_writes: warn',
+      ),
+    });
+    const cmd = await h.command(USERS.winter, `close 32164 ${CLOSE_TEXT}`);
+    const closeCard = (await h.slack.waitForResponse((r) => r.url === cmd.responseUrl)).body;
+    const { card: finished } = await clickAndSettle(
+      h,
+      USERS.winter,
+      ACTION.post,
+      buttonValue(closeCard.blocks, ACTION.post)!,
+    );
+    const click = await h.click(
+      USERS.winter,
+      ACTION.sessionLog,
+      buttonValue(finished.blocks, ACTION.sessionLog)!,
+    );
+    const card = (await h.slack.waitForResponse((x) => x.url === click.responseUrl)).body;
+    await clickAndSettle(h, USERS.winter, ACTION.post, buttonValue(card.blocks, ACTION.post)!);
+    expect(await repos.git(repos.work, 'log', '-1', '--format=%an <%ae>')).toBe(
+      'Winter <winter@example.com>',
+    );
   });
 
   it('commits without pushing when push is off', async () => {

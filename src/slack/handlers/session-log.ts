@@ -84,9 +84,13 @@ export async function proposeSessionLogFor(
   const identity = await ctx.identities.forWrite(to.userId);
   const ticket = await identity.api.getTicket(source.ticket.id);
   const sl = ctx.file.session_logs;
+  // The author is the person: with their own key, Syncro's name and email for it; with the shared key (which
+  // carries its owner's name), the name configured for them under `users`, never the key owner's.
+  const own = identity.keyKind === 'own';
+  const name = own ? identity.name : (ctx.file.users[to.userId]?.name ?? identity.name);
   const technician = {
-    name: identity.name,
-    email: authorEmail(identity.name, identity.me.user_email, sl.author_email_domain),
+    name,
+    email: authorEmail(name, own ? identity.me.user_email : undefined, sl.author_email_domain),
   };
   const facts = sessionLogFacts({
     action: source,
