@@ -99,6 +99,26 @@ export function createGitSessionLogs(opts: GitSessionLogsOptions): GitSessionLog
     };
   };
 
+  const failed = (push: Ran): PushResult => ({
+    code: 'push_failed',
+    remote: opts.remote,
+    reason: push.timedOut ? 'timed out' : firstLine(push.stderr) || `exit ${push.exitCode}`,
+  });
+
+  /**
+   * `git pull --rebase <remote> <branch>`: our unpushed commits (this log, earlier ones whose push failed) go on
+   * top of the remote's; the commits keep their author and message (the read-back marker). A rebase that stops is
+   * aborted, leaving the working copy as it was. False when it did not work out.
+   */
+  const catchUp = async (committer: Record<string, string>): Promise<boolean> => {
+    const branch = (await git(['rev-parse', '--abbrev-ref', 'HEAD'])).stdout.trim();
+    if (!branch || branch === 'HEAD') return false;
+    const pull = await git(['pull', '--rebase', '--autostash', '--quiet', opts.remote, branch], committer);
+    if (pull.exitCode === 0) return true;
+    await git(['rebase', '--abort']);
+    return false;
+  };
+
   /** The repository-relative path, refused if it would leave the working copy. */
   const inside = (path: string): string => {
     const abs = resolve(repo, path);
@@ -161,13 +181,24 @@ export function createGitSessionLogs(opts: GitSessionLogsOptions): GitSessionLog
             'commit',
             firstLine(commit.stderr) || firstLine(commit.stdout) || `exit ${commit.exitCode}`,
           );
-        const head = await git(['rev-parse', 'HEAD']);
-        const sha = head.stdout.trim();
+        const committer = { GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email };
+        const headOf = async () => (await git(['rev-parse', 'HEAD'])).stdout.trim();
+        const sha = await headOf();
         if (!opts.push) return { commit: sha, push: { code: 'not_configured' } };
-        const push = await git(['push', '--quiet', opts.remote, 'HEAD']);
+        let push = await git(['push', '--quiet', opts.remote, 'HEAD']);
         if (push.exitCode === 0) return { commit: sha, push: { code: 'pushed', remote: opts.remote } };
-        const reason = push.timedOut ? 'timed out' : firstLine(push.stderr) || `exit ${push.exitCode}`;
-        return { commit: sha, push: { code: 'push_failed', remote: opts.remote, reason } };
+        // Someone else pushed first (a shared logs repository): put our commits on top of theirs, push once more.
+        if (!push.timedOut && /rejected|non-fast-forward|fetch first/i.test(push.stderr)) {
+          const caughtUp = await catchUp(committer);
+          if (caughtUp) {
+            const rebased = await headOf();
+            push = await git(['push', '--quiet', opts.remote, 'HEAD']);
+            if (push.exitCode === 0)
+              return { commit: rebased, push: { code: 'pushed', remote: opts.remote } };
+            return { commit: rebased, push: failed(push) };
+          }
+        }
+        return { commit: sha, push: failed(push) };
       }),
   };
 }

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type SessionLogStep, sessionLogStep, writeSessionLog } from '../../src/actions/kinds/session-log.js';
 import type { StepContext } from '../../src/actions/kinds/step.js';
@@ -57,6 +58,46 @@ describe('git session logs (real temporary repositories)', () => {
     expect(res.push.code).toBe('push_failed');
     expect(JSON.stringify(res.push)).not.toContain('s3cr3t-token');
     expect(await repos.commits(repos.work, 'HEAD')).toEqual([res.commit]);
+  });
+
+  it('should put the log on top of what others pushed meanwhile, and push it', async () => {
+    // Another technician's clone pushes first, twice: once before the bot's working copy caught up, once after.
+    const other = join(repos.work, '..', 'other');
+    await execa('git', ['clone', '--quiet', repos.bare, other]);
+    const commitIn = async (dir: string, name: string) => {
+      writeFileSync(join(dir, name), `${name}\n`);
+      await repos.git(dir, 'add', name);
+      await repos.git(
+        dir,
+        '-c',
+        'user.name=Mike',
+        '-c',
+        'user.email=mike@example.com',
+        'commit',
+        '-qm',
+        name,
+      );
+      await repos.git(dir, 'push', '-q', 'origin', 'HEAD:main');
+    };
+    await commitIn(other, 'README.md');
+    await repos.git(repos.work, 'pull', '-q', 'origin', 'main');
+    await commitIn(other, 'tenants.md');
+
+    const git = createGitSessionLogs({ repo: repos.work, push: true, remote: 'origin' });
+    const res = await git.commit({
+      path: FILE,
+      content: '# log\n',
+      author: AUTHOR,
+      message: 'Session log\n\nX: 9',
+    });
+    expect(res.push).toEqual({ code: 'pushed', remote: 'origin' });
+    const onRemote = await repos.commits(repos.bare, 'main');
+    expect(onRemote).toHaveLength(3);
+    expect(onRemote[0]).toBe(res.commit);
+    expect(await git.findCommit(FILE, 'X: 9')).toBe(res.commit);
+    expect(await repos.git(repos.work, 'log', '-1', '--format=%an <%ae>')).toBe(
+      'Howard Enos <howard@example.com>',
+    );
   });
 
   it('should know nothing of a log in a repository without commits', async () => {
