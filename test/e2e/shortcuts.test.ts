@@ -330,3 +330,27 @@ describe('global shortcut “New Syncro ticket”', () => {
     }
   });
 });
+
+describe('a person who may not write', () => {
+  it('sees why in the form right after it opened, before filling anything in', async () => {
+    const h = await startHarness();
+    try {
+      const winter = await openShortcut(h, onMessage(h, USERS.winter, SHORTCUT.createFromMessage));
+      expect(winter.syncroBeforeOpen).toBe(0);
+      const viewId = (winter.view.reply.body.view as { id: string }).id;
+      const refused = await h.slack.waitForCall('views.update', (c) => c.body.view_id === viewId);
+      const view = refused.body.view as { blocks: unknown[]; submit?: unknown };
+      expect(view.submit).toBeUndefined();
+      expect(JSON.stringify(view.blocks)).toContain('no personal Syncro API key');
+
+      const outsider = await openShortcut(h, onMessage(h, USERS.outsider, SHORTCUT.addToTicket));
+      const outsiderView = (outsider.view.reply.body.view as { id: string }).id;
+      const told = await h.slack.waitForCall('views.update', (c) => c.body.view_id === outsiderView);
+      expect(JSON.stringify(told.body.view)).toContain(USERS.outsider);
+      expect(h.sim.writes()).toHaveLength(0);
+      expect(await h.actions()).toHaveLength(0);
+    } finally {
+      await h.close();
+    }
+  });
+});

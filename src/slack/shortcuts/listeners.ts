@@ -8,14 +8,16 @@ import type {
 } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { visibilityFlags } from '../../actions/visibility.js';
+import { NotAllowedError } from '../../errors.js';
+import { NotMappedError } from '../../identity/errors.js';
 import type { Ticket } from '../../syncro/schemas.js';
 import { OPTIONS, SHORTCUT, VIEW } from '../action-ids.js';
-import { escapeMrkdwn, LIMITS, truncate } from '../blocks.js';
+import { context, escapeMrkdwn, LIMITS, modal, section, truncate } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeCommentFor, proposeCreateFor, type ThreadTarget } from '../handlers/write-commands.js';
 import { ticketNo } from '../views/format.js';
-import { simpleReply } from '../views/replies.js';
+import { notMappedReply, simpleReply } from '../views/replies.js';
 import { bodyFromMessage, subjectFromMessage, withPermalink } from './message-text.js';
 import {
   addToTicketModal,
@@ -57,10 +59,14 @@ function threadOf(m: SourceMessage | undefined): ThreadTarget | undefined {
 export function registerShortcuts(app: App, ctx: BotContext): void {
   const log = ctx.logger.child({ component: 'shortcuts' });
 
-  /** views.open first, before anything else: the trigger_id lasts 3 s. */
+  /**
+   * views.open first, before anything else: the trigger_id lasts 3 s. Then the person's write identity is checked
+   * (GET /me, once per key): someone who may not write is told so in the form before filling it in.
+   */
   async function open(triggerId: string, view: ModalView, to: ReplyTarget): Promise<void> {
+    let viewId: string | undefined;
     try {
-      await ctx.web.views.open({ trigger_id: triggerId, view });
+      viewId = (await ctx.web.views.open({ trigger_id: triggerId, view })).view?.id;
     } catch (err) {
       log.warn({ err }, 'could not open the shortcut’s form');
       await ctx
@@ -71,7 +77,29 @@ export function registerShortcuts(app: App, ctx: BotContext): void {
           response_type: 'ephemeral',
         })
         .catch(() => undefined);
+      return;
     }
+    if (!viewId) return;
+    const refusal = await ctx.identities.forWrite(to.userId).then(
+      () => undefined,
+      (err: unknown) => (err instanceof NotMappedError || err instanceof NotAllowedError ? err : undefined),
+    );
+    if (!refusal) return;
+    const blocks =
+      refusal instanceof NotMappedError
+        ? notMappedReply(to.userId).blocks
+        : [section(`⚠️ ${escapeMrkdwn(ctx.describeError(refusal))}`)];
+    await ctx.web.views
+      .update({
+        view_id: viewId,
+        view: modal({
+          callbackId: view.callback_id ?? VIEW.createTicket,
+          title: view.title.text,
+          close: 'Close',
+          blocks: [...blocks, context(['Nothing was sent to Syncro.'])],
+        }),
+      })
+      .catch((err: unknown) => log.warn({ err }, 'could not show the refusal in the form'));
   }
 
   const createModal = (meta: ShortcutMeta, text: string) =>
