@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Ticket } from '../../../src/syncro/schemas.js';
 import { ticketPreviewBlocks, ticketPreviewMessage } from '../../../src/slack/unfurls/preview.js';
+import type { Ticket } from '../../../src/syncro/schemas.js';
 
 const ticket = {
   id: 987654,
