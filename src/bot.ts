@@ -5,6 +5,7 @@ import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
 import type { Config, FileConfig } from './config.js';
 import { SignerChangedError } from './errors.js';
+import type { Enrolments } from './identity/enrolment/enrolments.js';
 import type { IdentityResolver } from './identity/resolver.js';
 import type { Logger } from './logger.js';
 import type { GitSessionLogs } from './session-logs/git.js';
@@ -37,6 +38,8 @@ export interface BotDeps {
   logger: Logger;
   store: ActionStore;
   identities: IdentityResolver;
+  /** /syncro connect's keys (absent: connect is off). */
+  enrolments?: Enrolments;
   client: SyncroClient;
   sandbox: boolean;
   replicaId: string;
@@ -178,6 +181,7 @@ export function createBot(deps: BotDeps): Bot {
     logger: deps.logger,
     store: deps.store,
     identities: deps.identities,
+    ...(deps.enrolments ? { enrolments: deps.enrolments } : {}),
     client: deps.client,
     executor,
     web,

@@ -5,10 +5,15 @@ import type { ActionStore } from './actions/store.js';
 import { type Bot, type BotDeps, createBot } from './bot.js';
 import type { Config } from './config.js';
 import { ConfigError } from './errors.js';
+import { encryptedStoreVault } from './identity/enrolment/encrypted-store.js';
+import type { Enrolment } from './identity/enrolment/enrolment-table.js';
+import { createEnrolments, type Enrolments } from './identity/enrolment/enrolments.js';
+import { sopsVault, vaultProblems } from './identity/enrolment/sops-vault.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
 import { type SandboxMode, startSandbox } from './sandbox/sandbox-mode.js';
 import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
+import { promptReconnect } from './slack/handlers/connect.js';
 import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
 import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
 
@@ -102,12 +107,16 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       : openSqliteStore(config.store.file, { logger }));
   await store.migrate();
 
+  const enrolments = openEnrolments(config, file, store, logger, deps.now);
+  // The resolver prompts a stale key's owner through the bot, which is built after it.
+  let onStaleKey: ((e: Enrolment) => void) | undefined;
   const identities = createIdentityResolver({
     file,
     env: deps.env,
     client,
     logger,
     sandbox: sandbox?.identities,
+    ...(enrolments ? { enrolments, onStaleKey: (e: Enrolment) => onStaleKey?.(e) } : {}),
   });
   // SQLite serves one process, so its id is fixed. With PostgreSQL the default id is unique to this process; an
   // explicit REPLICA_ID (unique per replica, stable across restarts) lets a restart reconcile its own actions
@@ -122,6 +131,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     logger,
     store,
     identities,
+    ...(enrolments ? { enrolments } : {}),
     client,
     sandbox: Boolean(sandbox) || deps.simulated === true,
     replicaId,
@@ -135,6 +145,8 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     routes: deps.routes,
     sessionLogGit,
   });
+
+  onStaleKey = (e) => void promptReconnect(bot.ctx, e);
 
   return {
     config,
@@ -176,4 +188,39 @@ async function openSessionLogRepo(config: Config): Promise<GitSessionLogs | unde
   const problems = await checkSessionLogRepo({ repo: sl.repo, push: sl.push, remote: sl.remote });
   if (problems.length > 0) throw new ConfigError(problems.map((p) => `${config.configPath}.${p}`));
   return createGitSessionLogs({ repo: sl.repo, push: sl.push, remote: sl.remote });
+}
+
+/** /syncro connect's storage, when `enrolment:` is configured; the vault is checked here (a start-up error). */
+function openEnrolments(
+  config: Config,
+  file: Config['file'],
+  store: ActionStore,
+  logger: Logger,
+  now: (() => number) | undefined,
+): Enrolments | undefined {
+  const e = file.enrolment;
+  if (!e) return undefined;
+  let vault: ReturnType<typeof encryptedStoreVault>;
+  if (e.storage === 'sops') {
+    const v = e.vault!;
+    const problems = vaultProblems(v.path);
+    if (problems.length > 0) throw new ConfigError(problems.map((p) => `${config.configPath}.${p}`));
+    vault = sopsVault({
+      root: v.path,
+      dir: v.dir,
+      push: v.push,
+      apiBaseUrl: config.syncro.baseUrl ?? 'https://sandbox.syncromsp.com/api/v1',
+    });
+  } else {
+    // loadConfig refused storage: store without a valid KEY_ENCRYPTION_KEY.
+    vault = encryptedStoreVault(config.keyEncryptionKey!);
+  }
+  return createEnrolments({
+    config: e,
+    file,
+    table: store.enrolments,
+    vault,
+    logger,
+    ...(now ? { now } : {}),
+  });
 }

@@ -69,6 +69,38 @@ const laborTypeSchema = z
   .strict();
 export type LaborType = z.infer<typeof laborTypeSchema>;
 
+/**
+ * `/syncro connect`: technicians paste their own Syncro API token (checked with GET /me). Absent: connect is off
+ * and keys come only from `users:` (api_key sources). Keys are kept in the sops vault the terminal command uses, or
+ * in the bot's store encrypted with AES-256-GCM under KEY_ENCRYPTION_KEY. A `users:` mapping with an api_key wins.
+ */
+const enrolmentSchema = z
+  .object({
+    storage: z.enum(['store', 'sops']),
+    vault: z
+      .object({
+        /** The vault's git working copy (its root holds .sops.yaml). */
+        path: z.string().min(1),
+        /** Push after each commit (`git push`, to the working copy's upstream). */
+        push: z.boolean().default(false),
+        /** Folder of the key files inside the vault, as the reference's `msp-tools/syncro-<user>.sops.yaml`. */
+        dir: z.string().min(1).default('msp-tools'),
+      })
+      .strict()
+      .optional(),
+    /** Channel (id) where approval cards are posted when require_approval is set. */
+    approval_channel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD')
+      .optional(),
+    /** A pasted key is used only once someone approves it in approval_channel. */
+    require_approval: z.boolean().default(false),
+    /** Who may approve (Slack user ids); empty: anyone in the approval channel but the technician. */
+    approvers: z.array(slackUserId).default([]),
+  })
+  .strict();
+export type EnrolmentConfig = z.infer<typeof enrolmentSchema>;
+
 const fileSchema = z
   .object({
     users: z.record(slackUserId, userSchema).default({}),
@@ -169,6 +201,7 @@ const fileSchema = z
       })
       .strict()
       .default({ push: false, remote: 'origin', time_zone: 'UTC' }),
+    enrolment: enrolmentSchema.optional(),
     billing: z
       .object({
         /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */
@@ -258,6 +291,8 @@ const envSchema = z.object({
   REPLICA_ID: z.string().min(1).optional(),
   PLAYGROUND: bool,
   PLAYGROUND_ALLOW_WRITES: bool,
+  /** 32 bytes (64 hex digits or base64) for enrolled keys kept in the store; checked below, never echoed. */
+  KEY_ENCRYPTION_KEY: z.string().optional(),
 });
 
 export interface Config {
@@ -294,6 +329,11 @@ export interface Config {
   replicaId: string | undefined;
   file: FileConfig;
   configPath: string;
+  /**
+   * The AES-256-GCM key for enrolled Syncro keys in the store (KEY_ENCRYPTION_KEY), when set. Not enumerable, so
+   * a logged or serialised Config never shows it.
+   */
+  readonly keyEncryptionKey?: Buffer;
   /** Start-up warnings (the bot runs, but someone cannot do everything yet), e.g. a key variable that is unset. */
   warnings: string[];
 }
@@ -370,6 +410,7 @@ export function loadConfig(
         `${file.path}.tickets.default_priority: "${f.tickets.default_priority}" is not in tickets.priorities`,
       );
     }
+    problems.push(...enrolmentProblems(f.enrolment, env.KEY_ENCRYPTION_KEY, file.path));
     const ap = f.billing.approval;
     if (!ap.requester_may_post && ap.approvers.length === 0) {
       problems.push(
@@ -408,7 +449,7 @@ export function loadConfig(
             : `${e.DATA_DIR.replace(/\/+$/, '')}/syncro-slack.db`,
         };
 
-  return {
+  const config: Config = {
     mode: playground ? 'playground' : 'slack',
     playground: { allowWrites: sandbox || e.PLAYGROUND_ALLOW_WRITES },
     syncro: {
@@ -435,6 +476,9 @@ export function loadConfig(
     configPath: file.path,
     warnings: sandbox ? [] : keyWarnings(fileConfig, env, file.path),
   };
+  const kek = parseKeyEncryptionKey(env.KEY_ENCRYPTION_KEY);
+  if (kek) Object.defineProperty(config, 'keyEncryptionKey', { value: kek, enumerable: false });
+  return config;
 }
 
 function validTimeZone(tz: string): boolean {
@@ -446,15 +490,66 @@ function validTimeZone(tz: string): boolean {
   }
 }
 
-/** The British spelling is accepted for the labour types; both at once is ambiguous. */
-function withAliases(raw: unknown, path: string, problems: string[]): unknown {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || !('labour_types' in raw)) return raw;
-  const { labour_types, ...rest } = raw as Record<string, unknown>;
-  if ('labor_types' in rest) {
-    problems.push(`${path}: has both labor_types and labour_types; keep one of them`);
-    return rest;
+/** KEY_ENCRYPTION_KEY as 32 bytes: 64 hex digits, or base64 (with or without padding); undefined otherwise. */
+export function parseKeyEncryptionKey(raw: string | undefined): Buffer | undefined {
+  const v = raw?.trim();
+  if (!v) return undefined;
+  if (/^[0-9a-f]{64}$/i.test(v)) return Buffer.from(v, 'hex');
+  if (/^[A-Za-z0-9+/_-]{43}={0,1}$/.test(v)) {
+    const b = Buffer.from(v.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    if (b.length === 32) return b;
   }
-  return { ...rest, labor_types: labour_types };
+  return undefined;
+}
+
+/** Start-up checks of `enrolment:` that span fields (the vault's files are checked when the bot starts). */
+function enrolmentProblems(
+  e: EnrolmentConfig | undefined,
+  rawKek: string | undefined,
+  path: string,
+): string[] {
+  const out: string[] = [];
+  const kekSet = (rawKek ?? '').trim() !== '';
+  if (kekSet && !parseKeyEncryptionKey(rawKek)) {
+    out.push(
+      'KEY_ENCRYPTION_KEY: must be 32 bytes written as 64 hex digits or as base64 (make one with `openssl rand -base64 32`)',
+    );
+  }
+  if (!e) return out;
+  if (e.storage === 'store' && !kekSet) {
+    out.push(
+      `KEY_ENCRYPTION_KEY: required by ${path}.enrolment.storage: store (enrolled keys are encrypted with it); make one with \`openssl rand -base64 32\` and keep it with the bot's other secrets`,
+    );
+  }
+  if (e.storage === 'sops' && !e.vault) {
+    out.push(
+      `${path}.enrolment.vault: storage: sops needs vault: { path: <the vault's git working copy>, push: true|false }`,
+    );
+  }
+  if (e.require_approval && !e.approval_channel) {
+    out.push(
+      `${path}.enrolment.approval_channel: require_approval needs the channel id where approvals are asked`,
+    );
+  }
+  return out;
+}
+
+/** Both spellings are accepted for labour types and enrolment; both at once is ambiguous. */
+function withAliases(raw: unknown, path: string, problems: string[]): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  let out = raw as Record<string, unknown>;
+  for (const [alias, name] of [
+    ['labour_types', 'labor_types'],
+    ['enrollment', 'enrolment'],
+  ] as const) {
+    if (!(alias in out)) continue;
+    const { [alias]: value, ...rest } = out;
+    if (name in rest) {
+      problems.push(`${path}: has both ${name} and ${alias}; keep one of them`);
+      out = rest;
+    } else out = { ...rest, [name]: value };
+  }
+  return out;
 }
 
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {

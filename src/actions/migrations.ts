@@ -1,3 +1,4 @@
+import { enrolmentsTableSql } from '../identity/enrolment/enrolment-table.js';
 import { timersTableSql } from '../timers/timer-store.js';
 import type { DdlTypes } from './sql-dialect.js';
 
@@ -77,6 +78,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 2, name: 'running timers', sql: timersTableSql },
+  { version: 3, name: 'enrolled keys', sql: enrolmentsTableSql },
 ];
 
 /** The migrations of `all` not yet in `applied`, in order. Throws if the list itself is out of order. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { Logger } from '../logger.js';
 import { openTimerStore } from '../timers/timer-store.js';
 import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
@@ -98,6 +99,7 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
 
   return {
     timers: openTimerStore(db),
+    enrolments: openEnrolmentTable(db),
 
     async migrate(): Promise<void> {
       const migrations = MIGRATIONS;

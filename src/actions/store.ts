@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { EnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { TimerStore } from '../timers/timer-store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
 
@@ -45,6 +46,8 @@ export interface ActionStore {
   migrate(): Promise<void>;
   /** Running timers (migration 2), in the same database. */
   readonly timers: TimerStore;
+  /** Keys technicians connected with /syncro connect (migration 3), in the same database. */
+  readonly enrolments: EnrolmentTable;
   insert(action: PendingAction): Promise<void>;
   get(id: string): Promise<PendingAction | undefined>;
   /**

@@ -35,6 +35,9 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   audit: '/syncro audit <number> — what was proposed and posted on a ticket through this bot, and by whom',
   help: '/syncro help [subcommand] — this help, or more on one subcommand',
   whoami: '/syncro whoami — your Syncro user, and which key your writes are signed with',
+  connect:
+    '/syncro connect — connect your own Syncro API token (a private form; the bot checks it with Syncro)',
+  disconnect: '/syncro disconnect — remove the Syncro key you connected',
 };
 
 /** Every usage line, in the order of `COMMAND_NAMES`. */
@@ -74,6 +77,11 @@ export const HELP_TOPICS: Readonly<Record<CommandName, string>> = {
   help: '`/syncro help <subcommand>` explains one subcommand.',
   whoami:
     'Shows the Syncro user your writes are attributed to, and whether your own key or the shared key signs them.',
+  connect:
+    'Opens a private form where you paste a Syncro API token you made (Admin → API Tokens → New, Integration API ' +
+    'Token). The bot asks Syncro whose key it is (GET /me), shows you, and keeps it encrypted; your reads and ' +
+    'writes then use it and carry your name. Never paste a token into a message or after the command.',
+  disconnect: 'Removes the key you connected with `/syncro connect` (from the vault or the bot’s store).',
 };
 
 /** The full help: every subcommand, then how writes work. */
@@ -394,6 +402,18 @@ function parseUnchecked(raw: string): Parsed {
       return parseHelp(rest);
     case 'whoami':
       return rest.trim() === '' ? ok({ name: 'whoami' }) : fail('`whoami` takes nothing after it.', 'whoami');
+    case 'connect':
+      // A token typed on the command line would be in the channel's command history: refuse it, never echo it.
+      return rest.trim() === ''
+        ? ok({ name: 'connect' })
+        : fail(
+            '`connect` takes nothing after it: run `/syncro connect` and paste your token into the private form it opens. If you typed a token here, revoke it in Syncro and make a new one.',
+            'connect',
+          );
+    case 'disconnect':
+      return rest.trim() === ''
+        ? ok({ name: 'disconnect' })
+        : fail('`disconnect` takes nothing after it.', 'disconnect');
     case undefined: {
       const guess = suggestName(word.toLowerCase());
       const hint = guess ? ` Did you mean \`${guess}\`?` : ' Try `/syncro help`.';

@@ -20,6 +20,8 @@ export const COMMAND_NAMES = [
   'audit',
   'help',
   'whoami',
+  'connect',
+  'disconnect',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -70,6 +72,9 @@ export const commandSchema = z.discriminatedUnion('name', [
   z.strictObject({ name: z.literal('audit'), number: ticketNumberSchema }),
   z.strictObject({ name: z.literal('help'), topic: z.enum(COMMAND_NAMES).optional() }),
   z.strictObject({ name: z.literal('whoami') }),
+  /** Opens the form where a technician pastes their own Syncro API token (never typed on the command line). */
+  z.strictObject({ name: z.literal('connect') }),
+  z.strictObject({ name: z.literal('disconnect') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 

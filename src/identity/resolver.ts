@@ -1,7 +1,10 @@
 import type { FileConfig, KeySource } from '../config.js';
-import { NotAllowedError } from '../errors.js';
+import { KeySourceError, NotAllowedError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
+import { SyncroUnauthorizedError } from '../syncro/errors.js';
+import type { Enrolment } from './enrolment/enrolment-table.js';
+import type { Enrolments } from './enrolment/enrolments.js';
 import { NoOwnKeyError, NotMappedError } from './errors.js';
 import { describeKeySource, resolveKey, type SopsRunner } from './key-sources.js';
 
@@ -19,7 +22,7 @@ export interface Identity {
   name: string;
   syncroUserId: number;
   keyKind: KeyKind;
-  /** Description of the key source (`env:NAME`, `sops:file#field`, `sandbox`), never the key. */
+  /** Description of the key source (`env:NAME`, `sops:file#field`, `connected:store`, `sandbox`), never the key. */
   keySource: string;
   /** Syncro as seen by this key. Not enumerable, so it never shows up in JSON or logs of an Identity. */
   api: SyncroApi;
@@ -75,10 +78,16 @@ export interface IdentityResolverDeps {
   sopsBinary?: string;
   runSops?: SopsRunner;
   sandbox?: SandboxIdentities;
+  /** Keys people connected with /syncro connect (consulted after the config file's api_key, which wins). */
+  enrolments?: Enrolments;
+  /** Syncro answered 401 for a connected key: called once per key, to prompt its owner to reconnect. */
+  onStaleKey?: (enrolment: Enrolment) => void;
 }
 
 type Plan =
   | { kind: 'own'; source: KeySource; name: string; syncroUserId: number }
+  /** A key the person connected (/syncro connect); `key` stays inside this module. */
+  | { kind: 'connected'; enrolment: Enrolment; key: string; name: string; syncroUserId: number }
   | { kind: 'shared'; source: KeySource }
   | { kind: 'sandbox'; name: string; syncroUserId: number };
 
@@ -94,7 +103,12 @@ const HOW_TO_GET_A_KEY =
   'Slack user id in the bot’s config file.';
 
 function planSource(plan: Plan): string {
-  return plan.kind === 'sandbox' ? 'sandbox' : describeKeySource(plan.source);
+  if (plan.kind === 'sandbox') return 'sandbox';
+  if (plan.kind === 'connected') {
+    const e = plan.enrolment;
+    return e.vaultFile ? `connected:sops:${e.vaultFile}` : `connected:${e.storage}`;
+  }
+  return describeKeySource(plan.source);
 }
 
 function messageOf(err: unknown): string {
@@ -112,25 +126,65 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     return Object.hasOwn(file.users, slackUserId) ? file.users[slackUserId] : undefined;
   }
 
-  function readPlan(slackUserId: string): Plan {
+  /** The person's connected key, if one is active; a pending or stale one is a refusal in words. */
+  async function connectedPlan(slackUserId: string, fallback: boolean): Promise<Plan | undefined> {
+    const enrolments = deps.enrolments;
+    if (!enrolments) return undefined;
+    let active: Awaited<ReturnType<Enrolments['activeKey']>>;
+    try {
+      active = await enrolments.activeKey(slackUserId);
+    } catch (err) {
+      throw new KeySourceError(`your connected Syncro key could not be read: ${messageOf(err)}`);
+    }
+    if (active) {
+      const e = active.enrolment;
+      return {
+        kind: 'connected',
+        enrolment: e,
+        key: active.key,
+        name: e.syncroName,
+        syncroUserId: e.syncroUserId,
+      };
+    }
+    if (fallback) return undefined;
+    const e = await enrolments.get(slackUserId);
+    if (e?.state === 'pending') {
+      const where = enrolments.config.approval_channel ? ` in <#${enrolments.config.approval_channel}>` : '';
+      throw new NotAllowedError(
+        `Your Syncro key (${e.syncroName}) is waiting for an admin's approval${where}; you are told when it is approved.`,
+      );
+    }
+    if (e?.state === 'stale') {
+      throw new NotAllowedError(
+        `Syncro no longer accepts the key you connected for ${e.syncroName} (it answered 401: revoked or expired). ` +
+          'Make a new token in Syncro (Admin → API Tokens → New) and run `/syncro connect` to paste it.',
+      );
+    }
+    return undefined;
+  }
+
+  async function readPlan(slackUserId: string): Promise<Plan> {
     const user = mapped(slackUserId);
+    // A key in the config file wins; then a connected key; then the shared key (mapped people) or the sandbox.
+    if (user?.api_key)
+      return { kind: 'own', source: user.api_key, name: user.name, syncroUserId: user.syncro_user_id };
+    const connected = await connectedPlan(slackUserId, user !== undefined && file.shared_key !== undefined);
+    if (connected) return connected;
     if (!user) {
       if (deps.sandbox) {
         const s = deps.sandbox.keyFor(slackUserId);
         return { kind: 'sandbox', name: s.name, syncroUserId: s.syncroUserId };
       }
-      throw new NotMappedError(slackUserId);
+      throw new NotMappedError(slackUserId, deps.enrolments !== undefined);
     }
-    if (user.api_key)
-      return { kind: 'own', source: user.api_key, name: user.name, syncroUserId: user.syncro_user_id };
     if (file.shared_key) return { kind: 'shared', source: file.shared_key };
     throw new NotAllowedError(
       `No Syncro API key is configured for ${user.name}, and there is no shared key to fall back on. ${HOW_TO_GET_A_KEY}`,
     );
   }
 
-  function writePlan(slackUserId: string): Plan {
-    const plan = readPlan(slackUserId);
+  async function writePlan(slackUserId: string): Promise<Plan> {
+    const plan = await readPlan(slackUserId);
     if (plan.kind !== 'shared') return plan;
     const user = mapped(slackUserId);
     const who = user ? user.name : slackUserId;
@@ -147,6 +201,7 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
 
   async function keyOf(plan: Plan, slackUserId: string): Promise<string> {
     if (plan.kind === 'sandbox') return deps.sandbox!.keyFor(slackUserId).key;
+    if (plan.kind === 'connected') return plan.key;
     return resolveKey(plan.source, {
       env: deps.env,
       sopsBinary: deps.sopsBinary,
@@ -159,7 +214,8 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     const key = await keyOf(plan, slackUserId);
     let entry = byKey.get(key);
     if (!entry) {
-      entry = { api: client.as(key) };
+      const api = client.as(key);
+      entry = { api: plan.kind === 'connected' ? watch401(api, plan.enrolment) : api };
       byKey.set(key, entry);
     }
     let mePromise = entry.me;
@@ -191,6 +247,36 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
       });
     }
     return { api: entry.api, me: await mePromise };
+  }
+
+  /** A connected key's Syncro: a 401 marks the key stale (once) and prompts its owner to reconnect. */
+  function watch401(api: SyncroApi, enrolment: Enrolment): SyncroApi {
+    const stale = () => {
+      const enrolments = deps.enrolments;
+      if (!enrolments) return;
+      void enrolments
+        .markStale(enrolment)
+        .then((first) => {
+          if (first) deps.onStaleKey?.(enrolment);
+        })
+        .catch((err: unknown) => log.error({ err }, 'could not mark a connected key stale'));
+    };
+    return new Proxy(api, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          const out = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (out instanceof Promise) {
+            return out.catch((err: unknown) => {
+              if (err instanceof SyncroUnauthorizedError) stale();
+              throw err;
+            });
+          }
+          return out;
+        };
+      },
+    });
   }
 
   function identity(slackUserId: string, plan: Plan, opened: Opened): Identity {
@@ -233,14 +319,14 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
 
   return {
     async forRead(slackUserId, opts = {}) {
-      const plan = readPlan(slackUserId);
+      const plan = await readPlan(slackUserId);
       if (opts.ownKeyOnly && plan.kind === 'shared') throw new NoOwnKeyError(slackUserId);
       const opened = await open(plan, slackUserId);
       return identity(slackUserId, plan, opened);
     },
 
     async forWrite(slackUserId) {
-      const plan = writePlan(slackUserId);
+      const plan = await writePlan(slackUserId);
       const opened = await open(plan, slackUserId);
       try {
         checkAttribution(plan, opened.me);
@@ -278,7 +364,7 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
       let rOpened: Opened | undefined;
       let rError: string | undefined;
       try {
-        rPlan = readPlan(slackUserId);
+        rPlan = await readPlan(slackUserId);
       } catch (err) {
         out.reads.reason = messageOf(err);
       }
@@ -286,6 +372,11 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
         if (rPlan.kind === 'sandbox') {
           out.sandbox = true;
           out.configured = { name: rPlan.name, syncroUserId: rPlan.syncroUserId };
+        }
+        if (rPlan.kind === 'connected') {
+          // Known through /syncro connect: the key's owner as Syncro named it then.
+          out.mapped = true;
+          out.configured ??= { name: rPlan.name, syncroUserId: rPlan.syncroUserId };
         }
         out.key = { kind: rPlan.kind === 'shared' ? 'shared' : 'own', source: planSource(rPlan) };
         try {
@@ -301,7 +392,7 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
 
       let wPlan: Plan | undefined;
       try {
-        wPlan = writePlan(slackUserId);
+        wPlan = await writePlan(slackUserId);
       } catch (err) {
         out.writes.reason = messageOf(err);
       }

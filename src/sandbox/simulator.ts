@@ -184,6 +184,7 @@ export async function startSyncroSimulator(opts: SimulatorOptions = {}): Promise
       limiter?.clear();
     },
     addKey,
+    revokeKey: (key: string) => void keys.delete(key),
     async close() {
       for (const w of waiters) w.reject(new Error('Syncro simulator closed'));
       waiters.clear();

@@ -84,6 +84,8 @@ export interface SyncroSimulator {
   /** Reseeds the state and forgets requests and the rate-limit window (and resets the hook); keys stay. */
   reset(seed?: SeedKind): void;
   addKey(key: string, user: SimUser): void;
+  /** Syncro forgets the key (revoked): its requests are answered 401 from now on. */
+  revokeKey(key: string): void;
   /** Never hangs, even with requests held open (the hook's `close()`, then every connection is closed). */
   close(): Promise<void>;
 }

@@ -40,6 +40,11 @@ export const ACTION = {
   sessionLog: 'syncro_session_log',
   /** "Reopen form" on the reply to a form that closed and then failed; value = the draft (form-drafts.ts). */
   reopenForm: 'syncro_reopen_form',
+  /** Opens the connect modal (/syncro connect's form), e.g. from App Home or a "not set up" reply; no value. */
+  connectOpen: 'syncro_connect_open',
+  /** Approve / Refuse on an approval card for a connected key; value = JSON {user, at} (enrolment-card.ts). */
+  connectApprove: 'syncro_connect_approve',
+  connectReject: 'syncro_connect_reject',
 } as const;
 
 /** Editable fields a proposed card may offer: the core's list (the select's action id is editPrefix + field). */
@@ -55,6 +60,8 @@ export const VIEW = {
   createTicket: 'syncro_create_ticket_modal',
   /** "Add to Syncro ticket" (message shortcut). */
   addToTicket: 'syncro_add_to_ticket_modal',
+  /** /syncro connect: the technician pastes their Syncro API token. */
+  connect: 'syncro_connect_modal',
 } as const;
 
 /** Shortcut callback ids (manifest features.shortcuts). */

@@ -1,6 +1,21 @@
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from '../logger.js';
 import { redactText } from '../logger.js';
+import { MODAL_ACTION } from './views/modal-ids.js';
+
+/**
+ * Inputs whose value is a secret (the connect modal's API token). Slack sends the value in every view_submission;
+ * Bolt logs whole payloads at debug in some modes, so a logged payload has the value replaced.
+ */
+const SECRET_INPUT_VALUE = new RegExp(
+  `("${MODAL_ACTION.token}"\\s*:\\s*\\{[^{}]*?"value"\\s*:\\s*)"(?:[^"\\\\]|\\\\.)*"`,
+  'g',
+);
+
+/** Removes secret input values from a logged payload (JSON text). */
+export function scrubSecretInputs(text: string): string {
+  return text.includes(MODAL_ACTION.token) ? text.replace(SECRET_INPUT_VALUE, '$1"[REDACTED]"') : text;
+}
 
 const toPino: Record<LogLevel, string> = {
   [LogLevel.DEBUG]: 'debug',
@@ -10,10 +25,12 @@ const toPino: Record<LogLevel, string> = {
 };
 
 function message(parts: unknown[]): string {
-  return redactText(
-    parts
-      .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p)))
-      .join(' '),
+  return scrubSecretInputs(
+    redactText(
+      parts
+        .map((p) => (typeof p === 'string' ? p : p instanceof Error ? p.message : JSON.stringify(p)))
+        .join(' '),
+    ),
   );
 }
 

@@ -3,6 +3,7 @@ import type { Executor } from '../actions/executor.js';
 import type { ActionStore } from '../actions/store.js';
 import type { PendingAction } from '../actions/types.js';
 import type { FileConfig } from '../config.js';
+import type { Enrolments } from '../identity/enrolment/enrolments.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
 import type { GitSessionLogs } from '../session-logs/git.js';
@@ -37,6 +38,8 @@ export interface BotContext {
   logger: Logger;
   store: ActionStore;
   identities: IdentityResolver;
+  /** /syncro connect's keys; undefined when `enrolment:` is not configured. */
+  enrolments?: Enrolments;
   client: SyncroClient;
   executor: Executor;
   /** The Web API client; in the sandbox it banners every message and view it sends (sandbox-banner.ts). */

@@ -101,6 +101,10 @@ export interface HarnessOptions {
   /** Keep the SQLite file on close (for restart tests). */
   keepDir?: boolean;
   sim?: FaultySimulator;
+  /** More environment for the bot (e.g. KEY_ENCRYPTION_KEY). */
+  env?: Record<string, string>;
+  /** Log level of this bot (default: E2E_LOG_LEVEL, else debug). */
+  logLevel?: string;
 }
 
 /** The secrets of the end-to-end setup, by name, with each Syncro key's distinctive tail (a half-masked key). */
@@ -147,6 +151,7 @@ async function composeBot(o: {
   dataDir?: string;
   leaseMs?: number;
   now?: () => number;
+  env?: Record<string, string>;
 }): Promise<{ app: ComposedApp; eventsUrl: string }> {
   const env: Record<string, string> = {
     SYNCRO_BASE_URL: o.sim.url,
@@ -166,6 +171,7 @@ async function composeBot(o: {
     LOG_FORMAT: 'json',
     ...(o.dataDir ? { DATA_DIR: o.dataDir } : {}),
     ...(o.dbFile ? { DATABASE_URL: `sqlite:${o.dbFile}` } : {}),
+    ...o.env,
   };
   const config = loadConfig(env, { path: 'e2e.yml', text: o.yaml ?? BASE_YAML });
   const app = await composeApp(config, {
@@ -200,7 +206,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       cb();
     },
   });
-  const logger = createLogger({ level: e2eLogLevel('debug'), format: 'json', destination });
+  const logger = createLogger({ level: opts.logLevel ?? e2eLogLevel('debug'), format: 'json', destination });
   const { app, eventsUrl } = await composeBot({
     sim,
     slack,
@@ -212,6 +218,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     replicaId: opts.replicaId ?? 'e2e',
     leaseMs: opts.leaseMs,
     now: opts.now,
+    env: opts.env,
   });
 
   const { bot, store } = app;

@@ -6,6 +6,7 @@ import type { BotContext, ReplyTarget } from '../context.js';
 import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
 import { describeWait } from '../views/wait.js';
 import { openBillModal } from './bill.js';
+import { disconnectFor, openConnectModal } from './connect.js';
 import {
   showAudit,
   showCustomers,
@@ -40,7 +41,8 @@ export async function runCommand(
     return;
   }
   const waitMs = ctx.rateLimitWaitMs();
-  if (waitMs >= RATE_LIMIT_NOTICE_MS && parsed.command.name !== 'help' && parsed.command.name !== 'bill') {
+  const opensForm = ['bill', 'connect'].includes(parsed.command.name);
+  if (waitMs >= RATE_LIMIT_NOTICE_MS && parsed.command.name !== 'help' && !opensForm) {
     await ctx.reply(to, {
       ...simpleReply(
         `⏳ Waiting for Syncro's rate limit (${describeWait(waitMs)}; shared by the whole team). Your answer follows.`,
@@ -72,7 +74,7 @@ export async function guard(
         .then((r) => r.user?.real_name || r.user?.profile?.real_name || undefined)
         .catch(() => undefined);
       await ctx
-        .reply(to, { ...notMappedReply(to.userId, realName), response_type: 'ephemeral' })
+        .reply(to, { ...notMappedReply(to.userId, realName, err.canConnect), response_type: 'ephemeral' })
         .catch(() => undefined);
       return;
     }
@@ -105,6 +107,10 @@ async function dispatch(
       return showHelp(ctx, to, cmd);
     case 'whoami':
       return showWhoami(ctx, to);
+    case 'connect':
+      return openConnectModal(ctx, triggerId, to);
+    case 'disconnect':
+      return disconnectFor(ctx, to);
     case 'comment':
       return proposeCommentFor(ctx, to, { number: cmd.number, body: cmd.text });
     case 'update':

@@ -5,6 +5,7 @@ import { runCommand } from '../handlers/dispatch.js';
 import { registerShortcuts } from '../shortcuts/listeners.js';
 import { registerUnfurls } from '../unfurls/listeners.js';
 import { registerCardButtons } from './card-buttons.js';
+import { registerConnect } from './connect.js';
 import { registerCreateFlow } from './create-flow.js';
 import { registerFormReopen } from './form-reopen.js';
 import { registerModalSubmissions } from './modal-submissions.js';
@@ -39,4 +40,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerShortcuts(app, ctx);
   registerSessionLogButtons(app, ctx);
   registerUnfurls(app, ctx);
+  registerConnect(app, ctx);
 }

@@ -12,6 +12,8 @@ export const MODAL_BLOCK = {
   minutes: 'syncro_minutes',
   labor: 'syncro_labor',
   description: 'syncro_description',
+  /** The connect modal's token input: its value is a secret (never logged: bolt-logger.ts scrubs it). */
+  token: 'syncro_token',
 } as const;
 
 export const MODAL_ACTION = {
@@ -22,6 +24,7 @@ export const MODAL_ACTION = {
   minutes: 'syncro_minutes_input',
   labor: 'syncro_labor_input',
   description: 'syncro_description_input',
+  token: 'syncro_token_input',
 } as const;
 
 export type ModalField = keyof typeof MODAL_BLOCK;

@@ -3,7 +3,10 @@ import { errorFacts, errorRef } from '../../actions/error-facts.js';
 import type { AuditEntry } from '../../actions/types.js';
 import { asAppError, UserInputError } from '../../errors.js';
 import type { WhoAmI } from '../../identity/resolver.js';
+import { ACTION } from '../action-ids.js';
 import {
+  actions,
+  button,
   codeBlock,
   context,
   escapeMrkdwn,
@@ -54,7 +57,7 @@ export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
 }
 
 /** For a Slack user the bot does not know: how to get set up (their own key, an admin adds them). */
-export function notMappedReply(slackUserId: string, realName?: string): Message {
+export function notMappedReply(slackUserId: string, realName?: string, canConnect = false): Message {
   const id = /^[UW][A-Z0-9]{2,}$/.test(slackUserId) ? slackUserId : 'U0123ABCD';
   // The person's Slack name (users.info), when known, pre-fills the snippet for the admin.
   const name =
@@ -76,11 +79,28 @@ export function notMappedReply(slackUserId: string, realName?: string): Message 
     '    syncro_user_id: 1234        # your user id in Syncro',
     `    api_key: { env: SYNCRO_KEY_${envName} }   # where your key is kept, never the key itself`,
   ].join('\n');
+  const intro = section(
+    '👋 *You are not set up to use Syncro from Slack yet.* Every write is signed with its author’s own Syncro ' +
+      'key, so that comments and time carry your name.',
+  );
+  if (canConnect) {
+    // /syncro connect: the person sets themselves up in a private form (the bot checks the key with Syncro).
+    return finalizeMessage(
+      [
+        intro,
+        section(
+          '1. Create your own Syncro API token: in Syncro open *Admin → API Tokens → New* (Integration API Token). ' +
+            'Syncro shows it only once: copy it.\n' +
+            '2. Run `/syncro connect` and paste it into the private form (never into a message). The bot asks ' +
+            'Syncro whose key it is and keeps it encrypted.',
+        ),
+        actions([button({ text: 'Connect my Syncro key', actionId: ACTION.connectOpen, style: 'primary' })]),
+      ],
+      'You are not set up to use Syncro from Slack yet: run /syncro connect.',
+    );
+  }
   const blocks: KnownBlock[] = [
-    section(
-      '👋 *You are not set up to use Syncro from Slack yet.* Every write is signed with its author’s own Syncro ' +
-        'key, so that comments and time carry your name.',
-    ),
+    intro,
     section(
       '1. Create your own Syncro API token: in Syncro open *Admin → API Tokens → New* (Integration API Token). ' +
         'Syncro shows it only once: copy it.\n' +

@@ -1,0 +1,258 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
+import { AppError } from '../../errors.js';
+import { redactText } from '../../logger.js';
+import type { KeyOwner, KeyVault, StoredKeyRef } from './key-vault.js';
+
+/**
+ * Connected keys in the sops vault the terminal `/syncro` command reads (shared/reference/syncro-command.md,
+ * "Adding a per-user key"), by the reference's five manual steps: write `msp-tools/syncro-<user>.sops.yaml` in the
+ * reference's shape in the vault's working copy, `sops --encrypt --in-place <file>` from the vault root (so sops
+ * finds .sops.yaml), `git add` + `git commit`, and `git push` when configured. Read back with `sops --decrypt`.
+ *
+ * The clear text exists on disk only between the write and sops's in-place encryption; if sops fails, the file
+ * is removed (or the previous version restored) before anything else happens, and nothing is committed. The
+ * encrypted file is checked not to contain the token before it is committed. No error carries sops's or git's
+ * output when it could hold the token.
+ */
+
+export class VaultError extends AppError {
+  readonly code = 'VAULT_FAILED';
+}
+
+export interface SopsVaultOptions {
+  /** The vault's git working copy; its root holds .sops.yaml. */
+  root: string;
+  /** Folder of the key files (the reference: msp-tools). */
+  dir: string;
+  push: boolean;
+  /** Syncro's API base, for the file's `api-base-url`. */
+  apiBaseUrl: string;
+  /** The sops executable (default `sops` on PATH). */
+  sopsBinary?: string;
+  timeoutMs?: number;
+}
+
+const BOT_IDENTITY = { name: 'syncro-slack', email: 'syncro-slack@localhost' };
+
+/** `<user>` of the file name: the key owner's first name, lower case (the reference: syncro-howard). */
+export function vaultUserSlug(syncroName: string, syncroUserId: number): string {
+  const first = (syncroName.trim().split(/\s+/)[0] ?? '')
+    .normalize('NFKD')
+    .replace(/[^\w-]/g, '')
+    .toLowerCase()
+    .replace(/_/g, '-');
+  return first || `user${syncroUserId}`;
+}
+
+function yamlScalar(s: string): string {
+  return /^[A-Za-z0-9][\w.@/()+ -]*$/.test(s) && !/ $/.test(s) ? s : JSON.stringify(s);
+}
+
+/** The key file in the reference's shape (its clear text, before sops encrypts it). */
+export function vaultKeyYaml(owner: KeyOwner, token: string, o: { apiBaseUrl: string; now: number }): string {
+  const subdomain = owner.subdomain || /^https?:\/\/([^.]+)\./.exec(o.apiBaseUrl)?.[1] || '';
+  const user = vaultUserSlug(owner.syncroName, owner.syncroUserId);
+  const date = new Date(o.now).toISOString().slice(0, 10);
+  return [
+    'kind: api-key',
+    `name: ${yamlScalar(`Syncro (${owner.syncroName})`)}`,
+    `subdomain: ${yamlScalar(subdomain)}`,
+    `api-base-url: ${o.apiBaseUrl}`,
+    'api-docs: https://api-docs.syncromsp.com/',
+    'status: active',
+    `owner: ${user}`,
+    `syncro_user_id: ${owner.syncroUserId}`,
+    'tags: [msp-tools, per-user]',
+    'credentials:',
+    `    credential: ${JSON.stringify(token)}`,
+    `notes: ${yamlScalar(`Per-user Syncro API token for ${owner.syncroName}. Created ${date} with /syncro connect (Slack ${owner.slackUserId}).`)}`,
+    '',
+  ].join('\n');
+}
+
+export function sopsVault(o: SopsVaultOptions): KeyVault {
+  const sops = o.sopsBinary ?? 'sops';
+  const timeout = o.timeoutMs ?? 20_000;
+  const fileFor = (owner: KeyOwner) =>
+    `${o.dir.replace(/\/+$/, '')}/syncro-${vaultUserSlug(owner.syncroName, owner.syncroUserId)}.sops.yaml`;
+
+  async function git(args: string[], owner?: KeyOwner) {
+    const author = owner
+      ? {
+          GIT_AUTHOR_NAME: owner.syncroName,
+          GIT_AUTHOR_EMAIL: owner.syncroEmail || `${owner.slackUserId}@slack.invalid`,
+        }
+      : {};
+    return execa('git', args, {
+      cwd: o.root,
+      reject: false,
+      timeout,
+      stdin: 'ignore',
+      env: {
+        GIT_COMMITTER_NAME: BOT_IDENTITY.name,
+        GIT_COMMITTER_EMAIL: BOT_IDENTITY.email,
+        GIT_AUTHOR_NAME: BOT_IDENTITY.name,
+        GIT_AUTHOR_EMAIL: BOT_IDENTITY.email,
+        ...author,
+        GIT_TERMINAL_PROMPT: '0',
+      },
+    });
+  }
+
+  function gitProblem(what: string, r: { exitCode?: number; stderr?: unknown }): string {
+    const line = String(r.stderr ?? '')
+      .split('\n')
+      .map((l) => l.trim())
+      .find(Boolean);
+    return `${what} failed (exit ${r.exitCode ?? '?'})${line ? `: ${redactText(line.slice(0, 200))}` : ''}`;
+  }
+
+  /** Commits `file` (added or removed), then pushes when configured. A failed push keeps the commit. */
+  async function commit(file: string, message: string, owner: KeyOwner): Promise<{ note?: string }> {
+    const c = await git(['commit', '--quiet', '-m', message, '--', file], owner);
+    if (c.exitCode !== 0) throw new VaultError(gitProblem(`git commit in the vault (${file})`, c));
+    if (!o.push) return {};
+    const p = await git(['push', '--quiet']);
+    if (p.exitCode !== 0) {
+      return {
+        note: `${gitProblem('git push of the vault', p)}; the commit is kept and goes out with the next push`,
+      };
+    }
+    return {};
+  }
+
+  async function tracked(file: string): Promise<boolean> {
+    const r = await git(['ls-files', '--error-unmatch', '--', file]);
+    return r.exitCode === 0;
+  }
+
+  return {
+    kind: 'sops',
+    describe: (owner) => `the sops vault (${fileFor(owner)})`,
+    async occupied(owner) {
+      const file = fileFor(owner);
+      return existsSync(join(o.root, file)) ? file : undefined;
+    },
+
+    async put(owner, token, now) {
+      const file = fileFor(owner);
+      const abs = join(o.root, file);
+      const wasTracked = await tracked(file);
+      await mkdir(dirname(abs), { recursive: true });
+      // Step 1: the reference's file, readable by this user only while it is clear text.
+      await writeFile(abs, vaultKeyYaml(owner, token, { apiBaseUrl: o.apiBaseUrl, now }), { mode: 0o600 });
+      const undo = async () => {
+        if (wasTracked) await git(['checkout', '--', file]);
+        else await unlink(abs).catch(() => undefined);
+      };
+      // Step 2: from the vault root, so that sops picks up .sops.yaml.
+      let encrypted: { exitCode?: number; failed?: boolean; code?: string; timedOut?: boolean };
+      try {
+        encrypted = await execa(sops, ['--encrypt', '--in-place', file], {
+          cwd: o.root,
+          reject: false,
+          timeout,
+          stdin: 'ignore',
+        });
+      } catch {
+        encrypted = { failed: true };
+      }
+      if (encrypted.exitCode !== 0) {
+        await undo();
+        const why =
+          encrypted.code === 'ENOENT'
+            ? `the sops command is not installed on this host (looked for ${sops})`
+            : encrypted.timedOut
+              ? 'sops did not finish in time'
+              : `sops --encrypt failed (exit code ${encrypted.exitCode ?? 'unknown'}; check .sops.yaml in the vault root)`;
+        throw new VaultError(`${why}; nothing was stored`);
+      }
+      const after = await readFile(abs, 'utf8').catch(() => '');
+      if (after === '' || after.includes(token)) {
+        await undo();
+        throw new VaultError(
+          `sops left ${file} unencrypted (check the creation rule in .sops.yaml); nothing was stored`,
+        );
+      }
+      // Steps 3–5: add, commit, push.
+      const add = await git(['add', '--', file]);
+      if (add.exitCode !== 0) {
+        await undo();
+        throw new VaultError(gitProblem(`git add in the vault (${file})`, add));
+      }
+      const { note } = await commit(
+        file,
+        `${wasTracked ? 'Replace' : 'Add'} Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}) via /syncro connect`,
+        owner,
+      );
+      return { vaultFile: file, ...(note ? { note } : {}) };
+    },
+
+    async get(_owner, ref: StoredKeyRef) {
+      if (!ref.vaultFile) throw new VaultError('no vault file is recorded for this key');
+      let r: { exitCode?: number; stdout?: unknown; code?: string };
+      try {
+        r = await execa(sops, ['--decrypt', ref.vaultFile], {
+          cwd: o.root,
+          reject: false,
+          timeout,
+          stdin: 'ignore',
+          maxBuffer: 1024 * 1024,
+        });
+      } catch {
+        r = { exitCode: undefined };
+      }
+      if (r.exitCode !== 0) {
+        const why =
+          r.code === 'ENOENT'
+            ? `the sops command is not installed (looked for ${sops})`
+            : `exit code ${r.exitCode ?? 'unknown'}`;
+        // sops's stderr is not passed on: it may quote the file.
+        throw new VaultError(`sops could not decrypt ${ref.vaultFile} (${why})`);
+      }
+      let doc: unknown;
+      try {
+        doc = parseYaml(String(r.stdout ?? ''));
+      } catch {
+        throw new VaultError(`the decrypted ${ref.vaultFile} is not valid YAML`);
+      }
+      const cred = (doc as { credentials?: { credential?: unknown } } | null)?.credentials?.credential;
+      if (typeof cred !== 'string' || cred.trim() === '') {
+        throw new VaultError(`${ref.vaultFile} has no credentials.credential`);
+      }
+      return cred.trim();
+    },
+
+    async remove(owner, ref, why) {
+      const file = ref.vaultFile;
+      if (!file) return {};
+      if (await tracked(file)) {
+        const r = await git(['rm', '--quiet', '--', file]);
+        if (r.exitCode !== 0) throw new VaultError(gitProblem(`git rm in the vault (${file})`, r));
+        return commit(
+          file,
+          `Remove Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}): ${why}`,
+          owner,
+        );
+      }
+      await unlink(join(o.root, file)).catch(() => undefined);
+      return {};
+    },
+  };
+}
+
+/** Start-up check of the vault: a git working copy whose root holds .sops.yaml. Returns the problems. */
+export function vaultProblems(root: string): string[] {
+  if (!existsSync(root)) return [`enrolment.vault.path: ${root} does not exist`];
+  const out: string[] = [];
+  if (!existsSync(join(root, '.sops.yaml')))
+    out.push(
+      `enrolment.vault.path: ${root} has no .sops.yaml at its root (sops needs its creation rules there)`,
+    );
+  if (!existsSync(join(root, '.git'))) out.push(`enrolment.vault.path: ${root} is not a git working copy`);
+  return out;
+}
