@@ -230,6 +230,38 @@ function socketModeReceiver(opts: ReceiverOptions, appToken: string): BotReceive
   client.on('error', (err: unknown) => {
     lastError = redactText(err instanceof Error ? err.message : String(err));
   });
+  // Slack refusing the app token while reconnecting (revoked, app uninstalled) is only logged by the client, and
+  // an unrecoverable refusal (`invalid_auth`) rejects a promise nobody awaits, which would end the process. Keep
+  // the refusal for /readyz, and keep the process up (not ready) instead: liveness stays, readiness says why.
+  // NOTE: reaches into @slack/socket-mode 3.1 (pinned): its own WebClient and its reconnect path call start().
+  const socketWeb = (client as unknown as { webClient: { apps: { connections: { open: OpenFn } } } })
+    .webClient;
+  const open = socketWeb.apps.connections.open.bind(socketWeb.apps.connections);
+  socketWeb.apps.connections.open = async (...args) => {
+    try {
+      return await open(...args);
+    } catch (err) {
+      lastError = appTokenRefusal(err);
+      throw err;
+    }
+  };
+  const firstStart = client.start.bind(client);
+  let startedOnce = false;
+  client.start = async () => {
+    try {
+      const connected = await firstStart();
+      startedOnce = true;
+      return connected;
+    } catch (err) {
+      // At start-up a refused token stops the bot (the caller sees it); later, stay up and not ready.
+      if (!startedOnce) throw err;
+      lastError = lastError ?? appTokenRefusal(err);
+      enter('disconnected');
+      log.error({ reason: lastError }, 'Socket Mode gave up reconnecting to Slack; /readyz says why');
+      // The reconnect path ignores what start() resolves with.
+      return undefined as unknown as Awaited<ReturnType<typeof firstStart>>;
+    }
+  };
 
   const slackProbe: Probe = () => {
     if (state === 'connected' && client.websocket?.isActive()) return { ok: true };
@@ -287,4 +319,13 @@ function socketModeReceiver(opts: ReceiverOptions, appToken: string): BotReceive
     readiness,
     address: () => addressOf(server),
   };
+}
+
+type OpenFn = (...args: unknown[]) => Promise<unknown>;
+
+/** Slack's refusal of the app token in words for /readyz (its code only: never the token). */
+function appTokenRefusal(err: unknown): string {
+  const code = (err as { data?: { error?: unknown } } | undefined)?.data?.error;
+  if (typeof code === 'string') return `Slack refused the app token (${code}): check SLACK_APP_TOKEN`;
+  return redactText(err instanceof Error ? err.message : String(err));
 }

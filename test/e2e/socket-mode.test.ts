@@ -287,6 +287,25 @@ describe('Socket Mode through a loopback Slack', () => {
     expect(up.body).toMatchObject({ ready: true });
   });
 
+  // token_revoked: the client keeps retrying; invalid_auth: it gives up (a rejection nobody awaited, which would
+  // end the process). Either way the bot stays up, readiness says why, and the token is in no log line.
+  it.each(['token_revoked', 'invalid_auth'])(
+    'should stay up and say why when Slack refuses the app token while reconnecting (%s)',
+    async (error) => {
+      h.socket.revoke(error);
+      await h.socket.disconnect('refresh_requested');
+      await h.socket.waitForRefusedOpens(1, { timeoutMs: 10_000 });
+      const down = await readyzUntil(
+        h,
+        (r) => r.status === 503 && String(r.body.reason).includes(error),
+        10_000,
+      );
+      expect(String(down.body.reason)).toMatch(/Socket Mode is not connected to Slack .*SLACK_APP_TOKEN/);
+      expect((await getJson(`http://127.0.0.1:${h.port}/healthz`)).status).toBe(200);
+      expect(h.logLines.join('\n')).not.toContain(APP_TOKEN);
+    },
+  );
+
   it('should answer /readyz 503 naming the store when it does not answer', async () => {
     await h.store.close();
     const r = await getJson(`http://127.0.0.1:${h.port}/readyz`);

@@ -55,6 +55,13 @@ export interface SocketModeFake {
   disconnect(reason?: string, opts?: { timeoutMs?: number }): Promise<void>;
   /** While on, upgrades to the WebSocket endpoint are answered HTTP 503 (apps.connections.open still answers). */
   refuse(on: boolean): void;
+  /**
+   * The app-level token stops working: apps.connections.open answers `error` (default `token_revoked`; Slack
+   * answers `invalid_auth` for a token it does not know, which the Socket Mode client treats as unrecoverable).
+   */
+  revoke(error?: string): void;
+  /** Resolves when at least `count` apps.connections.open calls were refused since revoke(). */
+  waitForRefusedOpens(count: number, opts?: { timeoutMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -153,8 +160,15 @@ export async function startSocketModeFake(
   });
   const port = (http.address() as AddressInfo).port;
 
+  let revoked: string | undefined;
+  let refusedOpens = 0;
   slack.respondWith('apps.connections.open', (call) => {
     if (call.token !== opts.appToken) return { body: { ok: false, error: 'invalid_auth' } };
+    if (revoked) {
+      refusedOpens += 1;
+      notify();
+      return { body: { ok: false, error: revoked } };
+    }
     opens += 1;
     const ticket = randomUUID();
     tickets.add(ticket);
@@ -172,12 +186,18 @@ export async function startSocketModeFake(
     get refused() {
       return refused;
     },
+    revoke(error = 'token_revoked') {
+      revoked = error;
+    },
     get connected() {
       return current !== undefined;
     },
     acks,
     waitForConnection(nth = connections + 1, o = {}) {
       return waitUntil(() => connections >= nth && current !== undefined, `connection #${nth}`, o.timeoutMs);
+    },
+    waitForRefusedOpens(count, o = {}) {
+      return waitUntil(() => refusedOpens >= count, `${count} refused apps.connections.open`, o.timeoutMs);
     },
     waitForRefusals(count, o = {}) {
       return waitUntil(() => refused >= count, `${count} refused upgrades`, o.timeoutMs);
