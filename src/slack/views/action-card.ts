@@ -349,7 +349,12 @@ function tailBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolea
   const out: KnownBlock[] = [divider()];
   const signer = `*${escapeMrkdwn(a.signer.syncroName)}* (Syncro user ${a.signer.syncroUserId})`;
   const sharedNote = a.signer.keyKind === 'shared' ? ' — with the shared key' : '';
-  switch (a.state) {
+  // A session log is not signed by a Syncro key: its author is on the card ("Goes to").
+  const signerState = a.kind === 'session_log' ? 'session_log' : a.state;
+  switch (signerState) {
+    case 'session_log':
+      out.push(context([`Written for ${mention(a.requesterSlackId)}; nothing is sent to Syncro.`]));
+      break;
     case 'proposed':
       out.push(section(`Will be posted as ${signer}`));
       if (a.signer.keyKind === 'shared') {
