@@ -150,7 +150,7 @@ describe('manifest.yml', () => {
     expect(manifest.features.app_home).toEqual({
       messages_tab_enabled: true,
       messages_tab_read_only_enabled: false,
-      home_tab_enabled: false,
+      home_tab_enabled: true,
     });
     expect(manifest.settings.socket_mode_enabled).toBe(false);
     expect(manifest.settings.org_deploy_enabled).toBe(false);

@@ -25,6 +25,9 @@ export interface SqlStoreOptions {
 /** A WHERE condition; it binds its values through `bind`, in the order of its text. */
 type Condition = (bind: Bind) => string;
 
+/** How many proposed bill cards listAwaitingApproval reads at most before filtering by approver. */
+const APPROVAL_SCAN_LIMIT = 500;
+
 /** States whose rows carry an executing lease that may run out (a crashed replica). */
 const LEASED_STATES: readonly ActionState[] = ['executing', 'outcome_unknown'];
 
@@ -194,6 +197,29 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
         values,
       );
       return rows.map(read.audit);
+    },
+
+    async listAuditBy(slackUserId: string, limit: number): Promise<AuditEntry[]> {
+      const { values, bind } = parameters();
+      const rows = await db.query(
+        `SELECT * FROM audit WHERE requester = ${bind(slackUserId)} OR clicker = ${bind(slackUserId)} ORDER BY id DESC LIMIT ${bind(limit)}`,
+        values,
+      );
+      return rows.map(read.audit);
+    },
+
+    async listAwaitingApproval(slackUserId: string, at: number, limit: number): Promise<PendingAction[]> {
+      // The approvers are in the JSON payload: the proposed bill cards (few: they expire within the card TTL) are
+      // read newest first up to a bound, and filtered here, the same way in both dialects.
+      const { values, bind } = parameters();
+      const rows = await db.query(
+        `SELECT * FROM actions WHERE state = ${bind('proposed')} AND kind = ${bind('bill')} AND expires_at > ${bind(at)} AND requester <> ${bind(slackUserId)} ORDER BY created_at DESC LIMIT ${bind(APPROVAL_SCAN_LIMIT)}`,
+        values,
+      );
+      return rows
+        .map(read.action)
+        .filter((a) => a.summary.approval?.approvers.includes(slackUserId))
+        .slice(0, limit);
     },
 
     async close(): Promise<void> {

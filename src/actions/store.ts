@@ -71,5 +71,12 @@ export interface ActionStore {
   expireDue(now: number): Promise<PendingAction[]>;
   appendAudit(entry: AuditEntry): Promise<void>;
   listAudit(ticketId: number, limit: number): Promise<AuditEntry[]>;
+  /** Audit entries of the writes `slackUserId` asked for or pressed Post on, newest first (App Home). */
+  listAuditBy(slackUserId: string, limit: number): Promise<AuditEntry[]>;
+  /**
+   * Proposed, unexpired bill cards someone else asked for that name `slackUserId` among their approvers (App
+   * Home's "waiting for my approval"), newest first.
+   */
+  listAwaitingApproval(slackUserId: string, now: number, limit: number): Promise<PendingAction[]>;
   close(): Promise<void>;
 }

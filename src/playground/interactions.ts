@@ -1,12 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { SlackFake } from './slack/server.js';
 import {
+  appHomeOpened,
   blockActionPayload,
   blockSuggestionPayload,
   type EchoedView,
   postPayload,
   postSigned,
   type SlackHttpResult,
+  sendEvent,
   slashCommandBody,
   viewClosedPayload,
   viewSubmissionPayload,
@@ -41,6 +43,8 @@ export interface Interactions {
   ): Promise<unknown>;
   submit(userId: string, viewId: string, values: Record<string, Record<string, unknown>>): Promise<void>;
   close(userId: string, viewId: string): Promise<void>;
+  /** The person opened the app's Home tab (`app_home_opened`, Events API). */
+  homeOpened(userId: string): Promise<void>;
 }
 
 export class DispatchError extends Error {
@@ -99,6 +103,11 @@ export function createInteractions(o: {
   };
 
   return {
+    async homeOpened(userId) {
+      const res = await sendEvent({ ...signed, url: o.eventsUrl() }, appHomeOpened({ userId }));
+      if (res.status >= 300) throw new DispatchError(`the app answered HTTP ${res.status}`);
+    },
+
     async command(userId, channelId, text) {
       const url = responseUrl('cmd', { userId, channelId });
       workspace.addOwnLine(userId, channelId, text.trim());

@@ -110,6 +110,8 @@ export function createPageApi(o: {
           return interactions.submit(userId, s(b.viewId, 'viewId'), obj(b.values));
         case 'close':
           return interactions.close(userId, s(b.viewId, 'viewId'));
+        case 'home-opened':
+          return interactions.homeOpened(userId);
         case 'reset-requests':
           recorder.reset();
           return undefined;

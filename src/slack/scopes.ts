@@ -31,6 +31,12 @@ export const BOT_SCOPES = [
 ] as const;
 
 /** The Events API events the bot subscribes to (manifest settings.event_subscriptions.bot_events). */
-export const BOT_EVENTS = ['link_shared', 'message.channels', 'message.groups'] as const;
+export const BOT_EVENTS = [
+  'link_shared',
+  'message.channels',
+  'message.groups',
+  /** The Home tab was opened: publish that person's Home (views.publish needs no scope of its own). */
+  'app_home_opened',
+] as const;
 
 export type BotScope = (typeof BOT_SCOPES)[number];

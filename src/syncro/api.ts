@@ -83,6 +83,8 @@ export interface SyncroApi {
     query?: string;
     customerId?: number;
     number?: string;
+    /** Only the tickets assigned to the key's owner (`mine=true`). */
+    mine?: boolean;
     page?: number;
   }): Promise<Page<Ticket>>;
   getTicket(id: number): Promise<Ticket>;

@@ -118,6 +118,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
           query: q.query,
           customer_id: q.customerId,
           number: q.number,
+          mine: q.mine ? 'true' : undefined,
           page: q.page,
         });
         return page(r.tickets, r.meta);

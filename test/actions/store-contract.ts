@@ -733,6 +733,49 @@ export function runStoreContract(
       });
     });
 
+    describe('App Home queries', () => {
+      /** A Slack user id no earlier test or run used. */
+      const freshUser = () => `U_${randomUUID().slice(0, 8).toUpperCase()}`;
+
+      it("should list a person's writes, asked for or pressed, newest first, up to the limit", async () => {
+        const me = freshUser();
+        const asked = makeAudit({ requesterSlackId: me, endpoint: '/asked' });
+        const pressed = makeAudit({ clickerSlackId: me, endpoint: '/pressed' });
+        const newest = makeAudit({ requesterSlackId: me, clickerSlackId: me, endpoint: '/newest' });
+        await store.appendAudit(asked);
+        await store.appendAudit(makeAudit({ requesterSlackId: freshUser(), approverSlackId: me }));
+        await store.appendAudit(pressed);
+        await store.appendAudit(newest);
+
+        expect(await store.listAuditBy(me, 10)).toStrictEqual([newest, pressed, asked]);
+        expect(await store.listAuditBy(me, 2)).toStrictEqual([newest, pressed]);
+        expect(await store.listAuditBy(freshUser(), 10)).toEqual([]);
+      });
+
+      it('should list the proposed, unexpired bill cards of others that name me as approver, newest first', async () => {
+        const me = freshUser();
+        const now = T0 + 50 * HOUR;
+        const approval = (approvers: string[]) => ({
+          approval: { approvers, requesterMayPost: false, requireSecondPerson: true },
+        });
+        const bill = (over: Partial<PendingAction>) =>
+          inserted({ kind: 'bill', summary: approval([me, 'U_OTHER']), expiresAt: now + HOUR, ...over });
+        const older = await bill({ createdAt: now - 2_000 });
+        const newer = await bill({ createdAt: now - 1_000 });
+        await bill({ createdAt: now - 500, summary: approval(['U_OTHER']) }); // not mine to approve
+        await bill({ createdAt: now - 400, expiresAt: now }); // expired
+        await bill({ createdAt: now - 300, state: 'succeeded' }); // done
+        await bill({ createdAt: now - 200, requesterSlackId: me }); // my own card
+        await inserted({ kind: 'comment', summary: approval([me]), expiresAt: now + HOUR, createdAt: now });
+
+        const mine = await store.listAwaitingApproval(me, now, 10);
+        expect(mine.map((a) => a.id)).toEqual([newer.id, older.id]);
+        expect(mine[0]).toStrictEqual(newer);
+        expect((await store.listAwaitingApproval(me, now, 1)).map((a) => a.id)).toEqual([newer.id]);
+        expect(await store.listAwaitingApproval(freshUser(), now, 10)).toEqual([]);
+      });
+    });
+
     describe('migrate', () => {
       it('should be harmless to run again, from this and from another instance', async () => {
         const action = await inserted();

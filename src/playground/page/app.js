@@ -442,6 +442,8 @@ function onClick(ev) {
     app.where = conv.dataset.where;
     draw();
     if (app.where !== 'home') $('#command').focus();
+    // Opening the Home tab is an event the app answers by publishing the person's Home (views.publish).
+    else void act('home-opened', {});
     return;
   }
   const modalBtn = t.closest('[data-modal]');
@@ -671,6 +673,7 @@ async function start() {
     localStorage.setItem('playground.me', app.me);
     const dm = app.state.conversations.find((c) => c.kind === 'dm');
     if (dm && app.where === dm.id) app.where = `D${app.me.slice(1)}`;
+    if (app.where === 'home') void act('home-opened', {});
     refresh();
   });
   $('#reset-requests').addEventListener('click', () => act('reset-requests', {}));

@@ -478,3 +478,18 @@ export function messageEvent(f: MessageEventFields): Record<string, unknown> {
     ...(f.botId ? { bot_id: f.botId } : {}),
   };
 }
+
+/** `app_home_opened` for `userId` (tab `home` unless told; `view` is the Home last published for them, if any). */
+export function appHomeOpened(o: {
+  userId: string;
+  tab?: 'home' | 'messages';
+  view?: Record<string, unknown>;
+}): Record<string, unknown> {
+  return {
+    type: 'app_home_opened',
+    user: o.userId,
+    channel: `D${o.userId.slice(1)}`,
+    tab: o.tab ?? 'home',
+    ...(o.view ? { view: o.view } : {}),
+  };
+}

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { COMMAND } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
+import { registerHome } from '../home/home.js';
 import { registerShortcuts } from '../shortcuts/listeners.js';
 import { registerUnfurls } from '../unfurls/listeners.js';
 import { registerCardButtons } from './card-buttons.js';
@@ -41,4 +42,5 @@ export function registerListeners(app: App, ctx: BotContext): void {
   registerSessionLogButtons(app, ctx);
   registerUnfurls(app, ctx);
   registerConnect(app, ctx);
+  registerHome(app, ctx);
 }

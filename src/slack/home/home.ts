@@ -1,0 +1,147 @@
+import type { App } from '@slack/bolt';
+import type { AuditEntry } from '../../actions/types.js';
+import { NotAllowedError } from '../../errors.js';
+import { NoOwnKeyError, NotMappedError } from '../../identity/errors.js';
+import type { Identity } from '../../identity/resolver.js';
+import { SyncroUnauthorizedError } from '../../syncro/errors.js';
+import { withRequestPriority } from '../../syncro/priority.js';
+import { ACTION } from '../action-ids.js';
+import type { BotContext } from '../context.js';
+import { type HomeSyncro, readHomeSyncro } from './home-data.js';
+import {
+  type CardPlace,
+  cardPlace,
+  HOME_SHOWN,
+  homeNotSetUpView,
+  homeView,
+  type NotSetUpReason,
+} from './home-view.js';
+
+/**
+ * App Home: published for the person who opens the tab (`app_home_opened`), read with their own key. Syncro is
+ * read at background priority (a person's command waiting for the rate limit goes first) and at most once per
+ * HOME_FRESH_MS per person; the bot's own records (timers, cards, audit) are read on every open.
+ */
+
+export const HOME_FRESH_MS = 60_000;
+/** People whose Syncro reads are kept (the oldest are dropped beyond this). */
+const CACHE_PEOPLE = 500;
+
+export interface HomePublisher {
+  /** Reads what the person's Home shows and publishes it (views.publish). Never throws. */
+  publish(slackUserId: string): Promise<void>;
+}
+
+export function createHomePublisher(ctx: BotContext): HomePublisher {
+  const log = ctx.logger.child({ component: 'home' });
+  const cache = new Map<string, { at: number; data: Promise<HomeSyncro> }>();
+
+  /** One read per person per HOME_FRESH_MS; opens at the same time share it; a failed read is not kept. */
+  function syncroFor(slackUserId: string, identity: Identity): Promise<HomeSyncro> {
+    const hit = cache.get(slackUserId);
+    if (hit && ctx.now() - hit.at < HOME_FRESH_MS) return hit.data;
+    const data = readHomeSyncro(identity.api, ctx.now);
+    const entry = { at: ctx.now(), data };
+    cache.delete(slackUserId);
+    cache.set(slackUserId, entry);
+    if (cache.size > CACHE_PEOPLE) cache.delete(cache.keys().next().value as string);
+    data.catch(() => {
+      if (cache.get(slackUserId) === entry) cache.delete(slackUserId);
+    });
+    return data;
+  }
+
+  type Who =
+    | { kind: 'ok'; identity: Identity }
+    | { kind: 'not_set_up'; reason: NotSetUpReason; detail?: string }
+    | { kind: 'error'; error: string };
+
+  async function identityFor(slackUserId: string): Promise<Who> {
+    try {
+      // Home is the person's own: never read with the shared key.
+      const identity = await ctx.identities.forRead(slackUserId, { ownKeyOnly: true });
+      return identity.keyKind === 'own'
+        ? { kind: 'ok', identity }
+        : { kind: 'not_set_up', reason: 'no_own_key' };
+    } catch (err) {
+      if (err instanceof NotMappedError) return { kind: 'not_set_up', reason: 'not_mapped' };
+      if (err instanceof NoOwnKeyError) return { kind: 'not_set_up', reason: 'no_own_key' };
+      // A connected key waiting for approval or no longer accepted, no key and no shared key: in its words.
+      if (err instanceof NotAllowedError)
+        return { kind: 'not_set_up', reason: 'key_refused', detail: ctx.describeError(err) };
+      if (err instanceof SyncroUnauthorizedError)
+        return { kind: 'not_set_up', reason: 'key_refused', detail: ctx.describeError(err) };
+      return { kind: 'error', error: ctx.describeError(err) };
+    }
+  }
+
+  async function writesOf(slackUserId: string) {
+    const entries = await ctx.store.listAuditBy(slackUserId, HOME_SHOWN.writes);
+    const places = new Map<string, CardPlace | undefined>();
+    for (const id of new Set(entries.map((e) => e.actionId))) {
+      const a = await ctx.store.get(id).catch(() => undefined);
+      places.set(id, a ? cardPlace(a) : undefined);
+    }
+    return entries.map((entry: AuditEntry) => {
+      const card = places.get(entry.actionId);
+      return card ? { entry, card } : { entry };
+    });
+  }
+
+  async function build(slackUserId: string) {
+    const who = await identityFor(slackUserId);
+    if (who.kind === 'not_set_up') {
+      return homeNotSetUpView({
+        slackUserId,
+        reason: who.reason,
+        ...(who.detail ? { detail: who.detail } : {}),
+        // The Connect button, where /syncro connect is turned on (`enrolment:` configured).
+        ...(ctx.enrolments ? { connectActionId: ACTION.connectOpen } : {}),
+      });
+    }
+    const now = ctx.now();
+    const [timers, approvals, writes, syncro] = await Promise.all([
+      ctx.store.timers.listFor(slackUserId),
+      ctx.store.listAwaitingApproval(slackUserId, now, 50),
+      writesOf(slackUserId),
+      who.kind === 'ok'
+        ? syncroFor(slackUserId, who.identity).catch((err: unknown) => ({ error: ctx.describeError(err) }))
+        : Promise.resolve({ error: who.error }),
+    ]);
+    return homeView({
+      slackUserId,
+      syncroName: who.kind === 'ok' ? who.identity.name : (ctx.file.users[slackUserId]?.name ?? ''),
+      now,
+      webBaseUrl: ctx.client.webBaseUrl,
+      freshMs: HOME_FRESH_MS,
+      timers,
+      syncro,
+      approvals,
+      writes,
+    });
+  }
+
+  return {
+    publish(slackUserId) {
+      // Everything Home asks Syncro queues behind people's commands.
+      return withRequestPriority('background', async () => {
+        try {
+          const view = await build(slackUserId);
+          await ctx.web.views.publish({ user_id: slackUserId, view });
+        } catch (err) {
+          log.warn({ err, user: slackUserId }, 'App Home could not be published');
+        }
+      });
+    },
+  };
+}
+
+/** `app_home_opened` (the Home tab only; the Messages tab opens the DM). */
+export function registerHome(app: App, ctx: BotContext): HomePublisher {
+  const home = createHomePublisher(ctx);
+  app.event('app_home_opened', async ({ event }) => {
+    if (event.tab !== 'home') return;
+    await home.publish(event.user);
+  });
+  return home;
+}

@@ -1,0 +1,149 @@
+import type { KnownBlock } from '@slack/types';
+import { describe, expect, it } from 'vitest';
+import type { AuditEntry } from '../../../src/actions/types.js';
+import { ACTION } from '../../../src/slack/action-ids.js';
+import {
+  HOME_MAX_BLOCKS,
+  homeNotSetUpView,
+  homeView,
+  messageUrl,
+} from '../../../src/slack/home/home-view.js';
+import type { RunningTimer } from '../../../src/timers/timer-store.js';
+import { billAction, expectBlockLimits, HOSTILE, mrkdwnTexts, NOW, ticket } from '../views/helpers.js';
+
+const WEB = 'https://acme.syncromsp.com';
+
+function timer(i: number): RunningTimer {
+  return {
+    slackUserId: 'U1',
+    ticketId: 100 + i,
+    ticketNumber: String(32100 + i),
+    ticketSubject: `Ticket ${i}`,
+    startedAt: NOW - 30 * 60_000,
+  };
+}
+
+function audit(i: number): AuditEntry {
+  return {
+    actionId: `act_${i}`,
+    ticketId: 5,
+    ticketNumber: '32164',
+    requesterSlackId: 'U1',
+    syncroUserId: 1750,
+    syncroName: 'Howard Enos',
+    keyKind: 'own',
+    method: 'POST',
+    endpoint: '/tickets/5/comment',
+    outcome: 'succeeded',
+    startedAt: NOW - i * 60_000,
+    finishedAt: NOW - i * 60_000 + 5,
+  };
+}
+
+const base = {
+  slackUserId: 'U1',
+  syncroName: 'Howard Enos',
+  now: NOW,
+  webBaseUrl: WEB,
+  freshMs: 60_000,
+};
+
+describe('homeView', () => {
+  it('stays within Slack’s 100 blocks (one left for the banner) with every section full', () => {
+    const many = Array.from({ length: 60 }, (_, i) => ticket({ id: 1000 + i, number: 40000 + i }));
+    const view = homeView({
+      ...base,
+      timers: Array.from({ length: 40 }, (_, i) => timer(i)),
+      syncro: { open: many, openTotal: 300, unbilled: many, unchecked: 4, readAt: NOW },
+      approvals: Array.from({ length: 30 }, (_, i) => billAction({ id: `b${i}` })),
+      writes: Array.from({ length: 40 }, (_, i) => ({ entry: audit(i) })),
+    });
+    expect(view.type).toBe('home');
+    expect(view.blocks.length).toBeLessThanOrEqual(HOME_MAX_BLOCKS);
+    expectBlockLimits(view.blocks as KnownBlock[]);
+    const text = mrkdwnTexts(view.blocks as KnownBlock[]).join('\n');
+    expect(text).toContain('… and 30 more');
+    expect(text).toContain('… and 290 more');
+    expect(text).toContain('4 more Resolved or Closed ticket(s) were not checked');
+  });
+
+  it('links each item to its ticket and offers its next action', () => {
+    const open = ticket({ id: 7, number: 32170, status: 'In Progress' });
+    const done = ticket({ id: 8, number: 32171, status: 'Resolved' });
+    const approval = billAction({
+      slack: { channelId: 'C9', ephemeral: false, messageTs: '1700000000.000100' },
+    });
+    const view = homeView({
+      ...base,
+      timers: [timer(1)],
+      syncro: { open: [open], unbilled: [done], unchecked: 0, readAt: NOW },
+      approvals: [approval],
+      writes: [{ entry: audit(1), card: { channelId: 'C9', messageTs: '1700000000.000100' } }],
+    });
+    const blocks = view.blocks as Array<KnownBlock & { accessory?: Record<string, unknown> }>;
+    const withText = (s: string) => blocks.find((b) => JSON.stringify(b).includes(s))!;
+    expect(withText(`${WEB}/tickets/101|#32101`).accessory).toMatchObject({
+      action_id: ACTION.timerStop,
+      value: '32101',
+    });
+    expect(withText(`${WEB}/tickets/7|#32170`).accessory).toMatchObject({
+      action_id: ACTION.timerStart,
+      value: '32170',
+    });
+    expect(withText(`${WEB}/tickets/8|#32171`).accessory).toMatchObject({
+      action_id: ACTION.ticketBill,
+      value: '32171',
+    });
+    expect(withText('Bill #32164').accessory).toMatchObject({
+      action_id: ACTION.openLink,
+      url: 'https://slack.com/archives/C9/p1700000000000100',
+    });
+    expect(JSON.stringify(withText('POST /tickets/5/comment'))).toContain(
+      `<${messageUrl({ channelId: 'C9', messageTs: '1700000000.000100' })}|the card>`,
+    );
+  });
+
+  it('escapes what Syncro and people wrote', () => {
+    const view = homeView({
+      ...base,
+      timers: [{ ...timer(1), ticketSubject: HOSTILE, note: HOSTILE }],
+      syncro: { open: [ticket({ subject: HOSTILE })], unbilled: [], unchecked: 0, readAt: NOW },
+      approvals: [],
+      writes: [],
+    });
+    for (const t of mrkdwnTexts(view.blocks as KnownBlock[])) {
+      expect(t).not.toContain('<!channel>');
+      expect(t).not.toContain('<@U123>');
+    }
+  });
+
+  it('says when Syncro could not be read, and still shows the bot’s own records', () => {
+    const view = homeView({
+      ...base,
+      timers: [timer(1)],
+      syncro: { error: 'Syncro did not answer in time.' },
+      approvals: [],
+      writes: [{ entry: audit(1) }],
+    });
+    const text = mrkdwnTexts(view.blocks as KnownBlock[]).join('\n');
+    expect(text).toContain('⚠️ Syncro did not answer in time.');
+    expect(text).toContain('#32101');
+    expect(text).toContain('POST /tickets/5/comment');
+  });
+});
+
+describe('homeNotSetUpView', () => {
+  it('says how to connect, with the connect button when there is one', () => {
+    const plain = homeNotSetUpView({ slackUserId: 'U0NEW', reason: 'not_mapped' });
+    const text = mrkdwnTexts(plain.blocks as KnownBlock[]).join('\n');
+    expect(text).toContain('Run `/syncro connect`');
+    expect(text).toContain('U0NEW');
+    expect(JSON.stringify(plain.blocks)).not.toContain('"button"');
+    const withButton = homeNotSetUpView({
+      slackUserId: 'U0NEW',
+      reason: 'no_own_key',
+      connectActionId: 'syncro_x',
+    });
+    expect(JSON.stringify(withButton.blocks)).toContain('"action_id":"syncro_x"');
+  });
+});
