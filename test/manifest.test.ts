@@ -58,6 +58,7 @@ function registered() {
     options: (c: unknown) => void seen.options.push(constraint(c)),
     shortcut: (c: { callback_id?: unknown; type?: unknown }) => void seen.shortcuts.push(c),
     event: (e: unknown) => void seen.events.push(e),
+    use: () => undefined,
   };
   // Registration may read configuration from the context; any property of this stand-in is another stand-in.
   const anything: unknown = new Proxy(() => anything, { get: () => anything });

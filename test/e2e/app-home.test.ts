@@ -135,6 +135,29 @@ describe('App Home', () => {
     expect(syncroCalls()).toBe(calls + 3);
   });
 
+  it('draws Home again after Stop on it, without reading Syncro again', async () => {
+    h = await startHarness();
+    expect((await askBot(h, USERS.howard, 'timer start 32163')).status).toBe(200);
+    const home = await openHome(USERS.howard, 1);
+    const stop = sectionOf(home, /Running timers \(1\)/)[0]!.accessory!;
+    const lists = () => h.sim.requests.filter((r) => r.path === '/tickets' && r.query.mine === 'true').length;
+    const listed = lists();
+    const view = home.reply.body.view as { id: string; blocks: unknown[] };
+    await h.click(USERS.howard, ACTION.timerStop, stop.value!, {
+      container: 'view',
+      view: { id: view.id, type: 'home', blocks: view.blocks },
+      responseUrl: undefined,
+    });
+    const after = await h.slack.waitForCall('views.publish', (c) => c.body.user_id === USERS.howard, {
+      nth: 2,
+    });
+    expect(sectionOf(after, /Running timers \(0\)/)[0]!.text!.text).toContain('No timer running');
+    const row = sectionOf(after, /My open tickets/).find((b) => b.text?.text?.includes('#32163>'))!;
+    expect(row.accessory).toMatchObject({ action_id: ACTION.timerStart, value: '32163' });
+    expect(await h.store.timers.listFor(USERS.howard)).toEqual([]);
+    expect(lists()).toBe(listed);
+  });
+
   it('tells a person who is not set up how to connect, and reads nothing from Syncro', async () => {
     h = await startHarness();
     const before = syncroCalls();

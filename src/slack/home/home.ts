@@ -136,12 +136,43 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
   };
 }
 
-/** `app_home_opened` (the Home tab only; the Messages tab opens the DM). */
+/** Clicks on Home after which what it shows has changed (the person's timers, kept by the bot). */
+const REFRESHING_ACTIONS: ReadonlySet<string> = new Set([
+  ACTION.timerStart,
+  ACTION.timerStop,
+  ACTION.timerCancel,
+]);
+
+/** The person who clicked a Home button that changes what Home shows, if this request is one. */
+export function homeClicker(body: unknown): string | undefined {
+  const b = body as {
+    type?: unknown;
+    user?: { id?: unknown };
+    view?: { type?: unknown };
+    actions?: Array<{ action_id?: unknown }>;
+  };
+  if (b?.type !== 'block_actions' || b.view?.type !== 'home' || typeof b.user?.id !== 'string')
+    return undefined;
+  return b.actions?.some((a) => typeof a.action_id === 'string' && REFRESHING_ACTIONS.has(a.action_id))
+    ? b.user.id
+    : undefined;
+}
+
+/**
+ * `app_home_opened` (the Home tab only; the Messages tab opens the DM), and Home drawn again after a timer button
+ * on it has done its work (Slack does not redraw a Home by itself; Syncro is not read again within the freshness).
+ */
 export function registerHome(app: App, ctx: BotContext): HomePublisher {
   const home = createHomePublisher(ctx);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;
     await home.publish(event.user);
+  });
+  app.use(async ({ body, next }) => {
+    // Resolves once every listener for this request has finished (Bolt runs them inside the global chain).
+    await next();
+    const user = homeClicker(body);
+    if (user) await home.publish(user);
   });
   return home;
 }
