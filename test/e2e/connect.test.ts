@@ -372,6 +372,18 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     rmSync(root, { recursive: true, force: true });
   });
 
+  it('should not start when the vault is not a git working copy with .sops.yaml at its root', async () => {
+    const sim = await simulator();
+    try {
+      const empty = join(root, 'not-a-vault');
+      mkdirSync(empty, { recursive: true });
+      const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${empty} } }\n`;
+      await expect(startHarness({ sim, yaml })).rejects.toThrow(/has no \.sops\.yaml at its root/);
+    } finally {
+      await sim.close();
+    }
+  });
+
   it('should write the reference’s file, encrypt it in place from the vault root, commit and push it, read it back with sops, and remove it on disconnect', async () => {
     const sim = await simulator();
     const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${vault}, push: true } }\n`;
