@@ -16,6 +16,7 @@
  *   medians over rounds. A bot round ends when every command's answer reached the Slack fake, so rounds and
  *   levels do not overlap.
  * The load average is printed before and after: figures taken on a busy machine are not comparable.
+ * BENCH_ROUNDS, BENCH_STARTS, BENCH_LEVELS, BENCH_PIN and BENCH_BOT_NODE_ARGS (e.g. `--cpu-prof`) tune a run.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,12 +37,16 @@ const USER = 'U0HOWARD1';
 const SYNCRO_DELAY_MS = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
+/** BENCH_LEVELS=100 (a comma-separated list) runs only those levels. */
+const ONLY = process.env.BENCH_LEVELS?.split(',').map(Number);
 const LEVELS: Array<{ concurrency: number; requests: number }> = [
   { concurrency: 1, requests: 50 },
   { concurrency: 10, requests: 200 },
   { concurrency: 50, requests: 400 },
   { concurrency: 100, requests: 600 },
-];
+].filter((l) => !ONLY || ONLY.includes(l.concurrency));
+/** More node flags for the bot, e.g. BENCH_BOT_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'. */
+const BOT_NODE_ARGS = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
 const PIN = process.env.BENCH_PIN !== '0' && availableParallelism() >= 2 && existsSync('/usr/bin/taskset');
 const APP_CPU = '0';
 const REST_CPU = '1';
@@ -111,6 +116,16 @@ async function freePort(): Promise<number> {
   const { port } = s.address() as AddressInfo;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;
+}
+
+/** CPU time the process has used (user + system), ms; /proc counts in clock ticks of 10 ms. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function rssMb(pid: number): number {
@@ -190,6 +205,8 @@ interface Round {
   p99: number;
   errors: number;
   peakRssMb: number;
+  /** The app's CPU time for the round (the bot's includes answering), per command. */
+  cpuMsPerCommand: number;
   unanswered: number;
   /** Answers that were not the ticket's view (an error reply). */
   wrong: number;
@@ -209,6 +226,7 @@ async function runRound(
   level: { concurrency: number; requests: number },
 ): Promise<Round> {
   const tag = `${app.name}-${++tags}`;
+  const cpuBefore = cpuMs(app.child.pid!);
   let peak = rssMb(app.child.pid!);
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssMb(app.child.pid!));
@@ -238,12 +256,14 @@ async function runRound(
   }
   clearInterval(sampler);
   peak = Math.max(peak, rssMb(app.child.pid!));
+  const cpu = cpuMs(app.child.pid!) - cpuBefore;
   await services.call({ op: 'reset' });
   return {
     p50: percentile(r.times, 50),
     p99: percentile(r.times, 99),
     errors: r.errors,
     peakRssMb: peak,
+    cpuMsPerCommand: cpu / level.requests,
     unanswered: app.name === 'bot' ? level.requests - answered : 0,
     wrong: app.name === 'bot' ? answered - tickets : 0,
   };
@@ -284,7 +304,7 @@ async function main(): Promise<void> {
   const specs: Record<AppName, AppSpec> = {
     bare: { args: ['bench/bare-bolt-app.mjs'], env: () => common },
     bot: {
-      args: ['dist/main.js'],
+      args: [...BOT_NODE_ARGS, 'dist/main.js'],
       env: () => ({
         ...common,
         SYNCRO_BASE_URL: world.syncroUrl,
@@ -360,14 +380,14 @@ async function main(): Promise<void> {
   out(`Time to the HTTP ack, ms: median over ${ROUNDS} rounds of each round's p50 and p99.`);
   out('');
   out(
-    '| concurrency | requests per round | bare p50 / p99 | bot p50 / p99 | p50 ratio | p99 ratio | p99 ratio per round | errors bare / bot | peak RSS bare / bot (MB) | Syncro calls per command |',
+    '| concurrency | requests per round | bare p50 / p99 | bot p50 / p99 | p50 ratio | p99 ratio | p99 ratio per round | errors bare / bot | peak RSS bare / bot (MB) | CPU ms per command bare / bot | Syncro calls per command |',
   );
-  out('|---|---|---|---|---|---|---|---|---|---|');
+  out('|---|---|---|---|---|---|---|---|---|---|---|');
   let ratio100 = Number.NaN;
   let unanswered = 0;
   let wrong = 0;
   for (const { level, bare, bot, callsPerCommand } of results) {
-    const m = (rs: Round[], k: 'p50' | 'p99') => median(rs.map((r) => r[k]));
+    const m = (rs: Round[], k: 'p50' | 'p99' | 'cpuMsPerCommand') => median(rs.map((r) => r[k]));
     const p99Ratio = m(bot, 'p99') / m(bare, 'p99');
     if (level.concurrency === 100) ratio100 = p99Ratio;
     const perRound = bot.map((r, i) => (r.p99 / bare[i]!.p99).toFixed(2)).join(' ');
@@ -378,7 +398,8 @@ async function main(): Promise<void> {
     out(
       `| ${level.concurrency} | ${level.requests} | ${m(bare, 'p50').toFixed(1)} / ${m(bare, 'p99').toFixed(1)} | ` +
         `${m(bot, 'p50').toFixed(1)} / ${m(bot, 'p99').toFixed(1)} | ${(m(bot, 'p50') / m(bare, 'p50')).toFixed(2)}× | ` +
-        `${p99Ratio.toFixed(2)}× | ${perRound} | ${sum(bare, 'errors')} / ${sum(bot, 'errors')} | ${peak(bare)} / ${peak(bot)} | ${callsPerCommand.toFixed(1)} |`,
+        `${p99Ratio.toFixed(2)}× | ${perRound} | ${sum(bare, 'errors')} / ${sum(bot, 'errors')} | ${peak(bare)} / ${peak(bot)} | ` +
+        `${m(bare, 'cpuMsPerCommand').toFixed(2)} / ${m(bot, 'cpuMsPerCommand').toFixed(2)} | ${callsPerCommand.toFixed(1)} |`,
     );
   }
   const idleRatio = idleMb('bot') / idleMb('bare');
