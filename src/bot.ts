@@ -106,6 +106,9 @@ export function createBot(deps: BotDeps): Bot {
       timeout: 10_000,
     },
     deferInitialization: true,
+    // The bot keeps no per-conversation state in Bolt; its default store costs every request (before the ack) a
+    // lookup that fails with a new Error.
+    convoStore: false,
   });
   // The sandbox banner is added where messages leave the bot, so that no view needs to know about it.
   const web: WebClient = deps.sandbox ? bannerWebClient(app.client) : app.client;

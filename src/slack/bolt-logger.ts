@@ -37,11 +37,18 @@ function message(parts: unknown[]): string {
 /** Lets Bolt (and its WebClient) log through our pino logger, with the same redaction. */
 export function boltLogger(logger: Logger): SlackLogger {
   let child = logger.child({ component: 'bolt' });
+  // Bolt and its WebClient log several debug lines per request (each ack: two); at info, formatting and
+  // redacting them was wasted work before every ack. The level is checked first.
+  const at =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...m: unknown[]) => {
+      if (child.isLevelEnabled(level)) child[level](message(m));
+    };
   return {
-    debug: (...m: unknown[]) => child.debug(message(m)),
-    info: (...m: unknown[]) => child.info(message(m)),
-    warn: (...m: unknown[]) => child.warn(message(m)),
-    error: (...m: unknown[]) => child.error(message(m)),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (level: LogLevel) => {
       // Our LOG_LEVEL governs; Bolt may only make its own child quieter, never louder.
       const wanted = toPino[level];

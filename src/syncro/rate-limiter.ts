@@ -303,6 +303,9 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     },
 
     waitingMs(): number {
+      // Asked before every command: when a request could start now, skip replaying the whole window.
+      const now = timers.now();
+      if (queue.length === 0 && nextSlotAt(now) <= now) return 0;
       return estimateWait(aheadOf(queue, 'interactive'));
     },
 

@@ -129,18 +129,21 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
         // Syncro counted this request somewhere between our start and now: the window runs from now.
         release();
       }
-      const ms = Math.round(performance.now() - started);
-      log.debug(
-        {
-          method: spec.method,
-          path: spec.path,
-          query: qs ? redactText(qs) : undefined,
-          status: outcome.status,
-          ms,
-          attempt,
-        },
-        'syncro request',
-      );
+      // At info this line is not written: do not build it (nor redact the query) on every call.
+      if (log.isLevelEnabled('debug')) {
+        const ms = Math.round(performance.now() - started);
+        log.debug(
+          {
+            method: spec.method,
+            path: spec.path,
+            query: qs ? redactText(qs) : undefined,
+            status: outcome.status,
+            ms,
+            attempt,
+          },
+          'syncro request',
+        );
+      }
       if (outcome.ok) return outcome.value as z.output<S>;
 
       const err = outcome.error;

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import type { AuditEntry } from '../../actions/types.js';
 import { NotAllowedError } from '../../errors.js';
 import { NoOwnKeyError, NotMappedError } from '../../identity/errors.js';
@@ -7,6 +6,7 @@ import { SyncroUnauthorizedError } from '../../syncro/errors.js';
 import { withRequestPriority } from '../../syncro/priority.js';
 import { ACTION } from '../action-ids.js';
 import type { BotContext } from '../context.js';
+import type { ListenerApp } from '../listener-router.js';
 import { type HomeSyncro, readHomeSyncro } from './home-data.js';
 import {
   type CardPlace,
@@ -162,7 +162,7 @@ export function homeClicker(body: unknown): string | undefined {
  * `app_home_opened` (the Home tab only; the Messages tab opens the DM), and Home drawn again after a timer button
  * on it has done its work (Slack does not redraw a Home by itself; Syncro is not read again within the freshness).
  */
-export function registerHome(app: App, ctx: BotContext): HomePublisher {
+export function registerHome(app: ListenerApp, ctx: BotContext): HomePublisher {
   const home = createHomePublisher(ctx);
   app.event('app_home_opened', async ({ event }) => {
     if (event.tab !== 'home') return;

@@ -1,9 +1,9 @@
-import type { App } from '@slack/bolt';
 import { mayPress } from '../../actions/authorize.js';
 import { applyEdit } from '../../actions/propose.js';
 import { ACTION, EDITABLE_FIELDS, type EditableField } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
+import type { ListenerApp } from '../listener-router.js';
 import { refusalWords } from '../views/press-words.js';
 import {
   type ActionArgs,
@@ -17,7 +17,7 @@ import {
 } from './shared.js';
 
 /** Post / Post again / Resume, Cancel, Check again, and the editable fields of a proposed card. */
-export function registerCardButtons(app: App, ctx: BotContext): void {
+export function registerCardButtons(app: ListenerApp, ctx: BotContext): void {
   // The only path to a write: the executor sends only after winning the claim.
   app.action(
     ACTION.post,

@@ -1,10 +1,11 @@
-import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { SyncroUnauthorizedError } from '../../syncro/errors.js';
 import type { Me } from '../../syncro/schemas.js';
 import { ACTION, VIEW } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { decideApproval, openConnectModal, postApprovalCard } from '../handlers/connect.js';
 import { guard } from '../handlers/dispatch.js';
+import type { ListenerApp } from '../listener-router.js';
 import {
   BAD_TOKEN_WORDS,
   type ConnectOutcome,
@@ -28,7 +29,7 @@ export const ME_BUDGET_MS = 2_000;
  * (a refused or misfit key is an error under the input, nothing kept), then handed to the enrolment's storage.
  * It is never put in a view, private_metadata, a log line, an error or a message.
  */
-export function registerConnect(app: App, ctx: BotContext): void {
+export function registerConnect(app: ListenerApp, ctx: BotContext): void {
   app.action(ACTION.connectOpen, async ({ ack, body }: ActionArgs) => {
     await ack();
     const to = targetOf(ctx, body);

@@ -1,14 +1,14 @@
-import type { App } from '@slack/bolt';
 import { customerName } from '../../syncro/schemas.js';
 import { ACTION, OPTIONS } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeCreateFor } from '../handlers/write-commands.js';
+import type { ListenerApp } from '../listener-router.js';
 import { parseCustomerPickBlockId } from '../views/customer-pick.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
 /** An ambiguous `create`: the person picks the customer (button or typeahead); the bot never guesses. */
-export function registerCreateFlow(app: App, ctx: BotContext): void {
+export function registerCreateFlow(app: ListenerApp, ctx: BotContext): void {
   app.action(ACTION.pickCustomer, async ({ ack, body, action }: ActionArgs) => {
     await ack();
     const to = { ...targetOf(ctx, body), replace: true };

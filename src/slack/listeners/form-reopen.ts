@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
 import { ACTION } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { decodeDraft, type FormDraft } from '../form-drafts.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { openTimerEntryModal } from '../handlers/timer-entry.js';
+import type { ListenerApp } from '../listener-router.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
 import { type ActionArgs, actionValue, targetOf, tellClicker } from './shared.js';
 
@@ -12,7 +12,7 @@ import { type ActionArgs, actionValue, targetOf, tellClicker } from './shared.js
  * "Reopen form" on the reply to a form that failed after it closed: opens the same form, filled in with the
  * draft the button carries. Submitting it is an ordinary submission (validated, then a card, then Post).
  */
-export function registerFormReopen(app: App, ctx: BotContext): void {
+export function registerFormReopen(app: ListenerApp, ctx: BotContext): void {
   app.action(ACTION.reopenForm, async ({ ack, body, action }: ActionArgs) => {
     await ack();
     const to = targetOf(ctx, body);

@@ -1,8 +1,10 @@
 import type { App } from '@slack/bolt';
 import { COMMAND } from '../action-ids.js';
+import { afterAcks } from '../after-acks.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
 import { registerHome } from '../home/home.js';
+import { type ListenerApp, routeListeners } from '../listener-router.js';
 import { registerShortcuts } from '../shortcuts/listeners.js';
 import { registerUnfurls } from '../unfurls/listeners.js';
 import { registerCardButtons } from './card-buttons.js';
@@ -21,7 +23,11 @@ export { lostClickMessage } from './shared.js';
  * through response_url, chat.update or chat.postEphemeral. Ids come from action-ids.ts (checked against the
  * manifest by a test).
  */
-export function registerListeners(app: App, ctx: BotContext): void {
+export function registerListeners(bolt: App, ctx: BotContext): void {
+  routeListeners(bolt, (app) => register(app, ctx));
+}
+
+function register(app: ListenerApp, ctx: BotContext): void {
   app.command(COMMAND, async ({ ack, command }) => {
     await ack();
     const to = {
@@ -30,6 +36,8 @@ export function registerListeners(app: App, ctx: BotContext): void {
       responseUrl: command.response_url,
       issuedAt: ctx.now(),
     };
+    // Acks first: in a burst, the answer starts once the requests that arrived meanwhile are acknowledged.
+    await afterAcks();
     await runCommand(ctx, to, command.text ?? '', command.trigger_id);
   });
   registerCardButtons(app, ctx);

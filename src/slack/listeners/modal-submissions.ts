@@ -1,4 +1,4 @@
-import type { App, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { parseSpan } from '../../timers/span.js';
 import { VIEW } from '../action-ids.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
@@ -7,6 +7,7 @@ import { proposeBillFor } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeTimerEntryFor } from '../handlers/timer-entry.js';
 import { proposeCloseFor, proposeCommentFor, proposeStatusFor } from '../handlers/write-commands.js';
+import type { ListenerApp } from '../listener-router.js';
 import { draftReply } from '../views/draft-reply.js';
 import {
   type ModalRead,
@@ -27,7 +28,7 @@ type Values = ViewSubmitAction['view']['state']['values'];
  * card cannot be posted) is answered with the person's text and a "Reopen form" button (see draft-reply.ts).
  * Nothing here writes to Syncro.
  */
-export function registerModalSubmissions(app: App, ctx: BotContext): void {
+export function registerModalSubmissions(app: ListenerApp, ctx: BotContext): void {
   function onSubmit<F extends FormKind>(
     callbackId: string,
     form: F,

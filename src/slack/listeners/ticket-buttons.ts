@@ -1,10 +1,10 @@
-import type { App } from '@slack/bolt';
 import { ACTION } from '../action-ids.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeRemoveLineFor } from '../handlers/line-items.js';
 import { showCustomers, showSearch, showSummary, showTicket } from '../handlers/read-commands.js';
+import type { ListenerApp } from '../listener-router.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
 import { parsePageValue } from '../views/pagination.js';
 import { parseRemoveLineValue } from '../views/ticket-detail.js';
@@ -14,7 +14,7 @@ import { type ActionArgs, actionValue, targetOf } from './shared.js';
  * The ticket view's buttons open the write flows (modals; the card still needs a Post click), list pagination
  * redraws the list, and link buttons are only acknowledged.
  */
-export function registerTicketButtons(app: App, ctx: BotContext): void {
+export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
   const ticketButton =
     (open: (to: ReplyTarget, number: string, triggerId: string) => Promise<void>) =>
     async ({ ack, body, action }: ActionArgs) => {

@@ -1,4 +1,3 @@
-import type { App } from '@slack/bolt';
 import { parseSpan } from '../../timers/span.js';
 import { ACTION } from '../action-ids.js';
 import type { BotContext } from '../context.js';
@@ -7,10 +6,11 @@ import { guard } from '../handlers/dispatch.js';
 import { timerStillOpen } from '../handlers/timer-cards.js';
 import { openTimerEntryModal } from '../handlers/timer-entry.js';
 import { cancelTimer, startTimer, stopTimer } from '../handlers/timers.js';
+import type { ListenerApp } from '../listener-router.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
 
 /** The timer buttons (ticket view, `/syncro timer`, the stopped timer, the reminder). Nothing here writes to Syncro. */
-export function registerTimerButtons(app: App, ctx: BotContext): void {
+export function registerTimerButtons(app: ListenerApp, ctx: BotContext): void {
   const onNumber =
     (run: (to: ReturnType<typeof targetOf>, number: string) => Promise<void>) =>
     async ({ ack, body, action }: ActionArgs) => {

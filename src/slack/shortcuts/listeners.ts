@@ -1,5 +1,4 @@
 import type {
-  App,
   GlobalShortcut,
   MessageShortcut,
   SlackShortcutMiddlewareArgs,
@@ -16,6 +15,7 @@ import { context, escapeMrkdwn, LIMITS, modal, section, truncate } from '../bloc
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
 import { proposeCommentFor, proposeCreateFor, type ThreadTarget } from '../handlers/write-commands.js';
+import type { ListenerApp } from '../listener-router.js';
 import { ticketNo } from '../views/format.js';
 import { notMappedReply, simpleReply } from '../views/replies.js';
 import { bodyFromMessage, subjectFromMessage, withPermalink } from './message-text.js';
@@ -56,7 +56,7 @@ function threadOf(m: SourceMessage | undefined): ThreadTarget | undefined {
   return m ? { channelId: m.channelId, ts: m.threadTs ?? m.ts } : undefined;
 }
 
-export function registerShortcuts(app: App, ctx: BotContext): void {
+export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
   const log = ctx.logger.child({ component: 'shortcuts' });
 
   /**

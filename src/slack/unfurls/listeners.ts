@@ -1,8 +1,8 @@
-import type { App } from '@slack/bolt';
 import type { Identity } from '../../identity/resolver.js';
 import { withRequestPriority } from '../../syncro/priority.js';
 import type { Ticket } from '../../syncro/schemas.js';
 import type { BotContext } from '../context.js';
+import type { ListenerApp } from '../listener-router.js';
 import { ticketLinks, ticketNumbersIn } from './links.js';
 import { ticketPreviewBlocks, ticketPreviewMessage } from './preview.js';
 import { RecentlyShown } from './recently-shown.js';
@@ -16,7 +16,7 @@ import { RecentlyShown } from './recently-shown.js';
  * no Syncro request; the shared key is never used. At most once per ticket per channel per hour (per replica, see
  * recently-shown.ts). Reads queue at background priority: a preview never delays a command.
  */
-export function registerUnfurls(app: App, ctx: BotContext): void {
+export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
   const log = ctx.logger.child({ component: 'unfurls' });
   const recent = new RecentlyShown(ctx.now);
 
