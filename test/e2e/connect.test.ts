@@ -392,6 +392,9 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
       const r = await connect(h, USERS.outsider, TOKENS.dana);
       expect(r.final).toMatch(/Connected/);
       expect(r.final).toContain('msp-tools/syncro-dana.sops.yaml');
+      expect(JSON.stringify(r.modal)).toContain(
+        'the sops vault (msp-tools/syncro-&lt;your first name&gt;.sops.yaml)',
+      );
       const file = join(vault, 'msp-tools/syncro-dana.sops.yaml');
       const stored = readFileSync(file, 'utf8');
       expect(stored).toContain('BEGIN AGE ENCRYPTED FILE');

@@ -18,7 +18,7 @@ export type ConnectResult =
 export interface Enrolments {
   readonly config: EnrolmentConfig;
   /** Where keys are kept, in words, for the modal ("the sops vault (msp-tools/syncro-howard.sops.yaml)"). */
-  where(owner: KeyOwner): string;
+  where(owner?: KeyOwner): string;
   get(slackUserId: string): Promise<Enrolment | undefined>;
   /** The refusal for this key, if any, before anything is stored. */
   check(slackUserId: string, me: { user_id: number; user_name: string }): Promise<ConnectRefusal | undefined>;

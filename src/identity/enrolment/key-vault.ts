@@ -24,8 +24,8 @@ export interface KeyOwner {
 
 export interface KeyVault {
   readonly kind: EnrolmentStorage;
-  /** Where a key for `owner` would be kept, for messages ("msp-tools/syncro-howard.sops.yaml"). */
-  describe(owner: KeyOwner): string;
+  /** Where a key for `owner` is kept, for messages ("the sops vault (msp-tools/syncro-howard.sops.yaml)"); without an owner, in general. */
+  describe(owner?: KeyOwner): string;
   /**
    * A file the vault already holds for `owner` that this bot did not record (a key added by hand): it is not
    * overwritten. Undefined when there is none (or the vault has no files).

@@ -132,7 +132,8 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
 
   return {
     kind: 'sops',
-    describe: (owner) => `the sops vault (${fileFor(owner)})`,
+    describe: (owner) =>
+      `the sops vault (${owner ? fileFor(owner) : `${o.dir.replace(/\/+$/, '')}/syncro-<your first name>.sops.yaml`})`,
     async occupied(owner) {
       const file = fileFor(owner);
       return existsSync(join(o.root, file)) ? file : undefined;

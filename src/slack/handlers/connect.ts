@@ -52,9 +52,7 @@ export async function openConnectModal(
     trigger_id: triggerId,
     view: connectModal({
       webBaseUrl: ctx.client.webBaseUrl,
-      where: enrolments
-        ? enrolments.where({ slackUserId: to.userId, syncroUserId: 0, syncroName: 'you' })
-        : '',
+      where: enrolments ? enrolments.where() : '',
       ...(enrolments?.config.require_approval && enrolments.config.approval_channel
         ? { approvalChannel: enrolments.config.approval_channel }
         : {}),
