@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ACTION, COMMAND, OPTIONS, SHORTCUT, VIEW } from '../src/slack/action-ids.js';
 import type { BotContext } from '../src/slack/context.js';
-import { registerListeners } from '../src/slack/listeners/index.js';
+import type { ListenerApp } from '../src/slack/listener-router.js';
+import { registerRoutes } from '../src/slack/listeners/index.js';
 import { BOT_EVENTS, BOT_SCOPES } from '../src/slack/scopes.js';
 
 interface Manifest {
@@ -36,7 +36,10 @@ interface Manifest {
   };
 }
 
-/** What the bot's listeners register with Bolt, recorded by a stand-in app (nothing is called). */
+/**
+ * What the bot's listener modules register, recorded by a stand-in app (nothing is called); the router that turns
+ * these routes into Bolt's listeners is tested in test/slack/listener-router.test.ts.
+ */
 function registered() {
   const seen = {
     commands: [] as unknown[],
@@ -62,7 +65,7 @@ function registered() {
   };
   // Registration may read configuration from the context; any property of this stand-in is another stand-in.
   const anything: unknown = new Proxy(() => anything, { get: () => anything });
-  registerListeners(app as unknown as App, anything as BotContext);
+  registerRoutes(app as unknown as ListenerApp, anything as BotContext);
   return seen;
 }
 

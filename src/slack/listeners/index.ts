@@ -24,10 +24,11 @@ export { lostClickMessage } from './shared.js';
  * manifest by a test).
  */
 export function registerListeners(bolt: App, ctx: BotContext): void {
-  routeListeners(bolt, (app) => register(app, ctx));
+  routeListeners(bolt, (app) => registerRoutes(app, ctx));
 }
 
-function register(app: ListenerApp, ctx: BotContext): void {
+/** What each listener module registers, by id (the router turns these into Bolt's few listeners). */
+export function registerRoutes(app: ListenerApp, ctx: BotContext): void {
   app.command(COMMAND, async ({ ack, command }) => {
     await ack();
     const to = {
