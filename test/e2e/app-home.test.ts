@@ -114,7 +114,7 @@ describe('App Home', () => {
     );
 
     const writes = JSON.stringify(sectionOf(home, /My recent writes/));
-    expect(writes).toContain('POST /tickets');
+    expect(writes).toContain('Ticket created');
     expect(writes).toContain(`${h.sim.webUrl}/tickets/${created.id}`);
 
     const unbilled = sectionOf(home, /Resolved, not billed \(1\)/);

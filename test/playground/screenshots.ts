@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: pictures of the main flows, taken from the playground in Debian's chromium, into docs/
- * (the README shows them): the ticket view, a confirm card, and the billing card in the channel.
+ * (the README shows them): the ticket view, a confirm card, the billing card in the channel, and App Home.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -68,6 +68,15 @@ async function main(): Promise<void> {
       .locator('button[data-action-id="syncro_post"]')
       .evaluate((b) => b.scrollIntoView({ block: 'end' }));
     await shoot(page, 'playground-billing.png');
+
+    // App Home for the technician, with a timer running on another ticket.
+    await page.selectOption('#who', 'U0PLHOWARD');
+    await page.locator('body[data-me="U0PLHOWARD"]').waitFor();
+    await type(page, '/syncro timer start 32163 Mailbox repair');
+    await page.locator('article.msg').getByText('running', { exact: false }).last().waitFor();
+    await page.locator('[data-where="home"]').click();
+    await page.locator('.home').getByText('My open tickets').waitFor();
+    await shoot(page, 'playground-home.png');
     if (w.errors.length > 0 || w.outside.length > 0)
       throw new Error(
         `page errors ${JSON.stringify(w.errors)}, outside requests ${JSON.stringify(w.outside)}`,

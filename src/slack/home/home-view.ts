@@ -173,6 +173,28 @@ const OUTCOME: Record<AuditEntry['outcome'], string> = {
   absent_after_unknown: '∅ not in Syncro',
 };
 
+/**
+ * What a write was, in a technician's words, from its request (`POST /tickets/90000015/comment` → "Comment"):
+ * Home names tickets by number in the link beside it, so the path and its id are not shown (`/syncro audit`
+ * keeps the exact requests).
+ */
+export function writeWords(method: string, endpoint: string): string {
+  const path = endpoint.replace(/^[A-Z]+\s+/, '').split('?')[0] ?? '';
+  const last = path.split('/').filter(Boolean).pop() ?? '';
+  const words: Record<string, string> = {
+    comment: 'Comment',
+    add_line_item: 'Line item added',
+    remove_line_item: 'Line item removed',
+    timer_entry: 'Timer entry',
+    charge_timer_entry: 'Timer entry charged',
+    invoices: 'Invoice created',
+  };
+  if (words[last]) return words[last] as string;
+  if (method === 'POST' && /^\/tickets\/?$/.test(path)) return 'Ticket created';
+  if (method === 'PUT' && /^\/tickets\/\d+$/.test(path)) return 'Ticket updated';
+  return `${method} ${path}`;
+}
+
 function writeBlocks(p: HomeParams): KnownBlock[] {
   const out: KnownBlock[] = [header('✍️ My recent writes')];
   if (p.writes.length === 0) {
@@ -187,7 +209,7 @@ function writeBlocks(p: HomeParams): KnownBlock[] {
           ? ` · ${link(ticketUrl(p.webBaseUrl, e.resultId), 'the new ticket')}`
           : '';
     const cardLink = card ? ` · ${link(messageUrl(card), 'the card')}` : '';
-    return `• ${slackDate(e.startedAt)} *${escapeMrkdwn(`${e.method} ${e.endpoint}`)}* ${OUTCOME[e.outcome]}${ticket}${cardLink}`;
+    return `• ${slackDate(e.startedAt)} *${escapeMrkdwn(writeWords(e.method, e.endpoint))}* ${OUTCOME[e.outcome]}${ticket}${cardLink}`;
   });
   out.push(section(lines.join('\n')));
   out.push(context(['The whole record of a ticket: `/syncro audit <number>`.']));

@@ -7,6 +7,7 @@ import {
   homeNotSetUpView,
   homeView,
   messageUrl,
+  writeWords,
 } from '../../../src/slack/home/home-view.js';
 import type { RunningTimer } from '../../../src/timers/timer-store.js';
 import { billAction, expectBlockLimits, HOSTILE, mrkdwnTexts, NOW, ticket } from '../views/helpers.js';
@@ -98,7 +99,7 @@ describe('homeView', () => {
       action_id: ACTION.openLink,
       url: 'https://slack.com/archives/C9/p1700000000000100',
     });
-    expect(JSON.stringify(withText('POST /tickets/5/comment'))).toContain(
+    expect(JSON.stringify(withText('*Comment*'))).toContain(
       `<${messageUrl({ channelId: 'C9', messageTs: '1700000000.000100' })}|the card>`,
     );
   });
@@ -128,7 +129,8 @@ describe('homeView', () => {
     const text = mrkdwnTexts(view.blocks as KnownBlock[]).join('\n');
     expect(text).toContain('⚠️ Syncro did not answer in time.');
     expect(text).toContain('#32101');
-    expect(text).toContain('POST /tickets/5/comment');
+    expect(text).toContain('*Comment*');
+    expect(text).not.toContain('/tickets/5/comment');
   });
 });
 
@@ -145,5 +147,21 @@ describe('homeNotSetUpView', () => {
       connectActionId: 'syncro_x',
     });
     expect(JSON.stringify(withButton.blocks)).toContain('"action_id":"syncro_x"');
+  });
+});
+
+describe('writeWords', () => {
+  it.each([
+    ['POST', '/tickets/90000015/comment', 'Comment'],
+    ['POST', '/tickets', 'Ticket created'],
+    ['PUT', '/tickets/90000015', 'Ticket updated'],
+    ['POST', '/tickets/9/add_line_item', 'Line item added'],
+    ['POST', '/tickets/9/remove_line_item', 'Line item removed'],
+    ['POST', '/tickets/9/timer_entry', 'Timer entry'],
+    ['POST', '/tickets/9/charge_timer_entry', 'Timer entry charged'],
+    ['POST', '/invoices', 'Invoice created'],
+    ['GIT', 'clients/acme/session-logs/x.md', 'GIT clients/acme/session-logs/x.md'],
+  ])('should word %s %s as “%s”', (method, endpoint, want) => {
+    expect(writeWords(method, endpoint)).toBe(want);
   });
 });
