@@ -1,5 +1,4 @@
 import { hostname } from 'node:os';
-import { openPostgresStore } from './actions/postgres-store.js';
 import { openSqliteStore } from './actions/sqlite-store.js';
 import type { ActionStore } from './actions/store.js';
 import { type Bot, type BotDeps, createBot } from './bot.js';
@@ -11,7 +10,7 @@ import { createEnrolments, type Enrolments } from './identity/enrolment/enrolmen
 import { sopsVault, vaultProblems } from './identity/enrolment/sops-vault.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
-import { type SandboxMode, startSandbox } from './sandbox/sandbox-mode.js';
+import type { SandboxMode } from './sandbox/sandbox-mode.js';
 import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
 import { promptReconnect } from './slack/handlers/connect.js';
 import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
@@ -66,7 +65,10 @@ export interface ComposedApp {
 export async function composeApp(config: Config, deps: ComposeDeps): Promise<ComposedApp> {
   const logger = deps.logger ?? createLogger({ ...config.log, destination: deps.logDestination });
   const sessionLogGit = await openSessionLogRepo(config);
-  const sandbox = config.syncro.sandbox ? await startSandbox(config.file) : undefined;
+  // The simulator, PostgreSQL's driver and the playground are loaded only when configured (idle memory).
+  const sandbox = config.syncro.sandbox
+    ? await (await import('./sandbox/sandbox-mode.js')).startSandbox(config.file)
+    : undefined;
   const file = sandbox?.file ?? config.file;
   if (sandbox)
     logger.warn(
@@ -103,7 +105,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
   const store: ActionStore =
     deps.store ??
     (config.store.kind === 'postgres'
-      ? openPostgresStore(config.store.url, { logger })
+      ? (await import('./actions/postgres-store.js')).openPostgresStore(config.store.url, { logger })
       : openSqliteStore(config.store.file, { logger }));
   await store.migrate();
 

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { composeApp } from './compose.js';
 import { type Config, DEFAULT_CONFIG_PATH, loadConfig } from './config.js';
 import { ConfigError } from './errors.js';
-import { startPlayground } from './playground/start.js';
 import { explainStartupFailure } from './startup-errors.js';
 
 /**
@@ -32,7 +31,9 @@ async function main(): Promise<void> {
   }
   // No Slack credentials: the playground is Slack (and, without a Syncro address, the simulator) for the bot.
   const playground =
-    config.mode === 'playground' ? await startPlayground({ config, env: process.env }) : undefined;
+    config.mode === 'playground'
+      ? await (await import('./playground/start.js')).startPlayground({ config, env: process.env })
+      : undefined;
   const app = await composeApp(playground?.config ?? config, {
     env: process.env,
     ...playground?.composeDeps,

@@ -1,8 +1,8 @@
-import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import type { KeySource, keySourceSchema } from '../config.js';
 import { KeySourceError } from '../errors.js';
+import { execa } from '../execa-lazy.js';
 import { redactText } from '../logger.js';
 
 /**

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { execa } from 'execa';
 import { AppError } from '../errors.js';
+import { execa } from '../execa-lazy.js';
 
 /**
  * Session logs in a local git working copy: the file is written, added and committed with the technician as

@@ -1,5 +1,4 @@
 import type { Logger } from '../logger.js';
-import { openPostgresRateLimitStore } from './postgres-rate-limit-store.js';
 import { createRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createSharedRateLimiter } from './shared-rate-limiter.js';
 
@@ -26,6 +25,8 @@ export const SYNCRO_WINDOW_MS = 60_000;
 export async function openAccountRateLimiter(opts: AccountRateLimiterOptions): Promise<RateLimiter> {
   const windowMs = opts.windowMs ?? SYNCRO_WINDOW_MS;
   if (opts.store.kind !== 'postgres') return createRateLimiter({ limit: opts.limit, windowMs });
+  // Loaded only with PostgreSQL: the driver is not in a SQLite bot's memory.
+  const { openPostgresRateLimitStore } = await import('./postgres-rate-limit-store.js');
   const store = await openPostgresRateLimitStore({ url: opts.store.url, logger: opts.logger });
   return createSharedRateLimiter({
     store,

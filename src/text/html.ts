@@ -1,4 +1,5 @@
-import { compile, type HtmlToTextOptions } from 'html-to-text';
+import { createRequire } from 'node:module';
+import type { compile as Compile, HtmlToTextOptions } from 'html-to-text';
 
 /**
  * Text that comes from Syncro, whatever its rendering: rich text (`<p>`, `<br>`, `&amp;`, `&nbsp;`), plain text
@@ -94,18 +95,34 @@ const SELECTORS = [
   { selector: 'ul', options: { itemPrefix: '• ' } },
 ];
 
-const readable = compile({
-  ...BASE,
-  // A plain-text body keeps its line breaks.
-  preserveNewlines: true,
-  selectors: [...SELECTORS, { selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
-});
+type Convert = (html: string) => string;
+let converters: { readable: Convert; forMatch: Convert } | undefined;
 
-// Link targets are left out: Syncro may turn a URL in a posted comment into a link, and the words are the same.
-const forMatch = compile({
-  ...BASE,
-  selectors: [...SELECTORS, { selector: 'a', options: { ignoreHref: true } }],
-});
+/**
+ * The library is loaded (and its converters compiled) on the first text that has a tag or an entity: it and its
+ * parser are a tenth of the idle bot's memory, and most text never needs them.
+ */
+function compiled(): { readable: Convert; forMatch: Convert } {
+  if (converters) return converters;
+  const { compile } = createRequire(import.meta.url)('html-to-text') as { compile: typeof Compile };
+  converters = {
+    readable: compile({
+      ...BASE,
+      // A plain-text body keeps its line breaks.
+      preserveNewlines: true,
+      selectors: [...SELECTORS, { selector: 'a', options: { hideLinkHrefIfSameAsText: true } }],
+    }),
+    // Link targets are left out: Syncro may turn a URL in a posted comment into a link, and the words are the
+    // same.
+    forMatch: compile({
+      ...BASE,
+      selectors: [...SELECTORS, { selector: 'a', options: { ignoreHref: true } }],
+    }),
+  };
+  return converters;
+}
+const readable: Convert = (html) => compiled().readable(html);
+const forMatch: Convert = (html) => compiled().forMatch(html);
 
 function read(convert: (html: string) => string, s: string): string {
   // Text with neither a tag nor an entity is already what it says.

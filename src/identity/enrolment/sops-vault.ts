@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../errors.js';
+import { execa } from '../../execa-lazy.js';
 import { redactText } from '../../logger.js';
 import type { KeyOwner, KeyVault, StoredKeyRef } from './key-vault.js';
 
