@@ -175,6 +175,7 @@ describe('timer entries', () => {
           notes: GOOD.notes,
           product_id: REMOTE,
           user_id: 1750,
+          billable: true,
         },
         null,
         2,
@@ -274,6 +275,65 @@ describe('timer entries', () => {
     expect(writeCounts(sim)).toEqual({ [`POST /tickets/${tid()}/timer_entry`]: 1 });
     expect(entries()).toMatchObject([{ recorded: false }]);
     expect(chargedLines()).toHaveLength(0);
+  });
+
+  it('should not send a stopped timer again from a new card after a card whose request Syncro stored late', async () => {
+    fresh();
+    const h = await start();
+    const stopped = await stoppedTimer(h);
+    const card = await submitForm(h, await openForm(h, stopped), entryValues({ ...GOOD, charge: false }));
+    // Syncro answers 500 without storing, the read-back finds nothing, then the request lands after all.
+    sim.injectFault({
+      method: 'POST',
+      path: `/tickets/${tid()}/timer_entry`,
+      mode: 'status_500',
+      when: 'late',
+    });
+    let since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, card, ACTION.post);
+    const absent = await waitForCard(h, /— not posted$/, { after: since });
+    sim.commitLate();
+    expect(entries()).toHaveLength(1);
+    since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, absent, ACTION.cancel);
+    await waitForCard(h, /cancelled/, { after: since });
+
+    // The timer is not freed for a new card: its time may already be in Syncro (it is).
+    const value = buttonValue(stopped.blocks, ACTION.timerRecord)!;
+    const opens = h.slack.callsTo('views.open').length;
+    await h.click(USERS.howard, ACTION.timerRecord, value);
+    const told = await h.slack.waitForResponse((r) =>
+      /Syncro did not show it; it may still appear/.test(r.body.text ?? ''),
+    );
+    expect(told.body.text).toContain('/syncro bill 32164');
+    expect(h.slack.callsTo('views.open')).toHaveLength(opens);
+    expect(writeCounts(sim)).toEqual({ [`POST /tickets/${tid()}/timer_entry`]: 1 });
+    expect(entries()).toHaveLength(1);
+  });
+
+  it('should refuse to send a timer entry Syncro already holds for the same time, and say so', async () => {
+    fresh();
+    const h = await start();
+    const card = await submitForm(
+      h,
+      await openForm(h, await stoppedTimer(h)),
+      entryValues({ ...GOOD, charge: false }),
+    );
+    // Someone recorded the same time in Syncro's own screens after the card was drawn.
+    sim.state.addTimer({
+      ticket_id: tid(),
+      user_id: 1750,
+      start_time: new Date(T0).toISOString(),
+      end_time: new Date(T0 + 47 * MIN).toISOString(),
+      notes: GOOD.notes,
+      product_id: REMOTE,
+    });
+    const since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, card, ACTION.post);
+    const refused = await waitForCard(h, /— not posted$/, { after: since });
+    expect(cardText(refused)).toContain("This timer's time is already a timer entry in Syncro");
+    expect(writeCounts(sim)).toEqual({});
+    expect(entries()).toHaveLength(1);
   });
 
   const FAULTS: Array<{ step: 1 | 2; mode: FaultMode }> = [

@@ -72,9 +72,9 @@ export function sameEntry(t: TimerEntry, ticketId: number, body: TimerEntryBody)
     (t.ticket_id == null || t.ticket_id === ticketId) &&
     sameInstant(t.start_time, body.start_at) &&
     sameInstant(t.end_time, body.end_at) &&
-    (t.product_id ?? undefined) === body.product_id &&
+    (t.product_id == null || t.product_id === body.product_id) &&
     (t.user_id == null || body.user_id === undefined || t.user_id === body.user_id) &&
-    sameText(t.notes ?? '', body.notes ?? '')
+    (t.notes == null || sameText(t.notes, body.notes ?? ''))
   );
 }
 
@@ -100,6 +100,20 @@ export const timerEntry: StepKind<TimerEntryStep> = {
   async send({ api }, step) {
     const entry = await api.createTimerEntry(ticketIdOf(step), step.body);
     return { resultId: entry.id, outcome: { code: 'done' } };
+  },
+  // One timer's span is recorded once. An entry for it that is already in Syncro (a request of an earlier card,
+  // stored after its answer was lost and after the read-back said "not there") is ours: never send a second.
+  async refuseBeforeSend({ api }, step) {
+    const ticketId = ticketIdOf(step);
+    const start = Date.parse(step.body.start_at);
+    const entries = await timersCreatedAfter(
+      api,
+      ticketId,
+      (Number.isNaN(start) ? 0 : start) - CLOCK_SKEW_MS,
+    );
+    return entries.some((t) => sameEntry(t, ticketId, step.body))
+      ? { code: 'TIMER_ENTRY_EXISTS' }
+      : undefined;
   },
   readBack: 'content',
   what: 'timer_entry',
@@ -238,7 +252,10 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 export interface TimerEntryDraft {
   kind: 'timer_entry';
   ticket: TicketRef;
-  /** The technician the entry is for: the signer's Syncro user. */
+  /**
+   * The technician the entry is for: the person's own Syncro user (as configured, or their key's), also when the
+   * request is signed with the shared key.
+   */
   technician: { syncroUserId: number; name: string };
   /** The labour type the person chose (never a default), its product and the product's rate when read. */
   labor: { key: string; label: string; productId: number; productName?: string; rate?: number | null };
@@ -259,6 +276,8 @@ export function timerEntryBody(d: TimerEntryDraft): TimerEntryBody {
     ...(d.notes ? { notes: d.notes } : {}),
     product_id: d.labor.productId,
     user_id: d.technician.syncroUserId,
+    // As the reference's verified request: an entry is billable time (a charged non-billable one bills nothing).
+    billable: true,
   };
 }
 

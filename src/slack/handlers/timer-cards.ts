@@ -19,12 +19,17 @@ export function timerCardId(userId: string, span: TimerSpan, n: number): string 
   return `timer-${userId}-${span.ticketId}-${span.startedAt}-${n}`;
 }
 
-/** Ended without anything reaching Syncro: the timer's time may be sent from a new card. */
+function ended(a: PendingAction): boolean {
+  return a.state === 'cancelled' || a.state === 'expired' || (a.state === 'failed' && !a.resumable);
+}
+
+/**
+ * Ended without anything reaching Syncro (every step never sent, or refused by Syncro): the timer's time may be
+ * sent from a new card. A step read back as `absent` WAS sent: Syncro did not show it, but a request Syncro stored
+ * late can still appear, so such a card does not free the timer (a new card would send the time a second time).
+ */
 function endedWithNothingSent(a: PendingAction): boolean {
-  const final = a.state === 'cancelled' || a.state === 'expired' || (a.state === 'failed' && !a.resumable);
-  return (
-    final && a.steps.every((s) => s.status === 'pending' || s.status === 'failed' || s.status === 'absent')
-  );
+  return ended(a) && a.steps.every((s) => s.status === 'pending' || s.status === 'failed');
 }
 
 export type TimerCardState =
@@ -32,7 +37,9 @@ export type TimerCardState =
   /** A card for this time is waiting for Post, or could still be resumed. */
   | { state: 'open'; action: PendingAction }
   /** Some of it reached Syncro. */
-  | { state: 'posted'; action: PendingAction };
+  | { state: 'posted'; action: PendingAction }
+  /** A card ended after sending with no clear outcome: Syncro may still show it; not sent again from Slack. */
+  | { state: 'uncertain'; action: PendingAction };
 
 export async function timerCardState(
   store: ActionStore,
@@ -43,9 +50,8 @@ export async function timerCardState(
     const a = await store.get(timerCardId(userId, span, n));
     if (!a) return { state: 'free', next: n };
     if (endedWithNothingSent(a)) continue;
-    return a.steps.some((s) => s.status === 'succeeded')
-      ? { state: 'posted', action: a }
-      : { state: 'open', action: a };
+    if (a.steps.some((s) => s.status === 'succeeded')) return { state: 'posted', action: a };
+    return ended(a) ? { state: 'uncertain', action: a } : { state: 'open', action: a };
   }
   throw new UserInputError(
     'This timer has had too many cards; record its time with `/syncro bill <number>` instead.',
@@ -53,9 +59,18 @@ export async function timerCardState(
 }
 
 function takenWords(st: Exclude<TimerCardState, { state: 'free' }>, span: TimerSpan): string {
-  return st.state === 'posted'
-    ? `The time of your timer on #${span.number} was already posted to Syncro from a card; it is not sent twice.`
-    : `A card for the time of your timer on #${span.number} is already waiting for Post: post or cancel that one.`;
+  switch (st.state) {
+    case 'posted':
+      return `The time of your timer on #${span.number} was already posted to Syncro from a card; it is not sent twice.`;
+    case 'open':
+      return `A card for the time of your timer on #${span.number} is already waiting for Post: post or cancel that one.`;
+    case 'uncertain':
+      return (
+        `An earlier card sent the time of your timer on #${span.number} to Syncro, but Syncro did not show it; ` +
+        'it may still appear, so it is not sent again from this timer. Check the ticket in Syncro; if the time ' +
+        `is not there, bill it with \`/syncro bill ${span.number}\`.`
+      );
+  }
 }
 
 /**

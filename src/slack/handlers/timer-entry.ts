@@ -57,7 +57,11 @@ export async function proposeTimerEntryFor(
   const draft: TimerEntryDraft = {
     kind: 'timer_entry',
     ticket: ticketRef(ticket),
-    technician: { syncroUserId: signer.syncroUserId, name: signer.syncroName },
+    // The time is the person's: with the shared key (whose owner signs), the entry still names their own user.
+    technician:
+      signer.keyKind === 'shared' && ctx.file.users[to.userId]
+        ? { syncroUserId: ctx.file.users[to.userId]!.syncro_user_id, name: ctx.file.users[to.userId]!.name }
+        : { syncroUserId: signer.syncroUserId, name: signer.syncroName },
     labor: {
       key: input.laborType.toLowerCase(),
       label: labor.label ?? input.laborType,

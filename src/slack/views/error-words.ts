@@ -69,6 +69,11 @@ export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
         ? `The bot could not post the card in this channel${why}. Invite it with \`/invite @syncro\` (private channels need that), then reopen the form.`
         : `The bot could not post the card in this channel${why}. Try again, or ask your admin.`;
     }
+    case 'TIMER_ENTRY_EXISTS':
+      return (
+        "This timer's time is already a timer entry in Syncro (an earlier card's request arrived after all), so it " +
+        'was not sent again. Check the ticket in Syncro.'
+      );
     case 'LINE_INVOICED':
     case 'LINE_GONE':
     case 'LINE_BILLING_UNKNOWN':
