@@ -5,6 +5,7 @@ import type { PendingAction } from '../../../src/actions/types.js';
 import { type Message, SANDBOX_TEXT } from '../../../src/slack/blocks.js';
 import { bannerMessage } from '../../../src/slack/sandbox-banner.js';
 import { actionCardView } from '../../../src/slack/views/action-card.js';
+import { approvalCard, reconnectPrompt } from '../../../src/slack/views/connect.js';
 import { customerListView } from '../../../src/slack/views/customer-list.js';
 import { customerPickView } from '../../../src/slack/views/customer-pick.js';
 import {
@@ -123,6 +124,19 @@ const views: Array<{ name: string; render: () => Message }> = [
     render: () => errorReply(new SyncroValidationError('POST /x', 422, [HOSTILE]), {}),
   },
   { name: 'not mapped', render: () => notMappedReply(HOSTILE) },
+  ...(['pending', 'approved', 'refused', 'gone'] as const).map((state) => ({
+    name: `connect approval card (${state})`,
+    render: () =>
+      approvalCard({
+        slackUserId: 'U0DANA001',
+        owner: { name: HOSTILE, syncroUserId: 1780 },
+        where: HOSTILE,
+        value: 'U0DANA001:1000',
+        state,
+        by: 'U0ADMIN01',
+      }),
+  })),
+  { name: 'reconnect prompt', render: () => reconnectPrompt({ name: HOSTILE, syncroUserId: 1780 }) },
   {
     name: 'whoami',
     render: () =>
