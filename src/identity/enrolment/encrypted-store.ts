@@ -13,14 +13,17 @@ export class KeyDecryptError extends AppError {
 }
 
 const VERSION = 'v1';
+const IV_BYTES = 12;
+/** Node accepts shorter GCM tags (down to 4 bytes) unless told the length: a forger then has far fewer bits to guess. */
+const TAG_BYTES = 16;
 
 function aad(owner: Pick<KeyOwner, 'slackUserId' | 'syncroUserId'>): Buffer {
   return Buffer.from(`syncro-slack:enrolled-key:${VERSION}:${owner.slackUserId}:${owner.syncroUserId}`);
 }
 
 export function encryptKey(kek: Buffer, owner: KeyOwner, token: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(owner));
   const ct = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
@@ -33,9 +36,13 @@ export function decryptKey(kek: Buffer, owner: KeyOwner, sealed: string): string
     throw new KeyDecryptError('the stored key is not in a format this release knows');
   }
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(iv, 'base64'));
+    const ivBytes = Buffer.from(iv, 'base64');
+    const tagBytes = Buffer.from(tag, 'base64');
+    if (ivBytes.length !== IV_BYTES || tagBytes.length !== TAG_BYTES)
+      throw new Error('wrong IV or tag length');
+    const decipher = createDecipheriv('aes-256-gcm', kek, ivBytes, { authTagLength: TAG_BYTES });
     decipher.setAAD(aad(owner));
-    decipher.setAuthTag(Buffer.from(tag, 'base64'));
+    decipher.setAuthTag(tagBytes);
     return Buffer.concat([decipher.update(Buffer.from(ct, 'base64')), decipher.final()]).toString('utf8');
   } catch {
     // Wrong KEY_ENCRYPTION_KEY, or a row that was changed: GCM's tag check refuses both. No detail (no cause).

@@ -45,6 +45,18 @@ describe('the encrypted store (AES-256-GCM under KEY_ENCRYPTION_KEY)', () => {
     );
     expect(() => decryptKey(kek, owner, 'v0.x')).toThrow(/format/);
   });
+
+  it('should refuse a truncated auth tag and an IV that is not 12 bytes', () => {
+    const sealed = encryptKey(kek, owner, TOKEN);
+    const [v, iv, tag, ct] = sealed.split('.') as [string, string, string, string];
+    const short = Buffer.from(tag, 'base64').subarray(0, 4).toString('base64');
+    expect(() => decryptKey(kek, owner, [v, iv, short, ct].join('.'))).toThrow(/could not be decrypted/);
+    const longIv = Buffer.concat([Buffer.from(iv, 'base64'), Buffer.alloc(4)]).toString('base64');
+    expect(() => decryptKey(kek, owner, [v, longIv, tag, ct].join('.'))).toThrow(/could not be decrypted/);
+    const shortIv = Buffer.from(iv, 'base64').subarray(0, 8).toString('base64');
+    expect(() => decryptKey(kek, owner, [v, shortIv, tag, ct].join('.'))).toThrow(/could not be decrypted/);
+    expect(decryptKey(kek, owner, sealed)).toBe(TOKEN);
+  });
 });
 
 describe('the reference’s vault file', () => {
