@@ -49,6 +49,11 @@ export interface EnrolmentTable {
   markStale(slackUserId: string, requestedAt: number, now: number): Promise<Enrolment | undefined>;
   /** Deletes the row (of that connect, when `requestedAt` is given) and returns it. */
   remove(slackUserId: string, requestedAt?: number): Promise<Enrolment | undefined>;
+  /**
+   * Deletes the row of that connect only while it is still pending (an admin's refusal), in one statement, so a
+   * concurrent approval wins or loses as a whole; undefined when it is no longer that pending key.
+   */
+  removePending(slackUserId: string, requestedAt: number): Promise<Enrolment | undefined>;
 }
 
 /** Migration text for the enrolled keys table (written once, both dialects; see actions/migrations.ts). */
@@ -173,6 +178,12 @@ export function openEnrolmentTable(db: SqlDialect): EnrolmentTable {
         const also = requestedAt === undefined ? '' : ` AND requested_at = ${b(requestedAt)}`;
         return `DELETE FROM enrolled_keys WHERE ${first}${also} RETURNING *`;
       }),
+    removePending: (slackUserId, requestedAt) =>
+      one(
+        (b) => `DELETE FROM enrolled_keys
+                WHERE slack_user_id = ${b(slackUserId)} AND requested_at = ${b(requestedAt)}
+                  AND state = 'pending' RETURNING *`,
+      ),
   };
   return table;
 }

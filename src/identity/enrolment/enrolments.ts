@@ -146,9 +146,8 @@ export function createEnrolments(deps: EnrolmentsDeps): Enrolments {
     },
 
     async reject(slackUserId, requestedAt, by) {
-      const current = await table.get(slackUserId);
-      if (current?.state !== 'pending' || current.requestedAt !== requestedAt) return undefined;
-      const e = await table.remove(slackUserId, requestedAt);
+      // One statement: an approval racing this refusal either happened first (nothing is deleted) or not at all.
+      const e = await table.removePending(slackUserId, requestedAt);
       if (!e) return undefined;
       await removeStored(e, `refused by ${by}`);
       log.info({ slackUserId, syncroUserId: e.syncroUserId, rejectedBy: by }, 'Syncro key refused');

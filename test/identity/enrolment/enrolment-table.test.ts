@@ -89,6 +89,42 @@ function enrolmentContract(name: string, open: () => Promise<ActionStore>): void
         await s.close();
       }
     });
+
+    it('should delete a refused key only while it is pending: a refusal racing an approval leaves the active key', async () => {
+      const s = await open();
+      try {
+        const u = 'U3';
+        await s.enrolments.put(
+          row({ slackUserId: u, syncroUserId: 1800, state: 'pending', requestedAt: 10 }),
+        );
+        expect(await s.enrolments.approve(u, 10, 'UADMIN', 20)).toMatchObject({ state: 'active' });
+        expect(await s.enrolments.removePending(u, 10)).toBeUndefined();
+        expect(await s.enrolments.get(u)).toMatchObject({ state: 'active', approvedBy: 'UADMIN' });
+
+        const w = 'U4';
+        await s.enrolments.put(
+          row({ slackUserId: w, syncroUserId: 1801, state: 'pending', requestedAt: 30 }),
+        );
+        // A card of an older connect refuses nothing.
+        expect(await s.enrolments.removePending(w, 29)).toBeUndefined();
+        const raced = await Promise.all([
+          s.enrolments.approve(w, 30, 'UADMIN', 40),
+          s.enrolments.removePending(w, 30),
+        ]);
+        expect(raced.filter(Boolean)).toHaveLength(1);
+        const left = await s.enrolments.get(w);
+        if (raced[0]) expect(left).toMatchObject({ state: 'active' });
+        else expect(left).toBeUndefined();
+
+        await s.enrolments.put(
+          row({ slackUserId: w, syncroUserId: 1801, state: 'pending', requestedAt: 50 }),
+        );
+        expect(await s.enrolments.removePending(w, 50)).toMatchObject({ slackUserId: w, state: 'pending' });
+        expect(await s.enrolments.get(w)).toBeUndefined();
+      } finally {
+        await s.close();
+      }
+    });
   });
 }
 
