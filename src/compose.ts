@@ -205,13 +205,14 @@ function openEnrolments(
   let vault: ReturnType<typeof encryptedStoreVault>;
   if (e.storage === 'sops') {
     const v = e.vault!;
-    const problems = vaultProblems(v.path);
+    const problems = vaultProblems(v.path, v.dir);
     if (problems.length > 0) throw new ConfigError(problems.map((p) => `${config.configPath}.${p}`));
     vault = sopsVault({
       root: v.path,
       dir: v.dir,
       push: v.push,
       apiBaseUrl: config.syncro.baseUrl ?? 'https://sandbox.syncromsp.com/api/v1',
+      logger,
     });
   } else {
     // loadConfig refused storage: store without a valid KEY_ENCRYPTION_KEY.

@@ -384,6 +384,25 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     }
   });
 
+  it('should not start while a key file in the vault is clear text, naming the file and not its content', async () => {
+    const sim = await simulator();
+    const left = join(vault, 'msp-tools/syncro-left.sops.yaml');
+    mkdirSync(join(vault, 'msp-tools'), { recursive: true });
+    writeFileSync(left, `kind: api-key\ncredentials:\n    credential: "${TOKENS.dana}"\n`);
+    try {
+      const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${vault} } }\n`;
+      const err = (await startHarness({ sim, yaml }).then(
+        () => new Error('started'),
+        (e: unknown) => e,
+      )) as Error;
+      expect(err.message).toMatch(/msp-tools\/syncro-left\.sops\.yaml .*holds clear text/);
+      expect(err.message).not.toContain(TOKENS.dana);
+    } finally {
+      rmSync(left, { force: true });
+      await sim.close();
+    }
+  });
+
   it('should write the reference’s file, encrypt it in place from the vault root, commit and push it, read it back with sops, and remove it on disconnect', async () => {
     const sim = await simulator();
     const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${vault}, push: true } }\n`;

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../errors.js';
 import { execa } from '../../execa-lazy.js';
-import { redactText } from '../../logger.js';
+import { type Logger, redactText } from '../../logger.js';
 import type { KeyOwner, KeyVault, StoredKeyRef } from './key-vault.js';
 
 /**
@@ -13,10 +14,14 @@ import type { KeyOwner, KeyVault, StoredKeyRef } from './key-vault.js';
  * reference's shape in the vault's working copy, `sops --encrypt --in-place <file>` from the vault root (so sops
  * finds .sops.yaml), `git add` + `git commit`, and `git push` when configured. Read back with `sops --decrypt`.
  *
- * The clear text exists on disk only between the write and sops's in-place encryption; if sops fails, the file
- * is removed (or the previous version restored) before anything else happens, and nothing is committed. The
- * encrypted file is checked not to contain the token before it is committed. No error carries sops's or git's
- * output when it could hold the token.
+ * The clear text exists on disk only between the write and sops's in-place encryption, in a file only this user
+ * can read: written to a new temporary file (mode 0600) in the same folder and renamed over the target, so a
+ * reconnect never writes into an existing, maybe world-readable file. If sops fails, the file is removed (or the
+ * previous version restored) before anything else happens, and nothing is committed. The encrypted file is
+ * checked not to contain the token before it is committed; a failed `git add` or `git commit` unstages it and
+ * restores the previous version, so no half-done key blocks the next connect. One vault's git steps run one at a
+ * time (concurrent connects would collide on .git/index.lock). No error carries sops's output, nor git's (it
+ * names local paths): git's is logged.
  */
 
 export class VaultError extends AppError {
@@ -34,6 +39,8 @@ export interface SopsVaultOptions {
   /** The sops executable (default `sops` on PATH). */
   sopsBinary?: string;
   timeoutMs?: number;
+  /** Where git's own words go (they name local paths, so people are not shown them). */
+  logger?: Logger;
 }
 
 const BOT_IDENTITY = { name: 'syncro-slack', email: 'syncro-slack@localhost' };
@@ -74,8 +81,29 @@ export function vaultKeyYaml(owner: KeyOwner, token: string, o: { apiBaseUrl: st
   ].join('\n');
 }
 
+/** One queue per vault working copy in this process: its git steps (and the files they stage) run one at a time. */
+const vaultQueues = new Map<string, Promise<unknown>>();
+
+function serialised<T>(root: string, job: () => Promise<T>): Promise<T> {
+  const key = resolve(root);
+  const run = (vaultQueues.get(key) ?? Promise.resolve()).then(job, job);
+  const settled = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  vaultQueues.set(key, settled);
+  void settled.then(() => {
+    if (vaultQueues.get(key) === settled) vaultQueues.delete(key);
+  });
+  return run;
+}
+
+/** A temporary file of the vault (clear text until renamed and encrypted): `.syncro-dana.sops.yaml.<hex>.tmp`. */
+const TEMP_FILE = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
 export function sopsVault(o: SopsVaultOptions): KeyVault {
   const sops = o.sopsBinary ?? 'sops';
+  const log = o.logger?.child({ component: 'sops-vault' });
   const timeout = o.timeoutMs ?? 20_000;
   const fileFor = (owner: KeyOwner) =>
     `${o.dir.replace(/\/+$/, '')}/syncro-${vaultUserSlug(owner.syncroName, owner.syncroUserId)}.sops.yaml`;
@@ -103,18 +131,31 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     });
   }
 
+  /** `what failed (exit n)` for people; git's first line of stderr (local paths) goes to the log only. */
   function gitProblem(what: string, r: { exitCode?: number; stderr?: unknown }): string {
     const line = String(r.stderr ?? '')
       .split('\n')
       .map((l) => l.trim())
       .find(Boolean);
-    return `${what} failed (exit ${r.exitCode ?? '?'})${line ? `: ${redactText(line.slice(0, 200))}` : ''}`;
+    const problem = `${what} failed (exit ${r.exitCode ?? '?'})`;
+    log?.warn({ git: line ? redactText(line.slice(0, 500)) : undefined, exitCode: r.exitCode }, problem);
+    return problem;
+  }
+
+  /** Takes `file` out of the index again (back to HEAD's version, or untracked). */
+  async function unstage(file: string): Promise<void> {
+    const r = await git(['reset', '--quiet', '--', file]);
+    if (r.exitCode !== 0) await git(['rm', '--cached', '--quiet', '--ignore-unmatch', '--', file]);
   }
 
   /** Commits `file` (added or removed), then pushes when configured. A failed push keeps the commit. */
   async function commit(file: string, message: string, owner: KeyOwner): Promise<{ note?: string }> {
     const c = await git(['commit', '--quiet', '-m', message, '--', file], owner);
-    if (c.exitCode !== 0) throw new VaultError(gitProblem(`git commit in the vault (${file})`, c));
+    if (c.exitCode !== 0) {
+      const problem = gitProblem(`git commit in the vault (${file})`, c);
+      await unstage(file);
+      throw new VaultError(problem);
+    }
     if (!o.push) return {};
     const p = await git(['push', '--quiet']);
     if (p.exitCode !== 0) {
@@ -130,6 +171,81 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     return r.exitCode === 0;
   }
 
+  async function put(owner: KeyOwner, token: string, now: number): Promise<StoredKeyRef & { note?: string }> {
+    const file = fileFor(owner);
+    const abs = join(o.root, file);
+    const wasTracked = await tracked(file);
+    await mkdir(dirname(abs), { recursive: true });
+    // Step 1: the reference's file, in a new file only this user can read (never into an existing one, whose mode
+    // may let others read it), then renamed over the target.
+    const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await writeFile(temp, vaultKeyYaml(owner, token, { apiBaseUrl: o.apiBaseUrl, now }), {
+        flag: 'wx',
+        mode: 0o600,
+      });
+      await rename(temp, abs);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      log?.warn({ err, file }, 'the vault file could not be written');
+      throw new VaultError(`${file} could not be written in the vault; nothing was stored`);
+    }
+    const undo = async () => {
+      if (wasTracked) await git(['checkout', '--', file]);
+      else await unlink(abs).catch(() => undefined);
+    };
+    // Step 2: from the vault root, so that sops picks up .sops.yaml.
+    let encrypted: { exitCode?: number; failed?: boolean; code?: string; timedOut?: boolean };
+    try {
+      encrypted = await execa(sops, ['--encrypt', '--in-place', file], {
+        cwd: o.root,
+        reject: false,
+        timeout,
+        stdin: 'ignore',
+      });
+    } catch {
+      encrypted = { failed: true };
+    }
+    if (encrypted.exitCode !== 0) {
+      await undo();
+      const why =
+        encrypted.code === 'ENOENT'
+          ? `the sops command is not installed on this host (looked for ${sops})`
+          : encrypted.timedOut
+            ? 'sops did not finish in time'
+            : `sops --encrypt failed (exit code ${encrypted.exitCode ?? 'unknown'}; check .sops.yaml in the vault root)`;
+      throw new VaultError(`${why}; nothing was stored`);
+    }
+    const after = await readFile(abs, 'utf8').catch(() => '');
+    if (after === '' || after.includes(token)) {
+      await undo();
+      throw new VaultError(
+        `sops left ${file} unencrypted (check the creation rule in .sops.yaml); nothing was stored`,
+      );
+    }
+    // Steps 3–5: add, commit, push.
+    const add = await git(['add', '--', file]);
+    if (add.exitCode !== 0) {
+      const problem = gitProblem(`git add in the vault (${file})`, add);
+      await unstage(file);
+      await undo();
+      throw new VaultError(problem);
+    }
+    let note: string | undefined;
+    try {
+      ({ note } = await commit(
+        file,
+        `${wasTracked ? 'Replace' : 'Add'} Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}) via /syncro connect`,
+        owner,
+      ));
+    } catch (err) {
+      // commit() unstaged the file; the previous version (or none) comes back, so the next connect is not refused.
+      await undo();
+      throw err;
+    }
+    return { vaultFile: file, ...(note ? { note } : {}) };
+  }
+
   return {
     kind: 'sops',
     describe: (owner) =>
@@ -139,59 +255,7 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
       return existsSync(join(o.root, file)) ? file : undefined;
     },
 
-    async put(owner, token, now) {
-      const file = fileFor(owner);
-      const abs = join(o.root, file);
-      const wasTracked = await tracked(file);
-      await mkdir(dirname(abs), { recursive: true });
-      // Step 1: the reference's file, readable by this user only while it is clear text.
-      await writeFile(abs, vaultKeyYaml(owner, token, { apiBaseUrl: o.apiBaseUrl, now }), { mode: 0o600 });
-      const undo = async () => {
-        if (wasTracked) await git(['checkout', '--', file]);
-        else await unlink(abs).catch(() => undefined);
-      };
-      // Step 2: from the vault root, so that sops picks up .sops.yaml.
-      let encrypted: { exitCode?: number; failed?: boolean; code?: string; timedOut?: boolean };
-      try {
-        encrypted = await execa(sops, ['--encrypt', '--in-place', file], {
-          cwd: o.root,
-          reject: false,
-          timeout,
-          stdin: 'ignore',
-        });
-      } catch {
-        encrypted = { failed: true };
-      }
-      if (encrypted.exitCode !== 0) {
-        await undo();
-        const why =
-          encrypted.code === 'ENOENT'
-            ? `the sops command is not installed on this host (looked for ${sops})`
-            : encrypted.timedOut
-              ? 'sops did not finish in time'
-              : `sops --encrypt failed (exit code ${encrypted.exitCode ?? 'unknown'}; check .sops.yaml in the vault root)`;
-        throw new VaultError(`${why}; nothing was stored`);
-      }
-      const after = await readFile(abs, 'utf8').catch(() => '');
-      if (after === '' || after.includes(token)) {
-        await undo();
-        throw new VaultError(
-          `sops left ${file} unencrypted (check the creation rule in .sops.yaml); nothing was stored`,
-        );
-      }
-      // Steps 3–5: add, commit, push.
-      const add = await git(['add', '--', file]);
-      if (add.exitCode !== 0) {
-        await undo();
-        throw new VaultError(gitProblem(`git add in the vault (${file})`, add));
-      }
-      const { note } = await commit(
-        file,
-        `${wasTracked ? 'Replace' : 'Add'} Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}) via /syncro connect`,
-        owner,
-      );
-      return { vaultFile: file, ...(note ? { note } : {}) };
-    },
+    put: (owner, token, now) => serialised(o.root, () => put(owner, token, now)),
 
     async get(_owner, ref: StoredKeyRef) {
       if (!ref.vaultFile) throw new VaultError('no vault file is recorded for this key');
@@ -228,26 +292,32 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
       return cred.trim();
     },
 
-    async remove(owner, ref, why) {
-      const file = ref.vaultFile;
-      if (!file) return {};
-      if (await tracked(file)) {
-        const r = await git(['rm', '--quiet', '--', file]);
-        if (r.exitCode !== 0) throw new VaultError(gitProblem(`git rm in the vault (${file})`, r));
-        return commit(
-          file,
-          `Remove Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}): ${why}`,
-          owner,
-        );
-      }
-      await unlink(join(o.root, file)).catch(() => undefined);
-      return {};
-    },
+    remove: (owner, ref, why) =>
+      serialised(o.root, async () => {
+        const file = ref.vaultFile;
+        if (!file) return {};
+        if (await tracked(file)) {
+          const r = await git(['rm', '--quiet', '--', file]);
+          if (r.exitCode !== 0) throw new VaultError(gitProblem(`git rm in the vault (${file})`, r));
+          // A failed commit unstages the removal; the file stays deleted from the working copy (its row is gone).
+          return commit(
+            file,
+            `Remove Syncro API key for ${owner.syncroName} (user ${owner.syncroUserId}): ${why}`,
+            owner,
+          );
+        }
+        await unlink(join(o.root, file)).catch(() => undefined);
+        return {};
+      }),
   };
 }
 
-/** Start-up check of the vault: a git working copy whose root holds .sops.yaml. Returns the problems. */
-export function vaultProblems(root: string): string[] {
+/**
+ * Start-up check of the vault: a git working copy whose root holds .sops.yaml, and no key file of `dir` in clear
+ * text (a `*.sops.yaml` without a top-level `sops:` key, or a temporary file of an interrupted connect). Returns
+ * the problems; they name files, never their content.
+ */
+export function vaultProblems(root: string, dir?: string): string[] {
   if (!existsSync(root)) return [`enrolment.vault.path: ${root} does not exist`];
   const out: string[] = [];
   if (!existsSync(join(root, '.sops.yaml')))
@@ -255,5 +325,32 @@ export function vaultProblems(root: string): string[] {
       `enrolment.vault.path: ${root} has no .sops.yaml at its root (sops needs its creation rules there)`,
     );
   if (!existsSync(join(root, '.git'))) out.push(`enrolment.vault.path: ${root} is not a git working copy`);
+  if (dir !== undefined) out.push(...clearTextFiles(root, dir.replace(/\/+$/, '')));
+  return out;
+}
+
+function clearTextFiles(root: string, dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(join(root, dir));
+  } catch {
+    return []; // no key connected yet
+  }
+  const out: string[] = [];
+  for (const name of names.sort()) {
+    const file = `${dir}/${name}`;
+    const abs = join(root, dir, name);
+    const temp = TEMP_FILE.test(name);
+    if (!temp && !/\.sops\.ya?ml$/.test(name)) continue;
+    try {
+      if (!statSync(abs).isFile()) continue;
+      if (!temp && /^sops:/m.test(readFileSync(abs, 'utf8'))) continue;
+    } catch {
+      continue;
+    }
+    out.push(
+      `enrolment.vault: ${file} in ${root} holds clear text (${temp ? 'left by an interrupted /syncro connect' : 'no top-level sops: key'}); encrypt it with sops --encrypt --in-place or remove it`,
+    );
+  }
   return out;
 }
