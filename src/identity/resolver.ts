@@ -119,8 +119,13 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
   const { file, client } = deps;
   const log = deps.logger.child({ component: 'identity' });
   const keyCache = new Map<string, Promise<string>>();
-  /** Per key (in memory only): its api, and its verified /me once known. */
+  /**
+   * Per key (in memory only): its api, and its verified /me once known. A connected key's entry is per connect
+   * (its 401 watcher marks that enrolment stale), so a disconnect and reconnect of the same token gets a new one.
+   */
   const byKey = new Map<string, { api: SyncroApi; me?: Promise<Opened['me']> }>();
+  /** The byKey entry of each person's current connect, dropped when they connect again. */
+  const connectedEntry = new Map<string, string>();
 
   function mapped(slackUserId: string) {
     return Object.hasOwn(file.users, slackUserId) ? file.users[slackUserId] : undefined;
@@ -212,11 +217,20 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
 
   async function open(plan: Plan, slackUserId: string): Promise<Opened> {
     const key = await keyOf(plan, slackUserId);
-    let entry = byKey.get(key);
+    const cacheKey =
+      plan.kind === 'connected'
+        ? `${key}\u0000connected:${plan.enrolment.slackUserId}:${plan.enrolment.requestedAt}`
+        : key;
+    let entry = byKey.get(cacheKey);
     if (!entry) {
       const api = client.as(key);
       entry = { api: plan.kind === 'connected' ? watch401(api, plan.enrolment) : api };
-      byKey.set(key, entry);
+      byKey.set(cacheKey, entry);
+      if (plan.kind === 'connected') {
+        const before = connectedEntry.get(plan.enrolment.slackUserId);
+        if (before !== undefined && before !== cacheKey) byKey.delete(before);
+        connectedEntry.set(plan.enrolment.slackUserId, cacheKey);
+      }
     }
     let mePromise = entry.me;
     if (!mePromise) {

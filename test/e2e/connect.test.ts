@@ -224,6 +224,32 @@ describe('/syncro connect with the encrypted store', () => {
     expect(prompts).toHaveLength(1);
   });
 
+  it('should mark the current key stale and prompt once on a 401 after a disconnect and a reconnect of the same token', async () => {
+    await connect(h, USERS.outsider, TOKENS.dana);
+    const first = await h.store.enrolments.get(USERS.outsider);
+    await askBot(h, USERS.outsider, 'ticket 32164');
+    await askBot(h, USERS.outsider, 'disconnect');
+    await connect(h, USERS.outsider, TOKENS.dana);
+    const second = await h.store.enrolments.get(USERS.outsider);
+    expect(second?.requestedAt).not.toBe(first?.requestedAt);
+    await askBot(h, USERS.outsider, 'ticket 32164');
+    sim.revokeKey(TOKENS.dana);
+    await askBot(h, USERS.outsider, 'search printer');
+    await h.slack.waitForCall(
+      'chat.postMessage',
+      (c) => c.body.channel === USERS.outsider && /no longer accepts/.test(String(c.body.text)),
+    );
+    expect(await h.store.enrolments.get(USERS.outsider)).toMatchObject({
+      state: 'stale',
+      requestedAt: second?.requestedAt,
+    });
+    await askBot(h, USERS.outsider, 'search printer');
+    const prompts = h.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => c.body.channel === USERS.outsider && /no longer accepts/.test(String(c.body.text)));
+    expect(prompts).toHaveLength(1);
+  });
+
   it('should tell a person whose key is set in the config file that it wins, without a form', async () => {
     await h.command(USERS.howard, 'connect');
     const open = await h.slack.waitForCall('views.open');
