@@ -102,6 +102,15 @@ export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
       .catch((err: unknown) => log.warn({ err }, 'could not show the refusal in the form'));
   }
 
+  /** A message shortcut's message, and where replies to the person go (that message's channel). */
+  const replyTargetOf = (shortcut: MessageShortcut) => {
+    const message = sourceOf(shortcut);
+    return {
+      message,
+      to: { userId: shortcut.user.id, channelId: message.channelId, responseUrl: shortcut.response_url },
+    };
+  };
+
   const createModal = (meta: ShortcutMeta, text: string) =>
     createTicketModal({
       subject: subjectFromMessage(text),
@@ -115,12 +124,7 @@ export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
     { callback_id: SHORTCUT.createFromMessage, type: 'message_action' },
     async ({ ack, shortcut }: SlackShortcutMiddlewareArgs<MessageShortcut>) => {
       await ack();
-      const message = sourceOf(shortcut);
-      const to = {
-        userId: shortcut.user.id,
-        channelId: message.channelId,
-        responseUrl: shortcut.response_url,
-      };
+      const { message, to } = replyTargetOf(shortcut);
       await open(
         shortcut.trigger_id,
         createModal({ channelId: message.channelId, message }, shortcut.message.text ?? ''),
@@ -144,12 +148,7 @@ export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
     { callback_id: SHORTCUT.addToTicket, type: 'message_action' },
     async ({ ack, shortcut }: SlackShortcutMiddlewareArgs<MessageShortcut>) => {
       await ack();
-      const message = sourceOf(shortcut);
-      const to = {
-        userId: shortcut.user.id,
-        channelId: message.channelId,
-        responseUrl: shortcut.response_url,
-      };
+      const { message, to } = replyTargetOf(shortcut);
       await open(
         shortcut.trigger_id,
         addToTicketModal({
