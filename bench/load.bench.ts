@@ -14,7 +14,7 @@
  * - start-to-ready and idle RSS: the median of BENCH_STARTS (3) starts of each, alternated. Idle RSS is read
  *   12 s after ready (BENCH_IDLE_S): V8's memory reducer returns start-up garbage after about 8 s without work,
  *   and the RSS 2 s after ready (start-up garbage included) is printed beside it.
- * - each level: a warm-up, then BENCH_ROUNDS (5) rounds alternated (bot, bare, bare, bot, …); p50 and p99 are the
+ * - each level: a warm-up, then BENCH_ROUNDS (7) rounds alternated (bot, bare, bare, bot, …); p50 and p99 are the
  *   medians over rounds. A bot round ends when every command's answer reached the Slack fake, so rounds and
  *   levels do not overlap.
  * The load average is printed before and after: figures taken on a busy machine are not comparable.
@@ -37,7 +37,7 @@ const TOKEN = 'xoxb-bench-token';
 const KEY = 'sk_bench_HOWARD_0123456789';
 const USER = 'U0HOWARD1';
 const SYNCRO_DELAY_MS = 100;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
 /** Idle RSS is read this long after ready (BENCH_IDLE_S, default 12 s), once V8 has given start-up garbage back. */
 const IDLE_MS = Number(process.env.BENCH_IDLE_S ?? 12) * 1000;

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
+import { afterAcks } from '../ack-first.js';
 import { KeySourceError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import { htmlToText } from '../text/html.js';
@@ -255,6 +256,8 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
     const s = status as number;
 
     if (s >= 200 && s < 300) {
+      // Parsing a large answer is the heaviest step of a read: requests waiting for their ack go first.
+      await afterAcks();
       const parsed = parseBody(text, spec.schema, endpoint, isWrite, s);
       return parsed.ok
         ? { ok: true, value: parsed.value, status: s }

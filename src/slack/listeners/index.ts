@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import { afterAcks } from '../../ack-first.js';
 import { COMMAND } from '../action-ids.js';
-import { afterAcks } from '../after-acks.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
 import { registerHome } from '../home/home.js';
