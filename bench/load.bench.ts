@@ -12,7 +12,7 @@
  * - with 2 or more cores (and `taskset`), the app under test runs on core 0 and everything else on core 1
  *   (BENCH_PIN=0 turns this off): the bot's own work after the ack competes with its acks, not the fakes' work.
  * - start-to-ready and idle RSS: the median of BENCH_STARTS (3) starts of each, alternated. Idle RSS is read
- *   12 s after ready (BENCH_IDLE_S): V8's memory reducer returns start-up garbage after about 8 s without work,
+ *   20 s after ready (BENCH_IDLE_S): V8's memory reducer returns start-up garbage 8 or 16 s after the last work,
  *   and the RSS 2 s after ready (start-up garbage included) is printed beside it.
  * - each level: a warm-up, then BENCH_ROUNDS (7) rounds alternated (bot, bare, bare, bot, …); p50 and p99 are the
  *   medians over rounds. A bot round ends when every command's answer reached the Slack fake, so rounds and
@@ -39,8 +39,8 @@ const USER = 'U0HOWARD1';
 const SYNCRO_DELAY_MS = 100;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const STARTS = Number(process.env.BENCH_STARTS ?? 3);
-/** Idle RSS is read this long after ready (BENCH_IDLE_S, default 12 s), once V8 has given start-up garbage back. */
-const IDLE_MS = Number(process.env.BENCH_IDLE_S ?? 12) * 1000;
+/** Idle RSS is read this long after ready (BENCH_IDLE_S, default 20 s), once V8 has given start-up garbage back. */
+const IDLE_MS = Number(process.env.BENCH_IDLE_S ?? 20) * 1000;
 /** BENCH_LEVELS=100 (a comma-separated list) runs only those levels. */
 const ONLY = process.env.BENCH_LEVELS?.split(',').map(Number);
 const LEVELS: Array<{ concurrency: number; requests: number }> = [
@@ -150,7 +150,7 @@ interface Running {
   readyMs: number;
   /** RSS 2 s after ready: start-up garbage still in the heap. */
   startRssMb: number;
-  /** RSS once idle for IDLE_MS: V8's memory reducer gives start-up garbage back after ~8 s without work. */
+  /** RSS once idle for IDLE_MS: V8's memory reducer gives start-up garbage back 8 or 16 s after the last work. */
   idleRssMb: number;
   stop(): Promise<void>;
 }
