@@ -258,8 +258,8 @@ function socketModeReceiver(opts: ReceiverOptions, appToken: string): BotReceive
       lastError = lastError ?? appTokenRefusal(err);
       enter('disconnected');
       log.error({ reason: lastError }, 'Socket Mode gave up reconnecting to Slack; /readyz says why');
-      // The reconnect path ignores what start() resolves with.
-      return undefined as unknown as Awaited<ReturnType<typeof firstStart>>;
+      // The reconnect path ignores what start() resolves with; say it did not connect.
+      return { ok: false, error: 'reconnect_failed' };
     }
   };
 
