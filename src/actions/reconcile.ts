@@ -78,6 +78,19 @@ async function readComments(api: SyncroApi, ticketId: number, since: number): Pr
   throw new SyncroListNotReadToEndError(`GET /tickets/${ticketId}/comments`, MAX_COMMENT_PAGES);
 }
 
+/**
+ * A ticket's whole comment history from GET /tickets/{id}/comments (the ticket's own list may be partial), or the
+ * ticket's list when there is more than the bounded read takes.
+ */
+export async function allCommentsOf(api: SyncroApi, ticket: Ticket): Promise<Comment[]> {
+  try {
+    return (await readComments(api, ticket.id, 0)).comments;
+  } catch (err) {
+    if (err instanceof SyncroListNotReadToEndError) return ticket.comments ?? [];
+    throw err;
+  }
+}
+
 /** Reads served from one ticket already read (the form's); any other read is refused. */
 function readsFrom(ticket: Ticket): Reads {
   return {

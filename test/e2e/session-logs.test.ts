@@ -138,6 +138,27 @@ describe('session logs in a git working copy', () => {
     expect(await repos.commits(repos.work, 'HEAD')).toHaveLength(1);
   });
 
+  it('logs every comment, read from the comments endpoint, when the ticket lists only some', async () => {
+    repos = await tempRepos();
+    h = await startHarness({ yaml: yamlWith(`{ repo: ${repos.work}, push: false }`) });
+    const ticket = h.sim.state.ticketByNumber(32164)!;
+    h.sim.state.addComment({
+      ticket_id: ticket.id,
+      subject: 'Update',
+      body: 'Called Jerry: the sync icon is green on his laptop too',
+      tech: 'Howard Enos',
+    });
+    // Syncro's ticket answer carries only the oldest comment ("what was reported").
+    h.sim.state.commentReads = { ticketShows: 1 };
+    const finished = await closeTicket(h);
+    const { card } = await openSessionLogCard(h, finished);
+    const [markdown] = shownPayloads(card.blocks);
+    expect(markdown).toContain('The ownCloud sync icon is red again.');
+    expect(markdown).toContain('Called Jerry: the sync icon is green on his laptop too');
+    // The resolution is its own section, not repeated among the comments.
+    expect(markdown!.split(CLOSE_TEXT)).toHaveLength(2);
+  });
+
   it('keeps the commit when the push fails, and the card says so', async () => {
     repos = await tempRepos();
     h = await startHarness({ yaml: yamlWith(`{ repo: ${repos.work}, push: true }`) });

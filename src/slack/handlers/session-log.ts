@@ -2,6 +2,7 @@ import { proposeWith } from '../../actions/kinds/action.js';
 import type { BillDraft } from '../../actions/kinds/billing.js';
 import type { CloseDraft } from '../../actions/kinds/close.js';
 import { type SessionLogTarget, sessionLogAction } from '../../actions/kinds/session-log.js';
+import { allCommentsOf } from '../../actions/reconcile.js';
 import type { PendingAction, TicketRef } from '../../actions/types.js';
 import { authorEmail, sessionLogFacts } from '../../session-logs/facts.js';
 import { renderSessionLog, sessionLogFileName, sessionLogPath } from '../../session-logs/render.js';
@@ -82,7 +83,9 @@ export async function proposeSessionLogFor(
   if (!id) return tell(ctx, to, 'Too many session log cards were started for this; write it by hand.');
 
   const identity = await ctx.identities.forWrite(to.userId);
-  const ticket = await identity.api.getTicket(source.ticket.id);
+  const read = await identity.api.getTicket(source.ticket.id);
+  // What was reported and every comment since: the ticket's own list may be partial.
+  const ticket = { ...read, comments: await allCommentsOf(identity.api, read) };
   const sl = ctx.file.session_logs;
   // The author is the person: with their own key, Syncro's name and email for it; with the shared key (which
   // carries its owner's name), the name configured for them under `users`, never the key owner's.
