@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { Logger } from '../logger.js';
+import { openShownLinks } from '../previews/shown-links.js';
 import { openTimerStore } from '../timers/timer-store.js';
 import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
 import { rowReader } from './row-schemas.js';
@@ -103,6 +104,7 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
   return {
     timers: openTimerStore(db),
     enrolments: openEnrolmentTable(db),
+    shownLinks: openShownLinks(db),
 
     async migrate(): Promise<void> {
       const migrations = MIGRATIONS;

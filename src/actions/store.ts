@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { EnrolmentTable } from '../identity/enrolment/enrolment-table.js';
+import type { ShownLinks } from '../previews/shown-links.js';
 import type { TimerStore } from '../timers/timer-store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
 
@@ -48,6 +49,8 @@ export interface ActionStore {
   readonly timers: TimerStore;
   /** Keys technicians connected with /syncro connect (migration 3), in the same database. */
   readonly enrolments: EnrolmentTable;
+  /** Ticket previews shown lately, per channel (migration 4), shared by every replica. */
+  readonly shownLinks: ShownLinks;
   insert(action: PendingAction): Promise<void>;
   get(id: string): Promise<PendingAction | undefined>;
   /**

@@ -776,6 +776,34 @@ export function runStoreContract(
       });
     });
 
+    describe('shown ticket previews', () => {
+      const HOUR_MS = 60 * 60_000;
+      it('should take a key once per window, and give it back on forget', async () => {
+        const key = `C${randomUUID()} 9001`;
+        expect(await store.shownLinks.has(key, T0, HOUR_MS)).toBe(false);
+        expect(await store.shownLinks.take(key, T0, HOUR_MS)).toBe(true);
+        expect(await store.shownLinks.take(key, T0 + 1, HOUR_MS)).toBe(false);
+        expect(await store.shownLinks.has(key, T0 + HOUR_MS - 1, HOUR_MS)).toBe(true);
+        expect(await store.shownLinks.take(key, T0 + HOUR_MS, HOUR_MS)).toBe(true);
+        // Forget gives back only the take it names.
+        await store.shownLinks.forget(key, T0);
+        expect(await store.shownLinks.has(key, T0 + HOUR_MS, HOUR_MS)).toBe(true);
+        await store.shownLinks.forget(key, T0 + HOUR_MS);
+        expect(await store.shownLinks.take(key, T0 + HOUR_MS + 1, HOUR_MS)).toBe(true);
+      });
+
+      it('should let exactly one of 20 concurrent takes on several instances show a link', async () => {
+        const instances = [store, ...(await replicas(3))];
+        const key = `C${randomUUID()} 9002`;
+        const won = await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            instances[i % instances.length]!.shownLinks.take(key, T0, HOUR_MS),
+          ),
+        );
+        expect(won.filter(Boolean)).toHaveLength(1);
+      });
+    });
+
     describe('migrate', () => {
       it('should be harmless to run again, from this and from another instance', async () => {
         const action = await inserted();

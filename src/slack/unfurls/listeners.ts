@@ -5,7 +5,6 @@ import type { BotContext } from '../context.js';
 import type { ListenerApp } from '../listener-router.js';
 import { ticketLinks, ticketNumbersIn } from './links.js';
 import { ticketPreviewBlocks, ticketPreviewMessage } from './preview.js';
-import { RecentlyShown } from './recently-shown.js';
 
 /**
  * Ticket previews where people talk:
@@ -13,12 +12,20 @@ import { RecentlyShown } from './recently-shown.js';
  * - in the channels listed in `unfurls.ticket_numbers_in`, a message that writes `#32164` → the same preview in
  *   the message's thread.
  * Each is read with the sharer's OWN key (a preview shows what that person may see): no own key, no preview and
- * no Syncro request; the shared key is never used. At most once per ticket per channel per hour (per replica, see
- * recently-shown.ts). Reads queue at background priority: a preview never delays a command.
+ * no Syncro request; the shared key is never used. At most once per ticket per channel per hour, across replicas
+ * (the store's shown_links: one conditional statement takes a key). Reads queue at background priority: a preview never delays a command.
  */
 export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
   const log = ctx.logger.child({ component: 'unfurls' });
-  const recent = new RecentlyShown(ctx.now);
+  const WINDOW_MS = 60 * 60_000;
+  const shown = ctx.store.shownLinks;
+  const shownLately = async (key: string) => shown.has(key, ctx.now(), WINDOW_MS).catch(() => false);
+  /** The keys not shown lately, in order. */
+  async function notShownLately<K>(items: K[], keyOf: (k: K) => string): Promise<K[]> {
+    const out: K[] = [];
+    for (const item of items) if (!(await shownLately(keyOf(item)))) out.push(item);
+    return out;
+  }
 
   /** The sharer's own identity, or undefined (not set up, no own key, key refused): then nothing is shown. */
   async function ownReader(userId: string | undefined): Promise<Identity | undefined> {
@@ -46,7 +53,8 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
   ): Promise<Array<{ item: K; ticket: Ticket; assignee?: string }>> {
     const out: Array<{ item: K; ticket: Ticket; assignee?: string }> = [];
     for (const item of items) {
-      if (!recent.take(keyOf(item))) continue;
+      const takenAt = ctx.now();
+      if (!(await shown.take(keyOf(item), takenAt, WINDOW_MS))) continue;
       try {
         const ticket = await withRequestPriority('background', () => read(item));
         out.push({
@@ -55,7 +63,7 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
           assignee: await withRequestPriority('background', () => assigneeName(identity, ticket)),
         });
       } catch (err) {
-        recent.forget(keyOf(item));
+        await shown.forget(keyOf(item), takenAt).catch(() => undefined);
         log.debug({ reason: 'read_failed', errCode: (err as { code?: unknown }).code }, 'no preview');
       }
     }
@@ -69,7 +77,7 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
       event.links.map((l) => l.url),
       ctx.client.webBaseUrl,
     );
-    const links = all.filter((l) => !recent.has(`${event.channel} ${l.ticketId}`));
+    const links = await notShownLately(all, (l) => `${event.channel} ${l.ticketId}`);
     if (links.length === 0) {
       const reason = all.length === 0 ? 'not_a_ticket_link' : 'shown_lately';
       log.debug({ reason, channel: event.channel }, 'no preview');
@@ -123,7 +131,7 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
       log.debug({ reason: 'not_a_new_message', channel: e.channel, subtype: e.subtype }, 'no preview');
       return;
     }
-    const numbers = all.filter((n) => !recent.has(`${e.channel} #${n}`));
+    const numbers = await notShownLately(all, (n) => `${e.channel} #${n}`);
     if (numbers.length === 0) {
       log.debug({ reason: 'shown_lately', channel: e.channel }, 'no preview');
       return;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PER_MESSAGE, ticketLinks, ticketNumbersIn } from '../../../src/slack/unfurls/links.js';
-import { RecentlyShown } from '../../../src/slack/unfurls/recently-shown.js';
 
 const BASE = 'https://acme.syncromsp.com';
 
@@ -53,25 +52,5 @@ describe('ticketNumbersIn', () => {
         '<https://acme.syncromsp.com/tickets/1|#32164> <#C0123|#32150> `#32151` ```#32152``` &amp;#32153 abc#32154 #32155x https://x.example/#32156',
       ),
     ).toEqual([]);
-  });
-});
-
-describe('RecentlyShown', () => {
-  it('takes a key once per window, and gives it back on forget', () => {
-    let now = 0;
-    const r = new RecentlyShown(() => now, 1000, 2);
-    expect(r.take('a')).toBe(true);
-    expect(r.take('a')).toBe(false);
-    now = 999;
-    expect(r.has('a')).toBe(true);
-    now = 1000;
-    expect(r.take('a')).toBe(true);
-    r.forget('a');
-    expect(r.take('a')).toBe(true);
-    // Bounded: the oldest key goes first.
-    r.take('b');
-    r.take('c');
-    expect(r.has('a')).toBe(false);
-    expect(r.has('c')).toBe(true);
   });
 });
