@@ -100,7 +100,15 @@ export function createEnrolments(deps: EnrolmentsDeps): Enrolments {
         requestedAt: at,
         updatedAt: at,
       };
-      const put = await table.put(row);
+      let put: Awaited<ReturnType<typeof table.put>>;
+      try {
+        put = await table.put(row);
+      } catch (err) {
+        // The key is stored but not recorded: for a first connect, take it back out, or the person's next
+        // connect would be refused as a file the bot did not write. (A reconnect's file already had its row.)
+        if (!previous) await vault.remove(owner, stored, 'could not be recorded').catch(() => undefined);
+        throw err;
+      }
       if (!put.inserted) {
         // Another Slack user connected this Syncro user at the same moment: undo what was stored.
         await vault.remove(owner, stored, 'connected by another Slack user meanwhile').catch(() => undefined);

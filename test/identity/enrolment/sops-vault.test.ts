@@ -178,6 +178,42 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
     }
   });
 
+  it('should take a first key back out of the vault when the database cannot record it', async () => {
+    const file = mkdtempSync(join(root, 'db-'));
+    const store = openSqliteStore(join(file, 'bot.db'));
+    await store.migrate();
+    let failPut = true;
+    const table = {
+      ...store.enrolments,
+      put: (...args: Parameters<typeof store.enrolments.put>) =>
+        failPut ? Promise.reject(new Error('database is down')) : store.enrolments.put(...args),
+    };
+    const enrolments = createEnrolments({
+      config: {
+        storage: 'sops',
+        vault: { path: vault, push: false, dir: 'msp-tools' },
+        require_approval: false,
+        approvers: [],
+      },
+      file: { users: {} },
+      table,
+      vault: open(),
+      logger,
+    });
+    const erin = { slackUserId: 'U0ERIN001', syncroUserId: 1781, syncroName: 'Erin Vance' };
+    try {
+      await expect(enrolments.connect(erin, 'syncro_tok_ERIN_9c8d7e6f')).rejects.toThrow(/database is down/);
+      expect(existsSync(join(vault, 'msp-tools/syncro-erin.sops.yaml'))).toBe(false);
+      expect(git('status', '--porcelain')).toBe('');
+      // Once the database answers, the same person connects (no "the vault already holds …").
+      failPut = false;
+      expect(await enrolments.connect(erin, 'syncro_tok_ERIN_9c8d7e6f')).toMatchObject({ ok: true });
+      await enrolments.disconnect(erin.slackUserId);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('should never write the clear token into a file others can read, on a reconnect over a 0644 file', async () => {
     // A sops that notes the file's mode before encrypting it.
     const modes = join(root, 'modes.log');
