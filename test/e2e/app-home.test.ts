@@ -188,6 +188,31 @@ describe('App Home', () => {
     expect(connect?.text?.text).toContain('Run `/syncro connect`');
   });
 
+  it.each([
+    { state: 'pending' as const, words: 'Your Syncro key is waiting for an admin’s approval' },
+    { state: 'stale' as const, words: 'Syncro no longer accepts the key you connected' },
+  ])('says so when the key a person connected is $state, and reads nothing', async ({ state, words }) => {
+    h = await startHarness({
+      yaml: `${BASE_YAML}\nenrolment: { storage: store }\n`,
+      env: { KEY_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') },
+    });
+    await h.store.enrolments.put({
+      slackUserId: USERS.winter,
+      syncroUserId: 1737,
+      syncroName: 'Winter Example',
+      storage: 'store',
+      ciphertext: 'v1.unused',
+      state,
+      requestedAt: 1,
+      ...(state === 'stale' ? { staleAt: 2 } : {}),
+      updatedAt: 2,
+    });
+    const before = syncroCalls();
+    const home = await openHome(USERS.winter, 1);
+    expect(textOfHome(home)).toContain(words);
+    expect(syncroCalls()).toBe(before);
+  });
+
   it('publishes nothing when the Messages tab is opened', async () => {
     h = await startHarness();
     await sendEvent(

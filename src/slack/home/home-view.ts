@@ -271,7 +271,7 @@ function fitHome(blocks: KnownBlock[]): KnownBlock[] {
   ];
 }
 
-export type NotSetUpReason = 'not_mapped' | 'no_own_key' | 'key_refused';
+export type NotSetUpReason = 'not_mapped' | 'no_own_key' | 'key_pending' | 'key_stale' | 'key_refused';
 
 /** For a person Home cannot read Syncro for: how to get connected. */
 export function homeNotSetUpView(p: {
@@ -287,6 +287,12 @@ export function homeNotSetUpView(p: {
     no_own_key:
       '👋 *You have no Syncro key of your own yet.* Home shows only what is yours, read with your own key ' +
       '(never the shared one).',
+    key_pending:
+      '⏳ *Your Syncro key is waiting for an admin’s approval.* Home shows what is yours once it is approved ' +
+      '(until then nothing is read with the shared key here).',
+    key_stale:
+      '⚠️ *Syncro no longer accepts the key you connected* (it may have been revoked or expired). Connect a new ' +
+      'one to see your Home again.',
     key_refused: `⚠️ *Home cannot read Syncro with your key.*${p.detail ? ` ${escapeMrkdwn(truncate(p.detail, 400))}` : ''}`,
   };
   const blocks: KnownBlock[] = [

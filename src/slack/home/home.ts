@@ -56,16 +56,22 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
     | { kind: 'not_set_up'; reason: NotSetUpReason; detail?: string }
     | { kind: 'error'; error: string };
 
+  /** Why a person has no key of their own to read with: none connected, or one pending or stale. */
+  async function noOwnKey(slackUserId: string): Promise<Who> {
+    const e = await ctx.enrolments?.get(slackUserId).catch(() => undefined);
+    if (e?.state === 'pending') return { kind: 'not_set_up', reason: 'key_pending' };
+    if (e?.state === 'stale') return { kind: 'not_set_up', reason: 'key_stale' };
+    return { kind: 'not_set_up', reason: 'no_own_key' };
+  }
+
   async function identityFor(slackUserId: string): Promise<Who> {
     try {
       // Home is the person's own: never read with the shared key.
       const identity = await ctx.identities.forRead(slackUserId, { ownKeyOnly: true });
-      return identity.keyKind === 'own'
-        ? { kind: 'ok', identity }
-        : { kind: 'not_set_up', reason: 'no_own_key' };
+      return identity.keyKind === 'own' ? { kind: 'ok', identity } : await noOwnKey(slackUserId);
     } catch (err) {
       if (err instanceof NotMappedError) return { kind: 'not_set_up', reason: 'not_mapped' };
-      if (err instanceof NoOwnKeyError) return { kind: 'not_set_up', reason: 'no_own_key' };
+      if (err instanceof NoOwnKeyError) return noOwnKey(slackUserId);
       // A connected key waiting for approval or no longer accepted, no key and no shared key: in its words.
       if (err instanceof NotAllowedError)
         return { kind: 'not_set_up', reason: 'key_refused', detail: ctx.describeError(err) };
