@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { BOT_USER_ID } from './slack/ids.js';
 import type { SlackFake } from './slack/server.js';
 import {
   appHomeOpened,
   blockActionPayload,
   blockSuggestionPayload,
   type EchoedView,
+  globalShortcutPayload,
+  messageEvent,
+  messageShortcutPayload,
   postPayload,
   postSigned,
   type SlackHttpResult,
@@ -35,6 +39,12 @@ export interface ElementAction {
 
 export interface Interactions {
   command(userId: string, channelId: string, text: string): Promise<void>;
+  /** A message the person posts in a channel (the bot hears it as a `message` event). */
+  post(userId: string, channelId: string, text: string): Promise<void>;
+  /** "⋯ → <shortcut>" on a message (`message_action`). */
+  messageShortcut(userId: string, messageId: string, callbackId: string): Promise<void>;
+  /** A global shortcut from the ⚡ menu (`shortcut`). */
+  globalShortcut(userId: string, callbackId: string): Promise<void>;
   act(userId: string, where: { messageId?: string; viewId?: string }, action: ElementAction): Promise<void>;
   options(
     userId: string,
@@ -130,6 +140,35 @@ export function createInteractions(o: {
       const ack = res.json as { text?: unknown; blocks?: unknown } | undefined;
       if (ack && (typeof ack.text === 'string' || Array.isArray(ack.blocks)))
         workspace.addEphemeral(userId, channelId, ack.text, ack.blocks);
+    },
+
+    async post(userId, channelId, text) {
+      const m = workspace.addPost(userId, channelId, text.trim());
+      // Slack delivers the event whatever the app answers; a refusal does not take the message back.
+      await sendEvent(
+        { ...signed, url: o.eventsUrl() },
+        messageEvent({ userId, channelId, text: m.text, ts: m.ts }),
+      ).catch(() => undefined);
+    },
+
+    async messageShortcut(userId, messageId, callbackId) {
+      const m = workspace.message(messageId);
+      if (!m?.ts || m.ephemeralFor) throw new DispatchError('that message has no shortcuts');
+      const from = m.from === 'bot' ? BOT_USER_ID : m.from;
+      await send(
+        messageShortcutPayload({
+          ...user(userId),
+          callbackId,
+          channelId: m.channel,
+          message: { ts: m.ts, text: m.text, user: from, ...(m.threadTs ? { threadTs: m.threadTs } : {}) },
+          responseUrl: responseUrl('shortcut', { userId, channelId: m.channel }),
+          triggerId: trigger(userId),
+        }),
+      );
+    },
+
+    async globalShortcut(userId, callbackId) {
+      await send(globalShortcutPayload({ ...user(userId), callbackId, triggerId: trigger(userId) }));
     },
 
     async act(userId, where, action) {

@@ -22,6 +22,14 @@ export interface SlashCommandInfo {
   usage_hint?: string;
 }
 
+export interface ShortcutInfo {
+  name: string;
+  /** `message`: on a message's ⋯ menu; `global`: in the ⚡ menu. */
+  type: 'message' | 'global';
+  callback_id: string;
+  description?: string;
+}
+
 export interface PageApi {
   state(userId: string): Record<string, unknown>;
   run(op: string, body: Record<string, unknown>): Promise<unknown>;
@@ -44,6 +52,8 @@ export function createPageApi(o: {
   people: Person[];
   /** The app's slash commands as the manifest declares them (name, description, usage hint). */
   commands: SlashCommandInfo[];
+  /** The app's shortcuts as the manifest declares them. */
+  shortcuts?: ShortcutInfo[];
   workspace: Workspace;
   recorder: SyncroRecorder;
   interactions: Interactions;
@@ -64,6 +74,13 @@ export function createPageApi(o: {
     if (!o.people.some((p) => p.slackId === userId)) throw new BadRequest('unknown person');
     return userId;
   };
+  /** Only the app's own shortcuts, of the kind the page offers there. */
+  const shortcut = (v: unknown, type: ShortcutInfo['type']) => {
+    const id = s(v, 'callbackId');
+    if (!(o.shortcuts ?? []).some((x) => x.callback_id === id && x.type === type))
+      throw new BadRequest(`the app has no ${type} shortcut ${id}`);
+    return id;
+  };
   const where = (b: Record<string, unknown>) => ({
     messageId: typeof b.messageId === 'string' ? b.messageId : undefined,
     viewId: typeof b.viewId === 'string' ? b.viewId : undefined,
@@ -83,6 +100,7 @@ export function createPageApi(o: {
         requestCount: recorder.requests.length,
         canResetDemo: Boolean(o.resetDemo),
         commands: o.commands,
+        shortcuts: o.shortcuts ?? [],
       };
     },
     async run(op, b) {
@@ -90,6 +108,16 @@ export function createPageApi(o: {
       switch (op) {
         case 'command':
           return interactions.command(userId, s(b.channel, 'channel'), s(b.text, 'text'));
+        case 'post':
+          return interactions.post(userId, s(b.channel, 'channel'), s(b.text, 'text'));
+        case 'message-shortcut':
+          return interactions.messageShortcut(
+            userId,
+            s(b.messageId, 'messageId'),
+            shortcut(b.callbackId, 'message'),
+          );
+        case 'shortcut':
+          return interactions.globalShortcut(userId, shortcut(b.callbackId, 'global'));
         case 'action':
           return interactions.act(userId, where(b), {
             actionId: s(b.actionId, 'actionId'),

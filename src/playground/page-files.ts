@@ -3,7 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { COMMAND } from '../slack/action-ids.js';
-import type { SlashCommandInfo } from './page-api.js';
+import type { ShortcutInfo, SlashCommandInfo } from './page-api.js';
 
 /**
  * The page's files (plain ES modules, CSS, HTML): read from `page/` next to this module, which is
@@ -59,5 +59,30 @@ export function readManifestCommands(
   } catch {
     // No manifest next to the code (an unusual install): the command is still known, without its hint.
     return [{ command: COMMAND }];
+  }
+}
+
+/** The shortcuts of manifest.yml (features.shortcuts): none when there is no manifest next to the code. */
+export function readManifestShortcuts(file = new URL('../../manifest.yml', import.meta.url)): ShortcutInfo[] {
+  try {
+    const manifest = parseYaml(readFileSync(file, 'utf8')) as {
+      features?: { shortcuts?: Array<Record<string, unknown>> };
+    };
+    return (manifest.features?.shortcuts ?? []).flatMap((c) =>
+      typeof c.name === 'string' &&
+      typeof c.callback_id === 'string' &&
+      (c.type === 'message' || c.type === 'global')
+        ? [
+            {
+              name: c.name,
+              type: c.type,
+              callback_id: c.callback_id,
+              ...(typeof c.description === 'string' ? { description: c.description } : {}),
+            },
+          ]
+        : [],
+    );
+  } catch {
+    return [];
   }
 }

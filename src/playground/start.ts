@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../sandbox/simulator.js';
 import { createInteractions } from './interactions.js';
 import { createPageApi } from './page-api.js';
-import { loadPageFiles, readManifestCommands } from './page-files.js';
+import { loadPageFiles, readManifestCommands, readManifestShortcuts } from './page-files.js';
 import { type Cast, configuredCast, demoCast } from './people.js';
 import { pageRoutes } from './routes.js';
 import { type SlackFake, startSlackFake } from './slack/server.js';
@@ -106,6 +106,7 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     },
     people: cast.people,
     commands: readManifestCommands(),
+    shortcuts: readManifestShortcuts(),
     workspace,
     recorder,
     interactions,

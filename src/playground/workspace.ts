@@ -33,6 +33,8 @@ export interface Message {
   blocks: unknown[];
   /** Set when only this person can see the message. */
   ephemeralFor?: string;
+  /** For a reply in a thread: the ts of the thread's first message. */
+  threadTs?: string;
   files?: PlaygroundFile[];
   /** How many times the message was replaced (chat.update or replace_original). */
   edits: number;
@@ -66,6 +68,8 @@ export class Workspace {
   private readonly triggers = new Map<string, string>();
   private readonly responseUrls = new Map<string, ResponseUrlContext>();
   private messageCounter = 0;
+  /** Timestamps of the people's own posts (after the fake's, which start at 1700000000). */
+  private postCounter = 0;
   private listeners = new Set<() => void>();
   /** Increases on every visible change (the page polls or listens for it). */
   version = 0;
@@ -119,6 +123,13 @@ export class Workspace {
   /** A line a person typed (the page shows their command, as Slack shows the invocation to them). */
   addOwnLine(userId: string, channel: string, text: string): void {
     this.add({ channel, ts: '', from: userId, text, blocks: [], ephemeralFor: userId });
+  }
+
+  /** A message a person posted in a conversation (visible to everyone there, with its own ts). */
+  addPost(userId: string, channel: string, text: string): Message {
+    this.postCounter += 1;
+    const ts = `1800000000.${String(this.postCounter).padStart(6, '0')}`;
+    return this.add({ channel, ts, from: userId, text, blocks: [] });
   }
 
   /** An ephemeral message from the bot outside the Web API (a slash command's acknowledgement). */
@@ -217,6 +228,7 @@ export class Workspace {
           from: 'bot',
           text: typeof body.text === 'string' ? body.text : '',
           blocks: Array.isArray(body.blocks) ? body.blocks : [],
+          ...(str(body.thread_ts) ? { threadTs: String(body.thread_ts) } : {}),
         });
         return;
       case 'chat.postEphemeral':

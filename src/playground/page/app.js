@@ -110,6 +110,40 @@ function author(m) {
   return `<span class="who">${escapeHtml(people()[m.from] ?? m.from)}</span>`;
 }
 
+/** A menu of shortcuts (Slack's ⋯ on a message, ⚡ by the composer): items carry their callback id. */
+function shortcutMenu(list, button) {
+  if (list.length === 0) return '';
+  const items = list
+    .map(
+      (sc) =>
+        `<button type="button" role="menuitem" class="sc-item" data-callback-id="${escapeHtml(sc.callback_id)}" data-type="${escapeHtml(sc.type)}" title="${escapeHtml(sc.description ?? '')}">${escapeHtml(sc.name)}</button>`,
+    )
+    .join('');
+  return `<span class="overflow shortcuts">${button}<span class="overflow-menu" role="menu" hidden>${items}</span></span>`;
+}
+
+/** The app's message shortcuts, on a message that Slack would offer them on (posted, not ephemeral). */
+function messageShortcuts(m) {
+  if (!m.ts || m.ephemeralFor) return '';
+  const list = (app.state.shortcuts ?? []).filter((sc) => sc.type === 'message');
+  return shortcutMenu(
+    list,
+    '<button type="button" class="btn small sc-btn" aria-haspopup="menu" aria-label="More actions" title="More actions">⋯</button>',
+  );
+}
+
+function drawShortcutsButton() {
+  const host = $('#global-shortcuts');
+  const list = (app.state.shortcuts ?? []).filter((sc) => sc.type === 'global');
+  const signature = JSON.stringify(list);
+  if (host.dataset.signature === signature) return;
+  host.dataset.signature = signature;
+  host.innerHTML = shortcutMenu(
+    list,
+    '<button type="button" class="btn sc-btn" aria-haspopup="menu" aria-label="Shortcuts" title="Shortcuts">⚡</button>',
+  );
+}
+
 function drawMessages() {
   const s = app.state;
   const list = $('#messages');
@@ -131,6 +165,7 @@ function drawMessages() {
     return;
   }
   $('#composer').hidden = false;
+  drawShortcutsButton();
   const conv = s.conversations.find((c) => c.id === app.where);
   $('#conv-title').textContent =
     conv?.kind === 'dm' ? '💬 Syncro — Messages' : `# ${conv?.name ?? app.where}`;
@@ -154,7 +189,8 @@ function drawMessages() {
         .map((f) => `<div class="file">📄 ${escapeHtml(f.title)} <small>${escapeHtml(f.name)}</small></div>`)
         .join('');
       const eph = m.ephemeralFor ? '<div class="eph">👁 Only visible to you</div>' : '';
-      return `<article class="msg${m.ephemeralFor ? ' ephemeral' : ''}${m.from !== 'bot' ? ' own' : ''}" data-surface="${escapeHtml(m.id)}" data-message-id="${escapeHtml(m.id)}">${eph}<header>${author(m)}${m.edits ? ' <span class="edited">(edited)</span>' : ''}</header><div class="m-body">${body}${files}</div></article>`;
+      const thread = m.threadTs ? '<div class="in-thread">↳ Reply in the thread</div>' : '';
+      return `<article class="msg${m.ephemeralFor ? ' ephemeral' : ''}${m.from !== 'bot' ? ' own' : ''}${m.threadTs ? ' reply' : ''}" data-surface="${escapeHtml(m.id)}" data-message-id="${escapeHtml(m.id)}">${eph}${thread}<header>${author(m)}${m.edits ? ' <span class="edited">(edited)</span>' : ''}${messageShortcuts(m)}</header><div class="m-body">${body}${files}</div></article>`;
     })
     .join('');
 }
@@ -452,6 +488,24 @@ function onClick(ev) {
     if (top) act('close', { viewId: top.id });
     return;
   }
+  const sc = t.closest('.sc-item');
+  if (sc) {
+    sc.closest('.overflow-menu').hidden = true;
+    const messageId = sc.closest('[data-message-id]')?.dataset.messageId;
+    if (sc.dataset.type === 'message')
+      act('message-shortcut', { messageId, callbackId: sc.dataset.callbackId });
+    else act('shortcut', { callbackId: sc.dataset.callbackId });
+    return;
+  }
+  const scButton = t.closest('.sc-btn');
+  if (scButton) {
+    const menu = scButton.parentElement.querySelector('.overflow-menu');
+    for (const m of document.querySelectorAll('.overflow-menu:not([hidden])'))
+      if (m !== menu) m.hidden = true;
+    menu.hidden = !menu.hidden;
+    if (!menu.hidden) menu.querySelector('.sc-item')?.focus();
+    return;
+  }
   const menuItem = t.closest('.menu-item');
   if (menuItem) {
     const surface = surfaceOf(menuItem);
@@ -572,6 +626,15 @@ async function onSubmit(ev) {
     const input = $('#command');
     const text = input.value.trim();
     if (!text) return;
+    const conv = app.state.conversations.find((c) => c.id === app.where);
+    if (!text.startsWith('/') && conv?.kind === 'channel') {
+      // A message to the channel, for everyone (its ⋯ menu then offers the app's message shortcuts).
+      input.value = '';
+      hint();
+      app.justSent = true;
+      await act('post', { channel: app.where, text });
+      return;
+    }
     if (!text.startsWith('/')) {
       flash('The playground has one app: use its command, e.g. /syncro or /syncro help.');
       return;

@@ -1,0 +1,96 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SHORTCUT } from '../../src/slack/action-ids.js';
+import { SHORTCUT_BLOCK } from '../../src/slack/shortcuts/modals.js';
+import { launch, openPage, type WatchedPage } from './browser.js';
+import { chromiumOrSkip } from './require-chromium.js';
+import { type RunningPlayground, startPlaygroundBot } from './start-bot.js';
+
+/**
+ * The shortcuts on the page, as in Slack: a message posted in #tickets offers "Create Syncro ticket" in its ⋯
+ * menu, the form's customer typeahead loads its options from the bot, and the card's Post creates the ticket,
+ * announced in the message's thread. The ⚡ menu by the composer opens "New Syncro ticket".
+ */
+
+const canRun = chromiumOrSkip();
+
+const MESSAGE = 'Printer on 2nd floor is jammed again';
+
+/** Polls until the expectation holds; generous, because the whole suite shares two cores. */
+const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
+
+async function type(page: Page, text: string): Promise<void> {
+  await page.fill('#command', text);
+  await page.keyboard.press('Enter');
+}
+
+describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 }, () => {
+  let pg: RunningPlayground;
+  let browser: Browser;
+  let w: WatchedPage;
+
+  beforeAll(async () => {
+    [pg, browser] = await Promise.all([startPlaygroundBot(), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pg?.close();
+  });
+  beforeEach(async () => {
+    await pg.playground.resetForTest();
+    w = await openPage(browser, pg.url);
+    w.page.setDefaultTimeout(15_000);
+  });
+  afterEach(async () => {
+    expect(w.errors).toEqual([]);
+    expect(w.outside).toEqual([]);
+    await w.close();
+  });
+
+  it('creates a ticket from a message through its ⋯ menu, and says so in its thread', async () => {
+    const { page } = w;
+    const sim = pg.playground.simulator!;
+    const before = sim.state.tickets.map((t) => t.id);
+    await type(page, MESSAGE);
+    const posted = page.locator('article.msg.own:not(.ephemeral)').filter({ hasText: MESSAGE });
+    await posted.waitFor();
+
+    await posted.hover();
+    await posted.locator('.sc-btn').click();
+    await posted.locator(`.sc-item[data-callback-id="${SHORTCUT.createFromMessage}"]`).click();
+    const modal = page.locator('.modal');
+    await eventually(() => modal.locator('h2').textContent()).toContain('New Syncro ticket');
+    expect(await modal.locator(`#in-${SHORTCUT_BLOCK.subject} input`).inputValue()).toBe(MESSAGE);
+
+    // The typeahead: options come from the bot (block_suggestion), as in Slack.
+    await modal.locator(`#in-${SHORTCUT_BLOCK.customer} input`).fill('Acme');
+    const option = modal.locator('.ext-option').filter({ hasText: 'Acme Dental' });
+    await option.click();
+    await modal.locator('[data-modal=submit]').click();
+    await eventually(() => page.locator('.modal').count()).toBe(0);
+
+    await page.locator('button[data-action-id="syncro_post"]').click();
+    // The reply shows under the message, marked as in its thread.
+    await eventually(() => page.locator('article.msg.reply').count()).toBe(1);
+
+    const created = sim.state.tickets.filter((t) => !before.includes(t.id));
+    expect(created).toHaveLength(1);
+    const comments = sim.state.commentsOf(created[0]!.id);
+    expect(comments.at(-1)?.body).toContain(MESSAGE);
+    // Its words (the text of the reply in the message's thread), from the playground's state.
+    const messages = pg.playground.workspace.viewFor('U0PLHOWARD').messages;
+    const parent = messages.find((m) => m.text === MESSAGE);
+    const reply = messages.find((m) => m.threadTs !== undefined);
+    expect(reply?.threadTs).toBe(parent?.ts);
+    expect(reply?.text).toContain(`|#${created[0]!.number}> created by <@U0PLHOWARD>`);
+  });
+
+  it('opens "New Syncro ticket" from the ⚡ menu by the composer', async () => {
+    const { page } = w;
+    await page.locator('#global-shortcuts .sc-btn').click();
+    await page.locator(`.sc-item[data-callback-id="${SHORTCUT.newTicket}"]`).click();
+    const modal = page.locator('.modal');
+    await eventually(() => modal.locator('h2').textContent()).toContain('New Syncro ticket');
+    expect(await modal.locator(`#in-${SHORTCUT_BLOCK.customer} input`).count()).toBe(1);
+  });
+});
