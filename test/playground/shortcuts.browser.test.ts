@@ -85,6 +85,28 @@ describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 },
     expect(reply?.text).toContain(`|#${created[0]!.number}> created by <@U0PLHOWARD>`);
   });
 
+  it('adds a message to a ticket picked by its number in the typeahead: exactly one comment', async () => {
+    const { page } = w;
+    await type(page, MESSAGE);
+    const posted = page.locator('article.msg.own:not(.ephemeral)').filter({ hasText: MESSAGE });
+    await posted.hover();
+    await posted.locator('.sc-btn').click();
+    await posted.locator(`.sc-item[data-callback-id="${SHORTCUT.addToTicket}"]`).click();
+    const modal = page.locator('.modal');
+    await eventually(() => modal.locator('h2').textContent()).toContain('Add to Syncro ticket');
+    await modal.locator(`#in-${SHORTCUT_BLOCK.ticket} input`).fill('32164');
+    await modal.locator('.ext-option').filter({ hasText: '#32164' }).click();
+    await modal.locator('[data-modal=submit]').click();
+    await eventually(() => page.locator('.modal').count()).toBe(0);
+    await page.locator('button[data-action-id="syncro_post"]').click();
+    await eventually(() => page.locator('article.msg.reply').count()).toBe(1);
+    const writes = pg.playground.simulator!.writes();
+    expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
+      expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
+    ]);
+    expect(JSON.stringify(writes[0]?.body)).toContain(MESSAGE);
+  });
+
   it('opens "New Syncro ticket" from the ⚡ menu by the composer', async () => {
     const { page } = w;
     await page.locator('#global-shortcuts .sc-btn').click();

@@ -174,7 +174,9 @@ function drawMessages() {
   const here = s.messages.filter((m) => m.channel === app.where);
   if (here.length === 0) {
     list.innerHTML =
-      '<div class="empty">Nothing here yet. Type <code>/syncro</code> below to list the open tickets, or <code>/syncro help</code>.</div>';
+      conv?.kind === 'channel'
+        ? '<div class="empty">Nothing here yet. Type <code>/syncro</code> below to list the open tickets, or <code>/syncro help</code>; or post a message and use its ⋯ menu.</div>'
+        : '<div class="empty">Nothing here yet. Type <code>/syncro</code> below to list the open tickets, or <code>/syncro help</code>.</div>';
     return;
   }
   list.innerHTML = here
