@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { context, LIMITS, SANDBOX_TEXT, truncateMrkdwn } from './blocks.js';
+import { context, LIMITS, SANDBOX_TEXT, sections, truncateMrkdwn } from './blocks.js';
 import type { ResponseMessage } from './response-url.js';
 
 /**
@@ -21,13 +21,22 @@ function withBannerBlock(blocks: readonly KnownBlock[] | undefined): KnownBlock[
   return list[0]?.block_id === SANDBOX_BLOCK_ID ? [...list] : [banner(), ...list];
 }
 
+/**
+ * The blocks of a message with the banner first. A text-only message gets its text as a section after the banner:
+ * Slack shows a message's blocks instead of its text, so the banner alone would hide what it says.
+ */
+function messageBlocks(message: { text?: string; blocks?: KnownBlock[] }): KnownBlock[] {
+  if ((message.blocks?.length ?? 0) > 0 || !message.text) return withBannerBlock(message.blocks);
+  return [banner(), ...sections(message.text).slice(0, LIMITS.messageBlocks - 1)];
+}
+
 /** A message (text and blocks) as the sandbox shows it: the banner first, the fallback text prefixed. */
 export function bannerMessage<M extends { text?: string; blocks?: KnownBlock[] }>(message: M): M {
   const text =
     message.text === undefined || message.text.startsWith(TEXT_PREFIX)
       ? message.text
       : truncateMrkdwn(`${TEXT_PREFIX}${message.text}`, LIMITS.fallbackText);
-  return { ...message, ...(text !== undefined ? { text } : {}), blocks: withBannerBlock(message.blocks) };
+  return { ...message, ...(text !== undefined ? { text } : {}), blocks: messageBlocks(message) };
 }
 
 /** A view (modal or Home) with the banner as its first block. */

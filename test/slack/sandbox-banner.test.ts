@@ -42,9 +42,15 @@ describe('bannerMessage', () => {
     expectMessageLimits(m);
   });
 
-  it('should banner a message with no blocks (a text-only reply)', () => {
-    const m = bannerMessage({ text: 'plain' } as ResponseMessage);
-    expect(mrkdwnTexts(m.blocks ?? [])).toEqual([SANDBOX_TEXT]);
+  it('should keep a text-only message readable: its text follows the banner as a section', () => {
+    const m = bannerMessage({
+      text: 'Ticket <https://x/tickets/1|#32201> created by <@U1>',
+    } as ResponseMessage);
+    expect(mrkdwnTexts(m.blocks ?? [])).toEqual([
+      SANDBOX_TEXT,
+      'Ticket <https://x/tickets/1|#32201> created by <@U1>',
+    ]);
+    expect(bannerMessage(m)).toEqual(m);
   });
 });
 
