@@ -1,15 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PLAYGROUND_BOT_TOKEN, PLAYGROUND_CHANNEL } from '../../src/playground/start.js';
 import { ACTION, OPTIONS } from '../../src/slack/action-ids.js';
-import { launch, openPage, type WatchedPage } from './browser.js';
+import { eventually, playgroundInBrowser } from './page-suite.js';
 import { chromiumOrSkip } from './require-chromium.js';
-import { type RunningPlayground, startPlaygroundBot } from './start-bot.js';
 
 const canRun = chromiumOrSkip();
 const plain = (text: string) => ({ type: 'plain_text', text });
-const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-
 /** A message with every kind of block the page draws, and one it does not know. */
 const KITCHEN_SINK = [
   { type: 'header', text: plain('Every block') },
@@ -70,37 +66,18 @@ const KITCHEN_SINK = [
 ];
 
 describe.skipIf(!canRun)('Block Kit in the playground page', { timeout: 60_000 }, () => {
-  let pg: RunningPlayground;
-  let browser: Browser;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    [pg, browser] = await Promise.all([startPlaygroundBot(), launch()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pg?.close();
-  });
-  beforeEach(async () => {
-    await pg.playground.resetForTest();
-    w = await openPage(browser, pg.url);
-    w.page.setDefaultTimeout(15_000);
-  });
-  afterEach(async () => {
-    expect(w.errors).toEqual([]);
-    expect(w.outside).toEqual([]);
-    await w.close();
-  });
+  // Every test: nothing failed on the page, and nothing left the machine (page-suite.ts).
+  const s = playgroundInBrowser();
 
   it('should draw every block, keep an unknown one visible as JSON, ask before a confirm button, and load external options from the bot', async () => {
     // What the bot would post: through the fake Slack's Web API, with the bot's token.
-    const res = await fetch(`${pg.playground.fake.apiUrl}chat.postMessage`, {
+    const res = await fetch(`${s.pg.playground.fake.apiUrl}chat.postMessage`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${PLAYGROUND_BOT_TOKEN}` },
       body: JSON.stringify({ channel: PLAYGROUND_CHANNEL.id, text: 'every block', blocks: KITCHEN_SINK }),
     });
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
-    const { page } = w;
+    const { page } = s.w;
     const msg = page.locator('article.msg').last();
     await eventually(() => msg.textContent()).toContain('Every block');
     for (const selector of [
@@ -133,7 +110,7 @@ describe.skipIf(!canRun)('Block Kit in the playground page', { timeout: 60_000 }
   });
 
   it('should tell a person who is not set up how to get set up, and send nothing to Syncro for them', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await page.selectOption('#who', 'U0PLGUEST1');
     await page.locator('body[data-me="U0PLGUEST1"]').waitFor();
     await page.fill('#command', '/syncro');
@@ -141,6 +118,6 @@ describe.skipIf(!canRun)('Block Kit in the playground page', { timeout: 60_000 }
     await eventually(() => page.locator('article.msg:not(.own)').last().textContent()).toContain(
       'U0PLGUEST1',
     );
-    expect(pg.playground.recorder.requests).toEqual([]);
+    expect(s.pg.playground.recorder.requests).toEqual([]);
   });
 });

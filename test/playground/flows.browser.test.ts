@@ -1,19 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launch, openPage, type WatchedPage } from './browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { eventually, playgroundInBrowser, type } from './page-suite.js';
 import { chromiumOrSkip } from './require-chromium.js';
-import { type RunningPlayground, startPlaygroundBot } from './start-bot.js';
 
 const canRun = chromiumOrSkip();
 
 const HOWARD = 'U0PLHOWARD';
 const WINTER = 'U0PLWINTER';
 const MIKE = 'U0PLMIKE01';
-
-async function type(page: Page, text: string): Promise<void> {
-  await page.fill('#command', text);
-  await page.keyboard.press('Enter');
-}
 
 /** Chooses who you are in the switcher, and waits until the page shows what that person sees. */
 async function switchTo(page: Page, slackId: string): Promise<void> {
@@ -22,37 +16,14 @@ async function switchTo(page: Page, slackId: string): Promise<void> {
 }
 
 /** The last message from the app (a locator over the rendered message). */
-/** Polls until the expectation holds; generous, because the whole suite shares two cores. */
-const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-
 const lastBotMessage = (page: Page) => page.locator('article.msg:not(.own)').last();
 
 describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }, () => {
-  let pg: RunningPlayground;
-  let browser: Browser;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    [pg, browser] = await Promise.all([startPlaygroundBot(), launch()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pg?.close();
-  });
-  beforeEach(async () => {
-    await pg.playground.resetForTest();
-    w = await openPage(browser, pg.url);
-    w.page.setDefaultTimeout(15_000);
-  });
-  afterEach(async () => {
-    // Every flow: nothing failed on the page, and nothing left the machine.
-    expect(w.errors).toEqual([]);
-    expect(w.outside).toEqual([]);
-    await w.close();
-  });
+  // Every test: nothing failed on the page, and nothing left the machine (page-suite.ts).
+  const s = playgroundInBrowser();
 
   it('shows the usage hint while typing and lists the open tickets for /syncro', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await page.fill('#command', '/syn');
     await eventually(() => page.locator('#hint').textContent()).toContain('[ticket|create|update');
     await type(page, '/syncro');
@@ -65,7 +36,7 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
   });
 
   it('opens a ticket from the list and posts a comment through its card: exactly one POST', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await type(page, '/syncro');
     await eventually(() => lastBotMessage(page).textContent()).toContain('Open tickets');
     const listed = /#(\d{5})\s+New\s+Jerry Burger/.exec((await lastBotMessage(page).textContent()) ?? '');
@@ -79,11 +50,11 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
     await modal.locator('[data-modal=submit]').click();
     await page.locator('button[data-action-id="syncro_post"]').waitFor();
     expect(await lastBotMessage(page).textContent()).toContain('"body": "Restarted the ownCloud client');
-    expect(pg.playground.simulator!.writes()).toEqual([]);
+    expect(s.pg.playground.simulator!.writes()).toEqual([]);
 
     await page.locator('button[data-action-id="syncro_post"]').click();
     await eventually(() => lastBotMessage(page).textContent()).toContain('Posted by @Howard Enos');
-    const writes = pg.playground.simulator!.writes();
+    const writes = s.pg.playground.simulator!.writes();
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
     ]);
@@ -95,7 +66,7 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
   });
 
   it('bills through the modal and the channel card: another person is refused, the approver posts', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await type(page, '/syncro bill 32164');
     const modal = page.locator('.modal');
     // The form is updated once the ticket and customer are loaded.
@@ -124,13 +95,13 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
     await eventually(() => page.locator('article.msg.ephemeral').last().textContent()).toContain(
       'billing approver',
     );
-    expect(pg.playground.simulator!.writes()).toEqual([]);
+    expect(s.pg.playground.simulator!.writes()).toEqual([]);
 
     await switchTo(page, MIKE);
     await card.locator('button[data-action-id="syncro_post"]').click();
     await eventually(() => card.textContent()).toContain('Posted by @Michael Swanson');
     // Each write exactly once, with the requester's key (Howard), approved by Mike.
-    expect(pg.playground.simulator!.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(s.pg.playground.simulator!.writes().map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
       expect.stringMatching(/^POST \/tickets\/\d+\/add_line_item$/),
       'POST /invoices',

@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SHORTCUT } from '../../src/slack/action-ids.js';
 import { SHORTCUT_BLOCK } from '../../src/slack/shortcuts/modals.js';
-import { launch, openPage, type WatchedPage } from './browser.js';
+import { eventually, playgroundInBrowser, type } from './page-suite.js';
 import { chromiumOrSkip } from './require-chromium.js';
-import { type RunningPlayground, startPlaygroundBot } from './start-bot.js';
 
 /**
  * The shortcuts on the page, as in Slack: a message posted in #tickets offers "Create Syncro ticket" in its ⋯
@@ -16,40 +14,13 @@ const canRun = chromiumOrSkip();
 
 const MESSAGE = 'Printer on 2nd floor is jammed again';
 
-/** Polls until the expectation holds; generous, because the whole suite shares two cores. */
-const eventually = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-
-async function type(page: Page, text: string): Promise<void> {
-  await page.fill('#command', text);
-  await page.keyboard.press('Enter');
-}
-
 describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 }, () => {
-  let pg: RunningPlayground;
-  let browser: Browser;
-  let w: WatchedPage;
-
-  beforeAll(async () => {
-    [pg, browser] = await Promise.all([startPlaygroundBot(), launch()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await pg?.close();
-  });
-  beforeEach(async () => {
-    await pg.playground.resetForTest();
-    w = await openPage(browser, pg.url);
-    w.page.setDefaultTimeout(15_000);
-  });
-  afterEach(async () => {
-    expect(w.errors).toEqual([]);
-    expect(w.outside).toEqual([]);
-    await w.close();
-  });
+  // Every test: nothing failed on the page, and nothing left the machine (page-suite.ts).
+  const s = playgroundInBrowser();
 
   it('creates a ticket from a message through its ⋯ menu, and says so in its thread', async () => {
-    const { page } = w;
-    const sim = pg.playground.simulator!;
+    const { page } = s.w;
+    const sim = s.pg.playground.simulator!;
     const before = sim.state.tickets.map((t) => t.id);
     await type(page, MESSAGE);
     const posted = page.locator('article.msg.own:not(.ephemeral)').filter({ hasText: MESSAGE });
@@ -78,7 +49,7 @@ describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 },
     const comments = sim.state.commentsOf(created[0]!.id);
     expect(comments.at(-1)?.body).toContain(MESSAGE);
     // Its words (the text of the reply in the message's thread), from the playground's state.
-    const messages = pg.playground.workspace.viewFor('U0PLHOWARD').messages;
+    const messages = s.pg.playground.workspace.viewFor('U0PLHOWARD').messages;
     const parent = messages.find((m) => m.text === MESSAGE);
     const reply = messages.find((m) => m.threadTs !== undefined);
     expect(reply?.threadTs).toBe(parent?.ts);
@@ -86,7 +57,7 @@ describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 },
   });
 
   it('adds a message to a ticket picked by its number in the typeahead: exactly one comment', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await type(page, MESSAGE);
     const posted = page.locator('article.msg.own:not(.ephemeral)').filter({ hasText: MESSAGE });
     await posted.hover();
@@ -100,7 +71,7 @@ describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 },
     await eventually(() => page.locator('.modal').count()).toBe(0);
     await page.locator('button[data-action-id="syncro_post"]').click();
     await eventually(() => page.locator('article.msg.reply').count()).toBe(1);
-    const writes = pg.playground.simulator!.writes();
+    const writes = s.pg.playground.simulator!.writes();
     expect(writes.map((r) => `${r.method} ${r.path}`)).toEqual([
       expect.stringMatching(/^POST \/tickets\/\d+\/comment$/),
     ]);
@@ -108,7 +79,7 @@ describe.skipIf(!canRun)('the shortcuts in a real browser', { timeout: 60_000 },
   });
 
   it('opens "New Syncro ticket" from the ⚡ menu by the composer', async () => {
-    const { page } = w;
+    const { page } = s.w;
     await page.locator('#global-shortcuts .sc-btn').click();
     await page.locator(`.sc-item[data-callback-id="${SHORTCUT.newTicket}"]`).click();
     const modal = page.locator('.modal');
