@@ -1,23 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { isCalendarDate, NO_VALUE } from '../../src/actions/kinds/create-ticket.js';
-import { applyEdit, type ProposalBase, proposeCreateTicket } from '../../src/actions/propose.js';
+import { applyEdit, proposeCreateTicket } from '../../src/actions/propose.js';
 import { actionCardView } from '../../src/slack/views/action-card.js';
 import { summaryWords } from '../../src/slack/views/action-summary.js';
-
-const base: ProposalBase = {
-  id: 'a1',
-  now: 1_000,
-  ttlMs: 60_000,
-  requesterSlackId: 'U0HOWARD1',
-  signer: {
-    slackUserId: 'U0HOWARD1',
-    syncroUserId: 1750,
-    syncroName: 'Howard Enos',
-    keyKind: 'own',
-    keySource: 'env:K',
-  },
-  slack: { channelId: 'C1', ephemeral: true },
-};
+import { base } from './proposal-base.js';
 
 const DRAFT = {
   customer: { id: 7, name: "Len's Auto Brokerage" },

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ProposalBase } from '../../src/actions/propose.js';
 import {
   applyEdit,
   NO_PROBLEM_TYPE,
@@ -9,21 +8,8 @@ import {
 } from '../../src/actions/propose.js';
 import { actionCardView } from '../../src/slack/views/action-card.js';
 import { summaryWords } from '../../src/slack/views/action-summary.js';
+import { base } from './proposal-base.js';
 
-const base: ProposalBase = {
-  id: 'a1',
-  now: 1_000,
-  ttlMs: 60_000,
-  requesterSlackId: 'U0HOWARD1',
-  signer: {
-    slackUserId: 'U0HOWARD1',
-    syncroUserId: 1750,
-    syncroName: 'Howard Enos',
-    keyKind: 'own',
-    keySource: 'env:K',
-  },
-  slack: { channelId: 'C1', ephemeral: true },
-};
 const ticket = { id: 90, number: '32164', subject: 'Own cloud thing again', status: 'New' };
 
 describe('proposals', () => {
