@@ -4,9 +4,9 @@ import { reconcileStep } from '../../src/actions/reconcile.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import { SyncroRateLimitedError } from '../../src/syncro/errors.js';
 import { withRequestPriority } from '../../src/syncro/priority.js';
-import { createRateLimiter, type RateLimiter } from '../../src/syncro/rate-limiter.js';
+import { createRateLimiter } from '../../src/syncro/rate-limiter.js';
 import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
-import { FakeClock } from './fake-clock.js';
+import { FakeClock, queuedTo } from './fake-clock.js';
 import { KEY, simClient, thrown } from './helpers.js';
 
 /**
@@ -30,16 +30,6 @@ afterEach(async () => {
 });
 
 const ticketId = () => sim.state.ticketByNumber(32150)?.id as number;
-const queuedTo = (limiter: RateLimiter, n: number) =>
-  new Promise<void>((resolve) => {
-    if (limiter.stats().queued >= n) return resolve();
-    const off = limiter.subscribe(() => {
-      if (limiter.stats().queued >= n) {
-        off();
-        resolve();
-      }
-    });
-  });
 
 describe('Syncro client priorities', () => {
   it('should send a person’s request before a background one that was queued first', async () => {

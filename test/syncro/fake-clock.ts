@@ -1,4 +1,4 @@
-import type { LimiterTimers } from '../../src/syncro/rate-limiter.js';
+import type { LimiterTimers, RateLimiter } from '../../src/syncro/rate-limiter.js';
 
 /**
  * A manual clock for the rate limiter: time moves only when a test calls `advance`, and due timers fire in
@@ -52,3 +52,15 @@ export class FakeClock implements LimiterTimers {
 
 /** Lets resolved promises run their continuations (one macrotask turn; no time passes on the fake clock). */
 export const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Resolves once `n` requests wait in the limiter's queue. */
+export const queuedTo = (limiter: Pick<RateLimiter, 'stats' | 'subscribe'>, n: number) =>
+  new Promise<void>((resolve) => {
+    if (limiter.stats().queued >= n) return resolve();
+    const off = limiter.subscribe(() => {
+      if (limiter.stats().queued >= n) {
+        off();
+        resolve();
+      }
+    });
+  });

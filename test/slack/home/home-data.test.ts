@@ -3,10 +3,10 @@ import { readHomeSyncro, UNBILLED_READ_CAP } from '../../../src/slack/home/home-
 import type { SyncroApi } from '../../../src/syncro/api.js';
 import type { SyncroHttpClient } from '../../../src/syncro/client.js';
 import { withRequestPriority } from '../../../src/syncro/priority.js';
-import { createRateLimiter, type RateLimiter } from '../../../src/syncro/rate-limiter.js';
+import { createRateLimiter } from '../../../src/syncro/rate-limiter.js';
 import type { Ticket } from '../../../src/syncro/schemas.js';
 import { type FaultySimulator, startFaultySimulator } from '../../support/faults.js';
-import { FakeClock } from '../../syncro/fake-clock.js';
+import { FakeClock, queuedTo } from '../../syncro/fake-clock.js';
 import { KEY, simClient } from '../../syncro/helpers.js';
 
 /** What App Home reads from Syncro, within its budget and behind a person's command. */
@@ -24,17 +24,6 @@ afterEach(async () => {
   await client?.close();
   client = undefined;
 });
-
-const queuedTo = (limiter: RateLimiter, n: number) =>
-  new Promise<void>((resolve) => {
-    if (limiter.stats().queued >= n) return resolve();
-    const off = limiter.subscribe(() => {
-      if (limiter.stats().queued >= n) {
-        off();
-        resolve();
-      }
-    });
-  });
 
 describe('readHomeSyncro', () => {
   it('reads my open, Resolved and Closed tickets in three list calls and finds those without a line item', async () => {
