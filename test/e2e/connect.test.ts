@@ -16,6 +16,7 @@ import { viewSubmission } from '../../src/playground/slack/signer.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
 import { MODAL_ACTION, MODAL_BLOCK } from '../../src/slack/views/modal-ids.js';
 import type { FaultySimulator } from '../support/faults.js';
+import { gitIn } from '../support/git-repos.js';
 import {
   askBot,
   BASE_YAML,
@@ -353,17 +354,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     SOPS_AGE_KEY_FILE: process.env.SOPS_AGE_KEY_FILE,
     FAKE_SOPS_LOG: process.env.FAKE_SOPS_LOG,
   };
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    }).toString();
+  const git = gitIn;
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'syncro-vault-'));

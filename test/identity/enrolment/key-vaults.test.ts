@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import {
   encryptKey,
 } from '../../../src/identity/enrolment/encrypted-store.js';
 import { sopsVault, vaultKeyYaml } from '../../../src/identity/enrolment/sops-vault.js';
+import { gitIn } from '../../support/git-repos.js';
 
 const TOKEN = 'syncro_tok_UNIT_5a6b7c8d9e0f';
 const owner = { slackUserId: 'U0DANA001', syncroUserId: 1780, syncroName: 'Dana Okafor' };
@@ -89,17 +89,7 @@ describe('the sops vault when sops or git fails', () => {
   let root: string;
   let vault: string;
   let bin: string;
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync('git', args, {
-      cwd,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    }).toString();
+  const git = gitIn;
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'vault-fail-'));
     vault = join(root, 'vault');

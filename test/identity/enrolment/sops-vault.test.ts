@@ -19,6 +19,7 @@ import { createEnrolments } from '../../../src/identity/enrolment/enrolments.js'
 import type { KeyOwner } from '../../../src/identity/enrolment/key-vault.js';
 import { sopsVault, vaultProblems } from '../../../src/identity/enrolment/sops-vault.js';
 import { createLogger } from '../../../src/logger.js';
+import { gitIn } from '../../support/git-repos.js';
 
 /**
  * The sops vault against a real git working copy and the stand-in sops (test/support/fake-sops, which really
@@ -61,17 +62,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
       },
     }),
   });
-  const git = (...args: string[]) =>
-    execFileSync('git', args, {
-      cwd: vault,
-      env: {
-        ...process.env,
-        GIT_AUTHOR_NAME: 't',
-        GIT_AUTHOR_EMAIL: 't@t',
-        GIT_COMMITTER_NAME: 't',
-        GIT_COMMITTER_EMAIL: 't@t',
-      },
-    }).toString();
+  const git = (...args: string[]) => gitIn(vault, ...args);
   const open = (sopsBinary = FAKE_SOPS) =>
     sopsVault({ root: vault, dir: 'msp-tools', push: false, apiBaseUrl: API, sopsBinary, logger });
   const hook = join('.git', 'hooks', 'pre-commit');
