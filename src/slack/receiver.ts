@@ -234,17 +234,22 @@ function socketModeReceiver(opts: ReceiverOptions, appToken: string): BotReceive
   // an unrecoverable refusal (`invalid_auth`) rejects a promise nobody awaits, which would end the process. Keep
   // the refusal for /readyz, and keep the process up (not ready) instead: liveness stays, readiness says why.
   // NOTE: reaches into @slack/socket-mode 3.1 (pinned): its own WebClient and its reconnect path call start().
-  const socketWeb = (client as unknown as { webClient: { apps: { connections: { open: OpenFn } } } })
-    .webClient;
-  const open = socketWeb.apps.connections.open.bind(socketWeb.apps.connections);
-  socketWeb.apps.connections.open = async (...args) => {
-    try {
-      return await open(...args);
-    } catch (err) {
-      lastError = appTokenRefusal(err);
-      throw err;
-    }
-  };
+  const connections = socketConnectionsOf(client);
+  if (connections) {
+    const open = connections.open.bind(connections);
+    connections.open = async (...args) => {
+      try {
+        return await open(...args);
+      } catch (err) {
+        lastError = appTokenRefusal(err);
+        throw err;
+      }
+    };
+  } else {
+    log.warn(
+      'the Socket Mode client has no webClient.apps.connections.open: /readyz cannot name a refused app token',
+    );
+  }
   const firstStart = client.start.bind(client);
   let startedOnce = false;
   client.start = async () => {
@@ -322,6 +327,18 @@ function socketModeReceiver(opts: ReceiverOptions, appToken: string): BotReceive
 }
 
 type OpenFn = (...args: unknown[]) => Promise<unknown>;
+
+/** The Socket Mode client's own `apps.connections` (a private field), checked at run time rather than cast. */
+function socketConnectionsOf(client: object): { open: OpenFn } | undefined {
+  const web: unknown = Reflect.get(client, 'webClient');
+  const apps: unknown = typeof web === 'object' && web !== null ? Reflect.get(web, 'apps') : undefined;
+  const connections: unknown =
+    typeof apps === 'object' && apps !== null ? Reflect.get(apps, 'connections') : undefined;
+  if (typeof connections !== 'object' || connections === null) return undefined;
+  return typeof Reflect.get(connections, 'open') === 'function'
+    ? (connections as { open: OpenFn })
+    : undefined;
+}
 
 /** Slack's refusal of the app token in words for /readyz (its code only: never the token). */
 function appTokenRefusal(err: unknown): string {
