@@ -205,6 +205,7 @@ export function createBot(deps: BotDeps): Bot {
   registerListeners(app, ctx);
 
   let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   async function sweep(): Promise<void> {
     try {
       await executor.expireDue();
@@ -223,6 +224,8 @@ export function createBot(deps: BotDeps): Bot {
     async start(port?: number, host?: string) {
       // Checks the bot token with auth.test (a refused token stops start-up with Slack's error).
       await app.init();
+      // Stopped while Slack answered (a signal during start-up): open nothing more.
+      if (stopped) throw new Error('stopped during start-up');
       // Actions this replica left executing before a restart are ours to reconcile now.
       await executor.recoverStale({
         alsoOwnedBy: deps.recoverOwnOnStart === false ? undefined : deps.replicaId,
@@ -236,6 +239,7 @@ export function createBot(deps: BotDeps): Bot {
     },
     sweep,
     async stop(drainMs = 20_000) {
+      stopped = true;
       if (timer) clearInterval(timer);
       await app.stop().catch(() => undefined);
       const left = await executor.drain(drainMs);

@@ -6,7 +6,8 @@
  * - the WebSocket server accepts each ticket once, says `hello`, delivers envelopes (`slash_commands`,
  *   `interactive`, `events_api`) with an `envelope_id`, and records the client's acks (`{envelope_id, payload}`);
  * - `disconnect()` sends Slack's `{type: "disconnect"}`: the client closes and must reconnect through a new
- *   `apps.connections.open`; `refuse()` makes the WebSocket endpoint answer upgrades with HTTP 503.
+ *   `apps.connections.open`; `refuse()` makes the WebSocket endpoint answer upgrades with HTTP 503;
+ * - `holdHello()` accepts the WebSocket but never says `hello`: the client is left connecting (start-up hangs).
  *
  * Waiting is event-driven, as in the Web API fake: the only timers are failure timeouts.
  */
@@ -42,11 +43,21 @@ export interface SocketModeFake {
   readonly connections: number;
   /** Upgrades refused while `refuse(true)`. */
   readonly refused: number;
+  /** WebSocket upgrades accepted (with or without hello). */
+  readonly accepted: number;
+  /** Each accepted WebSocket that closed, with the close code the server saw (1000: a clean close by the client). */
+  readonly closes: Array<{ accepted: number; code: number }>;
   /** True while a client connection is open. */
   readonly connected: boolean;
   readonly acks: SocketAck[];
   /** Resolves when connection number `nth` (1-based, default the next one) has been said hello to. */
   waitForConnection(nth?: number, opts?: { timeoutMs?: number }): Promise<void>;
+  /** Resolves when upgrade number `nth` (1-based) has been accepted, hello or not. */
+  waitForAccepted(nth: number, opts?: { timeoutMs?: number }): Promise<void>;
+  /** Resolves when accepted WebSocket number `nth` has closed; resolves with the close code. */
+  waitForClose(nth: number, opts?: { timeoutMs?: number }): Promise<number>;
+  /** While on, accepted connections are never said hello to (Socket Mode stays "connecting"). */
+  holdHello(on: boolean): void;
   /** Resolves when at least `count` upgrades have been refused. */
   waitForRefusals(count: number, opts?: { timeoutMs?: number }): Promise<void>;
   /** Sends one envelope over the open connection and resolves with the client's ack. */
@@ -81,6 +92,9 @@ export async function startSocketModeFake(
   let connections = 0;
   let refused = 0;
   let refusing = false;
+  let holding = false;
+  let accepted = 0;
+  const closes: Array<{ accepted: number; code: number }> = [];
   let current: { ws: WebSocket; n: number } | undefined;
   const sockets = new Set<Socket>();
 
@@ -129,6 +143,16 @@ export async function startSocketModeFake(
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
+      accepted += 1;
+      const a = accepted;
+      ws.on('close', (code) => {
+        closes.push({ accepted: a, code });
+        notify();
+      });
+      if (holding) {
+        notify();
+        return;
+      }
       connections += 1;
       const n = connections;
       current = { ws, n };
@@ -236,6 +260,24 @@ export async function startSocketModeFake(
     },
     refuse(on) {
       refusing = on;
+    },
+    holdHello(on) {
+      holding = on;
+    },
+    get accepted() {
+      return accepted;
+    },
+    closes,
+    waitForAccepted(nth, o = {}) {
+      return waitUntil(() => accepted >= nth, `accepted WebSocket #${nth}`, o.timeoutMs);
+    },
+    async waitForClose(nth, o = {}) {
+      await waitUntil(
+        () => closes.some((c) => c.accepted === nth),
+        `WebSocket #${nth} to close`,
+        o.timeoutMs,
+      );
+      return closes.find((c) => c.accepted === nth)!.code;
     },
     async close() {
       for (const ws of wss.clients) ws.terminate();
