@@ -3,7 +3,7 @@ import { openSqliteStore } from './actions/sqlite-store.js';
 import type { ActionStore } from './actions/store.js';
 import { type Bot, type BotDeps, createBot } from './bot.js';
 import type { Config } from './config.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, StoreOpenError } from './errors.js';
 import { encryptedStoreVault } from './identity/enrolment/encrypted-store.js';
 import type { Enrolment } from './identity/enrolment/enrolment-table.js';
 import { createEnrolments, type Enrolments } from './identity/enrolment/enrolments.js';
@@ -102,12 +102,28 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     ...deps.syncro,
   });
   const ownStore = deps.store === undefined;
-  const store: ActionStore =
-    deps.store ??
-    (config.store.kind === 'postgres'
-      ? (await import('./actions/postgres-store.js')).openPostgresStore(config.store.url, { logger })
-      : openSqliteStore(config.store.file, { logger }));
-  await store.migrate();
+  // A SQLite file this process cannot create or write (an unwritable volume) stops start-up naming the path.
+  const sqliteFile = ownStore && config.store.kind === 'sqlite' ? config.store.file : undefined;
+  const asOpenError = (err: unknown) =>
+    sqliteFile !== undefined && isFileAccessError(err)
+      ? new StoreOpenError(sqliteFile, deps.env.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR', err)
+      : err;
+  let store: ActionStore;
+  try {
+    store =
+      deps.store ??
+      (config.store.kind === 'postgres'
+        ? (await import('./actions/postgres-store.js')).openPostgresStore(config.store.url, { logger })
+        : openSqliteStore(config.store.file, { logger }));
+  } catch (err) {
+    throw asOpenError(err);
+  }
+  try {
+    await store.migrate();
+  } catch (err) {
+    if (ownStore) await store.close().catch(() => undefined);
+    throw asOpenError(err);
+  }
 
   const enrolments = openEnrolments(config, file, store, logger, deps.now);
   // The resolver prompts a stale key's owner through the bot, which is built after it.
@@ -181,6 +197,17 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       await sandbox?.simulator.close();
     },
   };
+}
+
+/** A file-system refusal (permissions, a path through a regular file, a read-only or full disk), Node's or SQLite's. */
+function isFileAccessError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return (
+    typeof code === 'string' &&
+    /^(EACCES|EPERM|EROFS|ENOTDIR|EEXIST|ENOENT|ENOSPC|ELOOP|ENAMETOOLONG|SQLITE_(CANTOPEN|READONLY|PERM|IOERR|FULL))/.test(
+      code,
+    )
+  );
 }
 
 /** `session_logs.repo`, checked at start-up (a git working copy, with its push remote): stops with the problem. */

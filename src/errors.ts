@@ -18,6 +18,22 @@ export class ConfigError extends AppError {
   }
 }
 
+/**
+ * The SQLite store could not be opened or written at start-up (a folder that is not writable by this process, a
+ * path through a regular file, a read-only file system). `file` is the database path, `setting` the variable that
+ * chose it; `cause` keeps the original error (its `code`: EACCES, ENOTDIR, SQLITE_CANTOPEN, SQLITE_READONLY, …).
+ */
+export class StoreOpenError extends AppError {
+  readonly code = 'STORE_OPEN_FAILED';
+  constructor(
+    readonly file: string,
+    readonly setting: 'DATA_DIR' | 'DATABASE_URL',
+    cause: unknown,
+  ) {
+    super(`cannot open the SQLite database ${file}`, { cause });
+  }
+}
+
 /** A key source (env variable, sops file) could not produce a key. Never carries the key itself. */
 export class KeySourceError extends AppError {
   readonly code = 'KEY_SOURCE_FAILED';

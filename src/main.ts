@@ -112,6 +112,12 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // A stop during start-up makes the start fail (the connection attempt was abandoned): that is the stop's to end.
   if (stopping) return;
-  process.stderr.write(`syncro-slack stopped: ${explainStartupFailure(err)}\n`);
+  process.stderr.write(
+    `syncro-slack stopped: ${explainStartupFailure(err, {
+      slackApiUrl: config?.slack.apiUrl,
+      uid: process.getuid?.(),
+      gid: process.getgid?.(),
+    })}\n`,
+  );
   process.exit(1);
 });
