@@ -298,7 +298,8 @@ const envSchema = z.object({
 export interface Config {
   /**
    * `slack`: the real bot. `playground`: the bot behind a local page that acts as Slack (src/playground/), chosen
-   * when no Slack credential is set at all, or on purpose with PLAYGROUND=1 (`npm run playground`).
+   * on purpose with PLAYGROUND=1 (`npm run playground`), or when no Slack credential is set at all outside
+   * production (NODE_ENV=production) and without a real Syncro address (SYNCRO_BASE_URL, SYNCRO_SUBDOMAIN).
    */
   mode: 'slack' | 'playground';
   /** Playground only: whether writes reach Syncro (always with the simulator; opt-in against a real Syncro). */
@@ -379,9 +380,24 @@ export function loadConfig(
   const e = envResult.success ? envResult.data : undefined;
   const set = (name: string) => (env[name] ?? '') !== '';
   const yes = (name: string) => ['1', 'true', 'yes'].includes(env[name] ?? '');
-  // No Slack credential at all: a newcomer's `npm start` opens the playground instead of stopping.
-  const playground =
-    yes('PLAYGROUND') || (!set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN'));
+  // No Slack credential at all: a newcomer's `npm start` opens the playground instead of stopping. Never by
+  // itself in production or beside a real Syncro (real keys behind a page anyone on the machine can drive):
+  // there the missing credentials stop the bot, and PLAYGROUND=1 (`npm run playground`) is the explicit way.
+  const noSlack = !set('SLACK_BOT_TOKEN') && !set('SLACK_SIGNING_SECRET') && !set('SLACK_APP_TOKEN');
+  const production = env.NODE_ENV === 'production';
+  const realSyncro = !yes('SYNCRO_SANDBOX') && (set('SYNCRO_BASE_URL') || set('SYNCRO_SUBDOMAIN'));
+  const playground = yes('PLAYGROUND') || (noSlack && !production && !realSyncro);
+  if (!playground && noSlack) {
+    const why = [
+      ...(production ? ['NODE_ENV=production'] : []),
+      ...(realSyncro
+        ? [`${set('SYNCRO_BASE_URL') ? 'SYNCRO_BASE_URL' : 'SYNCRO_SUBDOMAIN'} names a real Syncro`]
+        : []),
+    ].join(' and ');
+    problems.push(
+      `SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET (HTTP mode) or SLACK_APP_TOKEN (Socket Mode): none is set, and ${why}, so the bot does not start the playground in their place. Set the bot token (xoxb-…, OAuth & Permissions) and the signing secret (Basic Information) or an app-level token (xapp-…); or run \`npm run playground\` (PLAYGROUND=1) to try the bot on a local page on purpose`,
+    );
+  }
   // The playground without a Syncro address runs against the built-in simulator.
   const sandbox =
     yes('SYNCRO_SANDBOX') || (playground && !set('SYNCRO_BASE_URL') && !set('SYNCRO_SUBDOMAIN'));
@@ -390,11 +406,18 @@ export function loadConfig(
       'SYNCRO_BASE_URL: set it (e.g. https://acme.syncromsp.com/api/v1), or set SYNCRO_SUBDOMAIN, or SYNCRO_SANDBOX=1 to try the bot against the built-in simulator',
     );
   }
-  if (!playground && !set('SLACK_BOT_TOKEN'))
+  if (!playground && !noSlack && !set('SLACK_BOT_TOKEN'))
     problems.push('SLACK_BOT_TOKEN: required (xoxb-…, from the app’s OAuth & Permissions page)');
-  if (!playground && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
+  if (!playground && !noSlack && !set('SLACK_APP_TOKEN') && !set('SLACK_SIGNING_SECRET')) {
     problems.push(
       'SLACK_SIGNING_SECRET: HTTP mode (the default) needs the signing secret (Basic Information → Signing Secret) to verify that requests come from Slack; Socket Mode needs SLACK_APP_TOKEN (xapp-…) instead, and no signing secret',
+    );
+  }
+  // PORT=0 (any free port) serves tests. In production nothing could find the port: the container's health check
+  // probes PORT, and Slack's Request URL (HTTP mode) names one.
+  if (production && (env.PORT ?? '').trim() !== '' && Number(env.PORT) === 0) {
+    problems.push(
+      'PORT: 0 picks a random free port, which is for tests; with NODE_ENV=production (as in the Docker image) the health check and Slack (HTTP mode) must know the port. Leave PORT unset for 3000, or set the port to publish',
     );
   }
   const dbUrlRaw = env.DATABASE_URL;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type BotProcess, spawnBot } from '../support/bot-process.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -63,4 +64,38 @@ describe('npm start with nothing configured', () => {
     expect(await exited).toBe(0);
     expect(out).not.toContain('SLACK_BOT_TOKEN: required');
   });
+});
+
+describe('npm start without Slack credentials in production or beside a real Syncro', () => {
+  let bot: BotProcess | undefined;
+  afterEach(async () => {
+    await bot?.kill();
+  });
+
+  it.each<{ name: string; env: Record<string, string>; because: string }>([
+    { name: 'NODE_ENV=production', env: { NODE_ENV: 'production' }, because: 'NODE_ENV=production' },
+    {
+      name: 'a real Syncro and real keys',
+      env: { SYNCRO_SUBDOMAIN: 'acme', SYNCRO_KEY_HOWARD: 'T-real-syncro-key-SECRET' },
+      because: 'SYNCRO_SUBDOMAIN names a real Syncro',
+    },
+  ])(
+    'should stop with a start-up error naming the Slack variables, never the playground: $name',
+    async (c) => {
+      bot = spawnBot({ PORT: '0', SYNCRO_BOT_CONFIG: '/dev/null', ...c.env });
+      const exit = await bot.exited;
+      expect(exit.code).toBe(2);
+      expect(bot.stderr).toContain('syncro-slack cannot start.');
+      for (const name of [
+        'SLACK_BOT_TOKEN',
+        'SLACK_SIGNING_SECRET',
+        'SLACK_APP_TOKEN',
+        c.because,
+        'npm run playground',
+      ])
+        expect(bot.stderr).toContain(name);
+      expect(bot.stdout).not.toContain('Playground');
+      expect(`${bot.stdout}${bot.stderr}`).not.toContain('T-real-syncro-key-SECRET');
+    },
+  );
 });
