@@ -142,6 +142,8 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
   const replicaId =
     config.replicaId ??
     (config.store.kind === 'sqlite' ? 'local' : `${hostname()}-${deps.processId ?? process.pid}`);
+  // Syncro is a simulator (the sandbox, or the playground's): every reply, /healthz and the start log say so.
+  const simulated = Boolean(sandbox) || deps.simulated === true;
   const recoverOwnOnStart = config.store.kind === 'sqlite' || config.replicaId !== undefined;
   const bot = createBot({
     file,
@@ -151,7 +153,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     identities,
     ...(enrolments ? { enrolments } : {}),
     client,
-    sandbox: Boolean(sandbox) || deps.simulated === true,
+    sandbox: simulated,
     replicaId,
     recoverOwnOnStart,
     rateLimitWaitMs: () => client.limiter.waitingMs(),
@@ -182,7 +184,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
           mode: config.slack.appToken ? 'socket' : 'http',
           store: config.store.kind,
           replicaId,
-          sandbox: Boolean(sandbox),
+          sandbox: simulated,
         },
         'syncro-slack is running',
       );

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import type { RequestCheck } from './host-check.js';
 import { BadRequest, type PageApi } from './page-api.js';
 import type { PageFile } from './page-files.js';
 import { isObject, readBody, sendJson } from './slack/http.js';
@@ -7,7 +8,8 @@ import { isObject, readBody, sendJson } from './slack/http.js';
 /**
  * The playground's HTTP routes on the bot's own server: the page (`/`), its files (`/playground/assets/…`), its
  * state and operations (`/playground/api/…`) and a server-sent event stream that says when to re-read.
- * Same-origin only: an operation must come from the page itself (a JSON POST with the page's header).
+ * Same-origin only: an operation must come from the page itself (a JSON POST with the page's header), and every
+ * route answers only to requests for the playground's own address (`allow`, host-check.ts: no DNS rebinding).
  */
 
 export interface PageRoutes {
@@ -18,7 +20,7 @@ export interface PageRoutes {
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
-export function pageRoutes(api: PageApi, files: Map<string, PageFile>): PageRoutes {
+export function pageRoutes(api: PageApi, files: Map<string, PageFile>, allow: RequestCheck): PageRoutes {
   const streams = new Set<ServerResponse>();
   const sendFile = (res: ServerResponse, name: string) => {
     const f = files.get(name);
@@ -93,7 +95,18 @@ export function pageRoutes(api: PageApi, files: Map<string, PageFile>): PageRout
     },
   ];
   return {
-    routes,
+    // Checked before anything is read or done: a refused request changes nothing and learns nothing.
+    routes: routes.map((r) => ({
+      ...r,
+      handler: (req, res) => {
+        if (allow(req)) r.handler(req, res);
+        else
+          sendJson(res, 403, {
+            error:
+              'the playground answers only at its own address (http://127.0.0.1, localhost or [::1] with its port, or the HOST it was started with)',
+          });
+      },
+    })),
     close() {
       unsubscribe();
       for (const res of streams) res.end();

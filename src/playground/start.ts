@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
 import type { Config } from '../config.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../sandbox/simulator.js';
+import { playgroundHostCheck } from './host-check.js';
 import { createInteractions } from './interactions.js';
 import { createPageApi } from './page-api.js';
 import { loadPageFiles, readManifestCommands, readManifestShortcuts } from './page-files.js';
@@ -112,7 +113,8 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     interactions,
     resetDemo: simulator ? () => simulator.reset() : undefined,
   });
-  const page = pageRoutes(api, loadPageFiles());
+  // The page lets anyone who reaches it act as anyone: loopback names only, unless HOST was set on purpose.
+  const page = pageRoutes(api, loadPageFiles(), playgroundHostCheck(config.slack.host));
   const dataDir = mkdtempSync(join(tmpdir(), 'syncro-playground-'));
 
   // The page lets anyone who reaches it act as anyone: loopback only, unless HOST says otherwise.
