@@ -24,7 +24,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
 /** How long a stop during start-up waits for a step that is opening things (the store, the playground). */
 const OPENING_WAIT_MS = 3_000;
 
-/** What start-up has opened so far (closed by a stop), and where it is. */
+/** What start-up has opened so far: a stop closes it. */
 const opened: { playground?: Playground; app?: ComposedApp } = {};
 /** A step that opens something: a stop lets it finish (bounded), so that what it opened is closed too. */
 let opening: Promise<unknown> = Promise.resolve();

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,5 +65,55 @@ describe('a stop while Socket Mode is still connecting to Slack', { timeout: 60_
     expect(bot.stdout).toMatch(/"signal":"SIGTERM".*"during":"start-up".*"msg":"shutting down"/);
     expect(bot.stderr).toBe('');
     expect(`${bot.stdout}${bot.stderr}`).not.toContain(APP_TOKEN);
+  });
+});
+
+describe('a stop while Slack does not answer auth.test (HTTP mode)', { timeout: 60_000 }, () => {
+  let silent: Server;
+  const held = new Set<Socket>();
+  let dir: string;
+  let bot: BotProcess | undefined;
+
+  beforeEach(async () => {
+    // Accepts the connection and never answers: the bot waits on Slack (its Web API timeout is 10 s, retried).
+    silent = createServer((s) => {
+      held.add(s);
+      s.on('close', () => held.delete(s));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    dir = mkdtempSync(join(tmpdir(), 'syncro-slack-stop-http-'));
+  });
+  afterEach(async () => {
+    await bot?.kill();
+    for (const s of held) s.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('should exit within 2 s with code 0', async () => {
+    const { port } = silent.address() as { port: number };
+    const connected = new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+    bot = spawnBot({
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: 'stop-signing-secret-0123',
+      SLACK_API_URL: `http://127.0.0.1:${port}/api/`,
+      SYNCRO_SANDBOX: '1',
+      SYNCRO_BOT_CONFIG: '/dev/null',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dir,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: 'info',
+    });
+    await connected;
+
+    const sent = performance.now();
+    bot.child.kill('SIGTERM');
+    const exit = await bot.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(performance.now() - sent).toBeLessThan(2_000);
+    expect(bot.stdout).toContain('"msg":"shutting down"');
+    expect(bot.stdout).not.toContain('syncro-slack is running');
+    expect(bot.stderr).toBe('');
   });
 });
