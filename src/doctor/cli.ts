@@ -154,7 +154,8 @@ export async function doctorMain(
 if (process.argv[1] && /doctor[\\/]cli\.[jt]s$/.test(process.argv[1])) {
   doctorMain(process.env, process.argv.slice(2)).then(
     ({ code, out }) => {
-      process.stdout.write(out, () => process.exit(code));
+      // Bad arguments (2) are said on stderr; the checklist or the JSON on stdout.
+      (code === 2 ? process.stderr : process.stdout).write(out, () => process.exit(code));
     },
     (err: unknown) => {
       process.stderr.write(`syncro-slack doctor stopped: ${explainStartupFailure(err)}\n`);
