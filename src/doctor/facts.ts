@@ -121,6 +121,8 @@ export type CheckFacts =
       limitPerMinute: number;
       /** Rate-limit headers Syncro sent on the last answer, if any (name → value). */
       headers: Record<string, string>;
+      /** The bot's own limiter at the end: requests in the current 60 s window (every replica's, with PostgreSQL). */
+      window?: { used: number; limit: number };
     }
   | { kind: 'syncro_sandbox' };
 

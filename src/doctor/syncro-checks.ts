@@ -183,7 +183,7 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
 
   if (!reader) {
     push('syncro.reader', 'syncro', 'fail', { kind: 'syncro_reader', source: null });
-    out.push(budgetCheck(spend, cap, deps.limitPerMinute));
+    out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
     return out;
   }
   push('syncro.reader', 'syncro', 'ok', {
@@ -450,11 +450,12 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     empty: (b) => listAt(b, 'appointments').length === 0,
   });
 
-  out.push(budgetCheck(spend, cap, deps.limitPerMinute));
+  out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
   return out;
 }
 
-function budgetCheck(spend: Spend, cap: number, limitPerMinute: number): Check {
+function budgetCheck(spend: Spend, cap: number, limitPerMinute: number, client: SyncroHttpClient): Check {
+  const stats = client.limiter.stats();
   return {
     id: 'budget',
     section: 'budget',
@@ -466,6 +467,7 @@ function budgetCheck(spend: Spend, cap: number, limitPerMinute: number): Check {
       skipped: spend.skipped,
       limitPerMinute,
       headers: spend.headers,
+      window: { used: stats.startedInWindow, limit: stats.limit },
     },
   };
 }

@@ -363,6 +363,11 @@ function wordsOf(f: CheckFacts): CheckWords {
           rate.length > 0
             ? `Syncro's rate-limit headers: ${rate.map(([k, v]) => `${k}: ${v}`).join(', ')}`
             : 'Syncro sent no rate-limit headers, so its remaining headroom is unknown',
+          ...(f.window
+            ? [
+                `the bot's rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s, so ${Math.max(0, f.window.limit - f.window.used)} left by its count`,
+              ]
+            : []),
           ...(f.skipped > 0 ? [`${f.skipped} read${f.skipped === 1 ? '' : 's'} skipped at the cap`] : []),
         ],
         ...(f.skipped > 0 ? { fix: 'run again with --max-requests 60 to check the rest' } : {}),

@@ -79,6 +79,7 @@ describe('npm run doctor', () => {
     const spent = Number(/(\d+) Syncro requests spent by the doctor/.exec(r.out)?.[1]);
     expect(spent).toBe(deploy.sim.requests.length);
     expect(spent).toBeLessThan(30);
+    expect(r.out).toContain(`the bot's rate limiter counts ${spent} of 180 requests in the last 60 s`);
     expect(deploy.sim.requests.every((q) => q.method === 'GET')).toBe(true);
     expect(
       deploy.slack.calls
