@@ -53,8 +53,11 @@ export interface SyncroCheckDeps {
   now?: () => number;
 }
 
-/** The cap was reached: this read was not sent. */
-class OverBudget extends Error {}
+/** One budgeted call's outcome: its value, its failure (with the HTTP status when Syncro answered), or not sent. */
+type Spent<T> =
+  | { kind: 'value'; value: T; status?: number }
+  | { kind: 'error'; err: unknown; status?: number }
+  | { kind: 'over_budget' };
 
 /** Rate-limit headers worth showing (Syncro documents none; these are the usual names). */
 const RATE_HEADER = /rate-?limit|^retry-after$/i;
@@ -74,12 +77,10 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     out.push({ id, section, status, facts });
 
   /** One budgeted call: counted before it is sent, plus each further attempt Syncro answered (retries). */
-  async function spendOn<T>(
-    send: (hooks: RequestHooks) => Promise<T>,
-  ): Promise<{ value: T; status?: number }> {
+  async function spendOn<T>(send: (hooks: RequestHooks) => Promise<T>): Promise<Spent<T>> {
     if (spend.spent >= cap) {
       spend.skipped += 1;
-      throw new OverBudget();
+      return { kind: 'over_budget' };
     }
     spend.spent += 1;
     let answers = 0;
@@ -97,19 +98,17 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
         if (Object.keys(rate).length > 0) spend.headers = rate;
       },
     };
+    const withStatus = () => (status !== undefined ? { status } : {});
     try {
-      return { value: await send(hooks), ...(status !== undefined ? { status } : {}) };
+      const value = await send(hooks);
+      return { kind: 'value', value, ...withStatus() };
     } catch (err) {
-      if (err instanceof AppError && status !== undefined) Object.assign(err, { doctorStatus: status });
-      throw err;
+      return { kind: 'error', err, ...withStatus() };
     }
   }
 
   // --- keys ----------------------------------------------------------------------------------------------
-  const meByKey = new Map<
-    string,
-    Promise<{ value: { user_id: number; user_name: string }; status?: number }>
-  >();
+  const meByKey = new Map<string, Promise<Spent<{ user_id: number; user_name: string }>>>();
   let reader: { key: string; source: string; owner: string; role: 'person' | 'shared' } | undefined;
   const keyCache = new Map<string, Promise<string>>();
 
@@ -139,26 +138,22 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
       push(id, 'syncro', 'fail', { ...base, result: 'unavailable', error: errorFact(err) });
       continue;
     }
-    let me: { value: { user_id: number; user_name: string }; status?: number };
-    try {
-      let pending = meByKey.get(key);
-      if (!pending) {
-        pending = spendOn((hooks) => client.as(key, hooks).me());
-        meByKey.set(key, pending);
-      }
-      me = await pending;
-    } catch (err) {
-      if (err instanceof OverBudget) {
-        push(id, 'syncro', 'skip', { ...base, result: 'budget' });
-        continue;
-      }
-      const status = (err as { doctorStatus?: number }).doctorStatus;
-      const refused = err instanceof SyncroUnauthorizedError;
+    let pending = meByKey.get(key);
+    if (!pending) {
+      pending = spendOn((hooks) => client.as(key, hooks).me());
+      meByKey.set(key, pending);
+    }
+    const me = await pending;
+    if (me.kind === 'over_budget') {
+      push(id, 'syncro', 'skip', { ...base, result: 'budget' });
+      continue;
+    }
+    if (me.kind === 'error') {
       push(id, 'syncro', 'fail', {
         ...base,
-        result: refused ? 'refused' : 'error',
-        ...(status !== undefined ? { status } : {}),
-        error: errorFact(err, key),
+        result: me.err instanceof SyncroUnauthorizedError ? 'refused' : 'error',
+        ...(me.status !== undefined ? { status: me.status } : {}),
+        error: errorFact(me.err, key),
       });
       continue;
     }
@@ -201,20 +196,17 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     | { ok: true; body: unknown; status?: number }
     | { ok: false; budget: boolean; notFound: boolean; status?: number; error: string }
   > {
-    try {
-      const r = await spendOn((hooks) => client.read(readerKey, path, query, hooks));
+    const r = await spendOn((hooks) => client.read(readerKey, path, query, hooks));
+    if (r.kind === 'value')
       return { ok: true, body: r.value, ...(r.status !== undefined ? { status: r.status } : {}) };
-    } catch (err) {
-      if (err instanceof OverBudget) return { ok: false, budget: true, notFound: false, error: 'budget' };
-      const status = (err as { doctorStatus?: number }).doctorStatus;
-      return {
-        ok: false,
-        budget: false,
-        notFound: err instanceof SyncroNotFoundError,
-        ...(status !== undefined ? { status } : {}),
-        error: errorFact(err, readerKey),
-      };
-    }
+    if (r.kind === 'over_budget') return { ok: false, budget: true, notFound: false, error: 'budget' };
+    return {
+      ok: false,
+      budget: false,
+      notFound: r.err instanceof SyncroNotFoundError,
+      ...(r.status !== undefined ? { status: r.status } : {}),
+      error: errorFact(r.err, readerKey),
+    };
   }
 
   /** A shape check of one read, pushed to the report; returns the body when it was read. */
