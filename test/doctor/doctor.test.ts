@@ -178,6 +178,37 @@ describe('npm run doctor', () => {
     );
   });
 
+  it('should fail on a configured status Syncro spells differently, showing its spelling', async () => {
+    deploy = await startDeploy();
+    deploy.writeYaml(`${CLEAN_YAML}tickets:\n  close_status: resolved\n`);
+    const r = await doctor(deploy);
+    expect(r.code).toBe(1);
+    const e = entry(r.out, 'statuses:');
+    expect(e).toContain(
+      '✗ statuses: tickets.close_status "resolved" (Syncro has "Resolved") not in Syncro\'s list',
+    );
+    expect(e).toContain(
+      '→ fix: write each as Syncro spells it (one of the list above) in tickets.close_status',
+    );
+  });
+
+  it('should name the HTTP status when the reading key may not read an endpoint (403)', async () => {
+    deploy = await startDeploy({
+      hook: {
+        answer: (request) =>
+          request.method === 'GET' && request.path === '/invoices'
+            ? { status: 403, body: { error: 'Permission denied' } }
+            : undefined,
+      },
+    });
+    const r = await doctor(deploy);
+    expect(r.code).toBe(1);
+    const e = entry(r.out, 'invoice list (GET /invoices)');
+    expect(e).toContain('✗ invoice list (GET /invoices): could not be read (SYNCRO_UNAUTHORIZED, HTTP 403)');
+    expect(e).toContain('the reading key lacks this permission');
+    expect(r.out).toContain('– invoice category "Standard": not checked');
+  });
+
   it('should fail when the token lacks a scope of manifest.yml', async () => {
     deploy = await startDeploy();
     deploy.slack.setScopes(BOT_SCOPES.filter((s) => s !== 'groups:read'));
