@@ -375,7 +375,7 @@ function wordsOf(f: CheckFacts): CheckWords {
     }
     case 'syncro_sandbox':
       return {
-        line: 'SYNCRO_SANDBOX=1: the built-in simulator, no real account to check',
+        line: 'the built-in Syncro simulator (SYNCRO_SANDBOX=1, or no Syncro address): no real account to check',
         details: [],
         fix: 'set SYNCRO_BASE_URL (or SYNCRO_SUBDOMAIN) and the keys to check a real account',
       };
