@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
 import type { Config, FileConfig } from './config.js';
+import type { DoctorReport } from './doctor/facts.js';
 import { SignerChangedError } from './errors.js';
 import type { Enrolments } from './identity/enrolment/enrolments.js';
 import type { IdentityResolver } from './identity/resolver.js';
@@ -62,6 +63,8 @@ export interface BotDeps {
   routes?: ReceiverOptions['routes'];
   /** The session-log working copy (`session_logs.repo`); without it, logs are uploaded to Slack. */
   sessionLogGit?: GitSessionLogs;
+  /** `/syncro doctor`, given the bot's Web API client (compose.ts builds it from the configuration). */
+  doctor?: (web: WebClient) => Promise<DoctorReport>;
 }
 
 export interface Bot {
@@ -201,6 +204,7 @@ export function createBot(deps: BotDeps): Bot {
     publishCard: cards.redraw,
     showNewCard: cards.showNew,
     sessionLogGit: deps.sessionLogGit,
+    ...(deps.doctor ? { doctor: () => deps.doctor!(app.client) } : {}),
   };
   registerListeners(app, ctx);
 

@@ -164,6 +164,26 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     receiver: deps.receiver,
     routes: deps.routes,
     sessionLogGit,
+    // `/syncro doctor` (loaded when first asked): the running bot's configuration, key sources, client and limiter.
+    doctor: async (web) => {
+      const [{ runDoctor }, { webClientReader }] = await Promise.all([
+        import('./doctor/run.js'),
+        import('./doctor/slack-checks.js'),
+      ]);
+      return runDoctor({
+        file,
+        configPath: config.configPath,
+        env: deps.env,
+        slack: webClientReader(web),
+        syncro: sandbox
+          ? undefined
+          : {
+              client,
+              baseUrl: config.syncro.baseUrl ?? client.webBaseUrl,
+              limitPerMinute: config.syncro.rateLimitPerMinute,
+            },
+      });
+    },
   });
 
   onStaleKey = (e) => void promptReconnect(bot.ctx, e);

@@ -38,6 +38,7 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   connect:
     '/syncro connect — connect your own Syncro API token (a private form; the bot checks it with Syncro)',
   disconnect: '/syncro disconnect — remove the Syncro key you connected',
+  doctor: '/syncro doctor — check the bot’s configuration against Slack and Syncro (admins)',
 };
 
 /** Every usage line, in the order of `COMMAND_NAMES`. */
@@ -82,6 +83,11 @@ export const HELP_TOPICS: Readonly<Record<CommandName, string>> = {
     'Token). The bot asks Syncro whose key it is (GET /me), shows you, and keeps it encrypted; your reads and ' +
     'writes then use it and carry your name. Never paste a token into a message or after the command.',
   disconnect: 'Removes the key you connected with `/syncro connect` (from the vault or the bot’s store).',
+  doctor:
+    'For the bot’s admins (billing or enrolment approvers): checks, read-only, that the bot token has its scopes, ' +
+    'the bot is in every configured channel, every configured Slack user exists, every key belongs to its person ' +
+    '(GET /me), every labour product and status exists, and that Syncro’s answers parse. The same as ' +
+    '`npm run doctor` where the bot is deployed.',
 };
 
 /** The full help: every subcommand, then how writes work. */
@@ -414,6 +420,8 @@ function parseUnchecked(raw: string): Parsed {
       return rest.trim() === ''
         ? ok({ name: 'disconnect' })
         : fail('`disconnect` takes nothing after it.', 'disconnect');
+    case 'doctor':
+      return rest.trim() === '' ? ok({ name: 'doctor' }) : fail('`doctor` takes nothing after it.', 'doctor');
     case undefined: {
       const guess = suggestName(word.toLowerCase());
       const hint = guess ? ` Did you mean \`${guess}\`?` : ' Try `/syncro help`.';

@@ -22,6 +22,7 @@ export const COMMAND_NAMES = [
   'whoami',
   'connect',
   'disconnect',
+  'doctor',
 ] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -75,6 +76,8 @@ export const commandSchema = z.discriminatedUnion('name', [
   /** Opens the form where a technician pastes their own Syncro API token (never typed on the command line). */
   z.strictObject({ name: z.literal('connect') }),
   z.strictObject({ name: z.literal('disconnect') }),
+  /** The configuration checked against Slack and Syncro, read-only (admins only). */
+  z.strictObject({ name: z.literal('doctor') }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 

@@ -3,6 +3,7 @@ import type { Executor } from '../actions/executor.js';
 import type { ActionStore } from '../actions/store.js';
 import type { PendingAction } from '../actions/types.js';
 import type { FileConfig } from '../config.js';
+import type { DoctorReport } from '../doctor/facts.js';
 import type { Enrolments } from '../identity/enrolment/enrolments.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
@@ -65,4 +66,6 @@ export interface BotContext {
   sessionLogGit?: GitSessionLogs;
   /** Posts a proposed card for the first time and records where it is. */
   showNewCard: (action: PendingAction, to: ReplyTarget) => Promise<void>;
+  /** `/syncro doctor`: the configuration checked against Slack and Syncro (src/doctor/), when composed with it. */
+  doctor?: () => Promise<DoctorReport>;
 }

@@ -28,6 +28,10 @@ export const BOT_SCOPES = [
   'channels:history',
   /** message.groups events: the same in listed private channels. */
   'groups:history',
+  /** conversations.info: the doctor checks that the bot is a member of each configured public channel. */
+  'channels:read',
+  /** conversations.info: the same for configured private channels (visible only once the bot is invited). */
+  'groups:read',
 ] as const;
 
 /** The Events API events the bot subscribes to (manifest settings.event_subscriptions.bot_events). */

@@ -1,4 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
+import { z } from 'zod';
 import { UserInputError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Page, SyncroApi, SyncroClient } from './api.js';
@@ -56,8 +57,21 @@ export type SyncroCallHooks = RequestHooks;
 /** The SyncroClient, plus the limiter so the Slack layer can show "waiting for Syncro's rate limit". */
 export interface SyncroHttpClient extends SyncroClient {
   as(apiKey: string, hooks?: SyncroCallHooks): SyncroApi;
+  /**
+   * A GET through the same chokepoint whose JSON answer the caller parses itself: the doctor reads the account's
+   * real shapes with it and lists every difference from the bot's schemas (not only the first). Not for features.
+   */
+  read(
+    apiKey: string,
+    path: string,
+    query?: Record<string, string | number | undefined>,
+    hooks?: SyncroCallHooks,
+  ): Promise<unknown>;
   readonly limiter: RateLimiter;
 }
+
+/** Any JSON answer (the chokepoint still refuses an empty, null, HTML or unparseable body). */
+const anyJson = z.unknown();
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -198,6 +212,8 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
 
   return {
     as,
+    read: (apiKey, path, query, hooks) =>
+      request(apiKey, { method: 'GET', path, query, schema: anyJson }, hooks),
     limiter,
     webBaseUrl: baseUrl.replace(/\/api\/v1$/, ''),
     async close() {

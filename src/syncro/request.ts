@@ -59,6 +59,11 @@ export interface RequestHooks {
    * (sweeps, read-backs nobody watches). Without it, the priority set by withRequestPriority applies.
    */
   priority?: RequestPriority;
+  /**
+   * Called with every answer's status and headers (each attempt). The doctor reads rate-limit headers with it;
+   * headers never carry the key (it is only in the request).
+   */
+  onResponse?: (response: { status: number; headers: Record<string, string | string[] | undefined> }) => void;
 }
 
 export interface RequesterOptions {
@@ -125,7 +130,7 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
       // From here the write is on its way: the card says "sent, waiting for Syncro" (on-the-wire.ts).
       if (isWrite) markOnTheWire();
       try {
-        outcome = await attemptOnce(spec, target, apiKey, bodyText, endpoint, isWrite, scrub);
+        outcome = await attemptOnce(spec, target, apiKey, bodyText, endpoint, isWrite, scrub, hooks);
       } finally {
         // Syncro counted this request somewhere between our start and now: the window runs from now.
         release();
@@ -209,6 +214,7 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
     endpoint: string,
     isWrite: boolean,
     scrub: (t: string) => string,
+    hooks: RequestHooks | undefined,
   ): Promise<
     { ok: true; value: unknown; status: number } | { ok: false; error: SyncroError; status?: number }
   > {
@@ -240,6 +246,7 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
       });
       status = res.statusCode;
       headers = res.headers;
+      hooks?.onResponse?.({ status, headers });
       text = await res.body.text();
     } catch (err) {
       failure = err;

@@ -203,6 +203,28 @@ export const timerListResponse = z
   .object({ ticket_timers: z.array(timerEntrySchema), meta: metaSchema.nullish() })
   .loose();
 
+/**
+ * An appointment (`GET /appointments`, items wrapped as `{appointment: {…}}` per the API document). No assignee:
+ * they are read per technician with `mine=true`.
+ */
+export const appointmentSchema = z
+  .object({
+    id,
+    summary: optStr,
+    start_at: z.string(),
+    end_at: optStr,
+    customer_id: id.nullish(),
+    ticket_id: id.nullish(),
+    location: optStr,
+  })
+  .loose();
+export const appointmentListResponse = z
+  .object({
+    appointments: z.array(z.object({ appointment: appointmentSchema }).loose()),
+    meta: metaSchema.nullish(),
+  })
+  .loose();
+
 export type Me = z.infer<typeof meSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;
 export type Comment = z.infer<typeof commentSchema>;

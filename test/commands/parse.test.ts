@@ -300,6 +300,8 @@ const scenarios: Array<{ name: string; text: string; want: Want }> = [
   },
   { name: 'whoami', text: 'whoami', want: { command: { name: 'whoami' } } },
   { name: 'whoami with extra words', text: 'whoami now', want: { error: /takes nothing after it/ } },
+  { name: 'doctor', text: 'doctor', want: { command: { name: 'doctor' } } },
+  { name: 'doctor with extra words', text: 'doctor please', want: { error: /takes nothing after it/ } },
 
   // unknown subcommands
   {

@@ -10,7 +10,7 @@ import {
   type WaitOptions,
 } from './recorder.js';
 import { createResponseUrls } from './response-urls.js';
-import { createWebApi, type FakeUser, type UploadedFile } from './web-api.js';
+import { createWebApi, type FakeChannel, type FakeUser, type UploadedFile } from './web-api.js';
 
 /**
  * A loopback Slack for the bot: the one implementation behind the tests' fake and the playground.
@@ -30,7 +30,7 @@ export type {
   WaitOptions,
 } from './recorder.js';
 export { RESPONSE_URL_MAX_USES, RESPONSE_URL_TTL_MS, type ResponseUrlBody } from './response-urls.js';
-export type { FakeUser, UploadedFile } from './web-api.js';
+export type { FakeChannel, FakeUser, UploadedFile } from './web-api.js';
 
 export interface ApiReply {
   status?: number;
@@ -69,6 +69,14 @@ export interface SlackFake {
   expireResponseUrl(url: string): void;
   /** Details users.info answers for a user id. */
   setUser(id: string, user: FakeUser): void;
+  /** users.info answers `user_not_found` for this id. */
+  removeUser(id: string): void;
+  /** What conversations.info answers for a channel (membership, privacy, archived). */
+  setChannel(id: string, channel: FakeChannel): void;
+  /** conversations.info answers `channel_not_found` for this id. */
+  removeChannel(id: string): void;
+  /** The scopes the bot token has (`x-oauth-scopes` on every answer); default the manifest's. */
+  setScopes(scopes: readonly string[]): void;
   /** Overrides the answer to a Web API method (e.g. an error or a 429). */
   respondWith(method: string, handler: ApiHandler): void;
   /** Recorded calls of one method. */
@@ -128,7 +136,7 @@ export async function startSlackFake(opts: SlackFakeOptions = {}): Promise<Slack
         reply: { status, body: reply.body },
       },
     });
-    sendJson(res, status, reply.body, reply.headers);
+    sendJson(res, status, reply.body, { ...web.headers(), ...reply.headers });
   };
 
   const handleResponseUrl = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
@@ -206,6 +214,10 @@ export async function startSlackFake(opts: SlackFakeOptions = {}): Promise<Slack
     responseUrlUses: (url) => responseUrls.uses(idOf(url)),
     expireResponseUrl: (url) => responseUrls.expire(idOf(url)),
     setUser: (id, user) => web.setUser(id, user),
+    removeUser: (id) => web.removeUser(id),
+    setChannel: (id, channel) => web.setChannel(id, channel),
+    removeChannel: (id) => web.removeChannel(id),
+    setScopes: (scopes) => web.setScopes(scopes),
     respondWith(method, handler) {
       overrides.set(method, handler);
     },

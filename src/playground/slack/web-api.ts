@@ -1,3 +1,4 @@
+import { BOT_SCOPES } from '../../slack/scopes.js';
 import { isObject, str } from './http.js';
 import {
   APP_ID,
@@ -19,6 +20,17 @@ export interface FakeUser {
   name?: string;
   realName?: string;
   displayName?: string;
+  /** A deactivated account: users.info still answers it, with `deleted: true`. */
+  deleted?: boolean;
+}
+
+/** What conversations.info answers for a channel (unknown channels: a public channel the bot is in). */
+export interface FakeChannel {
+  name?: string;
+  isPrivate?: boolean;
+  /** Default true. A private channel the bot is not in answers `channel_not_found`, as Slack does. */
+  isMember?: boolean;
+  isArchived?: boolean;
 }
 
 export interface UploadedFile {
@@ -34,6 +46,15 @@ export interface UploadedFile {
 export interface WebApi {
   answer(method: string, body: Record<string, unknown>, token: string | undefined): Record<string, unknown>;
   setUser(id: string, user: FakeUser): void;
+  /** users.info answers `user_not_found` for this id (no such account in the workspace). */
+  removeUser(id: string): void;
+  setChannel(id: string, channel: FakeChannel): void;
+  /** conversations.info answers `channel_not_found` for this id. */
+  removeChannel(id: string): void;
+  /** The bot token's scopes, sent as `x-oauth-scopes` on every answer (default: BOT_SCOPES, the manifest's). */
+  setScopes(scopes: readonly string[]): void;
+  /** The headers every Web API answer carries (`x-oauth-scopes`). */
+  headers(): Record<string, string>;
   /** Files announced by files.getUploadURLExternal (by id). */
   readonly files: Map<string, UploadedFile>;
   reset(): void;
@@ -41,6 +62,10 @@ export interface WebApi {
 
 export function createWebApi(opts: { baseUrl: () => string }): WebApi {
   const users = new Map<string, FakeUser>();
+  const missingUsers = new Set<string>();
+  const channels = new Map<string, FakeChannel>();
+  const missingChannels = new Set<string>();
+  let scopes: readonly string[] = BOT_SCOPES;
   const viewsByExternalId = new Map<string, string>();
   const files = new Map<string, UploadedFile>();
   const nextTs = tsGenerator();
@@ -138,7 +163,7 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
     'views.publish': (body) => replaceView(body),
     'users.info': (body) => {
       const id = str(body.user);
-      if (!id) return { ok: false, error: 'user_not_found' };
+      if (!id || missingUsers.has(id)) return { ok: false, error: 'user_not_found' };
       const u = users.get(id) ?? {};
       const name = u.name ?? `user_${id.toLowerCase()}`;
       const realName = u.realName ?? `User ${id}`;
@@ -150,7 +175,7 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
           team_id: TEAM_ID,
           name,
           real_name: realName,
-          deleted: false,
+          deleted: u.deleted === true,
           is_bot: false,
           tz: 'America/Chicago',
           profile: { display_name: displayName, real_name: realName, display_name_normalized: displayName },
@@ -159,18 +184,23 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
     },
     'conversations.info': (body) => {
       const id = str(body.channel);
-      if (!id) return { ok: false, error: 'channel_not_found' };
+      if (!id || missingChannels.has(id)) return { ok: false, error: 'channel_not_found' };
+      const c = channels.get(id) ?? {};
+      const isPrivate = c.isPrivate ?? (id.startsWith('G') || id.startsWith('D'));
+      const isMember = c.isMember ?? true;
+      // Slack does not show a private channel to an app that is not in it.
+      if (isPrivate && !isMember) return { ok: false, error: 'channel_not_found' };
       return {
         ok: true,
         channel: {
           id,
-          name: id.startsWith('D') ? undefined : `channel-${id.toLowerCase()}`,
+          name: id.startsWith('D') ? undefined : (c.name ?? `channel-${id.toLowerCase()}`),
           is_channel: id.startsWith('C'),
           is_group: id.startsWith('G'),
           is_im: id.startsWith('D'),
-          is_private: id.startsWith('G') || id.startsWith('D'),
-          is_member: true,
-          is_archived: false,
+          is_private: isPrivate,
+          is_member: isMember,
+          is_archived: c.isArchived ?? false,
         },
       };
     },
@@ -258,11 +288,32 @@ export function createWebApi(opts: { baseUrl: () => string }): WebApi {
       return m ? m(body) : { ok: true };
     },
     setUser(id, user) {
+      missingUsers.delete(id);
       users.set(id, user);
     },
+    removeUser(id) {
+      users.delete(id);
+      missingUsers.add(id);
+    },
+    setChannel(id, channel) {
+      missingChannels.delete(id);
+      channels.set(id, channel);
+    },
+    removeChannel(id) {
+      channels.delete(id);
+      missingChannels.add(id);
+    },
+    setScopes(list) {
+      scopes = [...list];
+    },
+    headers: () => ({ 'x-oauth-scopes': scopes.join(',') }),
     files,
     reset() {
       users.clear();
+      missingUsers.clear();
+      channels.clear();
+      missingChannels.clear();
+      scopes = BOT_SCOPES;
       viewsByExternalId.clear();
       files.clear();
     },

@@ -7,6 +7,7 @@ import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
 import { describeWait } from '../views/wait.js';
 import { openBillModal } from './bill.js';
 import { disconnectFor, openConnectModal } from './connect.js';
+import { showDoctor } from './doctor.js';
 import {
   showAudit,
   showCustomers,
@@ -111,6 +112,8 @@ async function dispatch(
       return openConnectModal(ctx, triggerId, to);
     case 'disconnect':
       return disconnectFor(ctx, to);
+    case 'doctor':
+      return showDoctor(ctx, to);
     case 'comment':
       return proposeCommentFor(ctx, to, { number: cmd.number, body: cmd.text });
     case 'update':

@@ -135,6 +135,33 @@ describe('startSlackFake', () => {
     ]);
   });
 
+  it('answers like Slack for what the doctor reads: scopes, channel membership, missing users', async () => {
+    const client = new webApi.WebClient('xoxb-t', {
+      slackApiUrl: fake.apiUrl,
+      retryConfig: { retries: 0 },
+      logLevel: LogLevel.ERROR,
+    });
+    const auth = await client.auth.test();
+    expect(auth.response_metadata?.scopes).toContain('chat:write');
+    fake.setScopes(['commands']);
+    expect((await client.auth.test()).response_metadata?.scopes).toEqual(['commands']);
+
+    fake.setChannel('C0PUBLIC1', { name: 'help', isMember: false });
+    const pub = await client.conversations.info({ channel: 'C0PUBLIC1' });
+    expect(pub.channel).toMatchObject({ name: 'help', is_member: false, is_private: false });
+    fake.setChannel('G0PRIV001', { isPrivate: true, isMember: false });
+    await expect(client.conversations.info({ channel: 'G0PRIV001' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
+
+    fake.removeUser('U0GONE001');
+    await expect(client.users.info({ user: 'U0GONE001' })).rejects.toMatchObject({
+      data: { error: 'user_not_found' },
+    });
+    fake.setUser('U0LEFT001', { deleted: true });
+    expect((await client.users.info({ user: 'U0LEFT001' })).user?.deleted).toBe(true);
+  });
+
   it('lets a test override an answer', async () => {
     fake.respondWith('chat.postMessage', () => ({ body: { ok: false, error: 'channel_not_found' } }));
     const client = new webApi.WebClient('xoxb-t', {

@@ -1,0 +1,52 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BASE_YAML, e2eSecrets, type Harness, mrkdwnTexts, startHarness, USERS } from './harness.js';
+
+/**
+ * `/syncro doctor` through the real bot: an admin (a billing approver) gets the same checklist as
+ * `npm run doctor`, privately; anyone else a friendly refusal, and nothing is read.
+ */
+
+const YAML = `${BASE_YAML}billing:\n  approval:\n    approvers: [${USERS.mike}]\n`;
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('/syncro doctor', () => {
+  it('should give an approver the checklist, naming the key that answers as someone else and the fix', async () => {
+    h = await startHarness({ yaml: YAML });
+    const res = await h.command(USERS.mike, 'doctor');
+    expect(res.status).toBe(200);
+    const [wait, done] = await Promise.all([
+      h.slack.waitForResponse((r) => r.url === res.responseUrl),
+      h.slack.waitForResponse((r) => r.url === res.responseUrl, { nth: 2 }),
+    ]);
+    expect(mrkdwnTexts(wait.body).join('\n')).toContain('Checking the configuration');
+    const text = mrkdwnTexts(done.body).join('\n');
+    expect(done.body).toMatchObject({ response_type: 'ephemeral' });
+    expect(text).toContain('✅ auth.test: @syncro (UBOT) in MSP Test (T1)');
+    // Rob's key belongs to Winter in the simulator: the doctor says whose it is, and what to do.
+    expect(text).toContain(
+      "❌ Rob's key (env:SYNCRO_KEY_ROB): answers as Winter (Syncro user 1737), who is U0WINTER1 (Winter) in the configuration, not as Rob (Syncro user 1760)",
+    );
+    expect(text).toContain('→ _fix:_ give Rob their own key');
+    expect(text).toMatch(/✅ Remote \(remote\) → product 1190473: "Labor - Remote Business"/);
+    expect(text).toContain('1 problem to fix');
+    // Read-only, under the budget.
+    expect(h.sim.writes()).toHaveLength(0);
+    const all = JSON.stringify([wait.body, done.body]);
+    for (const secret of Object.values(e2eSecrets())) expect(all).not.toContain(secret);
+  });
+
+  it('should refuse someone who is not an admin, reading nothing', async () => {
+    h = await startHarness({ yaml: YAML });
+    const before = h.sim.requests.length;
+    const res = await h.command(USERS.howard, 'doctor');
+    const reply = await h.slack.waitForResponse((r) => r.url === res.responseUrl);
+    expect(mrkdwnTexts(reply.body).join('\n')).toContain('is for the bot’s admins');
+    expect(h.sim.requests.length).toBe(before);
+    expect(h.slack.callsTo('auth.test').length).toBeLessThanOrEqual(1);
+  });
+});
