@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { type ComposedApp, composeApp } from './compose.js';
-import { type Config, DEFAULT_CONFIG_PATH, loadConfig } from './config.js';
+import type { Config } from './config.js';
+import { readConfig } from './config-file.js';
 import { ConfigError } from './errors.js';
 import type { Playground } from './playground/start.js';
 import { explainStartupFailure } from './startup-errors.js';
@@ -11,15 +11,6 @@ import { explainStartupFailure } from './startup-errors.js';
  * moment: also while it is still starting (waiting for Slack), since Node as PID 1 in a container ignores a
  * signal it has no handler for.
  */
-
-function readConfig(env: NodeJS.ProcessEnv): Config {
-  const path = env.SYNCRO_BOT_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let text: string | undefined;
-  if (existsSync(path)) text = readFileSync(path, 'utf8');
-  else if (env.SYNCRO_BOT_CONFIG)
-    throw new ConfigError([`SYNCRO_BOT_CONFIG: the file ${path} does not exist`]);
-  return loadConfig(env, { path, text });
-}
 
 /** How long a stop during start-up waits for a step that is opening things (the store, the playground). */
 const OPENING_WAIT_MS = 3_000;

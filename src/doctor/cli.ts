@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { WebClient } from '@slack/web-api';
-import { type Config, DEFAULT_CONFIG_PATH, loadConfig } from '../config.js';
+import { type Config, DEFAULT_CONFIG_PATH } from '../config.js';
+import { readConfig } from '../config-file.js';
 import { ConfigError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import { explainStartupFailure } from '../startup-errors.js';
@@ -45,16 +45,6 @@ function parseArgs(argv: string[]): Args | string {
     else return `unknown argument: ${String(a).slice(0, 40)}`;
   }
   return args;
-}
-
-/** The same file the bot reads (main.ts): SYNCRO_BOT_CONFIG, else ./syncro-bot.yml when it exists. */
-function readConfig(env: NodeJS.ProcessEnv): Config {
-  const path = env.SYNCRO_BOT_CONFIG ?? DEFAULT_CONFIG_PATH;
-  let text: string | undefined;
-  if (existsSync(path)) text = readFileSync(path, 'utf8');
-  else if (env.SYNCRO_BOT_CONFIG)
-    throw new ConfigError([`SYNCRO_BOT_CONFIG: the file ${path} does not exist`]);
-  return loadConfig(env, { path, text });
 }
 
 /** Slack's Web API client logs through its own logger: keep it quiet (the checklist says what went wrong). */
