@@ -247,6 +247,7 @@ export function createBot(deps: BotDeps): Bot {
       if (timer) clearInterval(timer);
       await app.stop().catch(() => undefined);
       const left = await executor.drain(drainMs);
+      cards.stop();
       if (left > 0)
         log.warn(
           { left },

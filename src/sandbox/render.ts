@@ -83,13 +83,22 @@ export function renderBody(body: string, rendering: CommentRendering): string {
       return body;
     case 'plain':
       // As an HTML parser strips tags: a `<` opens one only before a letter, `/`, `!` or `?` ("a < b" is text).
-      return decodeEntities(body.replace(/<[a-z/!?][^>]*>/gi, '')).trim();
+      return decodeEntities(stripTags(body)).trim();
     case 'rich':
       return body
         .split(/\r?\n(?:[ \t]*\r?\n)+/)
         .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/\r?\n/g, '<br>')}</p>`)
         .join('\n');
   }
+}
+
+/**
+ * Tags removed. Only the text up to the last `>` can hold one: a `<` after it opens nothing, and the regular
+ * expression would scan to the end from each such `<` (quadratic on `<a<a<a…`).
+ */
+function stripTags(s: string): string {
+  const end = s.lastIndexOf('>') + 1;
+  return s.slice(0, end).replace(/<[a-z/!?][^>]*>/gi, '') + s.slice(end);
 }
 
 function escapeHtml(s: string): string {

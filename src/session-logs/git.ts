@@ -60,7 +60,9 @@ export class SessionLogCheckError extends AppError {
 
 /** A git remote's URL may carry a token (https://user:token@host/…): never let it into a card or a log line. */
 export function redactGitText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@');
+  // Found from its `://`, the scheme checked behind it: starting from the scheme tried every suffix of a long
+  // word that has no `://` (quadratic).
+  return text.replace(/:\/\/(?<=[a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '://***@');
 }
 
 function firstLine(text: string): string {

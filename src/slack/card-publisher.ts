@@ -3,6 +3,7 @@ import type { ActionStore } from '../actions/store.js';
 import type { PendingAction } from '../actions/types.js';
 import { CardNotPostedError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { LimiterTimers } from '../syncro/rate-limiter.js';
 import type { Message } from './blocks.js';
 import type { ReplyTarget } from './context.js';
 import {
@@ -24,7 +25,11 @@ import {
  *   and a new ephemeral message cannot be updated either; so when a private card's response_url is refused or
  *   used up, the card moves to a direct message from the bot (chat.postMessage, the row records where) and every
  *   later drawing updates that message. A channel card whose message was deleted is posted again as a new
- *   message, and the row then points at it. A drawing that Slack refused is tried again by the sweep.
+ *   message, and the row then points at it.
+ * - **A refused drawing is tried again, a bounded number of times.** After `CARD_RETRY_PAUSES_MS` (1 s, 4 s,
+ *   15 s, 1 min, 4 min), each time from the row as it then stands, and given up with a log line after the last
+ *   (at once for a refusal no retry can fix, e.g. `invalid_blocks`). A drawing that lands, or the sweep
+ *   (`retryRefused`, one try), takes the place of a waiting retry.
  */
 
 export interface CardPublisherDeps {
@@ -40,6 +45,10 @@ export interface CardPublisherDeps {
   describeError: (err: unknown) => string;
   /** The transport for response_url posts (tests and the playground keep the default). */
   postToResponseUrl?: typeof postToResponseUrl;
+  /** Timers for the pauses before a refused drawing is tried again (tests pass a fake clock). */
+  timers?: Pick<LimiterTimers, 'setTimeout' | 'clearTimeout'>;
+  /** The pauses before each retry of a refused drawing (default CARD_RETRY_PAUSES_MS). */
+  retryPausesMs?: readonly number[];
 }
 
 export interface CardPublisher {
@@ -58,8 +67,10 @@ export interface CardPublisher {
   redraw(action: PendingAction, milestone: boolean): Promise<void>;
   /** Posts a proposed card for the first time and records where it is. */
   showNew(action: PendingAction, to: ReplyTarget): Promise<void>;
-  /** Draws again the cards whose last drawing Slack refused (called by the sweep). */
+  /** Draws again, now, the cards whose last drawing Slack refused (called by the sweep; counts as a try). */
   retryRefused(): Promise<void>;
+  /** Cancels the waiting retries (the bot is stopping). */
+  stop(): void;
 }
 
 /** How often one publish redraws a card that keeps changing under it before leaving it to the next event. */
@@ -92,19 +103,41 @@ function target(passed: PendingAction['slack'], stored: PendingAction['slack']):
     : stored;
 }
 
-/** Pauses between tries of a drawing Slack refused, before it is left to the sweep. */
-const RETRY_PAUSES_MS = [200, 800];
+/**
+ * The pauses before each new try of a drawing Slack refused (backoff, about 5 minutes in all: a Slack incident
+ * of that length is ridden out); after the last refused try the drawing is given up with a log line.
+ */
+export const CARD_RETRY_PAUSES_MS: readonly number[] = [1_000, 4_000, 15_000, 60_000, 240_000];
 
-async function withRetries<T>(fn: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      const pause = RETRY_PAUSES_MS[i];
-      if (pause === undefined) throw err;
-      await new Promise<void>((resolve) => setTimeout(resolve, pause).unref());
-    }
-  }
+/** Refusals that no retry can fix (the drawing, the message or the token is wrong): given up at once. */
+const FINAL_REFUSALS = new Set([
+  'invalid_blocks',
+  'invalid_blocks_format',
+  'msg_too_long',
+  'too_many_attachments',
+  'invalid_arguments',
+  'cant_update_message',
+  'edit_window_closed',
+  'is_archived',
+  'channel_not_found',
+  'not_in_channel',
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+]);
+
+/** Real timers that do not keep the process alive for a retry. */
+const unrefTimers: Pick<LimiterTimers, 'setTimeout' | 'clearTimeout'> = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms).unref(),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** A card whose last drawing Slack refused: refused tries in a row, the waiting retry, a result to announce. */
+interface Refused {
+  tries: number;
+  handle?: unknown;
+  announce: boolean;
 }
 
 export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
@@ -114,8 +147,10 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
   const send = deps.postToResponseUrl ?? postToResponseUrl;
   /** Per card, the tail of its drawings in this process (one at a time, in order). */
   const queues = new Map<string, Promise<void>>();
-  /** Cards whose last drawing Slack refused, to draw again at the next sweep. */
-  const refused = new Set<string>();
+  const timers = deps.timers ?? unrefTimers;
+  const pauses = deps.retryPausesMs ?? CARD_RETRY_PAUSES_MS;
+  /** Cards whose last drawing Slack refused, until one lands or they are given up. */
+  const refused = new Map<string, Refused>();
 
   async function ephemeralOrDm(to: ReplyTarget, message: ResponseMessage): Promise<void> {
     try {
@@ -262,11 +297,12 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
     const previous = queues.get(a.id) ?? Promise.resolve();
     const run = previous.then(async () => {
       try {
-        const shown = await withRetries(() => drawCurrent(a, milestone));
-        refused.delete(a.id);
+        const shown = await drawCurrent(a, milestone);
+        // A result a refused drawing should have announced is announced by the drawing that lands.
+        const owed = landed(a.id);
         // Said once: only by the drawing that finished the action (the executor's), never by a redraw.
         if (
-          announce &&
+          (announce || owed) &&
           milestone &&
           a.state === 'succeeded' &&
           deps.postResultsToChannel &&
@@ -280,7 +316,7 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
             .catch((err: unknown) => log.warn({ err }, 'could not post the result to the channel'));
         }
       } catch (err) {
-        refused.add(a.id);
+        refusedDrawing(a.id, err, announce && milestone);
         throw err;
       }
     });
@@ -290,6 +326,58 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
       if (queues.get(a.id) === tail) queues.delete(a.id);
     });
     return run;
+  }
+
+  /** A drawing landed: no retry is needed (it drew the row as it stands). Whether a result was still owed. */
+  function landed(id: string): boolean {
+    const r = refused.get(id);
+    if (!r) return false;
+    if (r.handle !== undefined) timers.clearTimeout(r.handle);
+    refused.delete(id);
+    return r.announce;
+  }
+
+  /** Slack refused a drawing: try again after the next pause, or give up with a log line. */
+  function refusedDrawing(id: string, err: unknown, announce: boolean): void {
+    const r = refused.get(id) ?? { tries: 0, announce: false };
+    r.announce ||= announce;
+    // A retry is already waiting: it draws the row as it will then stand, this refusal included.
+    if (r.handle !== undefined) return;
+    r.tries += 1;
+    const code = slackErrorCode(err);
+    const pause = code !== undefined && FINAL_REFUSALS.has(code) ? undefined : pauses[r.tries - 1];
+    if (pause === undefined) {
+      refused.delete(id);
+      log.error(
+        { err, actionId: id, tries: r.tries, slackError: code },
+        'gave up drawing the card: Slack refused it; it shows its last drawing until the card changes again',
+      );
+      return;
+    }
+    refused.set(id, r);
+    log.warn(
+      { err, actionId: id, tries: r.tries, slackError: code, retryInMs: pause },
+      'Slack refused the card drawing; trying again after a pause',
+    );
+    r.handle = timers.setTimeout(() => {
+      r.handle = undefined;
+      void retry(id);
+    }, pause);
+  }
+
+  /** One more try of a refused card, from the row as it stands now. */
+  async function retry(id: string): Promise<void> {
+    const r = refused.get(id);
+    const a = await store.get(id).catch((err: unknown) => {
+      log.warn({ err, actionId: id }, 'could not read the card to draw it again');
+      return undefined;
+    });
+    if (!a) {
+      if (r?.handle === undefined) refused.delete(id);
+      return;
+    }
+    // A failure is counted (and the next try scheduled, or the card given up) by enqueue.
+    await enqueue(a, true, r?.announce ?? false).catch(() => undefined);
   }
 
   async function showNew(a: PendingAction, to: ReplyTarget): Promise<void> {
@@ -322,16 +410,16 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
   }
 
   async function retryRefused(): Promise<void> {
-    for (const id of [...refused]) {
-      const a = await store.get(id);
-      if (!a) {
-        refused.delete(id);
-        continue;
-      }
-      await enqueue(a, true, false).catch((err: unknown) =>
-        log.warn({ err, actionId: id }, 'could not draw the card again; the next sweep tries again'),
-      );
+    for (const [id, r] of [...refused]) {
+      if (r.handle !== undefined) timers.clearTimeout(r.handle);
+      r.handle = undefined;
+      await retry(id);
     }
+  }
+
+  function stop(): void {
+    for (const r of refused.values()) if (r.handle !== undefined) timers.clearTimeout(r.handle);
+    refused.clear();
   }
 
   return {
@@ -340,5 +428,6 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
     redraw: (a, milestone) => enqueue(a, milestone, false),
     showNew,
     retryRefused,
+    stop,
   };
 }

@@ -12,7 +12,7 @@ declare module 'html-to-text' {
       returnDomByDefault?: boolean;
     };
     decodeEntities?: boolean;
-    limits?: { maxInputLength?: number; ellipsis?: string };
+    limits?: { maxInputLength?: number; maxDepth?: number; maxChildNodes?: number; ellipsis?: string };
     preserveNewlines?: boolean;
     selectors?: SelectorDefinition[];
     wordwrap?: number | false | null;

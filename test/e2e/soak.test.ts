@@ -172,11 +172,12 @@ if (unreachable !== undefined) {
       await Promise.all(cards.map((c) => postWithTrouble(c, ticket.id)));
       await settled(cards.map((c) => c.id));
 
-      // A drawing Slack refused is retried by the replica that drew it (at once, then by its sweep, every 30 s
-      // in production); that memory dies with the process, so let both replicas' sweeps run once before the crash.
+      // A drawing Slack refused is retried by the replica that drew it (after growing pauses, or at its sweep,
+      // every 30 s in production); that memory dies with the process, so once Slack accepts updates again let
+      // both replicas' sweeps run once before the crash.
+      slack.respondWith('chat.update', () => undefined);
       await a.bot.sweep();
       await b.bot.sweep();
-      slack.respondWith('chat.update', () => undefined);
 
       // Phase 2: replica A dies while its writes hang, and comes back under the same REPLICA_ID.
       const crashCards = await Promise.all(

@@ -147,23 +147,38 @@ export async function proposeCloseFor(
 
 /** A customer name as people know it, compared loosely. */
 function sameName(a: string, b: string): boolean {
-  const n = (s: string) => s.toLowerCase().replace(/\s+/g, ' ').trim();
-  return n(a) === n(b);
+  return nameKey(a) === nameKey(b);
+}
+
+function nameKey(s: string): string {
+  return s.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
 /**
  * `create Len's Auto Brokerage Server upgrade` without quotes: the longest run of leading words that is exactly
  * one customer's name (among the search results for the first word) is the customer, the rest the subject.
  * At least one word is left for the subject; two customers with that name → no split (the person picks).
+ * Linear in the text and the names: each name is read once, and only the lengths that some name has are tried
+ * (trying every run of leading words against every name took seconds on a 4,000-character command).
  */
 export function splitByCustomerName(
   text: string,
   customers: Customer[],
 ): { customer: Customer; subject: string } | undefined {
   const words = text.trim().split(/\s+/);
-  for (let n = words.length - 1; n >= 1; n--) {
-    const name = words.slice(0, n).join(' ');
-    const hits = customers.filter((c) => sameName(customerName(c), name));
+  // The customers by the number of words in their name, then by the name as compared (see sameName).
+  const byLength = new Map<number, Map<string, Customer[]>>();
+  for (const c of customers) {
+    const key = nameKey(customerName(c));
+    if (key === '') continue;
+    const length = key.split(' ').length;
+    const names = byLength.get(length) ?? new Map<string, Customer[]>();
+    byLength.set(length, names);
+    names.set(key, [...(names.get(key) ?? []), c]);
+  }
+  const lengths = [...byLength.keys()].filter((n) => n < words.length).sort((a, b) => b - a);
+  for (const n of lengths) {
+    const hits = byLength.get(n)?.get(nameKey(words.slice(0, n).join(' '))) ?? [];
     if (hits.length === 1) return { customer: hits[0]!, subject: words.slice(n).join(' ') };
     if (hits.length > 1) return undefined;
   }

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { lineBilling } from '../../actions/kinds/remove-line-item.js';
 import type { Comment, Invoice, LineItem, Ticket } from '../../syncro/schemas.js';
-import { htmlToText } from '../../text/html.js';
+import { htmlToText, readHtml } from '../../text/html.js';
 import type { RunningTimer } from '../../timers/timer-store.js';
 import { ACTION } from '../action-ids.js';
 import {
@@ -163,11 +163,15 @@ function commentBlocks(comments: Comment[]): KnownBlock[] {
     ]
       .filter(Boolean)
       .join(' · ');
-    const text = htmlToText(c.body ?? '');
-    const body =
-      text.length > COMMENT_BODY_MAX
-        ? `${escapeMrkdwn(truncate(text, COMMENT_BODY_MAX))} _(${text.length - COMMENT_BODY_MAX + 1} more characters in Syncro)_`
-        : escapeMrkdwn(text);
+    const { text, clipped } = readHtml(c.body ?? '');
+    const cut = text.length > COMMENT_BODY_MAX;
+    // A body longer than what is read (MAX_RENDERED) has more than can be counted here.
+    const more = clipped
+      ? ' _(more in Syncro)_'
+      : cut
+        ? ` _(${text.length - COMMENT_BODY_MAX + 1} more characters in Syncro)_`
+        : '';
+    const body = `${escapeMrkdwn(cut ? truncate(text, COMMENT_BODY_MAX) : text)}${more}`;
     out.push(section(body ? `${head}\n${body}` : head));
   }
   return out;
