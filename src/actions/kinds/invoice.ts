@@ -10,6 +10,7 @@ export interface InvoiceStep extends StepBase {
 
 export const createInvoice: StepKind<InvoiceStep> = {
   op: 'create_invoice',
+  putsMoneyOnTicket: false,
   provides: 'invoice_id',
   async send({ api }, step) {
     const inv = await api.createInvoice(step.body);

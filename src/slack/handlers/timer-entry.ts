@@ -6,6 +6,7 @@ import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
 import { laborChoices } from './bill.js';
+import { withBillingCardRules } from './billing-card.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -68,6 +69,7 @@ export async function proposeTimerEntryFor(
       productId: labor.product_id,
       productName: product.name,
       rate: product.price_retail == null ? null : Number(product.price_retail),
+      taxable: labor.taxable,
     },
     startAt: input.startAt,
     endAt: input.endAt,
@@ -84,7 +86,8 @@ export async function proposeTimerEntryFor(
       signer,
       slack: { channelId: to.channelId, ephemeral: false },
     };
-    return proposeWith(timerEntryAction, base, draft);
+    // Charged, its steps put money on the ticket: the billing card's rules and policy, as Bill's (billing-card.ts).
+    return withBillingCardRules(ctx, to, proposeWith(timerEntryAction, base, draft));
   });
   await ctx.showNewCard(action, to);
 }

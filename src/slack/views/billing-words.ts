@@ -66,3 +66,29 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
 export function billingNotesWords(b: BillingComputation): string[] {
   return b.notes.map((n) => billingNoteWords(b, n));
 }
+
+/** Why a billing card that needs an approver cannot be made here (plain text: shown in a form or a reply). */
+export function noBillingChannelWords(): string {
+  return (
+    'This billing needs a billing approver to press Post, and no approver can see a card here (App Home or a ' +
+    'direct message). Nothing was made. Bill from a channel, or ask your admin to set billing.channel (the ' +
+    'channel where billing cards go) in the bot’s configuration.'
+  );
+}
+
+/**
+ * Where a billing form's card will be posted, said on the form (mrkdwn; the channel as a mention): only when it
+ * needs an approver, or goes elsewhere than where the form was opened.
+ */
+export function billingPlaceWords(p: {
+  channelId: string;
+  approval: boolean;
+  askedIn: string;
+}): string | undefined {
+  if (p.approval) {
+    return p.channelId === p.askedIn
+      ? '🔐 The card needs a billing approver’s Post: it will be posted in this channel.'
+      : `🔐 The card needs a billing approver’s Post: it will be posted in <#${p.channelId}>, where the approvers can act.`;
+  }
+  return undefined;
+}
