@@ -105,13 +105,14 @@ describe('the billing gate', () => {
   }
 
   /** Howard starts and stops a timer (47 min), records it with "Charge it now": the card posted. */
-  async function chargedTimerCard(h: Harness): Promise<Call> {
+  async function chargedTimerCard(h: Harness, formSays?: string): Promise<Call> {
     await askBot(h, USERS.howard, `timer start ${NUMBER} Nextcloud sync`);
     clock += 47 * MIN;
     const stopped = (await askBot(h, USERS.howard, 'timer stop')).reply;
     const opens = h.slack.callsTo('views.open').length;
     await h.click(USERS.howard, ACTION.timerRecord, buttonValue(stopped.blocks, ACTION.timerRecord)!);
     const form = await h.slack.waitForCall('views.open', undefined, { nth: opens + 1 });
+    if (formSays) expect(JSON.stringify(form.body.view)).toContain(formSays);
     const posts = h.slack.callsTo('chat.postMessage').length;
     const res = await h.submit(USERS.howard, VIEW.timerEntry, viewMetadata(form), {
       syncro_labor: { syncro_labor_input: { type: 'static_select', selected_option: { value: 'remote' } } },
@@ -135,7 +136,10 @@ describe('the billing gate', () => {
   it('puts a charged timer entry through the same approval as Bill: same card rules, same refusal, approver posts', async () => {
     fresh();
     const h = await start(APPROVER_ONLY);
-    const timerCard = await chargedTimerCard(h);
+    const timerCard = await chargedTimerCard(
+      h,
+      '🔐 With Charge it now, the card needs a billing approver’s Post: it will be posted in this channel.',
+    );
     const { card: billCard } = await proposeBillCard(h, USERS.howard, NUMBER);
 
     // One gate: both cards say the same rule, live as long, and are channel cards.

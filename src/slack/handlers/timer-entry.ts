@@ -4,9 +4,10 @@ import { type TimerEntryDraft, timerEntryAction } from '../../actions/kinds/time
 import { UserInputError } from '../../errors.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import { chargePlaceWords } from '../views/billing-words.js';
 import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
 import { laborChoices } from './bill.js';
-import { withBillingCardRules } from './billing-card.js';
+import { billingFormPlace, withBillingCardRules } from './billing-card.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -29,10 +30,18 @@ export async function openTimerEntryModal(
     view: timerEntryModal({
       span,
       laborTypes: laborChoices(ctx),
+      ...chargeNoteFor(ctx, to),
       ...(defaults ? { defaults } : {}),
       meta: JSON.stringify(meta),
     }),
   });
+}
+
+/** What the form says about charging: a charged entry is billing, so its card goes where an approver can act. */
+function chargeNoteFor(ctx: BotContext, to: ReplyTarget): { chargeNote?: string } {
+  const place = billingFormPlace(ctx, to);
+  const note = chargePlaceWords(place.ok ? { ...place, askedIn: to.channelId } : { ok: false });
+  return note ? { chargeNote: note } : {};
 }
 
 /** After the form closed: reads the ticket and the labour product, then shows the card (nothing is sent). */

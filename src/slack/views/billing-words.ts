@@ -76,6 +76,16 @@ export function noBillingChannelWords(): string {
   );
 }
 
+/** The timer entry form's note on charging: a charged entry is billing (its card follows the billing rules). */
+export function chargePlaceWords(
+  p: { ok: true; channelId: string; approval: boolean; askedIn: string } | { ok: false },
+): string | undefined {
+  if (!p.ok)
+    return '⚠️ Charge it now needs a billing approver’s Post, and no approver can see a card here: record the entry without charging, or ask your admin to set billing.channel.';
+  const where = billingPlaceWords(p);
+  return where ? `🔐 With Charge it now, ${where.replace(/^🔐 The card/, 'the card')}` : undefined;
+}
+
 /**
  * Where a billing form's card will be posted, said on the form (mrkdwn; the channel as a mention): only when it
  * needs an approver, or goes elsewhere than where the form was opened.
