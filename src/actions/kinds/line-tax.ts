@@ -1,4 +1,5 @@
 import { AppError } from '../../errors.js';
+import type { SyncroApi } from '../../syncro/api.js';
 import type { WriteStep } from '../types.js';
 import type { ChargedLine, StepBase, StepKind } from './step.js';
 import { ticketIdOf } from './step.js';
@@ -48,15 +49,13 @@ function chargedLineOfSteps(steps: readonly WriteStep[]): ChargedLine | undefine
   return o && (o.code === 'done' || o.code === 'found') ? o.line : undefined;
 }
 
-/** Every line id on the ticket's read, with its tax. */
+/** The line's tax as Syncro shows it now, from a fresh read of the ticket (never a snapshot). */
 async function readTax(
-  reads: {
-    ticket(id: number): Promise<{ line_items?: Array<{ id: number; taxable?: boolean | null }> | null }>;
-  },
+  api: SyncroApi,
   ticketId: number,
   lineId: number,
 ): Promise<{ found: boolean; taxable: boolean | null }> {
-  const t = await reads.ticket(ticketId);
+  const t = await api.getTicket(ticketId);
   const line = (t.line_items ?? []).find((l) => l.id === lineId);
   return { found: line !== undefined, taxable: line?.taxable ?? null };
 }
@@ -74,7 +73,7 @@ export const setLineTax: StepKind<LineTaxStep> = {
     const ticketId = ticketIdOf(step);
     await api.updateLineItem(ticketId, { ticket_line_item_id: line.id, taxable: step.body.taxable });
     // Verified from the ticket as Syncro now shows it, not from the answer to the update.
-    const shown = await readTax({ ticket: (id) => api.getTicket(id) }, ticketId, line.id);
+    const shown = await readTax(api, ticketId, line.id);
     if (shown.taxable !== step.body.taxable) throw new LineTaxNotSetError(line.id, shown.taxable);
     return { resultId: line.id, outcome: { code: 'done', line: { ...line, taxable: shown.taxable } } };
   },
@@ -82,7 +81,7 @@ export const setLineTax: StepKind<LineTaxStep> = {
   async check({ api, steps }, step) {
     const line = chargedLineOfSteps(steps);
     if (!line) throw new Error('the charged line is not known: cannot tell whether its tax was set');
-    const shown = await readTax({ ticket: (id) => api.getTicket(id) }, ticketIdOf(step), line.id);
+    const shown = await readTax(api, ticketIdOf(step), line.id);
     if (!shown.found) throw new Error(`line item ${line.id} is not on the ticket any more`);
     return shown.taxable === step.body.taxable
       ? {
@@ -96,8 +95,3 @@ export const setLineTax: StepKind<LineTaxStep> = {
         };
   },
 };
-
-/** The charged line's id, once the charge found it (what `{charged_line_id}` stands for). */
-export function chargedLineIdOf(steps: readonly WriteStep[]): number | undefined {
-  return chargedLineOfSteps(steps)?.id;
-}
