@@ -194,6 +194,10 @@ describe('the billing gate', () => {
 
     h = await start(yamlWith(`  approval: { requester_may_post: false, approvers: [${USERS.mike}] }\n`));
     expect(await refusal(h, card, USERS.approver)).toMatch(/Only a billing approver \(<@U0MIKE001>\)/);
+    // The new approver finds the card on App Home (the list, too, follows the configuration as it is now).
+    await sendEvent({ url: h.eventsUrl, secret: SECRET }, appHomeOpened({ userId: USERS.mike }));
+    const home = await h.slack.waitForCall('views.publish', (c) => c.body.user_id === USERS.mike);
+    expect(JSON.stringify(home.body.view)).toContain('Waiting for your approval (1)');
     const done = await postAs(h, card, USERS.mike);
     expect(cardText(done)).toContain('approved by <@U0MIKE001>');
   });
