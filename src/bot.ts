@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { billingPolicyOf } from './actions/billing-gate.js';
 import { Executor } from './actions/executor.js';
 import type { ActionStore } from './actions/store.js';
 import type { Config, FileConfig } from './config.js';
@@ -125,7 +126,12 @@ export function createBot(deps: BotDeps): Bot {
     store: deps.store,
     logger: deps.logger,
     now,
-    render: (a) => actionCardView(a, { now: now(), webBaseUrl: deps.client.webBaseUrl }),
+    render: (a) =>
+      actionCardView(a, {
+        now: now(),
+        webBaseUrl: deps.client.webBaseUrl,
+        billingPolicy: billingPolicyOf(deps.file.billing.approval),
+      }),
     ...(deps.sandbox ? { postToResponseUrl: bannerResponse(postToResponseUrl) } : {}),
     postResultsToChannel: deps.file.cards.post_results_to_channel,
     describeError: describeErrorPlain,

@@ -209,6 +209,15 @@ const fileSchema = z
         invoice_category: z.string().default('Standard'),
         invoiced_status: z.string().default('Invoiced'),
         comment_subject: z.string().default('Resolution'),
+        /**
+         * Where billing cards that need an approver's Post go (a channel id, the bot invited): billing asked for on
+         * App Home or in a DM, where no approver can see it, and billing asked in any other channel too. Without it,
+         * such a card stays in the channel it was asked in, and is refused from App Home and DMs.
+         */
+        channel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C0123ABCD')
+          .optional(),
         /** Billing cards live in the channel (updated with chat.update), so they may wait longer for approval. */
         card_ttl_minutes: z
           .number()
@@ -218,6 +227,7 @@ const fileSchema = z
           .default(24 * 60),
         approval: z
           .object({
+            /** false: never the requester, even one listed among the approvers (an approver must post it). */
             requester_may_post: z.boolean().default(true),
             approvers: z.array(slackUserId).default([]),
             /** A second person must press Post: the requester cannot approve their own billing. */

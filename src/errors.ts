@@ -72,11 +72,14 @@ export class SignerChangedError extends AppError {
 /** Slack refused to post a channel card (e.g. `not_in_channel`); `slackError` is Slack's code. Nothing was sent. */
 export class CardNotPostedError extends AppError {
   readonly code = 'CARD_NOT_POSTED';
+  /** The channel the card was to be posted in (a billing card may go elsewhere than where it was asked). */
+  readonly channelId: string | undefined;
   constructor(
     readonly slackError: string | undefined,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; channelId?: string },
   ) {
     super(`Slack refused to post the card${slackError ? ` (${slackError})` : ''}`, options);
+    this.channelId = options?.channelId;
   }
 }
 

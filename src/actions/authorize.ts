@@ -1,52 +1,57 @@
+import { type BillingPolicy, isBilling, requesterPostsOwn } from './billing-gate.js';
 import type { PendingAction } from './types.js';
 
 /**
  * Who may press what on a card. Pure. Writes are always signed with the requester's key whoever presses:
  * an approver authorises the requester's write, and the card and the audit log record who approved.
- * A refusal is a code; src/slack/views/press-words.ts words it.
+ * Whether the billing policy applies is decided from the card's steps (billing-gate.ts), and the policy is the
+ * one configured now (passed at each click), never the one of the day the card was made.
+ * A refusal is a code with the facts of the rule that applied; src/slack/views/press-words.ts words it, one
+ * wording per rule, the same for whoever is refused.
  */
 
 export type Press = 'post' | 'cancel' | 'edit' | 'recheck';
 
 export type PressRefusal =
-  /** The card has no approval: only its requester uses it. */
+  /** The card is not billing: only its requester uses it. */
   | 'requester_only'
   /** Only the requester changes a card's fields. */
   | 'edit_requester_only'
   /** Cancel / check again: the requester or an approver. */
   | 'requester_or_approver'
-  /** A second person must approve: the requester cannot post their own. */
-  | 'second_person_required'
-  /** Post needs an approver (second person required, clicker is not one). */
-  | 'approver_only'
-  /** The requester's billing must be posted by an approver. */
-  | 'approver_must_post'
-  /** Post: neither the requester (allowed to post) nor an approver. */
-  | 'requester_or_approver_post';
+  /** Post of billing, rule "the requester or an approver". */
+  | 'requester_or_approver_post'
+  /** Post of billing, rule "an approver, never the requester" (requester_may_post: false, or require_second_person). */
+  | 'approver_not_requester';
 
 export type PressDecision =
   | { ok: true; approvedBy?: string }
-  | { ok: false; refusal: PressRefusal; requesterSlackId: string };
+  | { ok: false; refusal: PressRefusal; requesterSlackId: string; approvers: readonly string[] };
 
-export function mayPress(action: PendingAction, clicker: string, press: Press): PressDecision {
+export function mayPress(
+  action: PendingAction,
+  clicker: string,
+  press: Press,
+  policy: BillingPolicy,
+): PressDecision {
   const refuse = (refusal: PressRefusal): PressDecision => ({
     ok: false,
     refusal,
     requesterSlackId: action.requesterSlackId,
+    approvers: policy.approvers.filter((u) => u !== action.requesterSlackId),
   });
   const isRequester = clicker === action.requesterSlackId;
-  const approval = action.kind === 'bill' ? action.summary.approval : undefined;
-  if (!approval) return isRequester ? { ok: true } : refuse('requester_only');
-  const isApprover = approval.approvers.includes(clicker);
+  if (!isBilling(action.steps)) return isRequester ? { ok: true } : refuse('requester_only');
+  const isApprover = policy.approvers.includes(clicker);
   if (press === 'edit') return isRequester ? { ok: true } : refuse('edit_requester_only');
   if (press === 'cancel' || press === 'recheck') {
     return isRequester || isApprover ? { ok: true } : refuse('requester_or_approver');
   }
-  if (approval.requireSecondPerson) {
-    if (isRequester) return refuse('second_person_required');
-    return isApprover ? { ok: true, approvedBy: clicker } : refuse('approver_only');
+  if (requesterPostsOwn(policy)) {
+    if (isRequester) return { ok: true };
+    return isApprover ? { ok: true, approvedBy: clicker } : refuse('requester_or_approver_post');
   }
-  if (isRequester && approval.requesterMayPost) return { ok: true };
-  if (isApprover) return { ok: true, approvedBy: isRequester ? undefined : clicker };
-  return refuse(isRequester ? 'approver_must_post' : 'requester_or_approver_post');
+  // Never the requester, even one listed as an approver.
+  if (!isRequester && isApprover) return { ok: true, approvedBy: clicker };
+  return refuse('approver_not_requester');
 }

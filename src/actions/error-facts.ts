@@ -42,8 +42,10 @@ export function errorFacts(err: unknown): ErrorFacts {
     if (e.detail === WEB_PAGE_ANSWER) facts.webPage = true;
   } else if (e instanceof SyncroWriteOutcomeUnknownError && e.detail === WEB_PAGE_ANSWER)
     facts.webPage = true;
-  else if (e instanceof CardNotPostedError && e.slackError) facts.slackError = e.slackError;
-  else if (e instanceof SyncroListNotReadToEndError) facts.pages = e.pages;
+  else if (e instanceof CardNotPostedError) {
+    if (e.slackError) facts.slackError = e.slackError;
+    if (e.channelId) facts.channelId = e.channelId;
+  } else if (e instanceof SyncroListNotReadToEndError) facts.pages = e.pages;
   else if (e instanceof ConfigError) facts.messages = [...e.problems];
   else if (e instanceof SignerChangedError) facts.signer = { promised: e.promised, actual: e.actual };
   else if (e instanceof SessionLogNotWrittenError) {

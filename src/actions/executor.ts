@@ -12,6 +12,7 @@ import {
 import { whenOnTheWire } from '../syncro/on-the-wire.js';
 import { withRequestPriority } from '../syncro/priority.js';
 import { errorFacts } from './error-facts.js';
+import { LineTaxNotSetError } from './kinds/line-tax.js';
 import { stepKindOf } from './kinds/registry.js';
 import type { ErrorFacts, StepContext, StepOutcome } from './kinds/step.js';
 import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
@@ -54,7 +55,9 @@ function isKnownNotWritten(err: unknown): boolean {
     err instanceof SyncroRateLimitedError ||
     err instanceof SyncroNetworkError ||
     err instanceof VerificationMismatchError ||
-    err instanceof SessionLogNotWrittenError
+    err instanceof SessionLogNotWrittenError ||
+    // The line reads back with another tax: the tax is not set (setting it again is harmless).
+    err instanceof LineTaxNotSetError
   );
 }
 

@@ -73,7 +73,6 @@ export interface BillProposal extends ProposalBase {
   timer?: BillDraft['timer'];
   invoiceCategory: string;
   invoicedStatus: string;
-  approval: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
 }
 
 export function proposeBill(p: BillProposal): PendingAction {

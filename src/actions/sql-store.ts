@@ -3,6 +3,7 @@ import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { Logger } from '../logger.js';
 import { openShownLinks } from '../previews/shown-links.js';
 import { openTimerStore } from '../timers/timer-store.js';
+import { isBilling } from './billing-gate.js';
 import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
 import { rowReader } from './row-schemas.js';
 import {
@@ -211,16 +212,17 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
     },
 
     async listAwaitingApproval(slackUserId: string, at: number, limit: number): Promise<PendingAction[]> {
-      // The approvers are in the JSON payload: the proposed bill cards (few: they expire within the card TTL) are
-      // read newest first up to a bound, and filtered here, the same way in both dialects.
+      // Whether a card is billing is a property of its steps (billing-gate.ts), in the JSON payload: the proposed
+      // cards of others (few: they expire within their TTL) are read newest first up to a bound, and filtered here,
+      // the same way in both dialects. Who may approve is the caller's to decide, from the configuration as it is.
       const { values, bind } = parameters();
       const rows = await db.query(
-        `SELECT * FROM actions WHERE state = ${bind('proposed')} AND kind = ${bind('bill')} AND expires_at > ${bind(at)} AND requester <> ${bind(slackUserId)} ORDER BY created_at DESC LIMIT ${bind(APPROVAL_SCAN_LIMIT)}`,
+        `SELECT * FROM actions WHERE state = ${bind('proposed')} AND expires_at > ${bind(at)} AND requester <> ${bind(slackUserId)} ORDER BY created_at DESC LIMIT ${bind(APPROVAL_SCAN_LIMIT)}`,
         values,
       );
       return rows
         .map(read.action)
-        .filter((a) => a.summary.approval?.approvers.includes(slackUserId))
+        .filter((a) => isBilling(a.steps))
         .slice(0, limit);
     },
 

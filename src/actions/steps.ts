@@ -26,6 +26,18 @@ export function providerOf(
   return undefined;
 }
 
+/** The value an earlier step fills `{name}` with: what its kind says it provides, else its result's id. */
+export function providedValue(
+  name: string,
+  step: WriteStep,
+  steps: readonly WriteStep[],
+): number | undefined {
+  const from = providerOf(name, step, steps)?.step;
+  if (from === undefined) return undefined;
+  const kind = stepKindOf(from) as { provided?: (s: WriteStep) => number | undefined };
+  return kind.provided ? kind.provided(from) : from.resultId;
+}
+
 /** The placeholders in a step's path (`{invoice_id}` → `invoice_id`). */
 export function placeholdersOf(step: Pick<WriteStep, 'path'>): string[] {
   return [...step.path.matchAll(PLACEHOLDER)].map((m) => m[1] as string);
@@ -34,11 +46,11 @@ export function placeholdersOf(step: Pick<WriteStep, 'path'>): string[] {
 /** A step's path with each `{name}` filled from the result of the earlier step whose kind provides it. */
 export function resolvePath(step: WriteStep, steps: readonly WriteStep[]): string {
   return step.path.replace(PLACEHOLDER, (_all, name: string) => {
-    const from = providerOf(name, step, steps)?.step;
-    if (from?.resultId === undefined) {
+    const value = providedValue(name, step, steps);
+    if (value === undefined) {
       throw new Error(`{${name}} is not known yet: the step that provides it has not succeeded`);
     }
-    return String(from.resultId);
+    return String(value);
   });
 }
 
@@ -54,7 +66,7 @@ export function resolveBody(
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(step.body)) {
     const name = typeof v === 'string' ? /^\{([a-z_]+)\}$/.exec(v)?.[1] : undefined;
-    const id = name === undefined ? undefined : providerOf(name, step, steps)?.step.resultId;
+    const id = name === undefined ? undefined : providedValue(name, step, steps);
     out[k] = id ?? v;
   }
   return out;

@@ -77,8 +77,9 @@ export interface ActionStore {
   /** Audit entries of the writes `slackUserId` asked for or pressed Post on, newest first (App Home). */
   listAuditBy(slackUserId: string, limit: number): Promise<AuditEntry[]>;
   /**
-   * Proposed, unexpired bill cards someone else asked for that name `slackUserId` among their approvers (App
-   * Home's "waiting for my approval"), newest first.
+   * Proposed, unexpired billing cards (billing-gate.ts: their steps put money on a ticket) that someone other than
+   * `slackUserId` asked for, newest first: App Home's "waiting for my approval", once the caller has kept those the
+   * configuration lets this person post.
    */
   listAwaitingApproval(slackUserId: string, now: number, limit: number): Promise<PendingAction[]>;
   close(): Promise<void>;

@@ -97,8 +97,8 @@ export interface EditableFieldState {
 export interface ActionSummary {
   editable?: EditableFieldState[];
   billing?: BillingComputation;
-  /** Billing: who may press Post (Slack user ids) and whether a second person is required. */
-  approval?: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
+  // NOTE: rows written before issue 16 also hold `approval` (the policy frozen on the card); it is never read:
+  // the billing policy is decided from the steps and the configuration at each click (billing-gate.ts).
 }
 
 export interface PendingAction {

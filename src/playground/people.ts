@@ -1,6 +1,7 @@
 import type { FileConfig } from '../config.js';
 import { DEMO_STAFF } from '../sandbox/demo-data.js';
 import { SANDBOX_LABOR_TYPES } from '../sandbox/sandbox-mode.js';
+import { PLAYGROUND_CHANNEL } from './start.js';
 
 /**
  * Who you can be in the playground. With the simulator: the demo technicians (each with their own sandbox key,
@@ -76,7 +77,9 @@ export function demoCast(file: FileConfig, keyOf: (syncroUserId: number) => stri
       labor_types: Object.keys(file.labor_types).length > 0 ? file.labor_types : SANDBOX_LABOR_TYPES,
       billing: {
         ...file.billing,
-        // The approver must post billing, so that approval and refusal can be tried.
+        // The approver must post billing, so that approval and refusal can be tried; billing asked for on App Home
+        // or in the app's DM is posted in the tickets channel, where the approver sees it.
+        channel: file.billing.channel ?? PLAYGROUND_CHANNEL.id,
         approval: { requester_may_post: false, approvers: [approverId], require_second_person: false },
       },
     },

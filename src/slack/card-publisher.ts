@@ -405,7 +405,10 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
         { state: 'cancelled', cancelledBy: 'bot', problem: { code: 'card_not_posted' } },
       );
       // The caller (a form's submission) answers with the person's draft and how to fix it.
-      throw new CardNotPostedError((err as { data?: { error?: string } }).data?.error, { cause: err });
+      throw new CardNotPostedError((err as { data?: { error?: string } }).data?.error, {
+        cause: err,
+        channelId: a.slack.channelId,
+      });
     }
   }
 

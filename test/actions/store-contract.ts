@@ -116,7 +116,6 @@ export function makeFullAction(over: Partial<PendingAction> = {}): PendingAction
         },
         notes: ['premium_on_prepaid'],
       },
-      approval: { approvers: ['U_BOSS'], requesterMayPost: false, requireSecondPerson: true },
     },
     steps: [
       {
@@ -461,9 +460,7 @@ export function runStoreContract(
           {
             slack,
             ticket,
-            summary: {
-              approval: { approvers: ['U_NEW'], requesterMayPost: true, requireSecondPerson: false },
-            },
+            summary: { editable: [{ field: 'priority', options: [{ value: 'High' }], selected: 'High' }] },
             problem: undefined,
             leaseOwner: undefined,
             leaseUntil: undefined,
@@ -477,7 +474,7 @@ export function runStoreContract(
           ...kept,
           slack,
           ticket,
-          summary: { approval: { approvers: ['U_NEW'], requesterMayPost: true, requireSecondPerson: false } },
+          summary: { editable: [{ field: 'priority', options: [{ value: 'High' }], selected: 'High' }] },
           expiresAt: T0 + 2 * HOUR,
           updatedAt: T0 + 9,
         };
@@ -752,27 +749,40 @@ export function runStoreContract(
         expect(await store.listAuditBy(freshUser(), 10)).toEqual([]);
       });
 
-      it('should list the proposed, unexpired bill cards of others that name me as approver, newest first', async () => {
+      it('should list the proposed, unexpired billing cards of others (by their steps), newest first', async () => {
         const me = freshUser();
         const now = T0 + 50 * HOUR;
-        const approval = (approvers: string[]) => ({
-          approval: { approvers, requesterMayPost: false, requireSecondPerson: true },
-        });
+        const line = {
+          op: 'add_line_item' as const,
+          method: 'POST' as const,
+          path: '/tickets/9001/add_line_item',
+          status: 'pending' as const,
+          body: { product_id: 1, name: 'Labour', description: 'Work', quantity: 1, taxable: false },
+        };
+        const charge = {
+          op: 'charge_timer_entry' as const,
+          method: 'POST' as const,
+          path: '/tickets/9001/charge_timer_entry',
+          status: 'pending' as const,
+          body: { timer_entry_id: '{timer_entry_id}' as const },
+        };
+        // Who may approve is decided by the caller from the configuration now, not by the store from the row.
         const bill = (over: Partial<PendingAction>) =>
-          inserted({ kind: 'bill', summary: approval([me, 'U_OTHER']), expiresAt: now + HOUR, ...over });
+          inserted({ kind: 'bill', steps: [line], expiresAt: now + HOUR, ...over });
         const older = await bill({ createdAt: now - 2_000 });
-        const newer = await bill({ createdAt: now - 1_000 });
-        await bill({ createdAt: now - 500, summary: approval(['U_OTHER']) }); // not mine to approve
+        const newer = await bill({ createdAt: now - 1_500, kind: 'timer_entry', steps: [charge] });
         await bill({ createdAt: now - 400, expiresAt: now }); // expired
         await bill({ createdAt: now - 300, state: 'succeeded' }); // done
-        await bill({ createdAt: now - 200, requesterSlackId: me }); // my own card
-        await inserted({ kind: 'comment', summary: approval([me]), expiresAt: now + HOUR, createdAt: now });
+        const own = await bill({ createdAt: now - 200, requesterSlackId: me }); // my own card
+        await inserted({ kind: 'comment', expiresAt: now + HOUR, createdAt: now }); // not billing
 
         const mine = await store.listAwaitingApproval(me, now, 10);
         expect(mine.map((a) => a.id)).toEqual([newer.id, older.id]);
         expect(mine[0]).toStrictEqual(newer);
         expect((await store.listAwaitingApproval(me, now, 1)).map((a) => a.id)).toEqual([newer.id]);
-        expect(await store.listAwaitingApproval(freshUser(), now, 10)).toEqual([]);
+        // Someone else sees my own card too (and the others): whether they may post it is not the store's call.
+        const theirs = (await store.listAwaitingApproval(freshUser(), now, 10)).map((a) => a.id);
+        expect(theirs).toEqual(expect.arrayContaining([own.id, newer.id, older.id]));
       });
     });
 

@@ -70,8 +70,19 @@ describe('billing approval', () => {
     h = await startHarness();
     const { card } = await proposeBillCard(h, USERS.howard, NUMBER);
     expect(cardText(card)).toContain('May be posted by <@U0HOWARD1>.');
-    await expectRefused(h, card, USERS.outsider, /Only the technician who asked, or a billing approver/);
-    await expectRefused(h, card, USERS.mike, /Only the technician who asked, or a billing approver/);
+    // With no approver listed, the rule names only the requester (issue 16: the words state the rule that applied).
+    await expectRefused(
+      h,
+      card,
+      USERS.outsider,
+      /Only the technician who asked \(<@U0HOWARD1>\) or a billing approver can post/,
+    );
+    await expectRefused(
+      h,
+      card,
+      USERS.mike,
+      /Only the technician who asked \(<@U0HOWARD1>\) or a billing approver can post/,
+    );
 
     const done = await postAs(h, card, USERS.howard);
     expect(cardText(done)).toMatch(/✅ \*Posted\* by <@U0HOWARD1> at [^\n]*$/m);
@@ -83,7 +94,12 @@ describe('billing approval', () => {
     h = await startHarness({ yaml: withApproval(`{ approvers: [${USERS.approver}] }`) });
     const { card } = await proposeBillCard(h, USERS.howard, NUMBER);
     expect(cardText(card)).toContain('May be posted by <@U0HOWARD1> or approved by <@U0APPROVE>.');
-    await expectRefused(h, card, USERS.outsider, /Only the technician who asked, or a billing approver/);
+    await expectRefused(
+      h,
+      card,
+      USERS.outsider,
+      /Only the technician who asked \(<@U0HOWARD1>\) or a billing approver \(<@U0APPROVE>\) can post this billing card\./,
+    );
 
     const done = await postAs(h, card, USERS.approver);
     expect(cardText(done)).toContain('✅ *Posted* by <@U0APPROVE>');
@@ -128,8 +144,22 @@ describe('billing approval', () => {
       yaml: withApproval(`{ requester_may_post: false, approvers: [${USERS.approver}] }`),
     });
     const { card } = await proposeBillCard(h, USERS.howard, NUMBER);
-    expect(cardText(card)).toContain('🔐 *Needs approval* by <@U0APPROVE>.');
-    await expectRefused(h, card, USERS.howard, /Your billing must be posted by an approver/);
+    expect(cardText(card)).toContain(
+      '🔐 *Needs approval* by <@U0APPROVE>: only a billing approver, never the technician who asked (<@U0HOWARD1>), can post this card.',
+    );
+    // Issue 16: one rule, one wording, for the requester and for anyone else refused.
+    await expectRefused(
+      h,
+      card,
+      USERS.howard,
+      /Only a billing approver \(<@U0APPROVE>\), never the technician who asked \(<@U0HOWARD1>\), can post this card\./,
+    );
+    await expectRefused(
+      h,
+      card,
+      USERS.outsider,
+      /Only a billing approver \(<@U0APPROVE>\), never the technician who asked \(<@U0HOWARD1>\), can post this card\./,
+    );
     const done = await postAs(h, card, USERS.approver);
     expect(cardText(done)).toContain('approved by <@U0APPROVE>');
     await expectSignedByRequester(h);
@@ -140,16 +170,22 @@ describe('billing approval', () => {
       yaml: withApproval(`{ require_second_person: true, approvers: [${USERS.approver}, ${USERS.howard}] }`),
     });
     const { card } = await proposeBillCard(h, USERS.howard, NUMBER);
+    // require_second_person is the rule "an approver, never the requester": said and refused in the same words.
     expect(cardText(card)).toContain(
-      'a second person must press Post (<@U0HOWARD1> cannot approve their own billing)',
+      '🔐 *Needs approval* by <@U0APPROVE>: only a billing approver, never the technician who asked (<@U0HOWARD1>), can post this card.',
     );
     await expectRefused(
       h,
       card,
       USERS.howard,
-      /A second person must approve this billing: you cannot approve your own/,
+      /Only a billing approver \(<@U0APPROVE>\), never the technician who asked \(<@U0HOWARD1>\), can post this card\./,
     );
-    await expectRefused(h, card, USERS.mike, /Only a billing approver can post this billing card/);
+    await expectRefused(
+      h,
+      card,
+      USERS.mike,
+      /Only a billing approver \(<@U0APPROVE>\), never the technician who asked \(<@U0HOWARD1>\), can post this card\./,
+    );
 
     const done = await postAs(h, card, USERS.approver);
     expect(cardText(done)).toContain('approved by <@U0APPROVE>');
@@ -196,7 +232,9 @@ describe('billing approval', () => {
     const writesBefore = h.sim.writes().length;
     const click = await clickOnCard(h, USERS.howard, failed, ACTION.post);
     const reply = await h.slack.waitForResponse((r) => r.url === click.responseUrl);
-    expect(reply.body.text).toMatch(/A second person must approve this billing/);
+    expect(reply.body.text).toMatch(
+      /Only a billing approver \(<@U0APPROVE>\), never the technician who asked \(<@U0HOWARD1>\), can post this card\./,
+    );
     expect(h.sim.writes()).toHaveLength(writesBefore);
 
     since = lastSeq(h);

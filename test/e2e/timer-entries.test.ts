@@ -181,6 +181,8 @@ describe('timer entries', () => {
         2,
       ),
       JSON.stringify({ timer_entry_id: '{timer_entry_id}' }, null, 2),
+      // Issue 16: the charged line ends with the labour type's tax (Syncro does not take it from the product).
+      JSON.stringify({ ticket_line_item_id: '{charged_line_id}', taxable: false }, null, 2),
     ]);
     expect(text).toContain('`{timer_entry_id}` from step 1');
     expect(sim.writes()).toEqual([]);
@@ -195,6 +197,7 @@ describe('timer entries', () => {
     expect(writeCounts(sim)).toEqual({
       [`POST /tickets/${tid()}/timer_entry`]: 1,
       [`POST /tickets/${tid()}/charge_timer_entry`]: 1,
+      [`PUT /tickets/${tid()}/update_line_item`]: 1,
     });
     expect(entries()).toHaveLength(1);
     expect(entries()[0]).toMatchObject({
@@ -365,15 +368,22 @@ describe('timer entries', () => {
         const done = await waitForCard(h, /— posted$/, { after: since });
         expect(stepLine(done, 2)).toContain('$117.50');
       } else {
-        // The entry reads back as charged: the step is done, and its line's price is read back too.
-        const done = await waitForCard(h, /— posted$/, { after: since });
-        expect(stepLine(done, 2)).toContain(
+        // The entry reads back as charged: the step is done, and its line's price is read back too. The line's
+        // tax (step 3) waits for the person's Resume, as every step after one found after an unclear answer.
+        const found = await waitForCard(h, /— not posted$/, { after: since });
+        expect(stepLine(found, 2)).toContain(
           'Syncro shows the timer entry charged: line item 0.7833 h × $150.00 = $117.50',
         );
+        expect(cardText(found)).toContain('Resume from step 3');
+        since = lastSeq(h);
+        await clickOnCard(h, USERS.howard, found, ACTION.post);
+        const done = await waitForCard(h, /— posted$/, { after: since });
+        expect(stepLine(done, 3)).toContain('read back: not taxable');
       }
       expect(writeCounts(sim)).toEqual({
         [`POST /tickets/${tid()}/timer_entry`]: 1,
         [`POST /tickets/${tid()}/charge_timer_entry`]: 1,
+        [`PUT /tickets/${tid()}/update_line_item`]: 1,
       });
       expect(entries()).toMatchObject([{ recorded: true }]);
       expect(chargedLines()).toHaveLength(1);

@@ -23,7 +23,6 @@ export interface BillDraft {
   timer?: { startedAt: number; stoppedAt: number; minutes: number };
   invoiceCategory: string;
   invoicedStatus: string;
-  approval: { approvers: string[]; requesterMayPost: boolean; requireSecondPerson: boolean };
 }
 
 export const bill: ActionKindDef<BillDraft> = {
@@ -37,7 +36,7 @@ export const bill: ActionKindDef<BillDraft> = {
     };
     return {
       ticket: d.ticket,
-      summary: { billing: b, approval: d.approval },
+      summary: { billing: b },
       steps: [
         commentStep(d.ticket.id, d.comment),
         lineItemStep(d.ticket.id, b.lineItem),

@@ -33,6 +33,7 @@ export function commentStep(
 
 export const addComment: StepKind<CommentStep> = {
   op: 'add_comment',
+  putsMoneyOnTicket: false,
   async send({ api }, step) {
     const c = await api.addComment(ticketIdOf(step), step.body);
     return { resultId: c.id, outcome: { code: 'done' } };

@@ -12,6 +12,7 @@ export interface TicketCreateStep extends StepBase {
 
 export const createTicket: StepKind<TicketCreateStep> = {
   op: 'create_ticket',
+  putsMoneyOnTicket: false,
   async send({ api }, step) {
     const t = await api.createTicket(step.body);
     return { resultId: t.id, outcome: { code: 'done', ticketNumber: String(t.number) } };

@@ -10,6 +10,8 @@ export interface InvoiceStep extends StepBase {
 
 export const createInvoice: StepKind<InvoiceStep> = {
   op: 'create_invoice',
+  // It invoices the lines already on the ticket; the steps that put them there are the billing ones.
+  putsMoneyOnTicket: false,
   provides: 'invoice_id',
   async send({ api }, step) {
     const inv = await api.createInvoice(step.body);

@@ -26,6 +26,7 @@ export function lineItemStep(ticketId: number, body: AddLineItemBody): LineItemS
 
 export const addLineItem: StepKind<LineItemStep> = {
   op: 'add_line_item',
+  putsMoneyOnTicket: true,
   async send({ api }, step) {
     const li = await api.addLineItem(ticketIdOf(step), step.body);
     return { resultId: li.id, outcome: { code: 'done' } };

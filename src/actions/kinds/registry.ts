@@ -5,6 +5,7 @@ import { addComment, comment } from './comment.js';
 import { createTicket, createTicketAction } from './create-ticket.js';
 import { createInvoice } from './invoice.js';
 import { addLineItem } from './line-item.js';
+import { setLineTax } from './line-tax.js';
 import { removeLineItem, removeLineItemAction } from './remove-line-item.js';
 import { sessionLogAction, writeSessionLog } from './session-log.js';
 import { statusChange, updateTicket } from './status-change.js';
@@ -27,6 +28,7 @@ export const STEP_KINDS = {
   remove_line_item: removeLineItem,
   timer_entry: timerEntry,
   charge_timer_entry: chargeTimerEntry,
+  update_line_item: setLineTax,
   write_session_log: writeSessionLog,
 } as const;
 

@@ -67,6 +67,7 @@ function linesOf(ticket: Ticket): LineItem[] {
 
 export const removeLineItem: StepKind<RemoveLineItemStep> = {
   op: 'remove_line_item',
+  putsMoneyOnTicket: false,
   async send({ api }, step) {
     await api.removeLineItem(ticketIdOf(step), step.body.ticket_line_item_id);
     return { resultId: step.body.ticket_line_item_id, outcome: { code: 'done' } };

@@ -93,6 +93,7 @@ const NO_SYNCRO_ID = 0;
 
 export const writeSessionLog: StepKind<SessionLogStep> = {
   op: 'write_session_log',
+  putsMoneyOnTicket: false,
   async refuseBeforeSend(ctx, step): Promise<ErrorFacts | undefined> {
     const t = step.body.target;
     if (t.kind === 'git') {

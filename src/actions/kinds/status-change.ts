@@ -22,6 +22,7 @@ export function statusStep(ticketId: number, status: string): TicketUpdateStep {
 
 export const updateTicket: StepKind<TicketUpdateStep> = {
   op: 'update_ticket',
+  putsMoneyOnTicket: false,
   async send({ api }, step) {
     const t = await api.updateTicket(ticketIdOf(step), step.body);
     return { resultId: t.id, outcome: { code: 'done', ticketNumber: String(t.number), status: t.status } };

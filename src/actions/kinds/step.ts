@@ -86,6 +86,8 @@ export interface ChargedLine {
   quantity: number | null;
   /** Price per unit (`price_retail`); null when Syncro did not say. */
   price: number | null;
+  /** Whether Syncro shows the line taxable (read back after its tax was set); absent when not read. */
+  taxable?: boolean | null;
 }
 
 /** What a read-back searched, so that the card can say it before it offers Post again. */
@@ -122,6 +124,8 @@ export interface ErrorFacts {
   webPage?: boolean;
   /** Slack's error code (the card could not be posted). */
   slackError?: string;
+  /** The channel the card could not be posted in. */
+  channelId?: string;
   /** The right form of a command typed wrongly. */
   usage?: string;
   /** Schema mismatch: the field that was wrong. */
@@ -192,6 +196,18 @@ export type StepKind<S extends { op: string }> = {
   readonly op: S['op'];
   /** The path placeholder this step's result fills for later steps, e.g. `invoice_id` → `{invoice_id}`. */
   readonly provides?: string;
+  /**
+   * What fills `provides` once the step is done, when it is not the step's `resultId` (a charge's result is the
+   * timer entry; the line it made is a fact of its outcome). Undefined: not known.
+   */
+  provided?(step: S): number | undefined;
+  /**
+   * Whether this step puts money on a ticket: it creates or changes a billable line (add line item, charge a timer
+   * entry, set a charged line's tax). An action holding such a step goes through the billing policy
+   * (src/actions/billing-gate.ts: approvers, requester_may_post, require_second_person) and the billing card's
+   * rules, whatever form made it. Required, so that a new kind of step has to say.
+   */
+  readonly putsMoneyOnTicket: boolean;
   send(ctx: StepContext, step: S): Promise<StepResult>;
   /**
    * Read right before each send (never journaled as sending): the facts of why this step must not be sent now

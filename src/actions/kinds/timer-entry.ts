@@ -3,6 +3,7 @@ import type { Ticket, TimerEntry } from '../../syncro/schemas.js';
 import { sameText } from '../../text/html.js';
 import type { TicketRef, WriteStep } from '../types.js';
 import type { ActionKindDef } from './action.js';
+import { lineTaxStep } from './line-tax.js';
 import {
   type ChargedLine,
   CLOCK_SKEW_MS,
@@ -95,6 +96,8 @@ async function timersCreatedAfter(api: SyncroApi, ticketId: number, after: numbe
 
 export const timerEntry: StepKind<TimerEntryStep> = {
   op: 'timer_entry',
+  // An entry alone bills nothing (Make Invoice does not take uncharged entries); its charge does.
+  putsMoneyOnTicket: false,
   // The charge step's body names it as `{timer_entry_id}` (filled in by that step from this one's result).
   provides: 'timer_entry_id',
   async send({ api }, step) {
@@ -193,6 +196,14 @@ async function readEntry(
 
 export const chargeTimerEntry: StepKind<ChargeTimerEntryStep> = {
   op: 'charge_timer_entry',
+  // Syncro adds a priced line item for the entry.
+  putsMoneyOnTicket: true,
+  // The line it made (read back from the ticket), for the step that sets the line's tax.
+  provides: 'charged_line_id',
+  provided: (step) =>
+    step.status === 'succeeded' && (step.outcome?.code === 'done' || step.outcome?.code === 'found')
+      ? step.outcome.line?.id
+      : undefined,
   async send({ api, steps }, step) {
     const ticketId = ticketIdOf(step);
     const charged = await api.chargeTimerEntry(ticketId, entryIdOf(steps));
@@ -258,7 +269,15 @@ export interface TimerEntryDraft {
    */
   technician: { syncroUserId: number; name: string };
   /** The labour type the person chose (never a default), its product and the product's rate when read. */
-  labor: { key: string; label: string; productId: number; productName?: string; rate?: number | null };
+  labor: {
+    key: string;
+    label: string;
+    productId: number;
+    productName?: string;
+    rate?: number | null;
+    /** The labour type's `taxable`: a charged line is set to it (step 3), as Bill's line is sent with it. */
+    taxable: boolean;
+  };
   /** Epoch ms, whole seconds: what is sent as `start_at` / `end_at` (the timer's, or as the person edited). */
   startAt: number;
   endAt: number;
@@ -288,7 +307,7 @@ export const timerEntryAction: ActionKindDef<TimerEntryDraft> = {
     summary: {},
     steps: [
       timerEntryStep(d.ticket.id, timerEntryBody(d)),
-      ...(d.charge ? [chargeTimerEntryStep(d.ticket.id)] : []),
+      ...(d.charge ? [chargeTimerEntryStep(d.ticket.id), lineTaxStep(d.ticket.id, d.labor.taxable)] : []),
     ],
   }),
 };

@@ -32,6 +32,7 @@ function stepOf<O extends WriteStep['op']>(steps: readonly WriteStep[], op: O) {
 
 export const verifyInvoice: StepKind<VerifyInvoiceStep> = {
   op: 'verify_invoice',
+  putsMoneyOnTicket: false,
   async send({ api, steps }) {
     const invStep: InvoiceStep | undefined = stepOf(steps, 'create_invoice');
     if (!invStep?.resultId)

@@ -6,8 +6,10 @@ import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import { billingPlaceWords, noBillingChannelWords } from '../views/billing-words.js';
 import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
+import { billingFormPlace, withBillingCardRules } from './billing-card.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -33,6 +35,11 @@ export async function openBillModal(
   timer?: TimerSpan,
 ): Promise<void> {
   const meta: ModalMeta = { number, channelId: to.channelId, ...(timer ? { timer } : {}) };
+  // Said on the form: where a card that needs an approver will go (or, at once, that it cannot be made here).
+  const place = billingFormPlace(ctx, to);
+  const placeNote = place.ok
+    ? billingPlaceWords({ channelId: place.channelId, approval: place.approval, askedIn: to.channelId })
+    : undefined;
   const base = {
     laborTypes: laborChoices(ctx),
     commentSubject: ctx.file.billing.comment_subject,
@@ -41,6 +48,7 @@ export async function openBillModal(
     ticketNumber: number,
     defaults,
     ...(timer ? { timer: { ...timer, minutes: measuredMinutes(timer) } } : {}),
+    ...(placeNote ? { placeNote } : {}),
   };
   const opened = await ctx.web.views.open({
     trigger_id: triggerId,
@@ -55,6 +63,7 @@ export async function openBillModal(
   const viewId = opened.view?.id;
   if (!viewId) return;
   try {
+    if (!place.ok) throw new UserInputError(noBillingChannelWords());
     if (base.laborTypes.length === 0) {
       throw new UserInputError(
         'No labour types are configured (labor_types in the bot’s config file); ask your admin to add them.',
@@ -122,7 +131,6 @@ export async function proposeBillFor(
     description: input.description,
     pricePolicy: ctx.file.billing.price,
   });
-  const ap = ctx.file.billing.approval;
   const make = async (id: string) => {
     const action = proposeBill({
       id,
@@ -145,16 +153,12 @@ export async function proposeBillFor(
         : {}),
       invoiceCategory: ctx.file.billing.invoice_category,
       invoicedStatus: ctx.file.billing.invoiced_status,
-      approval: {
-        approvers: ap.approvers,
-        requesterMayPost: ap.requester_may_post,
-        requireSecondPerson: ap.require_second_person,
-      },
     });
     // The ticket just read (GET /tickets/{id}, with its comments and line items) serves as the comment's and the
     // line's snapshot if Post comes within SNAPSHOT_FRESH_MS; a ticket found by number (a list entry) does not.
     if (meta.ticketId) action.steps = await primeSnapshots(action.steps, ticket, readAt);
-    return action;
+    // The billing card's rules (billing-card.ts): where an approver can act, or a clear refusal before it is made.
+    return withBillingCardRules(ctx, to, action);
   };
   // A stopped timer's time goes to Syncro from one card at a time (see timer-cards.ts).
   let action: PendingAction;

@@ -4,8 +4,10 @@ import { type TimerEntryDraft, timerEntryAction } from '../../actions/kinds/time
 import { UserInputError } from '../../errors.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
+import { chargePlaceWords } from '../views/billing-words.js';
 import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
 import { laborChoices } from './bill.js';
+import { billingFormPlace, withBillingCardRules } from './billing-card.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -28,10 +30,18 @@ export async function openTimerEntryModal(
     view: timerEntryModal({
       span,
       laborTypes: laborChoices(ctx),
+      ...chargeNoteFor(ctx, to),
       ...(defaults ? { defaults } : {}),
       meta: JSON.stringify(meta),
     }),
   });
+}
+
+/** What the form says about charging: a charged entry is billing, so its card goes where an approver can act. */
+function chargeNoteFor(ctx: BotContext, to: ReplyTarget): { chargeNote?: string } {
+  const place = billingFormPlace(ctx, to);
+  const note = chargePlaceWords(place.ok ? { ...place, askedIn: to.channelId } : { ok: false });
+  return note ? { chargeNote: note } : {};
 }
 
 /** After the form closed: reads the ticket and the labour product, then shows the card (nothing is sent). */
@@ -68,6 +78,7 @@ export async function proposeTimerEntryFor(
       productId: labor.product_id,
       productName: product.name,
       rate: product.price_retail == null ? null : Number(product.price_retail),
+      taxable: labor.taxable,
     },
     startAt: input.startAt,
     endAt: input.endAt,
@@ -84,7 +95,8 @@ export async function proposeTimerEntryFor(
       signer,
       slack: { channelId: to.channelId, ephemeral: false },
     };
-    return proposeWith(timerEntryAction, base, draft);
+    // Charged, its steps put money on the ticket: the billing card's rules and policy, as Bill's (billing-card.ts).
+    return withBillingCardRules(ctx, to, proposeWith(timerEntryAction, base, draft));
   });
   await ctx.showNewCard(action, to);
 }

@@ -1,4 +1,5 @@
 import type { HomeView, KnownBlock } from '@slack/types';
+import { isSharedChannel } from '../../actions/billing-gate.js';
 import type { AuditEntry, PendingAction } from '../../actions/types.js';
 import type { Ticket } from '../../syncro/schemas.js';
 import { elapsedText } from '../../timers/span.js';
@@ -58,6 +59,12 @@ export interface HomeParams {
 /** A link to a Slack message (Slack opens it in the reader's workspace). */
 export function messageUrl(p: CardPlace): string {
   return `https://slack.com/archives/${encodeURIComponent(p.channelId)}/p${p.messageTs.replace('.', '')}`;
+}
+
+/** The message a card is drawn in when others can see it: a channel message (not a DM, nor a private card). */
+export function sharedCardPlace(a: PendingAction): CardPlace | undefined {
+  if (a.slack.directMessage || a.slack.ephemeral || !isSharedChannel(a.slack.channelId)) return undefined;
+  return cardPlace(a);
 }
 
 /** The message a card is drawn in, if it is one (a private card shown through response_url has none). */
@@ -147,7 +154,8 @@ function approvalBlocks(p: HomeParams): KnownBlock[] {
     return out;
   }
   for (const a of p.approvals.slice(0, HOME_SHOWN.approvals)) {
-    const place = cardPlace(a);
+    // Only a link the approver can open: a card in a channel, never one in the requester's DM.
+    const place = sharedCardPlace(a);
     const ticket = a.ticket ? ` · ${ticketLink(p.webBaseUrl, a.ticket.id, a.ticket.number)}` : '';
     out.push(
       section(

@@ -1,3 +1,5 @@
+import { mayPress } from '../../actions/authorize.js';
+import { billingPolicyOf } from '../../actions/billing-gate.js';
 import type { AuditEntry } from '../../actions/types.js';
 import { NotAllowedError } from '../../errors.js';
 import { NoOwnKeyError, NotMappedError } from '../../identity/errors.js';
@@ -94,6 +96,14 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
     });
   }
 
+  /** Billing cards of others this person may post now, under the policy as configured now (not as on the card). */
+  async function approvalsOf(slackUserId: string, now: number) {
+    const policy = billingPolicyOf(ctx.file.billing.approval);
+    if (!policy.approvers.includes(slackUserId)) return [];
+    const cards = await ctx.store.listAwaitingApproval(slackUserId, now, 50);
+    return cards.filter((a) => mayPress(a, slackUserId, 'post', policy).ok);
+  }
+
   async function build(slackUserId: string) {
     const who = await identityFor(slackUserId);
     if (who.kind === 'not_set_up') {
@@ -108,7 +118,7 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
     const now = ctx.now();
     const [timers, approvals, writes, syncro] = await Promise.all([
       ctx.store.timers.listFor(slackUserId),
-      ctx.store.listAwaitingApproval(slackUserId, now, 50),
+      approvalsOf(slackUserId, now),
       writesOf(slackUserId),
       who.kind === 'ok'
         ? syncroFor(slackUserId, who.identity).catch((err: unknown) => ({ error: ctx.describeError(err) }))

@@ -1,4 +1,5 @@
 import { mayPress } from '../../actions/authorize.js';
+import { billingPolicyOf } from '../../actions/billing-gate.js';
 import { applyEdit } from '../../actions/propose.js';
 import { ACTION, EDITABLE_FIELDS, type EditableField } from '../action-ids.js';
 import type { BotContext } from '../context.js';
@@ -70,7 +71,7 @@ export function registerCardButtons(app: ListenerApp, ctx: BotContext): void {
       if (!(EDITABLE_FIELDS as readonly string[]).includes(field) || value === undefined) return;
       const a = await ctx.store.get(action.block_id);
       if (a?.state !== 'proposed') return;
-      const decision = mayPress(a, to.userId, 'edit');
+      const decision = mayPress(a, to.userId, 'edit', billingPolicyOf(ctx.file.billing.approval));
       if (!decision.ok) return tellClicker(ctx, to, refusalWords(decision));
       const edited = applyEdit(a, field, value);
       if (!edited) return;

@@ -1,5 +1,6 @@
 import type { BlockAction, BlockElementAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { mayPress, type Press, type PressDecision } from '../../actions/authorize.js';
+import { billingPolicyOf } from '../../actions/billing-gate.js';
 import type { PendingAction } from '../../actions/types.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
@@ -112,7 +113,7 @@ export function onCardButton(ctx: BotContext, press: Press, fn: (click: CardClic
       const ref = parseCardButtonValue(actionValue(action) ?? '');
       const a = ref ? await ctx.store.get(ref.id) : undefined;
       if (!ref || !a) return tellClicker(ctx, to, lostClickMessage(undefined));
-      const decision = mayPress(a, to.userId, press);
+      const decision = mayPress(a, to.userId, press, billingPolicyOf(ctx.file.billing.approval));
       if (!decision.ok) return tellClicker(ctx, to, refusalWords(decision));
       await fn({ action: a, attempt: ref.attempt, to, decision, redelivery });
     });

@@ -1,4 +1,5 @@
 import type { ActionsBlockElement, KnownBlock } from '@slack/types';
+import { type BillingPolicy, isBilling } from '../../actions/billing-gate.js';
 import type { BillingComputation } from '../../actions/billing-types.js';
 import { placeholdersOf, providerOf } from '../../actions/steps.js';
 import type { ActionState, PendingAction, WriteStep } from '../../actions/types.js';
@@ -29,6 +30,7 @@ import { editableLabel, optionText, type SummaryWords, summaryWords } from './ac
 import { outcomeWords, problemWords, searchedWords } from './action-words.js';
 import { billingNotesWords } from './billing-words.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl, webBase } from './format.js';
+import { postRuleWords } from './press-words.js';
 import { type ResultLinks, wordsOf } from './step-words.js';
 
 /**
@@ -43,6 +45,8 @@ export interface CardContext {
   now: number;
   /** Syncro's web address, e.g. https://acme.syncromsp.com (links to tickets and invoices). */
   webBaseUrl: string;
+  /** The billing policy as configured now (billing.approval): the card says who may post a billing card. */
+  billingPolicy?: BillingPolicy;
 }
 
 /** What Post, Cancel, Post again, Resume and Check again carry: the row and the attempt the button was drawn for. */
@@ -377,29 +381,11 @@ function tailBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolea
       out.push(context([`Signer: ${signer}${sharedNote}`]));
   }
 
-  if (a.state === 'proposed' && a.summary.approval) out.push(section(approvalText(a)));
+  // The billing policy as configured now (the same that decides a click), on every card whose steps are billing.
+  if (a.state === 'proposed' && ctx.billingPolicy && isBilling(a.steps))
+    out.push(section(postRuleWords(a.requesterSlackId, ctx.billingPolicy)));
   out.push(...buttonBlocks(a, ctx, opts));
   return out;
-}
-
-function approvalText(a: PendingAction): string {
-  const ap = a.summary.approval!;
-  const approvers = orList(ap.approvers.filter((u) => u !== a.requesterSlackId).map(mention));
-  if (ap.requireSecondPerson) {
-    return (
-      `🔐 *Needs approval* by ${approvers || 'another person'}: a second person must press Post ` +
-      `(${mention(a.requesterSlackId)} cannot approve their own billing).`
-    );
-  }
-  if (!ap.requesterMayPost) return `🔐 *Needs approval* by ${approvers || 'an approver'}.`;
-  return approvers
-    ? `May be posted by ${mention(a.requesterSlackId)} or approved by ${approvers}.`
-    : `May be posted by ${mention(a.requesterSlackId)}.`;
-}
-
-function orList(items: string[]): string {
-  if (items.length <= 1) return items[0] ?? '';
-  return `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
 }
 
 function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: boolean }): KnownBlock[] {

@@ -8,7 +8,7 @@ import type {
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { errorWords } from './error-words.js';
 import { wordsOf } from './step-words.js';
-import { chargedLineWords } from './timer-words.js';
+import { chargedLineWords, taxWords } from './timer-words.js';
 
 /**
  * The words of a card for the facts a row holds: step labels, step outcomes, why an action stopped, and errors.
@@ -72,7 +72,9 @@ export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
         case 'ticket':
           return o.ticketNumber ? `found ticket #${o.ticketNumber} in Syncro` : 'found the ticket in Syncro';
         case 'line_item':
-          return 'found the line item on the ticket';
+          return s.op === 'update_line_item'
+            ? `Syncro shows the line item's tax set (${taxWords(o.line)})`
+            : 'found the line item on the ticket';
         case 'invoice':
           return o.invoiceNumber
             ? `found invoice #${o.invoiceNumber} for the ticket`

@@ -66,3 +66,39 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
 export function billingNotesWords(b: BillingComputation): string[] {
   return b.notes.map((n) => billingNoteWords(b, n));
 }
+
+/** Why a billing card that needs an approver cannot be made here (plain text: shown in a form or a reply). */
+export function noBillingChannelWords(): string {
+  return (
+    'This billing needs a billing approver to press Post, and no approver can see a card here (App Home or a ' +
+    'direct message). Nothing was made. Bill from a channel, or ask your admin to set billing.channel (the ' +
+    'channel where billing cards go) in the bot’s configuration.'
+  );
+}
+
+/** The timer entry form's note on charging: a charged entry is billing (its card follows the billing rules). */
+export function chargePlaceWords(
+  p: { ok: true; channelId: string; approval: boolean; askedIn: string } | { ok: false },
+): string | undefined {
+  if (!p.ok)
+    return '⚠️ Charge it now needs a billing approver’s Post, and no approver can see a card here: record the entry without charging, or ask your admin to set billing.channel.';
+  const where = billingPlaceWords(p);
+  return where ? `🔐 With Charge it now, ${where.replace(/^🔐 The card/, 'the card')}` : undefined;
+}
+
+/**
+ * Where a billing form's card will be posted, said on the form (mrkdwn; the channel as a mention): only when it
+ * needs an approver, or goes elsewhere than where the form was opened.
+ */
+export function billingPlaceWords(p: {
+  channelId: string;
+  approval: boolean;
+  askedIn: string;
+}): string | undefined {
+  if (p.approval) {
+    return p.channelId === p.askedIn
+      ? '🔐 The card needs a billing approver’s Post: it will be posted in this channel.'
+      : `🔐 The card needs a billing approver’s Post: it will be posted in <#${p.channelId}>, where the approvers can act.`;
+  }
+  return undefined;
+}

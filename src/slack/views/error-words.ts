@@ -65,10 +65,21 @@ export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
       return e.messages?.join(' ') ?? 'This is not allowed.';
     case 'CARD_NOT_POSTED': {
       const why = e.slackError ? ` (Slack said \`${e.slackError}\`)` : '';
+      // A billing card may go to billing.channel rather than where it was asked: name the channel (by id: these
+      // words are plain text, and the id is what an admin checks in the configuration).
+      const where =
+        e.channelId && /^[CG][A-Z0-9]+$/.test(e.channelId) ? `the channel ${e.channelId}` : 'this channel';
       return e.slackError === 'not_in_channel' || e.slackError === 'channel_not_found'
-        ? `The bot could not post the card in this channel${why}. Invite it with \`/invite @syncro\` (private channels need that), then reopen the form.`
-        : `The bot could not post the card in this channel${why}. Try again, or ask your admin.`;
+        ? `The bot could not post the card in ${where}${why}. Invite it with \`/invite @syncro\` (private channels need that; a channel that does not exist: ask your admin to check billing.channel), then reopen the form.`
+        : `The bot could not post the card in ${where}${why}. Try again, or ask your admin.`;
     }
+    case 'CHARGED_LINE_UNKNOWN':
+      return (
+        'The line item Syncro made for the charge could not be told apart on the ticket, so its tax was not set. ' +
+        'Set the line’s tax in Syncro (as the labour type says).'
+      );
+    case 'LINE_TAX_NOT_SET':
+      return 'Syncro still shows the line item with another tax after the update. Post again to set it again.';
     case 'TIMER_ENTRY_EXISTS':
       return (
         "This timer's time is already a timer entry in Syncro (an earlier card's request arrived after all), so it " +

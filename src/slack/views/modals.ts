@@ -226,6 +226,8 @@ export interface BillModalParams extends ModalBase {
   defaultVisibility?: Visibility;
   /** Billing a stopped timer: its measurement is shown, and its minutes fill the (editable) minutes field. */
   timer?: { startedAt: number; stoppedAt: number; minutes: number };
+  /** Where the card will be posted when it needs an approver (billing-words.ts billingPlaceWords; mrkdwn). */
+  placeNote?: string;
 }
 
 export function billModal(p: BillModalParams): ModalView {
@@ -240,6 +242,7 @@ export function billModal(p: BillModalParams): ModalView {
     blocks.push(section(ticketLine(t)));
   }
   blocks.push(context([prepaidText(p.prepaidHours, p.loading)]));
+  if (p.placeNote && !p.error) blocks.push(context([p.placeNote]));
   if (p.timer) {
     blocks.push(
       context([

@@ -2,7 +2,7 @@ import type { StepOp } from '../../actions/kinds/registry.js';
 import type { StepOutcome } from '../../actions/kinds/step.js';
 import type { PendingAction, WriteStep } from '../../actions/types.js';
 import { sessionLogLabel, sessionLogResultWords } from './session-log-words.js';
-import { chargedLineWords } from './timer-words.js';
+import { chargedLineWords, taxWords } from './timer-words.js';
 
 /**
  * The words of each kind of step, one entry per `op` of the registry (src/actions/kinds/registry.ts). The core
@@ -73,6 +73,12 @@ export const STEP_WORDS: WordsTable = {
     label: () => 'Charge it (Syncro adds a line item for it)',
     result: (r, _s, id) => `timer entry ${id} charged${r.onTicket}`,
     done: (_s, o) => `charged: ${chargedLineWords(o.line)}`,
+  },
+  update_line_item: {
+    label: (_a, s) =>
+      `Set the charged line's tax: ${s.body.taxable ? 'taxable' : 'not taxable'} (as the labour type)`,
+    result: (r, _s, id) => `line item ${id}${r.onTicket}`,
+    done: (_s, o) => taxWords(o.line),
   },
   write_session_log: {
     label: (_a, s) => sessionLogLabel(s),

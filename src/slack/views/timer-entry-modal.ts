@@ -66,6 +66,8 @@ export interface TimerEntryModalParams {
   laborTypes: Array<{ key: string; label: string }>;
   /** What the person chose before (a reopened form). */
   defaults?: Partial<TimerEntryModalValues>;
+  /** Where a charged entry's card goes, or why it cannot be charged from here (billing-words.ts; mrkdwn). */
+  chargeNote?: string;
   meta: string;
 }
 
@@ -138,6 +140,7 @@ export function timerEntryModal(p: TimerEntryModalParams): ModalView {
       optional: true,
       hint: 'Syncro’s Make Invoice does not take uncharged timer entries.',
     }),
+    ...(p.chargeNote ? [context([p.chargeNote])] : []),
     context([
       'Nothing is sent to Syncro from this form: the next step is a card with the exact payloads and a Post button.',
     ]),

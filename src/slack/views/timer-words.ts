@@ -40,7 +40,9 @@ export function timerEntryWords(d: TimerEntryDraft): {
       {
         label: 'Charge',
         value: d.charge
-          ? 'Yes: step 2 charges the entry, so Syncro adds a line item for it (its price is read back and shown here).'
+          ? 'Yes: step 2 charges the entry, so Syncro adds a line item for it (its price is read back and shown ' +
+            `here); step 3 sets that line ${d.labor.taxable ? 'taxable' : 'not taxable'}, as the labour type ` +
+            'says (Syncro does not take the tax from the product), and reads it back.'
           : 'No. ⚠️ Syncro’s Make Invoice does not take uncharged timer entries: this time will not be invoiced ' +
             'until the entry is charged in Syncro.',
       },
@@ -61,4 +63,10 @@ export function chargedLineWords(line: ChargedLine | undefined): string {
   if (q === null || line.price === null)
     return `line item ${line.id}${q === null ? '' : `, ${hours(q)} h`}; Syncro did not say its price`;
   return `line item ${hours(q)} h × ${money(line.price)} = ${money(Math.round(q * line.price * 100) / 100)}`;
+}
+
+/** "read back: not taxable": a charged line's tax as Syncro shows it after it was set. */
+export function taxWords(line: ChargedLine | undefined): string {
+  if (line?.taxable == null) return 'its tax could not be read back: check the line in Syncro';
+  return `read back: ${line.taxable ? 'taxable' : 'not taxable'}`;
 }

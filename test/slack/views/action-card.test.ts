@@ -262,14 +262,18 @@ describe('actionCardView when proposed', () => {
         }),
       },
     });
-    const text = allMrkdwn(actionCardView(a, ctx));
+    // The billing policy as configured now: the card says the rule that a click is decided by.
+    const policy = { approvers: ['UAPP1', 'UAPP2'], requesterMayPost: false, requireSecondPerson: true };
+    const text = allMrkdwn(actionCardView(a, { ...ctx, billingPolicy: policy }));
     expect(text).toContain('Time worked: 45 min = 0.75 h');
     expect(text).toContain('0.75 h × 1.5 = *1.125 h*');
     expect(text).toContain('1.125 h × $150.00 = *$168.75*');
     expect(text).toContain('Taxable: no');
     expect(text).toContain('Prepaid hours: 10 h → 8.875 h');
     expect(text).toContain('• Taxable: no (set by the Emergency labour type, sent explicitly).');
-    expect(text).toContain('Needs approval* by <@UAPP1> or <@UAPP2>: a second person must press Post');
+    expect(text).toContain(
+      'Needs approval* by <@UAPP1> or <@UAPP2>: only a billing approver, never the technician who asked',
+    );
     expect(text).toContain('*4. GET /invoices/{invoice_id}*');
     expect(text).toContain('from step 3');
   });

@@ -317,12 +317,8 @@ export function billAction(over: Partial<PendingAction> = {}): PendingAction {
       comment: { subject: 'Resolution', body: 'Fixed the cloud sync', visibility: 'email_reply' },
       invoiceCategory: 'Standard',
       invoicedStatus: 'Invoiced',
-      approval: { approvers: ['UAPP1', 'UAPP2'], requesterMayPost: false, requireSecondPerson: true },
     },
-    summary: {
-      billing: b,
-      approval: { approvers: ['UAPP1', 'UAPP2'], requesterMayPost: false, requireSecondPerson: true },
-    },
+    summary: { billing: b },
     steps: [
       step({
         op: 'add_comment',
