@@ -20,6 +20,7 @@ export function configuredChannels(file: FileConfig): ChannelTarget[] {
     if (!id) return;
     out.set(id, [...(out.get(id) ?? []), setting]);
   };
+  add(file.billing.channel, 'billing.channel');
   add(file.enrolment?.approval_channel, 'enrolment.approval_channel');
   for (const [i, id] of file.unfurls.ticket_numbers_in.entries()) add(id, `unfurls.ticket_numbers_in[${i}]`);
   return [...out].map(([channelId, settings]) => ({ channelId, settings }));

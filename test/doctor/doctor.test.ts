@@ -137,6 +137,22 @@ describe('npm run doctor', () => {
     );
   });
 
+  it('should check the billing channel, where cards that need an approver go', async () => {
+    deploy = await startDeploy();
+    deploy.writeYaml(
+      CLEAN_YAML.replace(
+        '  invoice_category: Standard\n',
+        '  invoice_category: Standard\n  channel: C0BILLING1\n',
+      ),
+    );
+    deploy.slack.setChannel('C0BILLING1', { name: 'billing', isPrivate: false, isMember: false });
+    const r = await doctor(deploy);
+    expect(r.code).toBe(1);
+    expect(entry(r.out, 'C0BILLING1')).toContain(
+      '✗ channel #billing (C0BILLING1): the bot is not a member (billing.channel)',
+    );
+  });
+
   it('should fail on a configured Slack user id that does not exist, naming every setting that uses it', async () => {
     deploy = await startDeploy();
     deploy.slack.removeUser('U0456EFGH');
