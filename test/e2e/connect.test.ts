@@ -352,7 +352,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
   const saved = {
     PATH: process.env.PATH,
     SOPS_AGE_KEY_FILE: process.env.SOPS_AGE_KEY_FILE,
-    FAKE_SOPS_LOG: process.env.FAKE_SOPS_LOG,
+    SOPS_FAKE_LOG: process.env.SOPS_FAKE_LOG,
   };
   const git = gitIn;
 
@@ -379,7 +379,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     sopsLog = join(root, 'sops.log');
     process.env.PATH = `${bin}:${process.env.PATH}`;
     process.env.SOPS_AGE_KEY_FILE = keyFile;
-    process.env.FAKE_SOPS_LOG = sopsLog;
+    process.env.SOPS_FAKE_LOG = sopsLog;
   });
   afterAll(() => {
     for (const [k, v] of Object.entries(saved)) {
