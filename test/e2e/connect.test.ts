@@ -427,11 +427,11 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     try {
       const r = await connect(h, USERS.outsider, TOKENS.dana);
       expect(r.final).toMatch(/Connected/);
-      expect(r.final).toContain('msp-tools/syncro-dana.sops.yaml');
+      expect(r.final).toContain('msp-tools/syncro-dana-1780.sops.yaml');
       expect(JSON.stringify(r.modal)).toContain(
-        'the sops vault (msp-tools/syncro-&lt;your first name&gt;.sops.yaml)',
+        'the sops vault (msp-tools/syncro-&lt;your first name&gt;-&lt;your Syncro user id&gt;.sops.yaml)',
       );
-      const file = join(vault, 'msp-tools/syncro-dana.sops.yaml');
+      const file = join(vault, 'msp-tools/syncro-dana-1780.sops.yaml');
       const stored = readFileSync(file, 'utf8');
       expect(stored).toContain('BEGIN AGE ENCRYPTED FILE');
       expect(stored).not.toContain(TOKENS.dana);
@@ -441,21 +441,21 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
         .split('\n')
         .map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
       expect(calls[0]).toEqual({
-        argv: ['--encrypt', '--in-place', 'msp-tools/syncro-dana.sops.yaml'],
+        argv: ['--encrypt', '--in-place', 'msp-tools/syncro-dana-1780.sops.yaml'],
         cwd: vault,
       });
       // Step 5: committed and pushed.
       expect(git(remote, 'log', '--format=%an|%s', '-1')).toMatch(
         /^Dana Okafor\|Add Syncro API key for Dana Okafor \(user 1780\)/,
       );
-      expect(git(remote, 'show', 'HEAD:msp-tools/syncro-dana.sops.yaml')).not.toContain(TOKENS.dana);
+      expect(git(remote, 'show', 'HEAD:msp-tools/syncro-dana-1780.sops.yaml')).not.toContain(TOKENS.dana);
       // The file decrypts (as the terminal command reads it) to the reference's shape.
-      const clear = execFileSync('sops', ['-d', 'msp-tools/syncro-dana.sops.yaml'], {
+      const clear = execFileSync('sops', ['-d', 'msp-tools/syncro-dana-1780.sops.yaml'], {
         cwd: vault,
       }).toString();
       expect(clear).toMatch(/^kind: api-key\nname: Syncro \(Dana Okafor\)\n/);
       expect(clear).toContain(
-        'owner: dana\nsyncro_user_id: 1780\ntags: [msp-tools, per-user]\ncredentials:\n    credential:',
+        'owner: dana-1780\nsyncro_user_id: 1780\ntags: [msp-tools, per-user]\ncredentials:\n    credential:',
       );
       expect(clear).toContain(TOKENS.dana);
 
@@ -470,7 +470,9 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
       expect(
         after.some(
           (c) =>
-            c.argv[0] === '--decrypt' && c.argv[1] === 'msp-tools/syncro-dana.sops.yaml' && c.cwd === vault,
+            c.argv[0] === '--decrypt' &&
+            c.argv[1] === 'msp-tools/syncro-dana-1780.sops.yaml' &&
+            c.cwd === vault,
         ),
       ).toBe(true);
 
