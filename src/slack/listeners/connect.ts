@@ -1,5 +1,6 @@
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { SyncroUnauthorizedError } from '../../syncro/errors.js';
+import { actingFor } from '../../syncro/priority.js';
 import type { Me } from '../../syncro/schemas.js';
 import { ACTION, VIEW } from '../action-ids.js';
 import type { BotContext } from '../context.js';
@@ -63,8 +64,8 @@ export function registerConnect(app: ListenerApp, ctx: BotContext): void {
     }
 
     type Checked = { ok: true; me: Me } | { ok: false; err: unknown };
-    const checking: Promise<Checked> = ctx.client
-      .as(token)
+    // The check counts against this person's share of the rate limit, as their commands do.
+    const checking: Promise<Checked> = actingFor(ctx.client.as(token), userId)
       .me()
       .then(
         (me) => ({ ok: true, me }) as const,
