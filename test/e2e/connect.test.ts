@@ -175,6 +175,22 @@ describe('/syncro connect with the encrypted store', () => {
     expect(shape.errors).toMatch(/does not look like a Syncro API token/);
   });
 
+  it('should refuse a sixth key tried within 10 minutes, saying how long to wait, without asking Syncro', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await connect(h, USERS.outsider, TOKENS.bad);
+      expect(r.errors).toMatch(/Syncro did not accept this token \(401\)/);
+    }
+    const asked = sim.requests.filter((r) => r.path === '/me').length;
+    const sixth = await connect(h, USERS.outsider, TOKENS.dana);
+    expect(sixth.errors).toBe(
+      'You have tried to connect a key 5 times in the last 10 minutes. Try again in 10 minutes; this one was not checked and nothing was kept.',
+    );
+    expect(sim.requests.filter((r) => r.path === '/me')).toHaveLength(asked);
+    expect(await h.store.enrolments.get(USERS.outsider)).toBeUndefined();
+    // Someone else is not held back by it.
+    expect((await connect(h, OTHER, TOKENS.bad)).errors).toMatch(/\(401\)/);
+  });
+
   it('should refuse a key of someone else: another Syncro user than configured, or one another Slack user connected', async () => {
     // Winter is configured as Syncro user 1737; Dana's key is 1780's.
     const winter = await connect(h, USERS.winter, TOKENS.dana);
