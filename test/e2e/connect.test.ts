@@ -118,6 +118,35 @@ async function connect(h: Harness, userId: string, token: string) {
   return { ack, errors: '', final: JSON.stringify(final.body.view), modal: view };
 }
 
+/** Opens the connect modal for `userId`; `submit` then pastes `token` and resolves with the final modal text. */
+async function openConnect(h: Harness, userId: string) {
+  const opened = h.slack.callsTo('views.open').length;
+  await h.command(userId, 'connect');
+  const open = await h.slack.waitForCall('views.open', undefined, { nth: opened + 1 });
+  const view = open.body.view as { private_metadata: string };
+  const viewId = (open.reply.body.view as { id: string }).id;
+  return {
+    async submit(token: string): Promise<string> {
+      const res = await viewSubmission({
+        url: h.eventsUrl,
+        secret: SECRET,
+        userId,
+        callbackId: VIEW.connect,
+        privateMetadata: view.private_metadata,
+        values: tokenValues(token),
+        viewId,
+      });
+      expect(res.status).toBe(200);
+      const final = await h.slack.waitForCall(
+        'views.update',
+        (c) => c.body.view_id === viewId && !/Keeping it in|Asking Syncro/.test(JSON.stringify(c.body.view)),
+        { nth: 1 },
+      );
+      return JSON.stringify(final.body.view);
+    },
+  };
+}
+
 async function postComment(h: Harness, userId: string, text: string) {
   const { reply } = await askBot(h, userId, `comment 32164 ${text}`);
   const post = buttonValue(reply.blocks, ACTION.post);
@@ -403,6 +432,50 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
       else process.env[k] = v;
     }
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('should keep two technicians called Dana, connecting at once, in two files: each reads with their own key, and one’s disconnect leaves the other’s', async () => {
+    const sim = await simulator();
+    const SMITH = { user_id: 1791, user_name: 'Dana Smith', user_email: 'dana.smith@example.com' };
+    const smithToken = 'syncro_tok_DANASMITH_4c5d6e7f80';
+    sim.addKey(smithToken, SMITH);
+    const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${vault}, push: true } }\n`;
+    const h = await startHarness({ sim, yaml, logLevel: 'trace' });
+    try {
+      const okafor = await openConnect(h, USERS.outsider);
+      const smith = await openConnect(h, OTHER);
+      // Both submissions at once.
+      const [o, m] = await Promise.all([okafor.submit(TOKENS.dana), smith.submit(smithToken)]);
+      expect(o).toMatch(/Connected/);
+      expect(m).toMatch(/Connected/);
+      const fileOf = (text: string) => /msp-tools\/syncro-[\w-]+\.sops\.yaml/.exec(text)?.[0];
+      expect(fileOf(o)).not.toBe(fileOf(m));
+      expect(fileOf(o)).toBe('msp-tools/syncro-dana-1780.sops.yaml');
+      expect(fileOf(m)).toBe('msp-tools/syncro-dana-1791.sops.yaml');
+      expect(git(remote, 'ls-tree', '--name-only', 'HEAD', 'msp-tools/')).toBe(
+        'msp-tools/syncro-dana-1780.sops.yaml\nmsp-tools/syncro-dana-1791.sops.yaml\n',
+      );
+      // Each person's search runs with their own token.
+      const keysOf = async (userId: string) => {
+        const before = sim.requests.length;
+        const { reply } = await askBot(h, userId, 'search printer');
+        expect(reply.text ?? '').not.toMatch(/could not|error/i);
+        return new Set(sim.requests.slice(before).map((r) => r.apiKey));
+      };
+      expect(await keysOf(USERS.outsider)).toEqual(new Set([TOKENS.dana]));
+      expect(await keysOf(OTHER)).toEqual(new Set([smithToken]));
+      // Okafor disconnects: Smith's key stays, and still works.
+      const { reply } = await askBot(h, USERS.outsider, 'disconnect');
+      expect(reply.text).toMatch(/Disconnected/);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1791.sops.yaml'))).toBe(true);
+      expect(await keysOf(OTHER)).toEqual(new Set([smithToken]));
+      await askBot(h, OTHER, 'disconnect');
+      expect(git(vault, 'status', '--porcelain')).toBe('');
+    } finally {
+      await h.close();
+      await sim.close();
+    }
   });
 
   it('should not start when the vault is not a git working copy with .sops.yaml at its root', async () => {
