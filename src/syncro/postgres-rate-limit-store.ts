@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { othersWithinShare } from './rate-limiter.js';
 import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from './shared-rate-limiter.js';
 
 /**
@@ -9,7 +10,7 @@ import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from 
  * whose clocks differ still agree; tests inject `now` instead.
  *
  * A slot row records whom it was for (`person`), and `syncro_rate_waiting` which people wait on which replica
- * (renewed with every take), for a person's share (the rule of rate-limiter.ts's `withinShare`).
+ * (renewed with every take), for a person's share (rate-limiter.ts, `othersWithinShare`).
  *
  * A slot row is alive until `expires_at`: acquired_at + holdMs + windowMs while in flight (so a replica that
  * dies holding it cannot block the others for longer), released_at + windowMs once released.
@@ -161,8 +162,7 @@ export async function openPostgresRateLimitStore(
         );
         /** Someone other than this person waits, within their share: this person keeps to theirs. */
         const othersWithin =
-          req.person !== undefined &&
-          waiting.some((q) => q !== req.person && (q === undefined || used1(q) < req.share));
+          req.person !== undefined && othersWithinShare(req.person, used1, req.share, waiting);
 
         let denial: { retryInMs: number; reason: 'window' | 'paused' | 'priority' | 'share' } | undefined;
         if (pausedUntil > now) denial = { retryInMs: pausedUntil - now, reason: 'paused' };

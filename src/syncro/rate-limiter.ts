@@ -151,23 +151,21 @@ export function aheadOf(
 }
 
 /**
- * The share rule, shared by both limiters: may a request for `person` start now, given how many requests each
- * person has in the window (`used`) and who else waits (`waiting`: the people of the interactive waiters,
- * undefined for a request for nobody in particular)? Yes within the share; beyond it only when nobody else who
- * waits is within theirs.
+ * The share rule, shared by both limiters: a person who already has `share` requests in the window waits while
+ * someone else waits who is within their own share (or a request for nobody in particular). True when such
+ * a someone is among `waiting` (the people of the interactive waiters, undefined for nobody in particular).
  */
-export function withinShare(
+export function othersWithinShare(
   person: string | undefined,
   used: (person: string) => number,
   share: number,
   waiting: Iterable<string | undefined>,
 ): boolean {
-  if (person === undefined || used(person) < share) return true;
   for (const other of waiting) {
     if (other === person) continue;
-    if (other === undefined || used(other) < share) return false;
+    if (other === undefined || used(other) < share) return true;
   }
-  return true;
+  return false;
 }
 
 /**
@@ -205,6 +203,8 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
 
   /** Slots inside the current window, in admission order; `end` is Infinity while in flight. */
   let slots: Array<{ end: number; person: string | undefined }> = [];
+  /** Requests per person among `slots`. */
+  const usage = new Map<string, number>();
   const queue: Waiter[] = [];
   const listeners = new Set<(e: RateLimiterEvent) => void>();
   let pausedUntil = Number.NEGATIVE_INFINITY;
@@ -223,7 +223,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   }
 
   function prune(now: number): void {
-    if (slots.some((s) => s.end <= now - windowMs)) slots = slots.filter((s) => s.end > now - windowMs);
+    if (!slots.some((s) => s.end <= now - windowMs)) return;
+    const kept: typeof slots = [];
+    for (const s of slots) {
+      if (s.end > now - windowMs) kept.push(s);
+      else if (s.person !== undefined) {
+        const n = (usage.get(s.person) ?? 1) - 1;
+        if (n > 0) usage.set(s.person, n);
+        else usage.delete(s.person);
+      }
+    }
+    slots = kept;
   }
 
   /** The moment the (n+1)-th oldest-ending slot leaves the window; Infinity if it is still in flight. */
@@ -249,9 +259,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
 
   /** Requests of `person` in the window (call after prune). */
   function usedBy(person: string): number {
-    let n = 0;
-    for (const s of slots) if (s.person === person) n++;
-    return n;
+    return usage.get(person) ?? 0;
   }
 
   function over(person: string | undefined): boolean {
@@ -259,14 +267,13 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   }
 
   /**
-   * The waiter to start next: the first interactive one within the share rule (FIFO otherwise), else the head
-   * (background ones only when no person waits).
+   * The waiter to start next: the first interactive one within their share; when there is none, nobody within
+   * theirs waits (othersWithinShare is false for everyone), so the head (FIFO, people before background).
    */
   function next(): number {
-    const people = queue.filter((w) => w.priority === 'interactive').map((w) => w.person);
     for (const [i, w] of queue.entries()) {
       if (w.priority !== 'interactive') break;
-      if (withinShare(w.person, usedBy, share, people)) return i;
+      if (!over(w.person)) return i;
     }
     return 0;
   }
@@ -274,6 +281,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   function admit(person: string | undefined): Release {
     const slot = { end: Number.POSITIVE_INFINITY, person };
     slots.push(slot);
+    if (person !== undefined) usage.set(person, usedBy(person) + 1);
     admitted++;
     return () => {
       if (slot.end !== Number.POSITIVE_INFINITY) return;
