@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../errors.js';
@@ -199,16 +199,22 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     const wasTracked = await tracked(file);
     await mkdir(dirname(abs), { recursive: true });
     // Step 1: the reference's file, in a new file only this user can read (never into an existing one, whose mode
-    // may let others read it), then renamed over the target.
+    // may let others read it), then renamed over the person's own file, or linked as a new one: a link fails
+    // when the name is taken, so another process writing the same working copy cannot be overwritten either.
     const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temp, vaultKeyYaml(owner, token, { apiBaseUrl: o.apiBaseUrl, now }), {
         flag: 'wx',
         mode: 0o600,
       });
-      await rename(temp, abs);
+      if (file === replaces) await rename(temp, abs);
+      else {
+        await link(temp, abs);
+        await unlink(temp);
+      }
     } catch (err) {
       await unlink(temp).catch(() => undefined);
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new VaultFileExistsError(file);
       log?.warn({ err, file }, 'the vault file could not be written');
       throw new VaultError(`${file} could not be written in the vault; nothing was stored`);
     }
