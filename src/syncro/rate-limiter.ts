@@ -10,7 +10,7 @@
  * requests in the window (default a third of the limit), their next request waits while someone else with less
  * than their own share waits, whatever the order of arrival: one person's runaway loop or script cannot hold
  * the queue against everyone else. When nobody else waits, one person may use the whole limit. Both limiters
- * apply the same rule (`overShare`); requests for nobody in particular have no share.
+ * apply the same rule (`othersWithinShare`); requests for nobody in particular have no share.
  *
  * Invariant: in any interval of `windowMs`, at most `limit` requests start (a request starts when `acquire()`
  * resolves). Stronger, so that it also holds as Syncro counts (on arrival, which is somewhere between our
@@ -341,6 +341,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       const priority = aopts?.priority ?? 'interactive';
       const person = aopts?.person;
       if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit(person));
+      prune(now);
       const waitMs = estimateWait(aheadOf(queue, priority, { person, over }));
       return new Promise<Release>((resolve, reject) => {
         const onAbort = () => {
