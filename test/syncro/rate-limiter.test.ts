@@ -340,3 +340,50 @@ describe('createRateLimiter: a person’s share', () => {
     ]);
   });
 });
+
+describe('createRateLimiter: shares (property)', () => {
+  it('should keep the limit, start everyone, and never start a person beyond their share ahead of someone within theirs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), who: fc.constantFrom('a', 'b', 'c') }), {
+          minLength: 1,
+          maxLength: 50,
+        }),
+        async (limit, arrivals) => {
+          const windowMs = 1000;
+          const share = Math.max(1, Math.floor(limit / 3));
+          const clock = new FakeClock();
+          const limiter = createRateLimiter({ limit, windowMs, timers: clock });
+          const started: Array<{ who: string; at: number }> = [];
+          const waiting = new Map<string, number>();
+          const violations: string[] = [];
+          for (const a of arrivals) {
+            await clock.advance(a.gap);
+            waiting.set(a.who, (waiting.get(a.who) ?? 0) + 1);
+            void instant(limiter, { person: a.who }).then(() => {
+              const at = clock.now();
+              const used = (p: string) => started.filter((s) => s.who === p && s.at > at - windowMs).length;
+              waiting.set(a.who, (waiting.get(a.who) ?? 1) - 1);
+              const others = [...waiting].filter(([p, n]) => p !== a.who && n > 0).map(([p]) => p);
+              // Started beyond the share while someone within theirs was still waiting.
+              if (used(a.who) >= share && others.some((p) => used(p) < share))
+                violations.push(`${a.who}@${at}`);
+              started.push({ who: a.who, at });
+            });
+          }
+          for (let k = 0; k < arrivals.length + 2; k++) await clock.advance(windowMs);
+          expect(started).toHaveLength(arrivals.length);
+          expect(
+            maxInAnyWindow(
+              started.map((s) => s.at),
+              windowMs,
+            ),
+          ).toBeLessThanOrEqual(limit);
+          expect(violations).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
