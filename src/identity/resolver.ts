@@ -3,6 +3,7 @@ import { KeySourceError, NotAllowedError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
 import { SyncroUnauthorizedError } from '../syncro/errors.js';
+import { actingFor } from '../syncro/priority.js';
 import type { Enrolment } from './enrolment/enrolment-table.js';
 import type { Enrolments } from './enrolment/enrolments.js';
 import { NoOwnKeyError, NotMappedError } from './errors.js';
@@ -293,6 +294,22 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     });
   }
 
+  /** One api per key and person (the same object each time), acting for that person. */
+  const acting = new WeakMap<SyncroApi, Map<string, SyncroApi>>();
+  function apiFor(api: SyncroApi, slackUserId: string): SyncroApi {
+    let byPerson = acting.get(api);
+    if (!byPerson) {
+      byPerson = new Map();
+      acting.set(api, byPerson);
+    }
+    let out = byPerson.get(slackUserId);
+    if (!out) {
+      out = actingFor(api, slackUserId);
+      byPerson.set(slackUserId, out);
+    }
+    return out;
+  }
+
   function identity(slackUserId: string, plan: Plan, opened: Opened): Identity {
     const shared = plan.kind === 'shared';
     const base: Omit<Identity, 'api'> = {
@@ -305,7 +322,8 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
       me: opened.me,
     };
     return Object.defineProperty(base, 'api', {
-      value: opened.api,
+      // Every request made through it counts against this person's share of the account's rate limit.
+      value: apiFor(opened.api, slackUserId),
       enumerable: false,
       writable: false,
     }) as Identity;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
+import { othersWithinShare } from './rate-limiter.js';
 import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from './shared-rate-limiter.js';
 
 /**
@@ -7,6 +8,9 @@ import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from 
  * lock per take (`FOR UPDATE` on the account row serialises the replicas' decisions), and NOTIFY so that a
  * release or a pause wakes the other replicas at once. Times are the database's clock (epoch ms), so replicas
  * whose clocks differ still agree; tests inject `now` instead.
+ *
+ * A slot row records whom it was for (`person`), and `syncro_rate_waiting` which people wait on which replica
+ * (renewed with every take), for a person's share (rate-limiter.ts, `othersWithinShare`).
  *
  * A slot row is alive until `expires_at`: acquired_at + holdMs + windowMs while in flight (so a replica that
  * dies holding it cannot block the others for longer), released_at + windowMs once released.
@@ -28,11 +32,19 @@ CREATE TABLE IF NOT EXISTS syncro_rate_slot (
   expires_at double precision NOT NULL
 );
 CREATE INDEX IF NOT EXISTS syncro_rate_slot_account_expires ON syncro_rate_slot (account, expires_at);
+ALTER TABLE syncro_rate_slot ADD COLUMN IF NOT EXISTS person text;
 CREATE TABLE IF NOT EXISTS syncro_rate_demand (
   account text NOT NULL,
   holder text NOT NULL,
   until double precision NOT NULL,
   PRIMARY KEY (account, holder)
+);
+CREATE TABLE IF NOT EXISTS syncro_rate_waiting (
+  account text NOT NULL,
+  holder text NOT NULL,
+  person text NOT NULL,
+  until double precision NOT NULL,
+  PRIMARY KEY (account, holder, person)
 );
 `;
 
@@ -101,12 +113,34 @@ export async function openPostgresRateLimitStore(
         const pausedUntil = await lockAccount(c);
         const now = await nowOf(c); // after the lock: the wait for it must not age our clock
         // Expired rows go (a dead replica's slots and demand included); one statement, one round trip.
-        const slots = await c.query<{ released_at: number | null; expires_at: number }>(
+        const slots = await c.query<{
+          released_at: number | null;
+          expires_at: number;
+          person: string | null;
+        }>(
           `WITH gone_slots AS (DELETE FROM syncro_rate_slot WHERE account = $1 AND expires_at <= $2),
-                gone_demand AS (DELETE FROM syncro_rate_demand WHERE account = $1 AND until <= $2)
-           SELECT released_at, expires_at FROM syncro_rate_slot
+                gone_demand AS (DELETE FROM syncro_rate_demand WHERE account = $1 AND until <= $2),
+                gone_waiting AS (DELETE FROM syncro_rate_waiting WHERE account = $1 AND until <= $2)
+           SELECT released_at, expires_at, person FROM syncro_rate_slot
            WHERE account = $1 AND expires_at > $2 ORDER BY expires_at`,
           [account, now],
+        );
+        // Who waits here now replaces what this replica said before; who waits elsewhere is read.
+        const stopped = await c.query(
+          `DELETE FROM syncro_rate_waiting WHERE account = $1 AND holder = $2 AND NOT (person = ANY($3::text[]))`,
+          [account, req.holder, req.waiting],
+        );
+        if (stopped.rowCount) await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
+        if (req.waiting.length > 0)
+          await c.query(
+            `INSERT INTO syncro_rate_waiting (account, holder, person, until)
+             SELECT $1, $2, p, $4 FROM unnest($3::text[]) AS p
+             ON CONFLICT (account, holder, person) DO UPDATE SET until = excluded.until`,
+            [account, req.holder, req.waiting, now + req.demandMs],
+          );
+        const elsewhere = await c.query<{ person: string }>(
+          'SELECT DISTINCT person FROM syncro_rate_waiting WHERE account = $1 AND holder <> $2 AND until > $3',
+          [account, req.holder, now],
         );
         const demand = await c.query<{ until: number }>(
           'SELECT max(until) AS until FROM syncro_rate_demand WHERE account = $1 AND holder <> $2 AND until > $3',
@@ -119,7 +153,18 @@ export async function openPostgresRateLimitStore(
         const used = slots.rows.length;
         const othersDemandUntil = demand.rows[0]?.until == null ? 0 : Number(demand.rows[0].until);
 
-        let denial: { retryInMs: number; reason: 'window' | 'paused' | 'priority' } | undefined;
+        const usedBy = new Map<string, number>();
+        for (const s of slots.rows)
+          if (s.person !== null) usedBy.set(s.person, (usedBy.get(s.person) ?? 0) + 1);
+        const used1 = (p: string) => usedBy.get(p) ?? 0;
+        const waiting = [...req.waiting, ...elsewhere.rows.map((r) => r.person)].map((p) =>
+          p === '' ? undefined : p,
+        );
+        /** Someone other than this person waits, within their share: this person keeps to theirs. */
+        const othersWithin =
+          req.person !== undefined && othersWithinShare(req.person, used1, req.share, waiting);
+
+        let denial: { retryInMs: number; reason: 'window' | 'paused' | 'priority' | 'share' } | undefined;
         if (pausedUntil > now) denial = { retryInMs: pausedUntil - now, reason: 'paused' };
         else if (used >= req.limit) {
           // The (used - limit + 1)-th slot to expire makes room; in-flight slots carry their hold bound, and a
@@ -128,9 +173,15 @@ export async function openPostgresRateLimitStore(
           denial = { retryInMs: Math.max(1, freeAt - now), reason: 'window' };
         } else if (req.priority === 'background' && othersDemandUntil > now) {
           denial = { retryInMs: othersDemandUntil - now, reason: 'priority' };
+        } else if (othersWithin && req.person !== undefined && used1(req.person) >= req.share) {
+          // The soonest of this person's slots to leave the window, or the next renewal of who waits.
+          const own = slots.rows.filter((s) => s.person === req.person).map((s) => Number(s.expires_at));
+          const soonest = Math.min(...own) - now;
+          denial = { retryInMs: Math.max(1, Math.min(soonest, req.demandMs)), reason: 'share' };
         }
 
-        const n = denial ? 0 : Math.min(req.count, req.limit - used);
+        const room = othersWithin && req.person !== undefined ? req.share - used1(req.person) : req.count;
+        const n = denial ? 0 : Math.min(req.count, req.limit - used, room);
         const interactive = req.priority === 'interactive';
         if (interactive && (denial || req.moreInteractive || n < req.count)) {
           // A person waits here: background requests on other replicas hold back until this is withdrawn.
@@ -149,9 +200,9 @@ export async function openPostgresRateLimitStore(
         if (denial) return { granted: false, ...denial, view };
 
         const inserted = await c.query<{ id: string }>(
-          `INSERT INTO syncro_rate_slot (account, holder, acquired_at, expires_at)
-           SELECT $1, $2, $3, $4 FROM generate_series(1, $5) RETURNING id`,
-          [account, req.holder, now, now + req.holdMs + req.windowMs, n],
+          `INSERT INTO syncro_rate_slot (account, holder, acquired_at, expires_at, person)
+           SELECT $1, $2, $3, $4, $6 FROM generate_series(1, $5) RETURNING id`,
+          [account, req.holder, now, now + req.holdMs + req.windowMs, n, req.person ?? null],
         );
         for (let i = 0; i < n; i++) view.releasedAgoMs.push(0);
         return { granted: true, slotIds: inserted.rows.map((r) => String(r.id)), view };
@@ -185,6 +236,10 @@ export async function openPostgresRateLimitStore(
     async withdraw(holder: string): Promise<void> {
       await inTransaction(async (c) => {
         await c.query('DELETE FROM syncro_rate_demand WHERE account = $1 AND holder = $2', [account, holder]);
+        await c.query('DELETE FROM syncro_rate_waiting WHERE account = $1 AND holder = $2', [
+          account,
+          holder,
+        ]);
         await c.query('SELECT pg_notify($1, $2)', [CHANNEL, account]);
       });
     },

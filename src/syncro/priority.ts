@@ -17,3 +17,34 @@ export function withRequestPriority<T>(priority: RequestPriority, fn: () => T): 
 export function ambientRequestPriority(): RequestPriority | undefined {
   return ambient.getStore();
 }
+
+/**
+ * Whom the Syncro requests made inside a piece of work are for (a Slack user id), for their share of the rate
+ * limit (rate-limiter.ts). An explicit `person` in the request hooks wins over this.
+ */
+const ambientPerson = new AsyncLocalStorage<string>();
+
+/** Runs `fn` so that every Syncro request it makes counts against `person`'s share of the rate limit. */
+export function withRequestPerson<T>(person: string, fn: () => T): T {
+  return ambientPerson.run(person, fn);
+}
+
+/** The person set by the innermost withRequestPerson around the caller, if any. */
+export function ambientRequestPerson(): string | undefined {
+  return ambientPerson.getStore();
+}
+
+/**
+ * `api` with each of its methods run inside withRequestPerson(person): an identity's Syncro, whose requests
+ * count against that person's share (the api itself is shared by everyone using the same key).
+ */
+export function actingFor<T extends object>(api: T, person: string): T {
+  return new Proxy(api, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        withRequestPerson(person, () => (value as (...a: unknown[]) => unknown).apply(target, args));
+    },
+  });
+}

@@ -6,6 +6,12 @@
  * This is the in-process limiter (one process, SQLite); replicas on PostgreSQL share one through
  * shared-rate-limiter.ts, with the same interface and the same invariant.
  *
+ * A person's share: a request says whom it is for (`person`, the Slack user). Once a person has `personShare`
+ * requests in the window (default a third of the limit), their next request waits while someone else with less
+ * than their own share waits, whatever the order of arrival: one person's runaway loop or script cannot hold
+ * the queue against everyone else. When nobody else waits, one person may use the whole limit. Both limiters
+ * apply the same rule (`othersWithinShare`); requests for nobody in particular have no share.
+ *
  * Invariant: in any interval of `windowMs`, at most `limit` requests start (a request starts when `acquire()`
  * resolves). Stronger, so that it also holds as Syncro counts (on arrival, which is somewhere between our
  * start and the answer): a request occupies its slot until `release()` is called, and the window is measured
@@ -27,6 +33,13 @@ export interface RateLimiterOptions {
   /** Rolling window length; Syncro's is 60 000 ms. */
   windowMs: number;
   timers?: LimiterTimers;
+  /** Requests one person may have in the window while others wait (default `defaultPersonShare(limit)`). */
+  personShare?: number;
+}
+
+/** A third of the limit (at least 1): what one person may use while someone else waits. */
+export function defaultPersonShare(limit: number): number {
+  return Math.max(1, Math.floor(limit / 3));
 }
 
 export interface RateLimiterStats {
@@ -58,6 +71,8 @@ export interface AcquireOptions {
   priority?: RequestPriority;
   /** Called once, with the estimated wait, when this request cannot start at once. */
   onWait?: (waitMs: number) => void;
+  /** Whom the request is for (a Slack user id): their share of the limit applies. */
+  person?: string | undefined;
 }
 
 /** Ends a request's occupation of its slot (idempotent); its slot leaves the window windowMs later. */
@@ -102,6 +117,7 @@ export const realTimers: LimiterTimers = {
 
 interface Waiter {
   priority: RequestPriority;
+  person: string | undefined;
   resolve(release: Release): void;
   reject(err: unknown): void;
   cleanup(): void;
@@ -119,12 +135,37 @@ export function enqueueByPriority<W extends { priority: RequestPriority }>(queue
   return at;
 }
 
-/** How many queued waiters start before a newcomer of `priority`. */
+/**
+ * How many queued waiters start before a newcomer of `priority`. With `over` (is this person over their share?):
+ * a newcomer within their share waits only for the interactive waiters within theirs; one over it, for all.
+ */
 export function aheadOf(
-  queue: ReadonlyArray<{ priority: RequestPriority }>,
+  queue: ReadonlyArray<{ priority: RequestPriority; person?: string | undefined }>,
   priority: RequestPriority,
+  newcomer?: { person: string | undefined; over: (person: string | undefined) => boolean },
 ): number {
-  return priority === 'background' ? queue.length : queue.filter((w) => w.priority === 'interactive').length;
+  if (priority === 'background') return queue.length;
+  const interactive = queue.filter((w) => w.priority === 'interactive');
+  if (!newcomer || newcomer.over(newcomer.person)) return interactive.length;
+  return interactive.filter((w) => !newcomer.over(w.person)).length;
+}
+
+/**
+ * The share rule, shared by both limiters: a person who already has `share` requests in the window waits while
+ * someone else waits who is within their own share (or a request for nobody in particular). True when such
+ * a someone is among `waiting` (the people of the interactive waiters, undefined for nobody in particular).
+ */
+export function othersWithinShare(
+  person: string | undefined,
+  used: (person: string) => number,
+  share: number,
+  waiting: Iterable<string | undefined>,
+): boolean {
+  for (const other of waiting) {
+    if (other === person) continue;
+    if (other === undefined || used(other) < share) return true;
+  }
+  return false;
 }
 
 /**
@@ -158,9 +199,12 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     throw new RangeError(`rate limiter: limit must be a positive integer`);
   if (!(windowMs > 0)) throw new RangeError(`rate limiter: windowMs must be positive`);
   const timers = opts.timers ?? realTimers;
+  const share = opts.personShare ?? defaultPersonShare(limit);
 
   /** Slots inside the current window, in admission order; `end` is Infinity while in flight. */
-  let slots: Array<{ end: number }> = [];
+  let slots: Array<{ end: number; person: string | undefined }> = [];
+  /** Requests per person among `slots`. */
+  const usage = new Map<string, number>();
   const queue: Waiter[] = [];
   const listeners = new Set<(e: RateLimiterEvent) => void>();
   let pausedUntil = Number.NEGATIVE_INFINITY;
@@ -179,7 +223,17 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
   }
 
   function prune(now: number): void {
-    if (slots.some((s) => s.end <= now - windowMs)) slots = slots.filter((s) => s.end > now - windowMs);
+    if (!slots.some((s) => s.end <= now - windowMs)) return;
+    const kept: typeof slots = [];
+    for (const s of slots) {
+      if (s.end > now - windowMs) kept.push(s);
+      else if (s.person !== undefined) {
+        const n = (usage.get(s.person) ?? 1) - 1;
+        if (n > 0) usage.set(s.person, n);
+        else usage.delete(s.person);
+      }
+    }
+    slots = kept;
   }
 
   /** The moment the (n+1)-th oldest-ending slot leaves the window; Infinity if it is still in flight. */
@@ -203,9 +257,31 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     return at;
   }
 
-  function admit(): Release {
-    const slot = { end: Number.POSITIVE_INFINITY };
+  /** Requests of `person` in the window (call after prune). */
+  function usedBy(person: string): number {
+    return usage.get(person) ?? 0;
+  }
+
+  function over(person: string | undefined): boolean {
+    return person !== undefined && usedBy(person) >= share;
+  }
+
+  /**
+   * The waiter to start next: the first interactive one within their share; when there is none, nobody within
+   * theirs waits (othersWithinShare is false for everyone), so the head (FIFO, people before background).
+   */
+  function next(): number {
+    for (const [i, w] of queue.entries()) {
+      if (w.priority !== 'interactive') break;
+      if (!over(w.person)) return i;
+    }
+    return 0;
+  }
+
+  function admit(person: string | undefined): Release {
+    const slot = { end: Number.POSITIVE_INFINITY, person };
     slots.push(slot);
+    if (person !== undefined) usage.set(person, usedBy(person) + 1);
     admitted++;
     return () => {
       if (slot.end !== Number.POSITIVE_INFINITY) return;
@@ -237,13 +313,12 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         if (at !== Number.POSITIVE_INFINITY) schedule(at, now); // else a release() will drain
         return;
       }
-      const w = queue.shift() as Waiter;
+      const [w] = queue.splice(next(), 1) as [Waiter];
       w.cleanup();
-      w.resolve(admit());
+      w.resolve(admit(w.person));
     }
   }
 
-  /** When a request with `ahead` requests queued before it would start, from now. */
   /** When a request with `ahead` requests queued before it would start, from now. */
   function estimateWait(ahead: number): number {
     const now = timers.now();
@@ -264,8 +339,10 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       if (signal?.aborted) return Promise.reject(signal.reason);
       const now = timers.now();
       const priority = aopts?.priority ?? 'interactive';
-      if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit());
-      const waitMs = estimateWait(aheadOf(queue, priority));
+      const person = aopts?.person;
+      if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit(person));
+      prune(now);
+      const waitMs = estimateWait(aheadOf(queue, priority, { person, over }));
       return new Promise<Release>((resolve, reject) => {
         const onAbort = () => {
           const i = queue.indexOf(waiter);
@@ -275,6 +352,7 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         };
         const waiter: Waiter = {
           priority,
+          person,
           resolve,
           reject,
           cleanup: () => signal?.removeEventListener('abort', onAbort),

@@ -19,7 +19,7 @@ import {
   WEB_PAGE_ANSWER,
 } from './errors.js';
 import { markOnTheWire } from './on-the-wire.js';
-import { ambientRequestPriority } from './priority.js';
+import { ambientRequestPerson, ambientRequestPriority } from './priority.js';
 import { type RateLimiter, RateLimiterUnavailableError, type RequestPriority } from './rate-limiter.js';
 import type { RetryPolicy } from './retry-policies.js';
 
@@ -64,6 +64,11 @@ export interface RequestHooks {
    * headers never carry the key (it is only in the request).
    */
   onResponse?: (response: { status: number; headers: Record<string, string | string[] | undefined> }) => void;
+  /**
+   * Whom the request is for (a Slack user id), for their share of the rate limit. Without it, the person set by
+   * withRequestPerson applies (an identity's api sets it).
+   */
+  person?: string;
 }
 
 export interface RequesterOptions {
@@ -122,9 +127,10 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
     const scrub = (text: string) => scrubKey(text, apiKey);
 
     const priority = hooks?.priority ?? ambientRequestPriority() ?? 'interactive';
+    const person = hooks?.person ?? ambientRequestPerson();
     let rateLimitResends = 0;
     for (let attempt = 1; ; attempt++) {
-      const release = await acquire(endpoint, priority, hooks);
+      const release = await acquire(endpoint, priority, person, hooks);
       const started = performance.now();
       let outcome: Awaited<ReturnType<typeof attemptOnce>>;
       // From here the write is on its way: the card says "sent, waiting for Syncro" (on-the-wire.ts).
@@ -193,9 +199,14 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
   };
 
   /** A slot from the limiter; a shared limiter that cannot be reached becomes "nothing was sent". */
-  async function acquire(endpoint: string, priority: RequestPriority, hooks: RequestHooks | undefined) {
+  async function acquire(
+    endpoint: string,
+    priority: RequestPriority,
+    person: string | undefined,
+    hooks: RequestHooks | undefined,
+  ) {
     try {
-      return await opts.limiter.acquire({ onWait: hooks?.onRateLimitWait, priority });
+      return await opts.limiter.acquire({ onWait: hooks?.onRateLimitWait, priority, person });
     } catch (err) {
       if (!(err instanceof RateLimiterUnavailableError)) throw err;
       throw new SyncroNetworkError(

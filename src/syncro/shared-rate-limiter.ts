@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import {
   type AcquireOptions,
   aheadOf,
+  defaultPersonShare,
   enqueueByPriority,
   estimateStartMs,
   type LimiterTimers,
@@ -25,8 +26,10 @@ import {
  * Each replica keeps its own queue (interactive before background, FIFO within each) and lets one request at a
  * time ask the store for a slot. The store also holds the shared pause (a 429 seen by one replica pauses all)
  * and each replica's interactive demand, so that a background request anywhere yields to a person waiting
- * anywhere. A replica that dies holding slots cannot block the others: a slot taken and never released expires
- * on its own after `holdMs` (longer than any request can last) + windowMs.
+ * anywhere. The store also knows whom each slot was for and which people wait on every replica, so that a
+ * person's share (rate-limiter.ts, `othersWithinShare`) holds across replicas: beyond it, their request waits
+ * while someone within theirs waits on any replica. A replica that dies holding slots cannot block the others: a
+ * slot taken and never released expires on its own after `holdMs` (longer than any request can last) + windowMs.
  */
 
 /** The shared state a store reports with every answer, relative to the store's clock (no skew between hosts). */
@@ -42,14 +45,21 @@ export type TakeResult =
       granted: false;
       /** When a slot may be free at the earliest (a release elsewhere can make it sooner). */
       retryInMs: number;
-      reason: 'window' | 'paused' | 'priority';
+      /** `share`: this person is beyond their share while someone within theirs waits. */
+      reason: 'window' | 'paused' | 'priority' | 'share';
       view: SharedWindowView;
     };
 
 export interface TakeRequest {
   holder: string;
   priority: RequestPriority;
-  /** Slots wanted at once (the waiters of this priority at the head of the queue); fewer may be granted. */
+  /** Whom the slots are for (their share applies); undefined for nobody in particular. */
+  person?: string | undefined;
+  /** A person's share of the limit while others wait. */
+  share: number;
+  /** The people of this holder's interactive waiters (`''` for a request for nobody in particular). */
+  waiting: string[];
+  /** Slots wanted at once (this person's waiters of this priority, in queue order); fewer may be granted. */
   count: number;
   /** Does the holder have a person waiting beyond these `count` (keeps its interactive demand up)? */
   moreInteractive: boolean;
@@ -89,6 +99,8 @@ export interface SharedRateLimiterOptions {
   maxSleepMs?: number;
   /** Listen for other replicas' releases (default true; tests drive the clock instead). */
   listen?: boolean;
+  /** Requests one person may have alive while others wait (default `defaultPersonShare(limit)`). */
+  personShare?: number;
 }
 
 export interface SharedRateLimiter extends RateLimiter {
@@ -100,6 +112,7 @@ export interface SharedRateLimiter extends RateLimiter {
 
 interface Waiter {
   priority: RequestPriority;
+  person: string | undefined;
   onWait?: (waitMs: number) => void;
   told: boolean;
   resolve(release: Release): void;
@@ -116,6 +129,7 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
   const maxSleepMs = opts.maxSleepMs ?? 2_000;
   const log = opts.logger.child({ component: 'rate-limit' });
   const demandMs = maxSleepMs + 2_000;
+  const share = opts.personShare ?? defaultPersonShare(limit);
 
   const queue: Waiter[] = [];
   const listeners = new Set<(e: RateLimiterEvent) => void>();
@@ -131,6 +145,8 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
   let admitted = 0;
   let closed = false;
   let hadDemand = false;
+  /** The store was last told that people wait here. */
+  let saidWaiting = false;
   let unwatch: (() => Promise<void>) | undefined;
   /** Releases and pauses on their way to the store. */
   const pending = new Set<Promise<void>>();
@@ -205,13 +221,28 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
     });
   }
 
+  /**
+   * The next waiters to ask the store for: the first waiter (interactive before background) whose person was not
+   * refused for their share in this look, and the waiters of the same priority and person after it.
+   */
+  function batch(refused: Set<string | undefined>): Waiter[] {
+    const head = queue.find((w) => w.priority === queue[0]?.priority && !refused.has(w.person));
+    if (!head) return [];
+    return queue.filter((w) => w.priority === head.priority && w.person === head.person).slice(0, limit);
+  }
+
   /** Takes slots for the head of the queue until the store says wait (or the queue is empty). */
   async function look(): Promise<void> {
+    /** People the store refused in this look (beyond their share while others wait), and its soonest retry. */
+    const refused = new Set<string | undefined>();
+    let retryAfterRefusal = maxSleepMs;
     while (!closed) {
       const head = queue[0];
       if (!head) {
-        if (hadDemand) {
+        // Nobody waits here any more: the store forgets this replica's demand and the people it said wait.
+        if (hadDemand || saidWaiting) {
           hadDemand = false;
+          saidWaiting = false;
           await store
             .withdraw(holder)
             .catch((err: unknown) => log.warn({ err }, 'could not withdraw demand'));
@@ -225,15 +256,27 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
         schedule(localPause);
         return;
       }
-      // Everyone of the head's priority asks at once (a window that frees many slots fills in one round trip).
-      const same = queue.filter((w) => w.priority === head.priority).length;
-      const count = Math.min(same, limit);
-      const moreInteractive = head.priority === 'interactive' && same > count;
+      // One person's waiters of the head's priority ask at once (a window that frees many slots fills in one
+      // round trip); a person refused for their share lets the next one ask.
+      const asking = batch(refused);
+      const first = asking[0];
+      if (!first) {
+        tell();
+        schedule(retryAfterRefusal);
+        return;
+      }
+      const interactive = queue.filter((w) => w.priority === 'interactive');
+      const waiting = [...new Set(interactive.map((w) => w.person ?? ''))];
+      const count = asking.length;
+      const moreInteractive = first.priority === 'interactive' && interactive.length > count;
       let res: TakeResult;
       try {
         res = await store.take({
           holder,
-          priority: head.priority,
+          priority: first.priority,
+          person: first.person,
+          share,
+          waiting,
           count,
           moreInteractive,
           limit,
@@ -256,24 +299,34 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
       }
       view = res.view;
       viewAt = timers.now();
-      if (head.priority === 'interactive')
+      saidWaiting = waiting.length > 0;
+      if (first.priority === 'interactive')
         hadDemand = moreInteractive || !res.granted || res.slotIds.length < count;
+      if (!res.granted && res.reason === 'share') {
+        refused.add(first.person);
+        retryAfterRefusal = Math.min(retryAfterRefusal, res.retryInMs);
+        continue;
+      }
       if (!res.granted) {
         tell();
         schedule(res.retryInMs);
         return;
       }
-      // The front of the queue gets the slots (a person who arrived meanwhile is at the front: all the better).
+      // The slots go to the waiters they were asked for, in queue order (one aborted meanwhile gives its back).
       for (const slotId of res.slotIds) {
-        const w = queue.shift();
-        if (!w) {
+        const w = asking.shift();
+        const i = w ? queue.indexOf(w) : -1;
+        if (!w || i < 0) {
           // Aborted while asking: the slot goes back (it still counts for a window, which is safe).
           void store.release(slotId, windowMs).catch(() => undefined);
           continue;
         }
+        queue.splice(i, 1);
         w.cleanup();
         w.resolve(admit(slotId));
       }
+      refused.clear();
+      retryAfterRefusal = maxSleepMs;
     }
   }
 
@@ -325,6 +378,7 @@ export function createSharedRateLimiter(opts: SharedRateLimiterOptions): SharedR
         };
         const waiter: Waiter = {
           priority: aopts?.priority ?? 'interactive',
+          person: aopts?.person,
           onWait: aopts?.onWait,
           told: false,
           resolve,

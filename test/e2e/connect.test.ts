@@ -118,6 +118,35 @@ async function connect(h: Harness, userId: string, token: string) {
   return { ack, errors: '', final: JSON.stringify(final.body.view), modal: view };
 }
 
+/** Opens the connect modal for `userId`; `submit` then pastes `token` and resolves with the final modal text. */
+async function openConnect(h: Harness, userId: string) {
+  const opened = h.slack.callsTo('views.open').length;
+  await h.command(userId, 'connect');
+  const open = await h.slack.waitForCall('views.open', undefined, { nth: opened + 1 });
+  const view = open.body.view as { private_metadata: string };
+  const viewId = (open.reply.body.view as { id: string }).id;
+  return {
+    async submit(token: string): Promise<string> {
+      const res = await viewSubmission({
+        url: h.eventsUrl,
+        secret: SECRET,
+        userId,
+        callbackId: VIEW.connect,
+        privateMetadata: view.private_metadata,
+        values: tokenValues(token),
+        viewId,
+      });
+      expect(res.status).toBe(200);
+      const final = await h.slack.waitForCall(
+        'views.update',
+        (c) => c.body.view_id === viewId && !/Keeping it in|Asking Syncro/.test(JSON.stringify(c.body.view)),
+        { nth: 1 },
+      );
+      return JSON.stringify(final.body.view);
+    },
+  };
+}
+
 async function postComment(h: Harness, userId: string, text: string) {
   const { reply } = await askBot(h, userId, `comment 32164 ${text}`);
   const post = buttonValue(reply.blocks, ACTION.post);
@@ -173,6 +202,22 @@ describe('/syncro connect with the encrypted store', () => {
     expect(await h.store.enrolments.get(USERS.outsider)).toBeUndefined();
     const shape = await connect(h, USERS.outsider, 'short one');
     expect(shape.errors).toMatch(/does not look like a Syncro API token/);
+  });
+
+  it('should refuse a sixth key tried within 10 minutes, saying how long to wait, without asking Syncro', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await connect(h, USERS.outsider, TOKENS.bad);
+      expect(r.errors).toMatch(/Syncro did not accept this token \(401\)/);
+    }
+    const asked = sim.requests.filter((r) => r.path === '/me').length;
+    const sixth = await connect(h, USERS.outsider, TOKENS.dana);
+    expect(sixth.errors).toBe(
+      'You have tried to connect a key 5 times in the last 10 minutes. Try again in 10 minutes; this one was not checked and nothing was kept.',
+    );
+    expect(sim.requests.filter((r) => r.path === '/me')).toHaveLength(asked);
+    expect(await h.store.enrolments.get(USERS.outsider)).toBeUndefined();
+    // Someone else is not held back by it.
+    expect((await connect(h, OTHER, TOKENS.bad)).errors).toMatch(/\(401\)/);
   });
 
   it('should refuse a key of someone else: another Syncro user than configured, or one another Slack user connected', async () => {
@@ -352,7 +397,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
   const saved = {
     PATH: process.env.PATH,
     SOPS_AGE_KEY_FILE: process.env.SOPS_AGE_KEY_FILE,
-    FAKE_SOPS_LOG: process.env.FAKE_SOPS_LOG,
+    SOPS_FAKE_LOG: process.env.SOPS_FAKE_LOG,
   };
   const git = gitIn;
 
@@ -379,7 +424,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     sopsLog = join(root, 'sops.log');
     process.env.PATH = `${bin}:${process.env.PATH}`;
     process.env.SOPS_AGE_KEY_FILE = keyFile;
-    process.env.FAKE_SOPS_LOG = sopsLog;
+    process.env.SOPS_FAKE_LOG = sopsLog;
   });
   afterAll(() => {
     for (const [k, v] of Object.entries(saved)) {
@@ -387,6 +432,50 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
       else process.env[k] = v;
     }
     rmSync(root, { recursive: true, force: true });
+  });
+
+  it('should keep two technicians called Dana, connecting at once, in two files: each reads with their own key, and one’s disconnect leaves the other’s', async () => {
+    const sim = await simulator();
+    const SMITH = { user_id: 1791, user_name: 'Dana Smith', user_email: 'dana.smith@example.com' };
+    const smithToken = 'syncro_tok_DANASMITH_4c5d6e7f80';
+    sim.addKey(smithToken, SMITH);
+    const yaml = `${BASE_YAML}\nenrolment: { storage: sops, vault: { path: ${vault}, push: true } }\n`;
+    const h = await startHarness({ sim, yaml, logLevel: 'trace' });
+    try {
+      const okafor = await openConnect(h, USERS.outsider);
+      const smith = await openConnect(h, OTHER);
+      // Both submissions at once.
+      const [o, m] = await Promise.all([okafor.submit(TOKENS.dana), smith.submit(smithToken)]);
+      expect(o).toMatch(/Connected/);
+      expect(m).toMatch(/Connected/);
+      const fileOf = (text: string) => /msp-tools\/syncro-[\w-]+\.sops\.yaml/.exec(text)?.[0];
+      expect(fileOf(o)).not.toBe(fileOf(m));
+      expect(fileOf(o)).toBe('msp-tools/syncro-dana-1780.sops.yaml');
+      expect(fileOf(m)).toBe('msp-tools/syncro-dana-1791.sops.yaml');
+      expect(git(remote, 'ls-tree', '--name-only', 'HEAD', 'msp-tools/')).toBe(
+        'msp-tools/syncro-dana-1780.sops.yaml\nmsp-tools/syncro-dana-1791.sops.yaml\n',
+      );
+      // Each person's search runs with their own token.
+      const keysOf = async (userId: string) => {
+        const before = sim.requests.length;
+        const { reply } = await askBot(h, userId, 'search printer');
+        expect(reply.text ?? '').not.toMatch(/could not|error/i);
+        return new Set(sim.requests.slice(before).map((r) => r.apiKey));
+      };
+      expect(await keysOf(USERS.outsider)).toEqual(new Set([TOKENS.dana]));
+      expect(await keysOf(OTHER)).toEqual(new Set([smithToken]));
+      // Okafor disconnects: Smith's key stays, and still works.
+      const { reply } = await askBot(h, USERS.outsider, 'disconnect');
+      expect(reply.text).toMatch(/Disconnected/);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1791.sops.yaml'))).toBe(true);
+      expect(await keysOf(OTHER)).toEqual(new Set([smithToken]));
+      await askBot(h, OTHER, 'disconnect');
+      expect(git(vault, 'status', '--porcelain')).toBe('');
+    } finally {
+      await h.close();
+      await sim.close();
+    }
   });
 
   it('should not start when the vault is not a git working copy with .sops.yaml at its root', async () => {
@@ -427,11 +516,11 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
     try {
       const r = await connect(h, USERS.outsider, TOKENS.dana);
       expect(r.final).toMatch(/Connected/);
-      expect(r.final).toContain('msp-tools/syncro-dana.sops.yaml');
+      expect(r.final).toContain('msp-tools/syncro-dana-1780.sops.yaml');
       expect(JSON.stringify(r.modal)).toContain(
-        'the sops vault (msp-tools/syncro-&lt;your first name&gt;.sops.yaml)',
+        'the sops vault (msp-tools/syncro-&lt;your first name&gt;-&lt;your Syncro user id&gt;.sops.yaml)',
       );
-      const file = join(vault, 'msp-tools/syncro-dana.sops.yaml');
+      const file = join(vault, 'msp-tools/syncro-dana-1780.sops.yaml');
       const stored = readFileSync(file, 'utf8');
       expect(stored).toContain('BEGIN AGE ENCRYPTED FILE');
       expect(stored).not.toContain(TOKENS.dana);
@@ -441,21 +530,21 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
         .split('\n')
         .map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
       expect(calls[0]).toEqual({
-        argv: ['--encrypt', '--in-place', 'msp-tools/syncro-dana.sops.yaml'],
+        argv: ['--encrypt', '--in-place', 'msp-tools/syncro-dana-1780.sops.yaml'],
         cwd: vault,
       });
       // Step 5: committed and pushed.
       expect(git(remote, 'log', '--format=%an|%s', '-1')).toMatch(
         /^Dana Okafor\|Add Syncro API key for Dana Okafor \(user 1780\)/,
       );
-      expect(git(remote, 'show', 'HEAD:msp-tools/syncro-dana.sops.yaml')).not.toContain(TOKENS.dana);
+      expect(git(remote, 'show', 'HEAD:msp-tools/syncro-dana-1780.sops.yaml')).not.toContain(TOKENS.dana);
       // The file decrypts (as the terminal command reads it) to the reference's shape.
-      const clear = execFileSync('sops', ['-d', 'msp-tools/syncro-dana.sops.yaml'], {
+      const clear = execFileSync('sops', ['-d', 'msp-tools/syncro-dana-1780.sops.yaml'], {
         cwd: vault,
       }).toString();
       expect(clear).toMatch(/^kind: api-key\nname: Syncro \(Dana Okafor\)\n/);
       expect(clear).toContain(
-        'owner: dana\nsyncro_user_id: 1780\ntags: [msp-tools, per-user]\ncredentials:\n    credential:',
+        'owner: dana-1780\nsyncro_user_id: 1780\ntags: [msp-tools, per-user]\ncredentials:\n    credential:',
       );
       expect(clear).toContain(TOKENS.dana);
 
@@ -470,7 +559,9 @@ describe.runIf(hasAge || process.env.CI === 'true')('/syncro connect with the so
       expect(
         after.some(
           (c) =>
-            c.argv[0] === '--decrypt' && c.argv[1] === 'msp-tools/syncro-dana.sops.yaml' && c.cwd === vault,
+            c.argv[0] === '--decrypt' &&
+            c.argv[1] === 'msp-tools/syncro-dana-1780.sops.yaml' &&
+            c.cwd === vault,
         ),
       ).toBe(true);
 

@@ -3,7 +3,7 @@ import { commentStep } from '../../src/actions/kinds/comment.js';
 import { reconcileStep } from '../../src/actions/reconcile.js';
 import type { SyncroHttpClient } from '../../src/syncro/client.js';
 import { SyncroRateLimitedError } from '../../src/syncro/errors.js';
-import { withRequestPriority } from '../../src/syncro/priority.js';
+import { actingFor, withRequestPriority } from '../../src/syncro/priority.js';
 import { createRateLimiter } from '../../src/syncro/rate-limiter.js';
 import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { FakeClock, queuedTo } from './fake-clock.js';
@@ -66,6 +66,30 @@ describe('Syncro client priorities', () => {
     await clock.advance(1000);
     await sweep;
     expect(sim.requests.map((r) => r.path)).toEqual(['/me', `/tickets/${ticketId()}`, '/ticket_timers']);
+  });
+});
+
+describe('a person’s share of the rate limit, through the client', () => {
+  it('should count each request for the person it is made for, even on one shared key', async () => {
+    const clock = new FakeClock();
+    // Limit 3: one person's share is 1 while someone else waits.
+    const limiter = createRateLimiter({ limit: 3, windowMs: 1000, timers: clock });
+    client = simClient(sim, { limiter });
+    const script = actingFor(client.as(KEY), 'U0SCRIPT');
+    const dana = actingFor(client.as(KEY), 'U0DANA');
+    // The script fills the window, then queues three more; Dana asks once after them.
+    await Promise.all(Array.from({ length: 3 }, () => script.getTicket(ticketId())));
+    const more = Array.from({ length: 3 }, () => script.getTicket(ticketId()));
+    await queuedTo(limiter, 3);
+    const hers = dana.listTimers({ ticketId: ticketId() });
+    await queuedTo(limiter, 4);
+    await clock.advance(1000);
+    // The script's share (1), then Dana ahead of the rest of its queue, then the script again (within the limit).
+    await Promise.all([more[0], hers, more[1]]);
+    await clock.advance(1000);
+    await more[2];
+    const t = `/tickets/${ticketId()}`;
+    expect(sim.requests.map((r) => r.path)).toEqual([t, t, t, t, '/ticket_timers', t, t]);
   });
 });
 

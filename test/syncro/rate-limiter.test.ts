@@ -7,7 +7,7 @@ import {
   RateLimiterClosedError,
   type RateLimiterEvent,
 } from '../../src/syncro/rate-limiter.js';
-import { FakeClock, flush } from './fake-clock.js';
+import { FakeClock, flush, queuedTo } from './fake-clock.js';
 
 /** A request that finishes the moment it starts: its slot is counted from its start. */
 const instant = (limiter: RateLimiter, opts?: AcquireOptions) =>
@@ -280,5 +280,110 @@ describe('createRateLimiter priorities', () => {
     expect(at).toBe(-1);
     await clock.advance(1);
     expect(at).toBe(3000);
+  });
+});
+
+describe('createRateLimiter: a person’s share', () => {
+  /** Requests of `who` (named who-1, who-2…), each finishing as it starts, noted in `order` with the time. */
+  function burst(limiter: RateLimiter, clock: FakeClock, order: string[], who: string, n: number) {
+    return Array.from({ length: n }, (_, i) =>
+      instant(limiter, { person: who }).then(() => order.push(`${who}-${i + 1}@${clock.now()}`)),
+    );
+  }
+
+  it('should let one person use the whole limit while nobody else waits', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 6, windowMs: 1000, timers: clock });
+    const order: string[] = [];
+    const all = burst(limiter, clock, order, 'U0SCRIPT', 8);
+    await flush();
+    expect(order).toHaveLength(6);
+    await clock.advance(1000);
+    await Promise.all(all);
+    expect(order.slice(6)).toEqual(['U0SCRIPT-7@1000', 'U0SCRIPT-8@1000']);
+  });
+
+  it('should start someone else’s requests before a person’s queue once that person has a third of the window', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 6, windowMs: 1000, timers: clock });
+    const order: string[] = [];
+    // A runaway script: fills the window, then queues 6 more.
+    const script = burst(limiter, clock, order, 'U0SCRIPT', 12);
+    await flush();
+    await clock.advance(10);
+    // Two people arrive after the script's queue.
+    const dana = burst(limiter, clock, order, 'U0DANA', 2);
+    const pat = burst(limiter, clock, order, 'U0PAT', 2);
+    await queuedTo(limiter, 10);
+    const howard = instant(limiter, { person: 'U0HOWARD' }).then(() => order.push(`U0HOWARD@${clock.now()}`));
+    await clock.advance(990);
+    await flush();
+    // At t=1000 the window is empty: the script gets its share (2 of 6), then the others, FIFO.
+    expect(order.slice(6)).toEqual([
+      'U0SCRIPT-7@1000',
+      'U0SCRIPT-8@1000',
+      'U0DANA-1@1000',
+      'U0DANA-2@1000',
+      'U0PAT-1@1000',
+      'U0PAT-2@1000',
+    ]);
+    await clock.advance(1000);
+    await Promise.all([...script, ...dana, ...pat, howard]);
+    // The script's share again, then Howard ahead of the rest of its queue, then the script alone (nobody else
+    // waits: it may go beyond its share).
+    expect(order.slice(12)).toEqual([
+      'U0SCRIPT-9@2000',
+      'U0SCRIPT-10@2000',
+      'U0HOWARD@2000',
+      'U0SCRIPT-11@2000',
+      'U0SCRIPT-12@2000',
+    ]);
+  });
+});
+
+describe('createRateLimiter: shares (property)', () => {
+  it('should keep the limit, start everyone, and never start a person beyond their share ahead of someone within theirs', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.record({ gap: fc.integer({ min: 0, max: 300 }), who: fc.constantFrom('a', 'b', 'c') }), {
+          minLength: 1,
+          maxLength: 50,
+        }),
+        async (limit, arrivals) => {
+          const windowMs = 1000;
+          const share = Math.max(1, Math.floor(limit / 3));
+          const clock = new FakeClock();
+          const limiter = createRateLimiter({ limit, windowMs, timers: clock });
+          const started: Array<{ who: string; at: number }> = [];
+          const waiting = new Map<string, number>();
+          const violations: string[] = [];
+          for (const a of arrivals) {
+            await clock.advance(a.gap);
+            waiting.set(a.who, (waiting.get(a.who) ?? 0) + 1);
+            void instant(limiter, { person: a.who }).then(() => {
+              const at = clock.now();
+              const used = (p: string) => started.filter((s) => s.who === p && s.at > at - windowMs).length;
+              waiting.set(a.who, (waiting.get(a.who) ?? 1) - 1);
+              const others = [...waiting].filter(([p, n]) => p !== a.who && n > 0).map(([p]) => p);
+              // Started beyond the share while someone within theirs was still waiting.
+              if (used(a.who) >= share && others.some((p) => used(p) < share))
+                violations.push(`${a.who}@${at}`);
+              started.push({ who: a.who, at });
+            });
+          }
+          for (let k = 0; k < arrivals.length + 2; k++) await clock.advance(windowMs);
+          expect(started).toHaveLength(arrivals.length);
+          expect(
+            maxInAnyWindow(
+              started.map((s) => s.at),
+              windowMs,
+            ),
+          ).toBeLessThanOrEqual(limit);
+          expect(violations).toEqual([]);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });

@@ -211,6 +211,32 @@ if (unreachable !== undefined) {
       expect(log).toEqual(['first@0', 'person@1000', 'sweep@2000']);
     });
 
+    it('should hold one person to a third of the limit while someone waits on another replica, and not when nobody does', async () => {
+      const { clock, a, b, settle, advance } = await pair({ limit: 6, windowMs: 1000, holdMs: 60_000 });
+      const log: string[] = [];
+      const script = { person: 'U0SCRIPT' };
+      // Alone, the script may use the whole limit: six requests in flight on replica A.
+      const held = await Promise.all(Array.from({ length: 6 }, () => a.acquire(script)));
+      expect(a.stats().inFlight).toBe(6);
+      for (let i = 1; i <= 8; i++) void instant(a, clock, log, `script-${i}`, script);
+      await settle();
+      void instant(b, clock, log, 'dana-1', { person: 'U0DANA' });
+      void instant(b, clock, log, 'dana-2', { person: 'U0DANA' });
+      await settle();
+      for (const release of held) release(); // counted until t=1000
+      await settle();
+      await advance(1000); // replica A looks first: the script gets its share (2) and no more
+      expect(log).toEqual(['script-1@1000', 'script-2@1000']);
+      b.refresh(); // what a notification does
+      await settle();
+      expect(log.slice(2)).toEqual(['dana-1@1000', 'dana-2@1000']);
+      a.refresh(); // replica B withdrew: nobody else waits, the script may use what is left of the limit
+      await settle();
+      expect(log.slice(4)).toEqual(['script-3@1000', 'script-4@1000']);
+      await advance(1000);
+      expect(log.slice(6)).toEqual(['script-5@2000', 'script-6@2000', 'script-7@2000', 'script-8@2000']);
+    });
+
     it('should keep background work going when nobody is waiting', async () => {
       const { clock, a, b, settle } = await pair({ limit: 5, windowMs: 1000 });
       const log: string[] = [];

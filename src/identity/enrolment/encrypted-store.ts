@@ -57,7 +57,6 @@ export function encryptedStoreVault(kek: Buffer): KeyVault {
   return {
     kind: 'store',
     describe: () => 'the bot’s store (encrypted)',
-    occupied: async () => undefined,
     async put(owner, token) {
       return { ciphertext: encryptKey(kek, owner, token) };
     },

@@ -1,7 +1,7 @@
 import type { EnrolmentConfig, FileConfig } from '../../config.js';
 import type { Logger } from '../../logger.js';
 import type { Enrolment, EnrolmentTable } from './enrolment-table.js';
-import type { KeyOwner, KeyVault } from './key-vault.js';
+import { type KeyOwner, type KeyVault, VaultFileExistsError } from './key-vault.js';
 import { type ConnectRefusal, connectRefusal } from './ownership.js';
 
 /**
@@ -82,12 +82,15 @@ export function createEnrolments(deps: EnrolmentsDeps): Enrolments {
       });
       if (refusal) return { ok: false, refusal };
       const previous = await table.get(owner.slackUserId);
-      const occupied = await vault.occupied(owner);
-      if (occupied && previous?.vaultFile !== occupied) {
-        return { ok: false, refusal: { code: 'vault_file_exists', file: occupied } };
-      }
       const at = now();
-      const stored = await vault.put(owner, token, at);
+      let stored: Awaited<ReturnType<KeyVault['put']>>;
+      try {
+        stored = await vault.put(owner, token, at, previous?.vaultFile);
+      } catch (err) {
+        if (err instanceof VaultFileExistsError)
+          return { ok: false, refusal: { code: 'vault_file_exists', file: err.file } };
+        throw err;
+      }
       const pending = deps.config.require_approval;
       const row: Enrolment = {
         slackUserId: owner.slackUserId,

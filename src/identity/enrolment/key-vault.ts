@@ -1,3 +1,4 @@
+import { AppError } from '../../errors.js';
 import type { EnrolmentStorage } from './enrolment-table.js';
 
 /**
@@ -27,14 +28,31 @@ export interface KeyVault {
   /** Where a key for `owner` is kept, for messages ("the sops vault (msp-tools/syncro-howard.sops.yaml)"); without an owner, in general. */
   describe(owner?: KeyOwner): string;
   /**
-   * A file the vault already holds for `owner` that this bot did not record (a key added by hand): it is not
-   * overwritten. Undefined when there is none (or the vault has no files).
+   * Stores the token; resolves once it is durable. `note`: e.g. a push that failed (the commit is kept).
+   * `replaces`: the person's recorded vault file, which may be rewritten; any other file already where the key
+   * would go is never overwritten (VaultFileExistsError). The check and the write are one serialised step.
    */
-  occupied(owner: KeyOwner): Promise<string | undefined>;
-  /** Stores the token; resolves once it is durable. `note`: e.g. a push that failed (the commit is kept). */
-  put(owner: KeyOwner, token: string, now: number): Promise<StoredKeyRef & { note?: string }>;
+  put(
+    owner: KeyOwner,
+    token: string,
+    now: number,
+    replaces?: string,
+  ): Promise<StoredKeyRef & { note?: string }>;
   /** The token stored under `ref` for `owner`. */
   get(owner: KeyOwner, ref: StoredKeyRef): Promise<string>;
-  /** Removes the stored key (a vault commits its removal). */
+  /**
+   * Removes the stored key (a vault commits its removal). A vault file that does not say it is `owner`'s key
+   * (its `syncro_user_id`) is left in place, with a note saying so.
+   */
   remove(owner: KeyOwner, ref: StoredKeyRef, why: string): Promise<{ note?: string }>;
+}
+
+/** The vault already holds the file a connect would write, and it is not the person's recorded key. */
+export class VaultFileExistsError extends AppError {
+  readonly code = 'VAULT_FILE_EXISTS';
+  constructor(readonly file: string) {
+    super(
+      `the vault already holds ${file}, which the bot did not record for this person; nothing was stored`,
+    );
+  }
 }

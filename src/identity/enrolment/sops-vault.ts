@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { AppError } from '../../errors.js';
 import { execa } from '../../execa-lazy.js';
 import { type Logger, redactText } from '../../logger.js';
-import type { KeyOwner, KeyVault, StoredKeyRef } from './key-vault.js';
+import { type KeyOwner, type KeyVault, type StoredKeyRef, VaultFileExistsError } from './key-vault.js';
 
 /**
  * Connected keys in the sops vault the terminal `/syncro` command reads (shared/reference/syncro-command.md,
@@ -45,14 +45,26 @@ export interface SopsVaultOptions {
 
 const BOT_IDENTITY = { name: 'syncro-slack', email: 'syncro-slack@localhost' };
 
-/** `<user>` of the file name: the key owner's first name, lower case (the reference: syncro-howard). */
+/**
+ * `<user>` of the file name: the key owner's first name in lower case, then their Syncro user id
+ * (`dana-1780`), so that two people with one first name never share a file. (Releases before this named the
+ * file by the first name alone, `syncro-dana`; such files still load, as their rows record their path, and go
+ * on the owner's next connect.)
+ */
 export function vaultUserSlug(syncroName: string, syncroUserId: number): string {
   const first = (syncroName.trim().split(/\s+/)[0] ?? '')
     .normalize('NFKD')
     .replace(/[^\w-]/g, '')
     .toLowerCase()
     .replace(/_/g, '-');
-  return first || `user${syncroUserId}`;
+  return `${first || 'user'}-${syncroUserId}`;
+}
+
+/** The Syncro user a decrypted key file says it belongs to (`syncro_user_id`), if it says so. */
+function fileOwnerId(doc: unknown): number | undefined {
+  const id = (doc as { syncro_user_id?: unknown } | null)?.syncro_user_id;
+  const n = typeof id === 'string' && /^\d+$/.test(id.trim()) ? Number(id) : id;
+  return typeof n === 'number' && Number.isSafeInteger(n) ? n : undefined;
 }
 
 function yamlScalar(s: string): string {
@@ -171,22 +183,38 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     return r.exitCode === 0;
   }
 
-  async function put(owner: KeyOwner, token: string, now: number): Promise<StoredKeyRef & { note?: string }> {
+  /**
+   * Runs inside the vault's queue, so that the check that the file is free and its write are one step: two
+   * connects at once never both find it free. `replaces`: the person's recorded file, which may be rewritten.
+   */
+  async function put(
+    owner: KeyOwner,
+    token: string,
+    now: number,
+    replaces: string | undefined,
+  ): Promise<StoredKeyRef & { note?: string }> {
     const file = fileFor(owner);
     const abs = join(o.root, file);
+    if (file !== replaces && existsSync(abs)) throw new VaultFileExistsError(file);
     const wasTracked = await tracked(file);
     await mkdir(dirname(abs), { recursive: true });
     // Step 1: the reference's file, in a new file only this user can read (never into an existing one, whose mode
-    // may let others read it), then renamed over the target.
+    // may let others read it), then renamed over the person's own file, or linked as a new one: a link fails
+    // when the name is taken, so another process writing the same working copy cannot be overwritten either.
     const temp = join(dirname(abs), `.${basename(abs)}.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temp, vaultKeyYaml(owner, token, { apiBaseUrl: o.apiBaseUrl, now }), {
         flag: 'wx',
         mode: 0o600,
       });
-      await rename(temp, abs);
+      if (file === replaces) await rename(temp, abs);
+      else {
+        await link(temp, abs);
+        await unlink(temp);
+      }
     } catch (err) {
       await unlink(temp).catch(() => undefined);
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new VaultFileExistsError(file);
       log?.warn({ err, file }, 'the vault file could not be written');
       throw new VaultError(`${file} could not be written in the vault; nothing was stored`);
     }
@@ -246,44 +274,62 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     return { vaultFile: file, ...(note ? { note } : {}) };
   }
 
+  /** The decrypted key file (`sops --decrypt`, from the vault root), parsed. No error carries sops's output. */
+  async function decrypt(file: string): Promise<unknown> {
+    let r: { exitCode?: number; stdout?: unknown; code?: string };
+    try {
+      r = await execa(sops, ['--decrypt', file], {
+        cwd: o.root,
+        reject: false,
+        timeout,
+        stdin: 'ignore',
+        maxBuffer: 1024 * 1024,
+      });
+    } catch {
+      r = { exitCode: undefined };
+    }
+    if (r.exitCode !== 0) {
+      const why =
+        r.code === 'ENOENT'
+          ? `the sops command is not installed (looked for ${sops})`
+          : `exit code ${r.exitCode ?? 'unknown'}`;
+      // sops's stderr is not passed on: it may quote the file.
+      throw new VaultError(`sops could not decrypt ${file} (${why})`);
+    }
+    try {
+      return parseYaml(String(r.stdout ?? '')) as unknown;
+    } catch {
+      throw new VaultError(`the decrypted ${file} is not valid YAML`);
+    }
+  }
+
+  /** Why `doc` (the decrypted `file`) is not `owner`'s key, or undefined when its syncro_user_id is theirs. */
+  function notTheirs(file: string, doc: unknown, owner: KeyOwner): string | undefined {
+    const id = fileOwnerId(doc);
+    if (id === owner.syncroUserId) return undefined;
+    return id === undefined
+      ? `${file} does not say whose key it is (no syncro_user_id)`
+      : `${file} holds the key of Syncro user ${id}, not of ${owner.syncroName} (user ${owner.syncroUserId})`;
+  }
+
   return {
     kind: 'sops',
     describe: (owner) =>
-      `the sops vault (${owner ? fileFor(owner) : `${o.dir.replace(/\/+$/, '')}/syncro-<your first name>.sops.yaml`})`,
-    async occupied(owner) {
-      const file = fileFor(owner);
-      return existsSync(join(o.root, file)) ? file : undefined;
-    },
+      `the sops vault (${owner ? fileFor(owner) : `${o.dir.replace(/\/+$/, '')}/syncro-<your first name>-<your Syncro user id>.sops.yaml`})`,
 
-    put: (owner, token, now) => serialised(o.root, () => put(owner, token, now)),
+    put: (owner, token, now, replaces) => serialised(o.root, () => put(owner, token, now, replaces)),
 
-    async get(_owner, ref: StoredKeyRef) {
+    async get(owner, ref: StoredKeyRef) {
       if (!ref.vaultFile) throw new VaultError('no vault file is recorded for this key');
-      let r: { exitCode?: number; stdout?: unknown; code?: string };
-      try {
-        r = await execa(sops, ['--decrypt', ref.vaultFile], {
-          cwd: o.root,
-          reject: false,
-          timeout,
-          stdin: 'ignore',
-          maxBuffer: 1024 * 1024,
-        });
-      } catch {
-        r = { exitCode: undefined };
-      }
-      if (r.exitCode !== 0) {
-        const why =
-          r.code === 'ENOENT'
-            ? `the sops command is not installed (looked for ${sops})`
-            : `exit code ${r.exitCode ?? 'unknown'}`;
-        // sops's stderr is not passed on: it may quote the file.
-        throw new VaultError(`sops could not decrypt ${ref.vaultFile} (${why})`);
-      }
-      let doc: unknown;
-      try {
-        doc = parseYaml(String(r.stdout ?? ''));
-      } catch {
-        throw new VaultError(`the decrypted ${ref.vaultFile} is not valid YAML`);
+      const doc = await decrypt(ref.vaultFile);
+      // A file that is someone else's key is never used for this person (a vault file shared by mistake).
+      const wrong = notTheirs(ref.vaultFile, doc, owner);
+      if (wrong) {
+        log?.warn(
+          { file: ref.vaultFile, syncroUserId: owner.syncroUserId },
+          'a vault file is not its owner’s key',
+        );
+        throw new VaultError(`${wrong}; connect your key again with /syncro connect`);
       }
       const cred = (doc as { credentials?: { credential?: unknown } } | null)?.credentials?.credential;
       if (typeof cred !== 'string' || cred.trim() === '') {
@@ -295,7 +341,21 @@ export function sopsVault(o: SopsVaultOptions): KeyVault {
     remove: (owner, ref, why) =>
       serialised(o.root, async () => {
         const file = ref.vaultFile;
-        if (!file) return {};
+        if (!file || !existsSync(join(o.root, file))) return {};
+        // Only the owner's own key goes: the file must say it is theirs (checked in the queue, before the rm).
+        let wrong: string | undefined;
+        try {
+          wrong = notTheirs(file, await decrypt(file), owner);
+        } catch (err) {
+          wrong = `${file} could not be read to check whose key it is (${(err as Error).message})`;
+        }
+        if (wrong) {
+          log?.warn(
+            { file, syncroUserId: owner.syncroUserId },
+            'a vault file was left: not this person’s key',
+          );
+          return { note: `${wrong}; it was left in the vault for an admin to check` };
+        }
         if (await tracked(file)) {
           const r = await git(['rm', '--quiet', '--', file]);
           if (r.exitCode !== 0) throw new VaultError(gitProblem(`git rm in the vault (${file})`, r));

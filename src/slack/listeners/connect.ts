@@ -1,5 +1,7 @@
 import type { SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { createConnectAttempts } from '../../identity/enrolment/connect-attempts.js';
 import { SyncroUnauthorizedError } from '../../syncro/errors.js';
+import { actingFor } from '../../syncro/priority.js';
 import type { Me } from '../../syncro/schemas.js';
 import { ACTION, VIEW } from '../action-ids.js';
 import type { BotContext } from '../context.js';
@@ -12,6 +14,7 @@ import {
   connectOutcomeView,
   refusalWords,
   TOKEN_SHAPE_WORDS,
+  tooManyAttemptsWords,
 } from '../views/connect.js';
 import { MODAL_ACTION, MODAL_BLOCK } from '../views/modal-ids.js';
 import { type ActionArgs, actionValue, targetOf } from './shared.js';
@@ -46,6 +49,9 @@ export function registerConnect(app: ListenerApp, ctx: BotContext): void {
     await guard(ctx, to, () => decideApproval(ctx, to, actionValue(action), 'reject'));
   });
 
+  // Per person: at most 5 keys tried in 10 minutes (each one asks Syncro's GET /me).
+  const attempts = createConnectAttempts();
+
   app.view(VIEW.connect, async ({ ack, body, view }: ViewArgs) => {
     const enrolments = ctx.enrolments;
     const userId = body.user.id;
@@ -61,10 +67,16 @@ export function registerConnect(app: ListenerApp, ctx: BotContext): void {
       await inputError(TOKEN_SHAPE_WORDS);
       return;
     }
+    const verdict = attempts.attempt(userId, ctx.now());
+    if (!verdict.allowed) {
+      log.info({ retryInMs: verdict.retryInMs }, 'too many connect attempts; this one was not checked');
+      await inputError(tooManyAttemptsWords(verdict));
+      return;
+    }
 
     type Checked = { ok: true; me: Me } | { ok: false; err: unknown };
-    const checking: Promise<Checked> = ctx.client
-      .as(token)
+    // The check counts against this person's share of the rate limit, as their commands do.
+    const checking: Promise<Checked> = actingFor(ctx.client.as(token), userId)
       .me()
       .then(
         (me) => ({ ok: true, me }) as const,

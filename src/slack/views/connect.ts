@@ -157,6 +157,19 @@ export function refusalWords(r: ConnectRefusal): string {
   }
 }
 
+/** A wait in words, rounded up: "45 seconds", "1 minute", "7 minutes". */
+function waitWords(ms: number): string {
+  const seconds = Math.max(1, Math.ceil(ms / 1000));
+  if (seconds < 60) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** Under the token input when the person tried to connect too often (connect-attempts.ts). */
+export function tooManyAttemptsWords(v: { retryInMs: number; max: number; windowMs: number }): string {
+  return `You have tried to connect a key ${v.max} times in the last ${waitWords(v.windowMs)}. Try again in ${waitWords(v.retryInMs)}; this one was not checked and nothing was kept.`;
+}
+
 /** Under the token input when Syncro refused the token. */
 export const BAD_TOKEN_WORDS =
   'Syncro did not accept this token (401): check that you copied all of it, and that it was not revoked. Nothing was kept.';

@@ -73,7 +73,7 @@ describe('the reference’s vault file', () => {
         'api-base-url: https://computerguru.syncromsp.com/api/v1',
         'api-docs: https://api-docs.syncromsp.com/',
         'status: active',
-        'owner: dana',
+        'owner: dana-1780',
         'syncro_user_id: 1780',
         'tags: [msp-tools, per-user]',
         'credentials:',
@@ -129,7 +129,7 @@ describe('the sops vault when sops or git fails', () => {
       /sops --encrypt failed \(exit code 1; check \.sops\.yaml in the vault root\); nothing was stored/,
     );
     expect(err.message).not.toContain(TOKEN);
-    expect(existsSync(join(vault, 'msp-tools/syncro-dana.sops.yaml'))).toBe(false);
+    expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
     expect(git(vault, 'log', '--oneline')).toMatch(/^\w+ vault\n$/);
   });
 
@@ -143,9 +143,9 @@ describe('the sops vault when sops or git fails', () => {
       sopsBinary: sops,
     });
     await expect(v.put(owner, TOKEN, 0)).rejects.toThrow(
-      /left msp-tools\/syncro-dana\.sops\.yaml unencrypted/,
+      /left msp-tools\/syncro-dana-1780\.sops\.yaml unencrypted/,
     );
-    expect(existsSync(join(vault, 'msp-tools/syncro-dana.sops.yaml'))).toBe(false);
+    expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
     expect(git(vault, 'status', '--porcelain')).toBe('');
   });
 
@@ -159,7 +159,7 @@ describe('the sops vault when sops or git fails', () => {
       sopsBinary: sops,
     });
     const r = await v.put(owner, TOKEN, 0);
-    expect(r.vaultFile).toBe('msp-tools/syncro-dana.sops.yaml');
+    expect(r.vaultFile).toBe('msp-tools/syncro-dana-1780.sops.yaml');
     expect(r.note).toMatch(/git push of the vault failed .*the commit is kept/);
     expect(git(vault, 'log', '--format=%s', '-1')).toMatch(
       /^Add Syncro API key for Dana Okafor \(user 1780\)/,

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../../src/actions/sqlite-store.js';
 import { createEnrolments } from '../../../src/identity/enrolment/enrolments.js';
 import type { KeyOwner } from '../../../src/identity/enrolment/key-vault.js';
-import { sopsVault, vaultProblems } from '../../../src/identity/enrolment/sops-vault.js';
+import { sopsVault, vaultKeyYaml, vaultProblems } from '../../../src/identity/enrolment/sops-vault.js';
 import { createLogger } from '../../../src/logger.js';
 import { gitIn } from '../../support/git-repos.js';
 
@@ -100,7 +100,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
     const before = Number(git('rev-list', '--count', 'HEAD').trim());
     const stored = await Promise.all(owners.map((o) => v.put(o, tokenOf(o), 0)));
     expect(stored.map((s) => s.vaultFile)).toEqual(
-      NAMES.map((n) => `msp-tools/syncro-${n.toLowerCase()}.sops.yaml`),
+      NAMES.map((n, i) => `msp-tools/syncro-${n.toLowerCase()}-${1800 + i}.sops.yaml`),
     );
     expect(Number(git('rev-list', '--count', 'HEAD').trim())).toBe(before + 8);
     expect(git('status', '--porcelain')).toBe('');
@@ -138,13 +138,15 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
         () => new Error('connected'),
         (e: unknown) => e,
       )) as Error;
-      expect(err.message).toMatch(/git commit in the vault \(msp-tools\/syncro-dana\.sops\.yaml\) failed/);
+      expect(err.message).toMatch(
+        /git commit in the vault \(msp-tools\/syncro-dana-1780\.sops\.yaml\) failed/,
+      );
       expect(err.message).not.toContain(root);
       expect(err.message).not.toContain('syncro_tok_');
       // The local detail is in the log, for the admin.
       expect(logLines.join('')).toContain('hook refused in');
       expect(git('status', '--porcelain')).toBe('');
-      expect(existsSync(join(vault, 'msp-tools/syncro-dana.sops.yaml'))).toBe(false);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
       expect(await store.enrolments.get(dana.slackUserId)).toBeUndefined();
 
       // Once the hook is gone, connecting again works (no "the vault already holds …").
@@ -194,12 +196,132 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
     const erin = { slackUserId: 'U0ERIN001', syncroUserId: 1781, syncroName: 'Erin Vance' };
     try {
       await expect(enrolments.connect(erin, 'syncro_tok_ERIN_9c8d7e6f')).rejects.toThrow(/database is down/);
-      expect(existsSync(join(vault, 'msp-tools/syncro-erin.sops.yaml'))).toBe(false);
+      expect(existsSync(join(vault, 'msp-tools/syncro-erin-1781.sops.yaml'))).toBe(false);
       expect(git('status', '--porcelain')).toBe('');
       // Once the database answers, the same person connects (no "the vault already holds …").
       failPut = false;
       expect(await enrolments.connect(erin, 'syncro_tok_ERIN_9c8d7e6f')).toMatchObject({ ok: true });
       await enrolments.disconnect(erin.slackUserId);
+    } finally {
+      await store.close();
+    }
+  });
+
+  /** Enrolments on a fresh SQLite store over this vault (a new instance has no key cached in memory). */
+  async function enrolmentsOn(dbDir?: string) {
+    const dir = dbDir ?? mkdtempSync(join(root, 'db-'));
+    const store = openSqliteStore(join(dir, 'bot.db'));
+    await store.migrate();
+    const enrolments = createEnrolments({
+      config: {
+        storage: 'sops',
+        vault: { path: vault, push: false, dir: 'msp-tools' },
+        require_approval: false,
+        approvers: [],
+      },
+      file: { users: {} },
+      table: store.enrolments,
+      vault: open(),
+      logger,
+    });
+    return { dir, store, enrolments };
+  }
+
+  it('should keep two technicians with one first name in two files, each using and removing only their own key', async () => {
+    const okafor = { slackUserId: 'U0DANAOK1', syncroUserId: 1780, syncroName: 'Dana Okafor' };
+    const smith = { slackUserId: 'U0DANASM1', syncroUserId: 1791, syncroName: 'Dana Smith' };
+    const TOK_O = 'syncro_tok_OKAFOR_1a2b3c4d5e';
+    const TOK_S = 'syncro_tok_SMITH_9f8e7d6c5b';
+    const first = await enrolmentsOn();
+    try {
+      // Both at once: the check that the file is free and its write are one step of the vault's queue.
+      const [a, b] = await Promise.all([
+        first.enrolments.connect(okafor, TOK_O),
+        first.enrolments.connect(smith, TOK_S),
+      ]);
+      expect(a).toMatchObject({ ok: true, enrolment: { vaultFile: 'msp-tools/syncro-dana-1780.sops.yaml' } });
+      expect(b).toMatchObject({ ok: true, enrolment: { vaultFile: 'msp-tools/syncro-dana-1791.sops.yaml' } });
+      expect(git('ls-files', 'msp-tools').trim().split('\n')).toEqual([
+        'msp-tools/syncro-dana-1780.sops.yaml',
+        'msp-tools/syncro-dana-1791.sops.yaml',
+      ]);
+      expect(git('status', '--porcelain')).toBe('');
+    } finally {
+      await first.store.close();
+    }
+    // Read back from the files (a restarted bot: nothing in memory), each person with their own token.
+    const again = await enrolmentsOn(first.dir);
+    try {
+      expect((await again.enrolments.activeKey(okafor.slackUserId))?.key).toBe(TOK_O);
+      expect((await again.enrolments.activeKey(smith.slackUserId))?.key).toBe(TOK_S);
+      const gone = await again.enrolments.disconnect(okafor.slackUserId);
+      expect(gone?.note).toBeUndefined();
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1780.sops.yaml'))).toBe(false);
+      expect(existsSync(join(vault, 'msp-tools/syncro-dana-1791.sops.yaml'))).toBe(true);
+    } finally {
+      await again.store.close();
+    }
+    const third = await enrolmentsOn(first.dir);
+    try {
+      expect((await third.enrolments.activeKey(smith.slackUserId))?.key).toBe(TOK_S);
+      await third.enrolments.disconnect(smith.slackUserId);
+      expect(git('ls-files', 'msp-tools')).toBe('');
+      expect(git('status', '--porcelain')).toBe('');
+    } finally {
+      await third.store.close();
+    }
+  });
+
+  it('should still load a key file of the old naming, use a file only for the person it names, and delete it only for them', async () => {
+    const okafor = { slackUserId: 'U0DANAOK1', syncroUserId: 1780, syncroName: 'Dana Okafor' };
+    const smith = { slackUserId: 'U0DANASM1', syncroUserId: 1791, syncroName: 'Dana Smith' };
+    const TOK_S = 'syncro_tok_SMITH_LEGACY_0f1e2d';
+    // What an earlier release left: one first-name file holding Smith's key, recorded on both people's rows.
+    const legacy = 'msp-tools/syncro-dana.sops.yaml';
+    mkdirSync(join(vault, 'msp-tools'), { recursive: true });
+    writeFileSync(join(vault, legacy), vaultKeyYaml(smith, TOK_S, { apiBaseUrl: API, now: 0 }), {
+      mode: 0o600,
+    });
+    execFileSync(FAKE_SOPS, ['--encrypt', '--in-place', legacy], { cwd: vault });
+    git('add', legacy);
+    git('commit', '--quiet', '-m', 'an earlier release');
+    const { dir, store, enrolments } = await enrolmentsOn();
+    try {
+      for (const [who, at] of [
+        [okafor, 1],
+        [smith, 2],
+      ] as const) {
+        await store.enrolments.put({
+          ...who,
+          storage: 'sops',
+          vaultFile: legacy,
+          state: 'active',
+          requestedAt: at,
+          updatedAt: at,
+        });
+      }
+      // Smith's key is never used for Okafor.
+      await expect(enrolments.activeKey(okafor.slackUserId)).rejects.toThrow(
+        /holds the key of Syncro user 1791, not of Dana Okafor \(user 1780\)/,
+      );
+      // Smith's own file of the old naming still loads.
+      expect((await enrolments.activeKey(smith.slackUserId))?.key).toBe(TOK_S);
+      // Okafor's disconnect removes Okafor's row and leaves Smith's file.
+      const out = await enrolments.disconnect(okafor.slackUserId);
+      expect(out?.note).toMatch(
+        /syncro-dana\.sops\.yaml holds the key of Syncro user 1791.*left in the vault/,
+      );
+      expect(existsSync(join(vault, legacy))).toBe(true);
+      expect(git('status', '--porcelain')).toBe('');
+      // Smith's next connect moves the key to the new name; the old file goes with a commit.
+      expect(await enrolments.connect(smith, `${TOK_S}_2`)).toMatchObject({
+        ok: true,
+        enrolment: { vaultFile: 'msp-tools/syncro-dana-1791.sops.yaml' },
+      });
+      expect(git('ls-files', 'msp-tools')).toBe('msp-tools/syncro-dana-1791.sops.yaml\n');
+      await enrolments.disconnect(smith.slackUserId);
+      expect(git('status', '--porcelain')).toBe('');
+      void dir;
     } finally {
       await store.close();
     }
@@ -216,7 +338,7 @@ describe.runIf(hasAge || process.env.CI === 'true')('the sops vault on a real gi
     const first = await v.put(o, tokenOf(o), 0);
     const abs = join(vault, first.vaultFile!);
     chmodSync(abs, 0o644); // as a checkout with umask 022 leaves it
-    const again = await v.put(o, `${tokenOf(o)}_2`, 1);
+    const again = await v.put(o, `${tokenOf(o)}_2`, 1, first.vaultFile);
     expect(readFileSync(modes, 'utf8').trim().split('\n')).toEqual(['600', '600']);
     expect(statSync(abs).mode & 0o077).toBe(0);
     expect(await v.get(o, again)).toBe(`${tokenOf(o)}_2`);
