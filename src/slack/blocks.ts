@@ -110,10 +110,19 @@ export function link(url: string, label: string): string {
 }
 
 /**
- * A Slack date token, shown in each reader's own time zone; the fallback is UTC.
- * `format` uses Slack's tokens, e.g. `{date_short_pretty} {time}` or `{time}`.
+ * A format for `slackDate` that shows the day: a time alone (`{time}`) reads as today's for a card that expires
+ * tomorrow, so every format must hold a `{date…}` token (`{date_short_pretty}` says Today / Tomorrow / Dec 7, in
+ * the reader's own time zone, which the bot does not know).
  */
-export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
+export type DatedFormat = `${string}{date${string}`;
+
+/**
+ * A Slack date token, shown in each reader's own time zone; the fallback is UTC.
+ * `format` uses Slack's tokens and always names the day, e.g. `{date_short_pretty} {time}` (the default:
+ * "Today 1:55 PM", "Tomorrow 1:55 PM", "Dec 9, 2026 1:55 PM") or `{date_short}`.
+ */
+export function slackDate(ms: number, format: DatedFormat = '{date_short_pretty} {time}'): string {
+  if (!format.includes('{date')) throw new RangeError(`slackDate format ${format} does not show the day`);
   const iso = new Date(ms).toISOString();
   const fallback = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;

@@ -92,7 +92,7 @@ function timerBlocks(p: HomeParams): KnownBlock[] {
     out.push(
       section(
         `*${ticketLink(p.webBaseUrl, t.ticketId, t.ticketNumber)}* · ${escapeMrkdwn(truncate(t.ticketSubject, 150))}\n` +
-          `running *${elapsedText(p.now - t.startedAt)}* (since ${slackDate(t.startedAt, '{time}')})${note}`,
+          `running *${elapsedText(p.now - t.startedAt)}* (since ${slackDate(t.startedAt)})${note}`,
         {
           accessory: button({
             text: 'Stop',
@@ -152,7 +152,7 @@ function approvalBlocks(p: HomeParams): KnownBlock[] {
     out.push(
       section(
         `*${escapeMrkdwn(truncate(summaryWords(a).title, 150))}*${ticket}\n` +
-          `asked by ${mention(a.requesterSlackId)} · expires ${slackDate(a.expiresAt, '{time}')}`,
+          `asked by ${mention(a.requesterSlackId)} · expires ${slackDate(a.expiresAt)}`,
         place
           ? {
               accessory: button({ text: 'Open the card', actionId: ACTION.openLink, url: messageUrl(place) }),
@@ -247,7 +247,7 @@ export function homeView(p: HomeParams): HomeView {
     header('Syncro'),
     context([
       `For ${mention(p.slackUserId)}, read with your own Syncro key (*${escapeMrkdwn(p.syncroName)}*). ` +
-        `Syncro read ${slackDate(readAt, '{time}')}; it is read again at most once every ${Math.round(p.freshMs / 1000)} s.`,
+        `Syncro read ${slackDate(readAt)}; it is read again at most once every ${Math.round(p.freshMs / 1000)} s.`,
     ]),
     ...timerBlocks(p),
     divider(),

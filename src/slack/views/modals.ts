@@ -243,7 +243,7 @@ export function billModal(p: BillModalParams): ModalView {
   if (p.timer) {
     blocks.push(
       context([
-        `⏱ Your timer: ${slackDate(p.timer.startedAt, '{time}')} → ${slackDate(p.timer.stoppedAt, '{time}')}, ` +
+        `⏱ Your timer: ${slackDate(p.timer.startedAt)} → ${slackDate(p.timer.stoppedAt)}, ` +
           `${p.timer.minutes} min measured. Change the minutes if the time worked differs.`,
       ]),
     );

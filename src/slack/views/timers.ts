@@ -27,7 +27,7 @@ function timerLine(t: RunningTimer, now: number): string {
   const note = t.note ? ` — ${escapeMrkdwn(truncate(t.note, 200))}` : '';
   return (
     `⏱ *${ticketNo(t.ticketNumber)}* · ${escapeMrkdwn(truncate(t.ticketSubject, 150))}: running ` +
-    `*${elapsedText(now - t.startedAt)}* (since ${slackDate(t.startedAt, '{time}')})${note}`
+    `*${elapsedText(now - t.startedAt)}* (since ${slackDate(t.startedAt)})${note}`
   );
 }
 
@@ -74,7 +74,7 @@ export function timerStoppedView(p: { span: TimerSpan; subject: string }): Messa
   const value = JSON.stringify(s);
   const head =
     `⏹ Timer stopped on *${ticketNo(s.number)}* · ${escapeMrkdwn(truncate(p.subject, 150))}: ` +
-    `${slackDate(s.startedAt, '{time}')} → ${slackDate(s.stoppedAt, '{time}')}, *${minutes} min* measured.`;
+    `${slackDate(s.startedAt)} → ${slackDate(s.stoppedAt)}, *${minutes} min* measured.`;
   return finalizeMessage(
     [
       section(head),

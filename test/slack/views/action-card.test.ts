@@ -226,7 +226,9 @@ describe('actionCardView when proposed', () => {
       });
 
       it('should say when it expires and that nothing is sent without Post', () => {
-        expect(text).toMatch(/Expires <!date\^\d+\^\{time\}\|[^>]+> — nothing is sent unless you press Post/);
+        expect(text).toMatch(
+          /Expires <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+> — nothing is sent unless you press Post/,
+        );
       });
 
       it('should stay within the Block Kit limits', () => {
