@@ -193,7 +193,7 @@ export function closeModal(p: CloseModalParams): ModalView {
       section(`Close ${ticketLine(t)}: its status will be set to *${escapeMrkdwn(p.closeStatus)}*.`),
       context(['Optionally add a resolution comment; leave the comment empty to change only the status.']),
       subjectInput(p.defaults?.subject ?? 'Resolution', true),
-      bodyInput('Resolution comment (optional)', p.defaults?.body, true),
+      bodyInput('Resolution comment', p.defaults?.body, true),
       visibilityInput(p.defaults?.visibility ?? p.defaultVisibility, true),
       context([NOTHING_YET]),
     ],
