@@ -84,7 +84,7 @@ function more(n: number, shown: number, how: string): KnownBlock[] {
 function timerBlocks(p: HomeParams): KnownBlock[] {
   const out: KnownBlock[] = [header(`⏱ Running timers (${p.timers.length})`)];
   if (p.timers.length === 0) {
-    out.push(section('No timer running. Start one with `/syncro timer start <number> [note]`.'));
+    out.push(section('No timer running. Start one with `/syncro timer start &lt;number&gt; [note]`.'));
     return out;
   }
   for (const t of p.timers.slice(0, HOME_SHOWN.timers)) {
@@ -212,7 +212,7 @@ function writeBlocks(p: HomeParams): KnownBlock[] {
     return `• ${slackDate(e.startedAt)} *${escapeMrkdwn(writeWords(e.method, e.endpoint))}* ${OUTCOME[e.outcome]}${ticket}${cardLink}`;
   });
   out.push(section(lines.join('\n')));
-  out.push(context(['The whole record of a ticket: `/syncro audit <number>`.']));
+  out.push(context(['The whole record of a ticket: `/syncro audit &lt;number&gt;`.']));
   return out;
 }
 
@@ -303,15 +303,19 @@ export function homeNotSetUpView(p: {
         'your recent writes, and your Resolved tickets that were never billed. Every write is signed with your ' +
         'own Syncro key, so that comments and time carry your name.',
     ),
-    section(
-      '*How to connect*\n' +
-        '1. In Syncro open *Admin → API Tokens → New* (Integration API Token) and create a token for yourself. ' +
-        'Syncro shows it only once: copy it.\n' +
-        '2. Run `/syncro connect` and paste it into the form (never into a message).',
-      p.connectActionId
-        ? { accessory: button({ text: 'Connect', actionId: p.connectActionId, style: 'primary' }) }
-        : {},
-    ),
+    // `/syncro connect` exists only with `enrolment:` configured; without it, only an admin can set a person up.
+    p.connectActionId
+      ? section(
+          '*How to connect*\n' +
+            '1. In Syncro open *Admin → API Tokens → New* (Integration API Token) and create a token for yourself. ' +
+            'Syncro shows it only once: copy it.\n' +
+            '2. Run `/syncro connect` and paste it into the form (never into a message).',
+          { accessory: button({ text: 'Connect', actionId: p.connectActionId, style: 'primary' }) },
+        )
+      : section(
+          '*How to get set up*\nAsk your admin to set you up for the Syncro bot with your own Syncro key. ' +
+            'Never paste a Syncro key into Slack.',
+        ),
     context([`Your Slack user id is \`${escapeMrkdwn(p.slackUserId)}\` (your admin may ask for it).`]),
   ];
   return { type: 'home', blocks };

@@ -68,9 +68,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Status', value: `${d.ticket.status} → ${d.closeStatus}` },
           {
             label: 'Resolution comment',
-            value: d.resolution
-              ? `${d.resolution.subject} (${VISIBILITY_LABELS[d.resolution.visibility]})`
-              : '(none)',
+            value: d.resolution ? commentWords(d.resolution) : '(none)',
           },
         ],
       };
@@ -95,7 +93,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
           ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
-          { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
+          { label: 'Comment', value: commentWords(d.comment) },
         ],
       };
     }
@@ -104,6 +102,16 @@ export function summaryWords(a: PendingAction): SummaryWords {
     case 'session_log':
       return sessionLogWords(d);
   }
+}
+
+/** A comment on a card: who sees it and its subject, then what it says (its text, which a long one is cut in). */
+function commentWords(c: {
+  subject: string;
+  body: string;
+  visibility: keyof typeof VISIBILITY_LABELS;
+}): string {
+  const body = c.body.trim() === '' ? '(no text)' : c.body;
+  return `${VISIBILITY_LABELS[c.visibility]}, subject “${c.subject}”:\n${body}`;
 }
 
 const FIELD_LABELS: Record<EditableField, string> = {

@@ -48,7 +48,9 @@ export function timerListView(p: {
   const blocks: KnownBlock[] = [];
   if (p.intro) blocks.push(section(p.intro));
   if (p.timers.length === 0) {
-    blocks.push(section('You have no running timer. Start one with `/syncro timer start <number> [note]`.'));
+    blocks.push(
+      section('You have no running timer. Start one with `/syncro timer start &lt;number&gt; [note]`.'),
+    );
   }
   for (const t of p.timers) blocks.push(section(timerLine(t, p.now)), timerButtons(t));
   blocks.push(context([NOTHING_SENT]));

@@ -136,9 +136,11 @@ describe('homeView', () => {
 
 describe('homeNotSetUpView', () => {
   it('says how to connect, with the connect button when there is one', () => {
+    // Without enrolment there is no /syncro connect: the person is told to ask their admin.
     const plain = homeNotSetUpView({ slackUserId: 'U0NEW', reason: 'not_mapped' });
     const text = mrkdwnTexts(plain.blocks as KnownBlock[]).join('\n');
-    expect(text).toContain('Run `/syncro connect`');
+    expect(text).not.toContain('/syncro connect');
+    expect(text).toContain('Ask your admin');
     expect(text).toContain('U0NEW');
     expect(JSON.stringify(plain.blocks)).not.toContain('"button"');
     const withButton = homeNotSetUpView({
@@ -147,6 +149,7 @@ describe('homeNotSetUpView', () => {
       connectActionId: 'syncro_x',
     });
     expect(JSON.stringify(withButton.blocks)).toContain('"action_id":"syncro_x"');
+    expect(mrkdwnTexts(withButton.blocks as KnownBlock[]).join('\n')).toContain('Run `/syncro connect`');
   });
 });
 

@@ -168,7 +168,8 @@ describe('actionCardView when proposed', () => {
       title: 'Close #32164',
       fields: [
         ['Status', 'New → Resolved'],
-        ['Resolution comment', 'Resolution (Public note (no email))'],
+        // What the comment says, not only its subject (issue 16, item 15).
+        ['Resolution comment', 'Public note (no email), subject “Resolution”:\nReplaced the toner.'],
       ],
     },
   ];
