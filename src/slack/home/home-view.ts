@@ -52,7 +52,22 @@ export interface HomeParams {
   /** What Syncro said, or why it could not be read (plain words). */
   syncro: HomeSyncro | { error: string };
   approvals: PendingAction[];
-  writes: Array<{ entry: AuditEntry; card?: CardPlace }>;
+  /** Each write with its card and, from the card's row, the number of the ticket it was about or made. */
+  writes: Array<{ entry: AuditEntry; card?: CardPlace; ticketNumber?: string }>;
+}
+
+/**
+ * The number of the ticket a card is about, or of the ticket it created (the create step's outcome), from the
+ * card's row: what Home names a write by, never the ticket's internal id.
+ */
+export function cardTicketNumber(a: PendingAction): string | undefined {
+  if (a.ticket?.number) return a.ticket.number;
+  if (a.draft?.kind === 'session_log') return a.draft.ticket.number;
+  for (const s of a.steps) {
+    const o = s.outcome;
+    if (o && (o.code === 'done' || o.code === 'found') && o.ticketNumber) return o.ticketNumber;
+  }
+  return undefined;
 }
 
 /** A link to a Slack message (Slack opens it in the reader's workspace). */
@@ -192,7 +207,10 @@ export function writeWords(method: string, endpoint: string): string {
   if (words[last]) return words[last] as string;
   if (method === 'POST' && /^\/tickets\/?$/.test(path)) return 'Ticket created';
   if (method === 'PUT' && /^\/tickets\/\d+$/.test(path)) return 'Ticket updated';
-  return `${method} ${path}`;
+  // Session logs are not Syncro requests: a commit in the log repository, or a file uploaded to Slack.
+  if (method === 'GIT') return 'Session log committed';
+  if (method === 'UPLOAD') return 'Session log uploaded';
+  return 'Write';
 }
 
 function writeBlocks(p: HomeParams): KnownBlock[] {
@@ -201,13 +219,17 @@ function writeBlocks(p: HomeParams): KnownBlock[] {
     out.push(section('Nothing written from Slack yet.'));
     return out;
   }
-  const lines = p.writes.slice(0, HOME_SHOWN.writes).map(({ entry: e, card }) => {
+  const lines = p.writes.slice(0, HOME_SHOWN.writes).map(({ entry: e, card, ticketNumber }) => {
+    // A ticket is named by its number; with none known, the link says what it is in words (never the id).
+    const number = e.ticketNumber ?? ticketNumber;
+    const created = e.method === 'POST' && /^\/tickets\/?$/.test(e.endpoint);
+    const ticketId = e.ticketId ?? (created ? e.resultId : undefined);
     const ticket =
-      e.ticketId !== undefined
-        ? ` · ${ticketLink(p.webBaseUrl, e.ticketId, e.ticketNumber ?? String(e.ticketId))}`
-        : e.method === 'POST' && /^\/tickets\/?$/.test(e.endpoint) && e.resultId !== undefined
-          ? ` · ${link(ticketUrl(p.webBaseUrl, e.resultId), 'the new ticket')}`
-          : '';
+      ticketId === undefined
+        ? ''
+        : number !== undefined
+          ? ` · ${ticketLink(p.webBaseUrl, ticketId, number)}`
+          : ` · ${link(ticketUrl(p.webBaseUrl, ticketId), created ? 'the new ticket' : 'the ticket')}`;
     const cardLink = card ? ` · ${link(messageUrl(card), 'the card')}` : '';
     return `• ${slackDate(e.startedAt)} *${escapeMrkdwn(writeWords(e.method, e.endpoint))}* ${OUTCOME[e.outcome]}${ticket}${cardLink}`;
   });

@@ -38,7 +38,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
       return {
         title: `New ticket for ${d.customer.name}`,
         fields: [
-          { label: 'Customer', value: `${d.customer.name} (id ${d.customer.id})` },
+          { label: 'Customer', value: d.customer.name },
           { label: 'Subject', value: d.subject },
           { label: 'Priority', value: d.priority },
           { label: 'Assigned to', value: d.assignee.name },
@@ -89,7 +89,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
         title: `Bill #${d.ticket.number}: ${b.minutes} min ${b.laborLabel}`,
         fields: [
           { label: 'Ticket', value: ticketLine(d.ticket) },
-          { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
+          { label: 'Customer', value: d.ticket.customerName ?? '(not read from Syncro)' },
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
           ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),

@@ -150,7 +150,7 @@ describe('actionCardView when proposed', () => {
       action: createTicket,
       title: 'New ticket for Jerry Burger',
       fields: [
-        ['Customer', 'Jerry Burger (id 77)'],
+        ['Customer', 'Jerry Burger'],
         ['Subject', 'Printer offline'],
         ['Priority', 'Normal'],
         ['Assigned to', 'Howard Enos'],
