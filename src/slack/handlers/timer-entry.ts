@@ -59,7 +59,7 @@ export async function proposeTimerEntryFor(
   const ticket = await identity.api.getTicket(span.ticketId);
   if (String(ticket.number) !== span.number)
     throw new UserInputError(
-      `Ticket id ${span.ticketId} is #${ticket.number}, not #${span.number}; nothing was proposed.`,
+      `The timer's ticket is now #${ticket.number}, not #${span.number}; nothing was proposed.`,
     );
   const product = await identity.api.getProduct(labor.product_id);
   const signer = signerOf(identity);
