@@ -46,7 +46,8 @@ describe('identity', () => {
     const who = mrkdwnTexts((await askBot(h, USERS.outsider, 'whoami')).reply).join('\n');
     expect(who).toMatch(/not set up to use Syncro from Slack/);
     expect(who).toContain(`add your Slack user id (${USERS.outsider})`);
-    expect(who).toMatch(/api_key source/);
+    expect(who).toMatch(/Ask your admin/);
+    expect(who).not.toMatch(/api_key|users:|syncro_user_id/);
     expect(h.sim.requests).toHaveLength(0);
     expect(await h.actions()).toHaveLength(0);
   });
