@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMAND_NAMES } from '../../src/commands/types.js';
-import { UserInputError } from '../../src/errors.js';
+import { CardNotPostedError, SignerChangedError, UserInputError } from '../../src/errors.js';
+import { NotMappedError } from '../../src/identity/errors.js';
 import { mrkdwn } from '../../src/playground/page/mrkdwn.js';
 import { homeNotSetUpView } from '../../src/slack/home/home-view.js';
 import { errorReply, notMappedReply, usageReply } from '../../src/slack/views/replies.js';
 import { timerListView } from '../../src/slack/views/timers.js';
+import {
+  SyncroRateLimitedError,
+  SyncroSchemaMismatchError,
+  WEB_PAGE_ANSWER,
+} from '../../src/syncro/errors.js';
 import { askBot, type Harness, mrkdwnTexts, startHarness, USERS } from './harness.js';
 
 /**
@@ -101,5 +107,15 @@ describe('help, usage and error texts render as meant', () => {
       }
     }
     expectRenders('no timer', mrkdwnTexts(timerListView({ timers: [], now: Date.now() })));
+    const errors: Error[] = [
+      new SignerChangedError('Howard Enos', 'Shared Bot'),
+      new SyncroRateLimitedError('GET /tickets', 150_000, Date.now()),
+      new SyncroSchemaMismatchError('GET /tickets', '(body)', WEB_PAGE_ANSWER),
+      new CardNotPostedError('not_in_channel'),
+      new NotMappedError('U0NEW0001'),
+      new UserInputError('`timer stop` takes only a ticket number.', 'timer [start <number> [note] | stop]'),
+      new Error('something unexpected <with> `markup`'),
+    ];
+    for (const err of errors) expectRenders(`error ${err.name}`, mrkdwnTexts(errorReply(err)));
   });
 });
