@@ -116,6 +116,9 @@ describe('App Home', () => {
     const writes = JSON.stringify(sectionOf(home, /My recent writes/));
     expect(writes).toContain('Ticket created');
     expect(writes).toContain(`${h.sim.webUrl}/tickets/${created.id}`);
+    // Named by its number, read from the card's row, never by Syncro's internal id (issue 16, item 14).
+    expect(writes).toContain(`/tickets/${created.id}|#${created.number}>`);
+    expect(writes).not.toContain(`|#${created.id}>`);
 
     const unbilled = sectionOf(home, /Resolved, not billed \(1\)/);
     expect(unbilled[0]!.text!.text).toContain(`<${ticketUrl(32158)}|#32158>`);
