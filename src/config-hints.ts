@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { FileConfig } from './config.js';
 
 /**
  * Start-up hints for the YAML file: the nearest known key for a typo, and what is wrong with a Slack user id.
@@ -64,4 +65,18 @@ export function slackUserIdHint(key: string): string {
   if (key.includes('@') || /\s/.test(key) || /^[a-z]/i.test(key))
     return `must be ${how}, not a name or an e-mail address`;
   return `must be ${how}`;
+}
+
+/**
+ * Who is shown the bot's YAML in a reply (how to add someone to `users:`): the people the configuration trusts
+ * with it, its billing and key approvers. Everyone else is told to ask their admin.
+ */
+export function seesConfigHints(
+  file: Pick<FileConfig, 'billing' | 'enrolment'>,
+  slackUserId: string,
+): boolean {
+  return (
+    file.billing.approval.approvers.includes(slackUserId) ||
+    (file.enrolment?.approvers ?? []).includes(slackUserId)
+  );
 }

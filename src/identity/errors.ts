@@ -9,8 +9,8 @@ export class NotMappedError extends AppError {
     readonly canConnect = false,
   ) {
     super(
-      `You are not set up to use Syncro from Slack yet. Ask an admin to add your Slack user id (${slackUserId}) ` +
-        'under users: in the bot’s config file, with your name, syncro_user_id and a personal api_key source.',
+      // Words for a technician: the configuration's details are for the admin (who sees them in the reply).
+      `You are not set up to use Syncro from Slack yet. Ask your admin to set you up, and to add your Slack user id (${slackUserId}).`,
     );
   }
 }

@@ -99,9 +99,8 @@ interface Opened {
 
 const HOW_TO_GET_A_KEY =
   'To get a personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new), choose Integration API Token ' +
-  '(Syncro shows the token only once, so copy it), store it as a secret (an environment variable or a sops file) and ' +
-  'ask an admin to add api_key: {env: SYNCRO_KEY_<NAME>} or {sops: <file>, field: credentials.credential} under your ' +
-  'Slack user id in the bot’s config file.';
+  '(Syncro shows the token only once, so copy it; never paste it into Slack) and ask your admin to set it up as ' +
+  'your key for the bot.';
 
 function planSource(plan: Plan): string {
   if (plan.kind === 'sandbox') return 'sandbox';

@@ -38,13 +38,24 @@ function ownCommentId(a: PendingAction): number | undefined {
 export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   const { action: a, ticket: t } = src;
   const d = a.draft;
-  const comments = [...(t.comments ?? [])].sort(
-    (x, y) => Date.parse(x.created_at) - Date.parse(y.created_at),
-  );
-  // Syncro's first comment on a ticket is what was reported (its "Initial Issue").
-  const [first, ...rest] = comments;
   const own = ownCommentId(a);
   const resolution = d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body;
+  const resolutionSubject = d.kind === 'close_ticket' ? d.resolution?.subject : d.comment.subject;
+  // The comment this action posted is the log's Resolution: never what was reported, nor listed again. Known by
+  // its id, or (an id not read back) by its subject and text.
+  const isOwn = (c: { id: number; subject?: string | null; body?: string | null }) =>
+    c.id === own ||
+    (own === undefined &&
+      resolution !== undefined &&
+      (c.subject ?? '') === (resolutionSubject ?? '') &&
+      htmlToText(c.body ?? '').trim() === htmlToText(resolution).trim());
+  const comments = [...(t.comments ?? [])]
+    .filter((c) => !isOwn(c))
+    .sort((x, y) => Date.parse(x.created_at) - Date.parse(y.created_at) || x.id - y.id);
+  // What was reported is the ticket's "Initial Issue" (Syncro's first comment on a ticket made with a
+  // description); a ticket made without one has none, and its other comments are all listed as comments.
+  const first = comments.find((c) => (c.subject ?? '').trim().toLowerCase() === 'initial issue');
+  const rest = comments.filter((c) => c !== first);
   const customer = t.customer_business_then_name ?? (t.customer ? customerName(t.customer) : undefined);
   return {
     ticket: { number: String(t.number), subject: t.subject, status: t.status },
@@ -53,15 +64,13 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
       name: customer ?? a.ticket?.customerName ?? '(unknown customer)',
     },
     ...(first ? { reported: htmlToText(first.body) } : {}),
-    comments: rest
-      .filter((c) => c.id !== own)
-      .map((c) => ({
-        subject: c.subject ?? '',
-        body: htmlToText(c.body),
-        ...(c.tech ? { author: c.tech } : {}),
-        at: Date.parse(c.created_at),
-        hidden: c.hidden === true,
-      })),
+    comments: rest.map((c) => ({
+      subject: c.subject ?? '',
+      body: htmlToText(c.body),
+      ...(c.tech ? { author: c.tech } : {}),
+      at: Date.parse(c.created_at),
+      hidden: c.hidden === true,
+    })),
     ...(resolution ? { resolution: htmlToText(resolution) } : {}),
     ...(d.kind === 'bill'
       ? {

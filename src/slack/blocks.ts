@@ -110,10 +110,19 @@ export function link(url: string, label: string): string {
 }
 
 /**
- * A Slack date token, shown in each reader's own time zone; the fallback is UTC.
- * `format` uses Slack's tokens, e.g. `{date_short_pretty} {time}` or `{time}`.
+ * A format for `slackDate` that shows the day: a time alone (`{time}`) reads as today's for a card that expires
+ * tomorrow, so every format must hold a `{date…}` token (`{date_short_pretty}` says Today / Tomorrow / Dec 7, in
+ * the reader's own time zone, which the bot does not know).
  */
-export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
+export type DatedFormat = `${string}{date${string}`;
+
+/**
+ * A Slack date token, shown in each reader's own time zone; the fallback is UTC.
+ * `format` uses Slack's tokens and always names the day, e.g. `{date_short_pretty} {time}` (the default:
+ * "Today 1:55 PM", "Tomorrow 1:55 PM", "Dec 9, 2026 1:55 PM") or `{date_short}`.
+ */
+export function slackDate(ms: number, format: DatedFormat = '{date_short_pretty} {time}'): string {
+  if (!format.includes('{date')) throw new RangeError(`slackDate format ${format} does not show the day`);
   const iso = new Date(ms).toISOString();
   const fallback = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
@@ -324,7 +333,8 @@ const ZWSP = '\u200b';
  *
  * What is shown is exactly `text`: `&`, `<`, `>` are escaped (Slack shows them as typed), and a zero-width space
  * is put between two backticks so a payload containing ``` cannot close the fence. Chunks end at a line break
- * where possible (that line break is the section boundary); a line longer than a section is split mid-line.
+ * where possible (that line break is the section boundary); a line longer than a section is split after a space
+ * (a word is cut only when it is longer than a section).
  * `title` (mrkdwn, caller-escaped) is put on the first section, above the fence.
  */
 export function codeBlock(text: string, opts: { title?: string } = {}): SectionBlock[] {
@@ -380,18 +390,34 @@ export function splitCode(text: string, budget: (chunkIndex: number) => number):
       curCost = lineCost;
       continue;
     }
-    // A single line longer than a section: split it mid-line (the pieces join with nothing in between).
+    // A single line longer than a section: split it after a space (the pieces join with nothing in between),
+    // so that no word is cut; only a word longer than a whole section is cut, where it must be.
     let piece = '';
     let pieceCost = 0;
+    let afterSpace = -1;
+    let costAfterSpace = 0;
     for (const ch of line) {
       const c = charCost(ch);
       if (pieceCost + c > budget(chunks.length)) {
-        chunks.push(piece);
-        piece = '';
-        pieceCost = 0;
+        if (afterSpace > 0) {
+          chunks.push(piece.slice(0, afterSpace));
+          piece = piece.slice(afterSpace);
+          pieceCost -= costAfterSpace;
+        }
+        if (pieceCost + c > budget(chunks.length)) {
+          chunks.push(piece);
+          piece = '';
+          pieceCost = 0;
+        }
+        afterSpace = -1;
+        costAfterSpace = 0;
       }
       piece += ch;
       pieceCost += c;
+      if (ch === ' ') {
+        afterSpace = piece.length;
+        costAfterSpace = pieceCost;
+      }
     }
     cur = [piece];
     curCost = pieceCost;
@@ -467,12 +493,31 @@ export function input(opts: {
   const block: InputBlock = {
     type: 'input',
     block_id: checkLength('block_id', opts.blockId, LIMITS.blockId),
-    label: plain(opts.label, LIMITS.inputLabel),
+    // Slack writes "(optional)" after an optional input's label itself: a label saying it too reads twice.
+    label: plain(opts.optional ? withoutOptional(opts.label) : opts.label, LIMITS.inputLabel),
     element: opts.element,
     optional: opts.optional ?? false,
   };
-  if (opts.hint) block.hint = plain(opts.hint, LIMITS.inputHint);
+  // A text box stops taking characters at its max_length without a word: the hint says where that is.
+  const limit = opts.element.type === 'plain_text_input' ? lengthHint(opts.element.max_length) : '';
+  const hint = [opts.hint, limit].filter(Boolean).join(' ');
+  if (hint) block.hint = plain(hint, LIMITS.inputHint);
   return block;
+}
+
+function withoutOptional(label: string): string {
+  const t = label.trimEnd();
+  return t.toLowerCase().endsWith('(optional)') ? t.slice(0, -'(optional)'.length).trimEnd() : label;
+}
+
+/** The words for a text box's limit: "Up to 3,000 characters." */
+export function lengthHint(maxLength: number | undefined): string {
+  if (maxLength === undefined) return '';
+  const n =
+    maxLength >= 1000
+      ? `${Math.floor(maxLength / 1000)},${String(maxLength % 1000).padStart(3, '0')}`
+      : `${maxLength}`;
+  return `Up to ${n} characters${maxLength === LIMITS.inputValue ? ' (Slack’s limit)' : ''}.`;
 }
 
 export function textInput(opts: {

@@ -116,6 +116,9 @@ describe('App Home', () => {
     const writes = JSON.stringify(sectionOf(home, /My recent writes/));
     expect(writes).toContain('Ticket created');
     expect(writes).toContain(`${h.sim.webUrl}/tickets/${created.id}`);
+    // Named by its number, read from the card's row, never by Syncro's internal id (issue 16, item 14).
+    expect(writes).toContain(`/tickets/${created.id}|#${created.number}>`);
+    expect(writes).not.toContain(`|#${created.id}>`);
 
     const unbilled = sectionOf(home, /Resolved, not billed \(1\)/);
     expect(unbilled[0]!.text!.text).toContain(`<${ticketUrl(32158)}|#32158>`);
@@ -164,7 +167,9 @@ describe('App Home', () => {
     const home = await openHome(USERS.outsider, 1);
     const text = textOfHome(home);
     expect(text).toContain('You are not connected to Syncro yet');
-    expect(text).toContain('Run `/syncro connect`');
+    // This bot has no `enrolment:`: there is no /syncro connect to run, only an admin to ask.
+    expect(text).not.toContain('/syncro connect');
+    expect(text).toContain('Ask your admin');
     expect(text).toContain(USERS.outsider);
     expect(syncroCalls()).toBe(before);
   });
@@ -174,7 +179,7 @@ describe('App Home', () => {
     const before = syncroCalls();
     const home = await openHome(USERS.winter, 1);
     expect(textOfHome(home)).toContain('You have no Syncro key of your own yet');
-    expect(textOfHome(home)).toContain('/syncro connect');
+    expect(textOfHome(home)).not.toContain('/syncro connect');
     expect(syncroCalls()).toBe(before);
   });
 

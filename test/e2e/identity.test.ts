@@ -37,22 +37,34 @@ describe('identity', () => {
       expect(reply.response_type).toBe('ephemeral');
       const all = mrkdwnTexts(reply).join('\n');
       expect(all).toMatch(/not set up to use Syncro from Slack/);
-      expect(all).toMatch(/Admin → API Tokens/);
-      expect(all).toContain(`your Slack user id is \`${USERS.outsider}\``);
-      expect(all).toMatch(/syncro-bot\.yml/);
+      // A technician is told to ask their admin, with their Slack user id; the bot's YAML is not for them.
+      expect(all).toMatch(/Ask your admin/);
+      expect(all).toContain(`\`${USERS.outsider}\``);
+      expect(all).not.toMatch(/syncro-bot\.yml|api_key|users:/);
     }
-    // The snippet for the admin carries the person's name from Slack (users.info).
-    h.slack.setUser(USERS.outsider, { realName: 'Dana Okafor' });
-    const named = mrkdwnTexts((await askBot(h, USERS.outsider, 'ticket 32164')).reply).join('\n');
-    expect(named).toContain('name: Dana Okafor');
-    expect(named).toContain('SYNCRO_KEY_DANA');
     // whoami says the same in its own words.
     const who = mrkdwnTexts((await askBot(h, USERS.outsider, 'whoami')).reply).join('\n');
     expect(who).toMatch(/not set up to use Syncro from Slack/);
     expect(who).toContain(`add your Slack user id (${USERS.outsider})`);
-    expect(who).toMatch(/api_key source/);
+    expect(who).toMatch(/Ask your admin/);
+    expect(who).not.toMatch(/api_key|users:|syncro_user_id/);
     expect(h.sim.requests).toHaveLength(0);
     expect(await h.actions()).toHaveLength(0);
+  });
+
+  it('should show the YAML to add only to an admin (a configured approver) who is not set up', async () => {
+    h = await startHarness({
+      yaml: `${BASE_YAML}billing:\n  approval: { approvers: [${USERS.outsider}] }\n`,
+    });
+    // The snippet for the admin carries the person's name from Slack (users.info).
+    h.slack.setUser(USERS.outsider, { realName: 'Dana Okafor' });
+    const named = mrkdwnTexts((await askBot(h, USERS.outsider, 'ticket 32164')).reply).join('\n');
+    expect(named).toMatch(/Admin → API Tokens/);
+    expect(named).toContain(`your Slack user id is \`${USERS.outsider}\``);
+    expect(named).toMatch(/syncro-bot\.yml/);
+    expect(named).toContain('name: Dana Okafor');
+    expect(named).toContain('SYNCRO_KEY_DANA');
+    expect(h.sim.requests).toHaveLength(0);
   });
 
   it('should read with the shared key when a mapped user has no key of their own', async () => {

@@ -340,7 +340,7 @@ describe('read commands', () => {
       const { reply } = await askBot(h, USERS.howard, 'help comment');
       const lines = codeLines(reply);
       expect(lines.filter((l) => l === USAGE.comment)).toHaveLength(1);
-      expect(lines.join('\n')).toMatch(/Everything after the number is the comment/);
+      expect(mrkdwnTexts(reply).join('\n')).toMatch(/Everything after the number is the comment/);
       expect(lines).not.toContain(USAGE.bill);
     });
 
@@ -411,7 +411,7 @@ describe('read command errors', () => {
       expect(status).toBe(200);
       expect(reply.response_type).toBe('ephemeral');
       expect(reply.text).toMatch(problem);
-      expect(reply.text).toContain(`Usage: \`${usage}`);
+      expect(codeLines(reply)).toContain(usage);
       expect(h.sim.requests).toHaveLength(0);
       expect(await h.actions()).toHaveLength(0);
     },

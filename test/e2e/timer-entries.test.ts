@@ -239,6 +239,23 @@ describe('timer entries', () => {
     expect(writeCounts(sim)[`POST /tickets/${tid()}/timer_entry`]).toBe(1);
   });
 
+  it('should turn the form into the error at once when the timer’s ticket is gone (issue 16, item 16)', async () => {
+    fresh();
+    const h = await start();
+    const stopped = await stoppedTimer(h);
+    // The ticket is deleted in Syncro between the stop and the click.
+    const gone = sim.state.tickets.findIndex((t) => t.id === tid());
+    sim.state.tickets.splice(gone, 1);
+    const opened = await openForm(h, stopped);
+    const viewId = (opened.reply.body.view as { id: string }).id;
+    const updated = await h.slack.waitForCall('views.update', (c) => c.body.view_id === viewId);
+    const view = updated.body.view as { blocks: Array<{ type: string }>; submit?: unknown };
+    expect(view.blocks.filter((b) => b.type === 'input')).toEqual([]);
+    expect(view.submit).toBeUndefined();
+    expect(JSON.stringify(view.blocks)).toContain('No such ticket');
+    expect(sim.writes()).toHaveLength(0);
+  });
+
   it('should make one card of two forms submitted for the same stopped timer', async () => {
     fresh();
     const h = await start();

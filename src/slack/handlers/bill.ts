@@ -10,6 +10,7 @@ import { billingPlaceWords, noBillingChannelWords } from '../views/billing-words
 import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
 import { billingFormPlace, withBillingCardRules } from './billing-card.js';
+import { openFormCheckingTicket } from './form-lookup.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
@@ -23,8 +24,8 @@ export function laborChoices(ctx: BotContext): Array<{ key: string; label: strin
 }
 
 /**
- * Opens the bill modal immediately, then fills it from Syncro (ticket, customer's prepaid hours). `defaults`:
- * what the person typed before, when a failed form is reopened.
+ * Opens the bill modal immediately, then fills it from Syncro (ticket, customer's prepaid hours), or turns it into
+ * the error when the ticket cannot be read. `defaults`: what the person typed before, when a failed form is reopened.
  */
 export async function openBillModal(
   ctx: BotContext,
@@ -50,8 +51,8 @@ export async function openBillModal(
     ...(timer ? { timer: { ...timer, minutes: measuredMinutes(timer) } } : {}),
     ...(placeNote ? { placeNote } : {}),
   };
-  const opened = await ctx.web.views.open({
-    trigger_id: triggerId,
+  await openFormCheckingTicket(ctx, {
+    triggerId,
     view: billModal({
       ...base,
       ticket: undefined,
@@ -59,23 +60,20 @@ export async function openBillModal(
       prepaidHours: undefined,
       meta: JSON.stringify(meta),
     }),
-  });
-  const viewId = opened.view?.id;
-  if (!viewId) return;
-  try {
-    if (!place.ok) throw new UserInputError(noBillingChannelWords());
-    if (base.laborTypes.length === 0) {
-      throw new UserInputError(
-        'No labour types are configured (labor_types in the bot’s config file); ask your admin to add them.',
-      );
-    }
-    const identity = await ctx.identities.forWrite(to.userId);
-    const ticket = await identity.api.findTicketByNumber(number);
-    const customer = ticket.customer_id ? await identity.api.getCustomer(ticket.customer_id) : undefined;
-    const prepaid = customer?.prepay_hours == null ? null : Number(customer.prepay_hours);
-    await ctx.web.views.update({
-      view_id: viewId,
-      view: billModal({
+    lookup: async () => {
+      if (!place.ok) throw new UserInputError(noBillingChannelWords());
+      if (base.laborTypes.length === 0) {
+        throw new UserInputError(
+          'No labour types are configured (labor_types in the bot’s config file); ask your admin to add them.',
+        );
+      }
+      const identity = await ctx.identities.forWrite(to.userId);
+      const ticket = await identity.api.findTicketByNumber(number);
+      const customer = ticket.customer_id ? await identity.api.getCustomer(ticket.customer_id) : undefined;
+      return { ticket, customer };
+    },
+    filled: ({ ticket, customer }) =>
+      billModal({
         ...base,
         ticket: {
           id: ticket.id,
@@ -84,23 +82,10 @@ export async function openBillModal(
           customerName: customer ? customerName(customer) : (ticket.customer_business_then_name ?? ''),
         },
         loading: false,
-        prepaidHours: prepaid,
+        prepaidHours: customer?.prepay_hours == null ? null : Number(customer.prepay_hours),
         meta: JSON.stringify({ ...meta, ticketId: ticket.id } satisfies ModalMeta),
       }),
-    });
-  } catch (err) {
-    await ctx.web.views.update({
-      view_id: viewId,
-      view: billModal({
-        ...base,
-        ticket: undefined,
-        loading: false,
-        prepaidHours: undefined,
-        error: ctx.describeError(err),
-        meta: JSON.stringify(meta),
-      }),
-    });
-  }
+  });
 }
 
 /** After the modal closed: reads Syncro live (product rate, prepaid hours), computes the line, posts the card. */

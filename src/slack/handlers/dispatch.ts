@@ -1,9 +1,10 @@
 import { parseCommand } from '../../commands/parse.js';
 import type { Command } from '../../commands/types.js';
+import { seesConfigHints } from '../../config-hints.js';
 import { NotMappedError } from '../../identity/errors.js';
 import type { Message } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
-import { errorReply, notMappedReply, simpleReply } from '../views/replies.js';
+import { errorReply, notMappedReply, simpleReply, usageReply } from '../views/replies.js';
 import { describeWait } from '../views/wait.js';
 import { openBillModal } from './bill.js';
 import { disconnectFor, openConnectModal } from './connect.js';
@@ -36,7 +37,7 @@ export async function runCommand(
   const parsed = parseCommand(text);
   if (!parsed.ok) {
     await ctx.reply(to, {
-      ...simpleReply(`${parsed.error}\nUsage: \`${parsed.usage}\``),
+      ...usageReply(parsed.error, parsed.usage),
       response_type: 'ephemeral',
     });
     return;
@@ -75,7 +76,10 @@ export async function guard(
         .then((r) => r.user?.real_name || r.user?.profile?.real_name || undefined)
         .catch(() => undefined);
       await ctx
-        .reply(to, { ...notMappedReply(to.userId, realName, err.canConnect), response_type: 'ephemeral' })
+        .reply(to, {
+          ...notMappedReply(to.userId, realName, err.canConnect, seesConfigHints(ctx.file, to.userId)),
+          response_type: 'ephemeral',
+        })
         .catch(() => undefined);
       return;
     }
@@ -134,7 +138,7 @@ async function dispatch(
     case 'bill':
       if (!triggerId) {
         await ctx.reply(to, {
-          ...simpleReply('Billing needs a form; run `/syncro bill <number>` again.'),
+          ...simpleReply('Billing needs a form; run `/syncro bill &lt;number&gt;` again.'),
         });
         return;
       }

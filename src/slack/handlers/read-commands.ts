@@ -1,5 +1,5 @@
 import { lineBilling } from '../../actions/kinds/remove-line-item.js';
-import { helpFor, USAGE } from '../../commands/parse.js';
+import { HELP_TOPICS, USAGE } from '../../commands/parse.js';
 import type { CommandOf } from '../../commands/types.js';
 import { COMMAND_NAMES } from '../../commands/types.js';
 import type { Page, SyncroApi } from '../../syncro/api.js';
@@ -167,9 +167,11 @@ export async function showAudit(ctx: BotContext, to: ReplyTarget, number: string
 }
 
 export async function showHelp(ctx: BotContext, to: ReplyTarget, cmd: CommandOf<'help'>): Promise<void> {
-  // helpFor(topic) already starts with the usage line.
-  const usageLines = cmd.topic ? helpFor(cmd.topic).split('\n') : COMMAND_NAMES.map((n) => USAGE[n]);
-  await ctx.reply(to, { ...helpView({ usageLines }), response_type: 'ephemeral' });
+  // A topic: its usage line as code, then the words about it (mrkdwn with `code` spans).
+  const view = cmd.topic
+    ? helpView({ usageLines: [USAGE[cmd.topic]], about: HELP_TOPICS[cmd.topic] })
+    : helpView({ usageLines: COMMAND_NAMES.map((n) => USAGE[n]) });
+  await ctx.reply(to, { ...view, response_type: 'ephemeral' });
 }
 
 export async function showWhoami(ctx: BotContext, to: ReplyTarget): Promise<void> {

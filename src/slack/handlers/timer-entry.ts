@@ -8,10 +8,11 @@ import { chargePlaceWords } from '../views/billing-words.js';
 import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
 import { laborChoices } from './bill.js';
 import { billingFormPlace, withBillingCardRules } from './billing-card.js';
+import { openFormCheckingTicket } from './form-lookup.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
 
-/** Opens the timer entry form (no Syncro read is needed: the labour types are configured). */
+/** Opens the timer entry form at once, and turns it into the error when the timer's ticket cannot be read. */
 export async function openTimerEntryModal(
   ctx: BotContext,
   triggerId: string,
@@ -25,8 +26,8 @@ export async function openTimerEntryModal(
     ticketId: span.ticketId,
     timer: span,
   };
-  await ctx.web.views.open({
-    trigger_id: triggerId,
+  await openFormCheckingTicket(ctx, {
+    triggerId,
     view: timerEntryModal({
       span,
       laborTypes: laborChoices(ctx),
@@ -34,6 +35,14 @@ export async function openTimerEntryModal(
       ...(defaults ? { defaults } : {}),
       meta: JSON.stringify(meta),
     }),
+    // The ticket the timer ran on must still be there, under the same number, and the person able to write.
+    lookup: async () => {
+      const identity = await ctx.identities.forWrite(to.userId);
+      const ticket = await identity.api.getTicket(span.ticketId);
+      if (String(ticket.number) !== span.number)
+        throw new UserInputError(`The timer's ticket is now #${ticket.number}, not #${span.number}.`);
+      return ticket;
+    },
   });
 }
 
@@ -60,7 +69,7 @@ export async function proposeTimerEntryFor(
   const ticket = await identity.api.getTicket(span.ticketId);
   if (String(ticket.number) !== span.number)
     throw new UserInputError(
-      `Ticket id ${span.ticketId} is #${ticket.number}, not #${span.number}; nothing was proposed.`,
+      `The timer's ticket is now #${ticket.number}, not #${span.number}; nothing was proposed.`,
     );
   const product = await identity.api.getProduct(labor.product_id);
   const signer = signerOf(identity);

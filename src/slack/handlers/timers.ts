@@ -67,7 +67,11 @@ async function pickTimer(
   }
   if (timers.length === 1) return timers[0];
   if (timers.length === 0) {
-    await tell(ctx, to, 'You have no running timer. Start one with `/syncro timer start <number> [note]`.');
+    await tell(
+      ctx,
+      to,
+      'You have no running timer. Start one with `/syncro timer start &lt;number&gt; [note]`.',
+    );
     return undefined;
   }
   await showTimers(ctx, to, `You have ${timers.length} running timers: which one should ${verb}?`);

@@ -53,7 +53,22 @@ export interface HomeParams {
   /** What Syncro said, or why it could not be read (plain words). */
   syncro: HomeSyncro | { error: string };
   approvals: PendingAction[];
-  writes: Array<{ entry: AuditEntry; card?: CardPlace }>;
+  /** Each write with its card and, from the card's row, the number of the ticket it was about or made. */
+  writes: Array<{ entry: AuditEntry; card?: CardPlace; ticketNumber?: string }>;
+}
+
+/**
+ * The number of the ticket a card is about, or of the ticket it created (the create step's outcome), from the
+ * card's row: what Home names a write by, never the ticket's internal id.
+ */
+export function cardTicketNumber(a: PendingAction): string | undefined {
+  if (a.ticket?.number) return a.ticket.number;
+  if (a.draft?.kind === 'session_log') return a.draft.ticket.number;
+  for (const s of a.steps) {
+    const o = s.outcome;
+    if (o && (o.code === 'done' || o.code === 'found') && o.ticketNumber) return o.ticketNumber;
+  }
+  return undefined;
 }
 
 /** A link to a Slack message (Slack opens it in the reader's workspace). */
@@ -91,7 +106,7 @@ function more(n: number, shown: number, how: string): KnownBlock[] {
 function timerBlocks(p: HomeParams): KnownBlock[] {
   const out: KnownBlock[] = [header(`⏱ Running timers (${p.timers.length})`)];
   if (p.timers.length === 0) {
-    out.push(section('No timer running. Start one with `/syncro timer start <number> [note]`.'));
+    out.push(section('No timer running. Start one with `/syncro timer start &lt;number&gt; [note]`.'));
     return out;
   }
   for (const t of p.timers.slice(0, HOME_SHOWN.timers)) {
@@ -99,7 +114,7 @@ function timerBlocks(p: HomeParams): KnownBlock[] {
     out.push(
       section(
         `*${ticketLink(p.webBaseUrl, t.ticketId, t.ticketNumber)}* · ${escapeMrkdwn(truncate(t.ticketSubject, 150))}\n` +
-          `running *${elapsedText(p.now - t.startedAt)}* (since ${slackDate(t.startedAt, '{time}')})${note}`,
+          `running *${elapsedText(p.now - t.startedAt)}* (since ${slackDate(t.startedAt)})${note}`,
         {
           accessory: button({
             text: 'Stop',
@@ -160,7 +175,7 @@ function approvalBlocks(p: HomeParams): KnownBlock[] {
     out.push(
       section(
         `*${escapeMrkdwn(truncate(summaryWords(a).title, 150))}*${ticket}\n` +
-          `asked by ${mention(a.requesterSlackId)} · expires ${slackDate(a.expiresAt, '{time}')}`,
+          `asked by ${mention(a.requesterSlackId)} · expires ${slackDate(a.expiresAt)}`,
         place
           ? {
               accessory: button({ text: 'Open the card', actionId: ACTION.openLink, url: messageUrl(place) }),
@@ -200,7 +215,10 @@ export function writeWords(method: string, endpoint: string): string {
   if (words[last]) return words[last] as string;
   if (method === 'POST' && /^\/tickets\/?$/.test(path)) return 'Ticket created';
   if (method === 'PUT' && /^\/tickets\/\d+$/.test(path)) return 'Ticket updated';
-  return `${method} ${path}`;
+  // Session logs are not Syncro requests: a commit in the log repository, or a file uploaded to Slack.
+  if (method === 'GIT') return 'Session log committed';
+  if (method === 'UPLOAD') return 'Session log uploaded';
+  return 'Write';
 }
 
 function writeBlocks(p: HomeParams): KnownBlock[] {
@@ -209,18 +227,22 @@ function writeBlocks(p: HomeParams): KnownBlock[] {
     out.push(section('Nothing written from Slack yet.'));
     return out;
   }
-  const lines = p.writes.slice(0, HOME_SHOWN.writes).map(({ entry: e, card }) => {
+  const lines = p.writes.slice(0, HOME_SHOWN.writes).map(({ entry: e, card, ticketNumber }) => {
+    // A ticket is named by its number; with none known, the link says what it is in words (never the id).
+    const number = e.ticketNumber ?? ticketNumber;
+    const created = e.method === 'POST' && /^\/tickets\/?$/.test(e.endpoint);
+    const ticketId = e.ticketId ?? (created ? e.resultId : undefined);
     const ticket =
-      e.ticketId !== undefined
-        ? ` · ${ticketLink(p.webBaseUrl, e.ticketId, e.ticketNumber ?? String(e.ticketId))}`
-        : e.method === 'POST' && /^\/tickets\/?$/.test(e.endpoint) && e.resultId !== undefined
-          ? ` · ${link(ticketUrl(p.webBaseUrl, e.resultId), 'the new ticket')}`
-          : '';
+      ticketId === undefined
+        ? ''
+        : number !== undefined
+          ? ` · ${ticketLink(p.webBaseUrl, ticketId, number)}`
+          : ` · ${link(ticketUrl(p.webBaseUrl, ticketId), created ? 'the new ticket' : 'the ticket')}`;
     const cardLink = card ? ` · ${link(messageUrl(card), 'the card')}` : '';
     return `• ${slackDate(e.startedAt)} *${escapeMrkdwn(writeWords(e.method, e.endpoint))}* ${OUTCOME[e.outcome]}${ticket}${cardLink}`;
   });
   out.push(section(lines.join('\n')));
-  out.push(context(['The whole record of a ticket: `/syncro audit <number>`.']));
+  out.push(context(['The whole record of a ticket: `/syncro audit &lt;number&gt;`.']));
   return out;
 }
 
@@ -255,7 +277,7 @@ export function homeView(p: HomeParams): HomeView {
     header('Syncro'),
     context([
       `For ${mention(p.slackUserId)}, read with your own Syncro key (*${escapeMrkdwn(p.syncroName)}*). ` +
-        `Syncro read ${slackDate(readAt, '{time}')}; it is read again at most once every ${Math.round(p.freshMs / 1000)} s.`,
+        `Syncro read ${slackDate(readAt)}; it is read again at most once every ${Math.round(p.freshMs / 1000)} s.`,
     ]),
     ...timerBlocks(p),
     divider(),
@@ -311,15 +333,19 @@ export function homeNotSetUpView(p: {
         'your recent writes, and your Resolved tickets that were never billed. Every write is signed with your ' +
         'own Syncro key, so that comments and time carry your name.',
     ),
-    section(
-      '*How to connect*\n' +
-        '1. In Syncro open *Admin → API Tokens → New* (Integration API Token) and create a token for yourself. ' +
-        'Syncro shows it only once: copy it.\n' +
-        '2. Run `/syncro connect` and paste it into the form (never into a message).',
-      p.connectActionId
-        ? { accessory: button({ text: 'Connect', actionId: p.connectActionId, style: 'primary' }) }
-        : {},
-    ),
+    // `/syncro connect` exists only with `enrolment:` configured; without it, only an admin can set a person up.
+    p.connectActionId
+      ? section(
+          '*How to connect*\n' +
+            '1. In Syncro open *Admin → API Tokens → New* (Integration API Token) and create a token for yourself. ' +
+            'Syncro shows it only once: copy it.\n' +
+            '2. Run `/syncro connect` and paste it into the form (never into a message).',
+          { accessory: button({ text: 'Connect', actionId: p.connectActionId, style: 'primary' }) },
+        )
+      : section(
+          '*How to get set up*\nAsk your admin to set you up for the Syncro bot with your own Syncro key. ' +
+            'Never paste a Syncro key into Slack.',
+        ),
     context([`Your Slack user id is \`${escapeMrkdwn(p.slackUserId)}\` (your admin may ask for it).`]),
   ];
   return { type: 'home', blocks };

@@ -13,6 +13,7 @@ import { type HomeSyncro, readHomeSyncro } from './home-data.js';
 import {
   type CardPlace,
   cardPlace,
+  cardTicketNumber,
   HOME_SHOWN,
   homeNotSetUpView,
   homeView,
@@ -85,15 +86,14 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
 
   async function writesOf(slackUserId: string) {
     const entries = await ctx.store.listAuditBy(slackUserId, HOME_SHOWN.writes);
-    const places = new Map<string, CardPlace | undefined>();
+    const rows = new Map<string, { card?: CardPlace; ticketNumber?: string }>();
     for (const id of new Set(entries.map((e) => e.actionId))) {
       const a = await ctx.store.get(id).catch(() => undefined);
-      places.set(id, a ? cardPlace(a) : undefined);
+      const card = a ? cardPlace(a) : undefined;
+      const ticketNumber = a ? cardTicketNumber(a) : undefined;
+      rows.set(id, { ...(card ? { card } : {}), ...(ticketNumber ? { ticketNumber } : {}) });
     }
-    return entries.map((entry: AuditEntry) => {
-      const card = places.get(entry.actionId);
-      return card ? { entry, card } : { entry };
-    });
+    return entries.map((entry: AuditEntry) => ({ entry, ...rows.get(entry.actionId) }));
   }
 
   /** Billing cards of others this person may post now, under the policy as configured now (not as on the card). */

@@ -3,6 +3,7 @@ import type { BotContext } from '../context.js';
 import { decodeDraft, type FormDraft } from '../form-drafts.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { openFormCheckingTicket, ticketLookup } from '../handlers/form-lookup.js';
 import { openTimerEntryModal } from '../handlers/timer-entry.js';
 import type { ListenerApp } from '../listener-router.js';
 import { closeModal, commentModal, statusModal } from '../views/modals.js';
@@ -40,16 +41,18 @@ async function reopen(
   };
   switch (d.form) {
     case 'comment':
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: commentModal({ ...base, defaults: d.values }),
+        lookup: ticketLookup(ctx, to.userId, d.meta.number),
       });
       return;
     case 'close': {
       const r = d.values.resolution;
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: closeModal({ ...base, closeStatus: ctx.file.tickets.close_status, defaults: r }),
+        lookup: ticketLookup(ctx, to.userId, d.meta.number),
       });
       return;
     }
@@ -59,9 +62,10 @@ async function reopen(
         .forRead(to.userId)
         .then(({ api }) => ctx.statuses(api))
         .catch(() => [] as string[]);
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: statusModal({ ...base, statuses, chosen: d.values.status }),
+        lookup: ticketLookup(ctx, to.userId, d.meta.number),
       });
       return;
     }

@@ -2,6 +2,7 @@ import { ACTION } from '../action-ids.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { openBillModal } from '../handlers/bill.js';
 import { guard } from '../handlers/dispatch.js';
+import { openFormCheckingTicket, ticketLookup } from '../handlers/form-lookup.js';
 import { proposeRemoveLineFor } from '../handlers/line-items.js';
 import { showCustomers, showSearch, showSummary, showTicket } from '../handlers/read-commands.js';
 import type { ListenerApp } from '../listener-router.js';
@@ -31,9 +32,10 @@ export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
   app.action(
     ACTION.ticketComment,
     ticketButton(async (to, number, triggerId) => {
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: commentModal({ ...base, ticketNumber: number, meta: meta(to, number) }),
+        lookup: ticketLookup(ctx, to.userId, number),
       });
     }),
   );
@@ -43,23 +45,25 @@ export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
       // The account's statuses are cached after the first read, so the trigger id (3 s) is still good.
       const { api } = await ctx.identities.forRead(to.userId);
       const statuses = await ctx.statuses(api);
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: statusModal({ ticketNumber: number, statuses, meta: meta(to, number) }),
+        lookup: ticketLookup(ctx, to.userId, number),
       });
     }),
   );
   app.action(
     ACTION.ticketClose,
     ticketButton(async (to, number, triggerId) => {
-      await ctx.web.views.open({
-        trigger_id: triggerId,
+      await openFormCheckingTicket(ctx, {
+        triggerId,
         view: closeModal({
           ...base,
           ticketNumber: number,
           closeStatus: ctx.file.tickets.close_status,
           meta: meta(to, number),
         }),
+        lookup: ticketLookup(ctx, to.userId, number),
       });
     }),
   );

@@ -400,8 +400,8 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
       out.push(
         context([
           expired
-            ? `⌛ Expired at ${slackDate(a.expiresAt, '{time}')} — nothing was sent, and Post no longer sends anything.`
-            : `⌛ Expires ${slackDate(a.expiresAt, '{time}')} — nothing is sent unless you press Post.`,
+            ? `⌛ Expired at ${slackDate(a.expiresAt)} — nothing was sent, and Post no longer sends anything.`
+            : `⌛ Expires ${slackDate(a.expiresAt)} — nothing is sent unless you press Post.`,
         ]),
       );
       const post = button({ text: 'Post', actionId: ACTION.post, value, style: 'primary' });
@@ -416,7 +416,7 @@ function buttonBlocks(a: PendingAction, ctx: CardContext, opts: { postable: bool
       if (ctx.now >= a.expiresAt)
         return [
           context([
-            `⌛ Expired at ${slackDate(a.expiresAt, '{time}')} — nothing more is sent from this card. ` +
+            `⌛ Expired at ${slackDate(a.expiresAt)} — nothing more is sent from this card. ` +
               (a.steps.some((s) => s.status === 'succeeded')
                 ? 'Finish the rest in Syncro: a new card would send the steps already done again.'
                 : 'Run the command again for a new card.'),

@@ -38,7 +38,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
       return {
         title: `New ticket for ${d.customer.name}`,
         fields: [
-          { label: 'Customer', value: `${d.customer.name} (id ${d.customer.id})` },
+          { label: 'Customer', value: d.customer.name },
           { label: 'Subject', value: d.subject },
           { label: 'Priority', value: d.priority },
           { label: 'Assigned to', value: d.assignee.name },
@@ -68,9 +68,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Status', value: `${d.ticket.status} → ${d.closeStatus}` },
           {
             label: 'Resolution comment',
-            value: d.resolution
-              ? `${d.resolution.subject} (${VISIBILITY_LABELS[d.resolution.visibility]})`
-              : '(none)',
+            value: d.resolution ? commentWords(d.resolution) : '(none)',
           },
         ],
       };
@@ -91,11 +89,11 @@ export function summaryWords(a: PendingAction): SummaryWords {
         title: `Bill #${d.ticket.number}: ${b.minutes} min ${b.laborLabel}`,
         fields: [
           { label: 'Ticket', value: ticketLine(d.ticket) },
-          { label: 'Customer', value: d.ticket.customerName ?? `id ${d.ticket.customerId}` },
+          { label: 'Customer', value: d.ticket.customerName ?? '(not read from Syncro)' },
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
           ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
-          { label: 'Comment', value: `${d.comment.subject} (${VISIBILITY_LABELS[d.comment.visibility]})` },
+          { label: 'Comment', value: commentWords(d.comment) },
         ],
       };
     }
@@ -104,6 +102,16 @@ export function summaryWords(a: PendingAction): SummaryWords {
     case 'session_log':
       return sessionLogWords(d);
   }
+}
+
+/** A comment on a card: who sees it and its subject, then what it says (its text, which a long one is cut in). */
+function commentWords(c: {
+  subject: string;
+  body: string;
+  visibility: keyof typeof VISIBILITY_LABELS;
+}): string {
+  const body = c.body.trim() === '' ? '(no text)' : c.body;
+  return `${VISIBILITY_LABELS[c.visibility]}, subject “${c.subject}”:\n${body}`;
 }
 
 const FIELD_LABELS: Record<EditableField, string> = {

@@ -124,7 +124,8 @@ export function invoiceCheckWords(problems: InvoiceProblem[]): string {
   const words = problems.map((p): string => {
     switch (p.code) {
       case 'other_ticket':
-        return `the invoice belongs to ticket id ${p.invoiceTicketId}, not ${p.ticketId}`;
+        // Ids mean nothing to a person; the invoice's own link is on the card.
+        return 'the invoice belongs to another ticket, not this one';
       case 'line_missing': {
         const seen = p.seen.map(
           (li) => `${li.name} (product ${li.productId ?? '-'}, qty ${li.quantity ?? '-'})`,
@@ -132,7 +133,7 @@ export function invoiceCheckWords(problems: InvoiceProblem[]): string {
         return `the invoice does not hold the line "${p.want.name}" (product ${p.want.productId}, quantity ${p.want.quantity}); it holds: ${seen.join(', ') || 'no line items'}`;
       }
       case 'line_not_converted':
-        return `the ticket's line item ${p.lineItemId} ("${p.name}", quantity ${p.quantity}) was not taken into the invoice: Syncro still shows it as not invoiced`;
+        return `the ticket's line item "${p.name}" (quantity ${p.quantity}) was not taken into the invoice: Syncro still shows it as not invoiced`;
       default:
         return 'the invoice is not as expected';
     }

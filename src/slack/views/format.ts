@@ -1,4 +1,4 @@
-import { escapeMrkdwn, slackDate } from '../blocks.js';
+import { type DatedFormat, escapeMrkdwn, slackDate } from '../blocks.js';
 
 /** Small pure formatters shared by the views. */
 
@@ -17,7 +17,7 @@ export function hours(n: number): string {
 }
 
 /** A Syncro timestamp as a Slack date token; unparseable text is shown as it came, escaped. */
-export function syncroDate(s: string | null | undefined, format?: string): string {
+export function syncroDate(s: string | null | undefined, format?: DatedFormat): string {
   if (!s) return '—';
   const ms = Date.parse(s);
   return Number.isNaN(ms) ? escapeMrkdwn(s) : slackDate(ms, format);

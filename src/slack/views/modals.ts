@@ -193,7 +193,7 @@ export function closeModal(p: CloseModalParams): ModalView {
       section(`Close ${ticketLine(t)}: its status will be set to *${escapeMrkdwn(p.closeStatus)}*.`),
       context(['Optionally add a resolution comment; leave the comment empty to change only the status.']),
       subjectInput(p.defaults?.subject ?? 'Resolution', true),
-      bodyInput('Resolution comment (optional)', p.defaults?.body, true),
+      bodyInput('Resolution comment', p.defaults?.body, true),
       visibilityInput(p.defaults?.visibility ?? p.defaultVisibility, true),
       context([NOTHING_YET]),
     ],
@@ -246,7 +246,7 @@ export function billModal(p: BillModalParams): ModalView {
   if (p.timer) {
     blocks.push(
       context([
-        `⏱ Your timer: ${slackDate(p.timer.startedAt, '{time}')} → ${slackDate(p.timer.stoppedAt, '{time}')}, ` +
+        `⏱ Your timer: ${slackDate(p.timer.startedAt)} → ${slackDate(p.timer.stoppedAt)}, ` +
           `${p.timer.minutes} min measured. Change the minutes if the time worked differs.`,
       ]),
     );

@@ -48,7 +48,7 @@ export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
   const blocks: KnownBlock[] = [];
   if (e instanceof UserInputError) {
     blocks.push(section(`⚠️ ${escapeMrkdwn(e.message)}`));
-    if (e.usage) blocks.push(section(`Usage: \`${escapeMrkdwn(e.usage)}\``));
+    if (e.usage) blocks.push(...usageBlocks(e.usage));
   } else {
     blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}`));
   }
@@ -56,8 +56,34 @@ export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
   return finalizeMessage(blocks, plain);
 }
 
+/**
+ * The usage of a command, one or many lines, as a code block (Slack shows `<number>` there as typed; a single
+ * backtick pair cannot hold several lines, so it would show raw backticks).
+ */
+export function usageBlocks(usage: string): KnownBlock[] {
+  const lines = usage.split('\n').map((l) => (l.startsWith('/syncro') ? l : `/syncro ${l}`));
+  return codeBlock(lines.join('\n'), { title: 'Usage:' });
+}
+
+/**
+ * A command that could not be read: what is wrong (plain words from the parser: `code` spans kept, `<` `>` `&`
+ * escaped, so `<query>` is text and never a link), then the usage.
+ */
+export function usageReply(error: string, usage: string): Message {
+  return finalizeMessage(
+    [section(`⚠️ ${neutraliseBroadcasts(escapeMrkdwn(error))}`), ...usageBlocks(usage)],
+    `${error}\nUsage: ${usage}`,
+  );
+}
+
 /** For a Slack user the bot does not know: how to get set up (their own key, an admin adds them). */
-export function notMappedReply(slackUserId: string, realName?: string, canConnect = false): Message {
+export function notMappedReply(
+  slackUserId: string,
+  realName?: string,
+  canConnect = false,
+  /** An admin (a configured approver) gets the YAML to add; a technician is told to ask their admin. */
+  seesConfig = false,
+): Message {
   const id = /^[UW][A-Z0-9]{2,}$/.test(slackUserId) ? slackUserId : 'U0123ABCD';
   // The person's Slack name (users.info), when known, pre-fills the snippet for the admin.
   const name =
@@ -97,6 +123,18 @@ export function notMappedReply(slackUserId: string, realName?: string, canConnec
         actions([button({ text: 'Connect my Syncro key', actionId: ACTION.connectOpen, style: 'primary' })]),
       ],
       'You are not set up to use Syncro from Slack yet: run /syncro connect.',
+    );
+  }
+  if (!seesConfig) {
+    return finalizeMessage(
+      [
+        intro,
+        section(
+          '*Ask your admin* to set you up for the Syncro bot. Tell them your Slack user id, ' +
+            `\`${escapeMrkdwn(slackUserId)}\`, and your name in Syncro. Never paste a Syncro key into Slack.`,
+        ),
+      ],
+      'You are not set up to use Syncro from Slack yet: ask your admin.',
     );
   }
   const blocks: KnownBlock[] = [
@@ -190,10 +228,15 @@ export function whoamiView(input: WhoamiParams | { who: WhoAmI }): Message {
   return finalizeMessage(blocks, `Syncro: ${p.name ?? 'not configured'} (${keyWords})`);
 }
 
-export function helpView(p: { usageLines: string[] }): Message {
+/**
+ * `/syncro help [topic]`: the usage lines as code, then (for a topic) more about it: mrkdwn with `code` spans,
+ * `<` `>` `&` escaped.
+ */
+export function helpView(p: { usageLines: string[]; about?: string }): Message {
   const blocks: KnownBlock[] = [
     header('/syncro — Syncro tickets from Slack'),
     ...codeBlock(p.usageLines.join('\n')),
+    ...(p.about ? sections(escapeMrkdwn(p.about)) : []),
     context([
       'Nothing is written to Syncro until you press *Post* on a card that shows the exact payload.',
       'Writes carry the name of the key’s owner: check yours with `/syncro whoami`.',

@@ -33,9 +33,16 @@ export function sessionLogLabel(s: SessionLogStep): string {
 }
 
 /** What the written log is: the commit and its push, or the uploaded file. */
-export function sessionLogResultWords(r: SessionLogResult | undefined): string | undefined {
+export function sessionLogResultWords(
+  r: SessionLogResult | undefined,
+  step?: SessionLogStep,
+): string | undefined {
   if (!r) return undefined;
-  if (r.where === 'slack') return `file ${r.fileId}`;
+  // Slack's file id means nothing to a person: the file is named as it shows in the channel.
+  if (r.where === 'slack') {
+    const t = step?.body.target;
+    return t?.kind === 'slack' ? `the file ${t.filename}` : 'the file';
+  }
   const commit = `commit ${r.commit.slice(0, 8)}`;
   switch (r.push?.code) {
     case 'pushed':

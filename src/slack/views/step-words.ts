@@ -67,11 +67,12 @@ export const STEP_WORDS: WordsTable = {
   },
   timer_entry: {
     label: () => 'Record the timer entry',
-    result: (r, _s, id) => `timer entry ${id}${r.onTicket}`,
+    // A timer entry has no number in Syncro: it is named by its ticket, never by its id.
+    result: (r) => `timer entry${r.onTicket}`,
   },
   charge_timer_entry: {
     label: () => 'Charge it (Syncro adds a line item for it)',
-    result: (r, _s, id) => `timer entry ${id} charged${r.onTicket}`,
+    result: (r) => `timer entry charged${r.onTicket}`,
     done: (_s, o) => `charged: ${chargedLineWords(o.line)}`,
   },
   update_line_item: {
@@ -83,7 +84,7 @@ export const STEP_WORDS: WordsTable = {
   write_session_log: {
     label: (_a, s) => sessionLogLabel(s),
     result: (_r, s) => (s.body.target.kind === 'git' ? 'session log committed' : 'session log uploaded'),
-    done: (_s, o) => sessionLogResultWords(o.sessionLog),
+    done: (s, o) => sessionLogResultWords(o.sessionLog, s),
     payload: (s) => s.body.markdown,
   },
 };

@@ -82,7 +82,7 @@ export function timerEntryModal(p: TimerEntryModalParams): ModalView {
   const blocks: KnownBlock[] = [
     section(`*${escapeMrkdwn(ticketNo(s.number))}*${subject}`),
     context([
-      `⏱ Your timer: ${slackDate(s.startedAt, '{time}')} → ${slackDate(s.stoppedAt, '{time}')}, ` +
+      `⏱ Your timer: ${slackDate(s.startedAt)} → ${slackDate(s.stoppedAt)}, ` +
         `${measuredMinutes(s)} min measured. Change the start or end if the time worked differs.`,
     ]),
   ];

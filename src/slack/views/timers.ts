@@ -27,7 +27,7 @@ function timerLine(t: RunningTimer, now: number): string {
   const note = t.note ? ` — ${escapeMrkdwn(truncate(t.note, 200))}` : '';
   return (
     `⏱ *${ticketNo(t.ticketNumber)}* · ${escapeMrkdwn(truncate(t.ticketSubject, 150))}: running ` +
-    `*${elapsedText(now - t.startedAt)}* (since ${slackDate(t.startedAt, '{time}')})${note}`
+    `*${elapsedText(now - t.startedAt)}* (since ${slackDate(t.startedAt)})${note}`
   );
 }
 
@@ -48,7 +48,9 @@ export function timerListView(p: {
   const blocks: KnownBlock[] = [];
   if (p.intro) blocks.push(section(p.intro));
   if (p.timers.length === 0) {
-    blocks.push(section('You have no running timer. Start one with `/syncro timer start <number> [note]`.'));
+    blocks.push(
+      section('You have no running timer. Start one with `/syncro timer start &lt;number&gt; [note]`.'),
+    );
   }
   for (const t of p.timers) blocks.push(section(timerLine(t, p.now)), timerButtons(t));
   blocks.push(context([NOTHING_SENT]));
@@ -74,7 +76,7 @@ export function timerStoppedView(p: { span: TimerSpan; subject: string }): Messa
   const value = JSON.stringify(s);
   const head =
     `⏹ Timer stopped on *${ticketNo(s.number)}* · ${escapeMrkdwn(truncate(p.subject, 150))}: ` +
-    `${slackDate(s.startedAt, '{time}')} → ${slackDate(s.stoppedAt, '{time}')}, *${minutes} min* measured.`;
+    `${slackDate(s.startedAt)} → ${slackDate(s.stoppedAt)}, *${minutes} min* measured.`;
   return finalizeMessage(
     [
       section(head),

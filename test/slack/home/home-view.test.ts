@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../../src/actions/types.js';
 import { ACTION } from '../../../src/slack/action-ids.js';
 import {
+  cardTicketNumber,
   HOME_MAX_BLOCKS,
   homeNotSetUpView,
   homeView,
@@ -136,9 +137,11 @@ describe('homeView', () => {
 
 describe('homeNotSetUpView', () => {
   it('says how to connect, with the connect button when there is one', () => {
+    // Without enrolment there is no /syncro connect: the person is told to ask their admin.
     const plain = homeNotSetUpView({ slackUserId: 'U0NEW', reason: 'not_mapped' });
     const text = mrkdwnTexts(plain.blocks as KnownBlock[]).join('\n');
-    expect(text).toContain('Run `/syncro connect`');
+    expect(text).not.toContain('/syncro connect');
+    expect(text).toContain('Ask your admin');
     expect(text).toContain('U0NEW');
     expect(JSON.stringify(plain.blocks)).not.toContain('"button"');
     const withButton = homeNotSetUpView({
@@ -147,6 +150,7 @@ describe('homeNotSetUpView', () => {
       connectActionId: 'syncro_x',
     });
     expect(JSON.stringify(withButton.blocks)).toContain('"action_id":"syncro_x"');
+    expect(mrkdwnTexts(withButton.blocks as KnownBlock[]).join('\n')).toContain('Run `/syncro connect`');
   });
 });
 
@@ -160,8 +164,83 @@ describe('writeWords', () => {
     ['POST', '/tickets/9/timer_entry', 'Timer entry'],
     ['POST', '/tickets/9/charge_timer_entry', 'Timer entry charged'],
     ['POST', '/invoices', 'Invoice created'],
-    ['GIT', 'clients/acme/session-logs/x.md', 'GIT clients/acme/session-logs/x.md'],
+    ['GIT', 'clients/acme/session-logs/x.md', 'Session log committed'],
+    ['UPLOAD', 'slack:C0PLTICKETS', 'Session log uploaded'],
+    ['DELETE', '/tickets/9/whatever', 'Write'],
   ])('should word %s %s as “%s”', (method, endpoint, want) => {
     expect(writeWords(method, endpoint)).toBe(want);
+  });
+});
+
+describe('recent writes name tickets by number (issue 16, item 14)', () => {
+  const created: AuditEntry = {
+    ...audit(0),
+    actionId: 'act_create',
+    ticketId: 90000018,
+    ticketNumber: undefined,
+    method: 'POST',
+    endpoint: '/tickets',
+    resultId: 90000018,
+  };
+  const uploaded: AuditEntry = {
+    ...audit(1),
+    actionId: 'act_log',
+    method: 'UPLOAD',
+    endpoint: 'slack:C0PLTICKETS',
+    resultId: 0,
+  };
+  const home = (writes: Parameters<typeof homeView>[0]['writes']) =>
+    mrkdwnTexts(
+      homeView({
+        ...base,
+        timers: [],
+        syncro: { open: [], openTotal: 0, unbilled: [], unchecked: 0, readAt: NOW },
+        approvals: [],
+        writes,
+      }).blocks as KnownBlock[],
+    ).join('\n');
+  // What a person reads: link labels, not the addresses inside links.
+  const shown = (t: string) => t.replace(/<(https?:[^|>]*)\|([^>]*)>/g, '$2');
+
+  it('a created ticket shows its number from the card, never its internal id', () => {
+    const text = shown(home([{ entry: created, ticketNumber: '32167' }]));
+    expect(text).toContain('Ticket created');
+    expect(text).toContain('#32167');
+    expect(text).not.toContain('90000018');
+  });
+
+  it('with no number known, the link says what it is in words', () => {
+    const text = shown(home([{ entry: created }]));
+    expect(text).toContain('the new ticket');
+    expect(text).not.toContain('90000018');
+  });
+
+  it('a session log upload is worded, without the channel id', () => {
+    const text = shown(home([{ entry: uploaded }]));
+    expect(text).toContain('Session log uploaded');
+    expect(text).not.toMatch(/UPLOAD|slack:|C0PLTICKETS/);
+  });
+});
+
+describe('cardTicketNumber', () => {
+  it('is the card’s ticket, or the number of the ticket its create step made', () => {
+    expect(cardTicketNumber(billAction())).toBe(billAction().ticket?.number);
+    const create = {
+      ...billAction(),
+      ticket: undefined,
+      draft: undefined,
+      steps: [
+        {
+          op: 'create_ticket',
+          method: 'POST',
+          path: '/tickets',
+          status: 'succeeded',
+          body: {},
+          resultId: 90000018,
+          outcome: { code: 'done', ticketNumber: '32167' },
+        },
+      ],
+    } as unknown as Parameters<typeof cardTicketNumber>[0];
+    expect(cardTicketNumber(create)).toBe('32167');
   });
 });

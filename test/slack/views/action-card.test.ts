@@ -150,7 +150,7 @@ describe('actionCardView when proposed', () => {
       action: createTicket,
       title: 'New ticket for Jerry Burger',
       fields: [
-        ['Customer', 'Jerry Burger (id 77)'],
+        ['Customer', 'Jerry Burger'],
         ['Subject', 'Printer offline'],
         ['Priority', 'Normal'],
         ['Assigned to', 'Howard Enos'],
@@ -168,7 +168,8 @@ describe('actionCardView when proposed', () => {
       title: 'Close #32164',
       fields: [
         ['Status', 'New → Resolved'],
-        ['Resolution comment', 'Resolution (Public note (no email))'],
+        // What the comment says, not only its subject (issue 16, item 15).
+        ['Resolution comment', 'Public note (no email), subject “Resolution”:\nReplaced the toner.'],
       ],
     },
   ];
@@ -226,7 +227,9 @@ describe('actionCardView when proposed', () => {
       });
 
       it('should say when it expires and that nothing is sent without Post', () => {
-        expect(text).toMatch(/Expires <!date\^\d+\^\{time\}\|[^>]+> — nothing is sent unless you press Post/);
+        expect(text).toMatch(
+          /Expires <!date\^\d+\^\{date_short_pretty\} \{time\}\|[^>]+> — nothing is sent unless you press Post/,
+        );
       });
 
       it('should stay within the Block Kit limits', () => {

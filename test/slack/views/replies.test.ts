@@ -121,7 +121,8 @@ describe('errorReply', () => {
 
   it('should show the usage of a command typed wrongly', () => {
     const m = errorReply(new UserInputError('Minutes must be a whole number', '/syncro bill <number>'));
-    expect(allMrkdwn(m)).toContain('Usage: `/syncro bill &lt;number&gt;`');
+    expect(allMrkdwn(m)).toContain('Usage:\n```');
+    expect(codeChunks(m.blocks).join('\n')).toContain('/syncro bill &lt;number&gt;');
   });
 
   it('should give a stable short reference', () => {
@@ -134,8 +135,17 @@ describe('errorReply', () => {
 });
 
 describe('notMappedReply', () => {
-  it('should explain how to get a key and what the admin adds', () => {
+  it('should tell a technician to ask their admin, with their Slack user id and no YAML', () => {
     const m = notMappedReply('U0ABC123');
+    const text = allMrkdwn(m);
+    expect(text).toContain('Ask your admin');
+    expect(text).toContain('`U0ABC123`');
+    expect(text).not.toMatch(/syncro-bot\.yml|api_key|users:/);
+    expect(codeChunks(m.blocks)).toEqual([]);
+  });
+
+  it('should explain to an admin how to get a key and what to add', () => {
+    const m = notMappedReply('U0ABC123', undefined, false, true);
     const text = allMrkdwn(m);
     expect(text).toContain('Admin → API Tokens');
     expect(text).toContain('syncro-bot.yml');

@@ -99,6 +99,27 @@ describe('the session log card', () => {
     expect(buttons(actionCardView(done, ctx).blocks)).toEqual([]);
   });
 
+  it('should name an uploaded log by its file name, never by Slack’s file id', () => {
+    const a = logCard({ kind: 'slack', channelId: 'C1', filename: '2026-04-23-32164.md', title: 't' });
+    const done: PendingAction = {
+      ...a,
+      state: 'succeeded',
+      clickedBy: 'UREQ1',
+      steps: [
+        {
+          ...a.steps[0]!,
+          status: 'succeeded',
+          resultId: 0,
+          finishedAt: NOW,
+          outcome: { code: 'done', sessionLog: { where: 'slack', fileId: 'F0000000001' } },
+        },
+      ],
+    };
+    const text = allMrkdwn(actionCardView(done, ctx));
+    expect(text).toContain('session log uploaded: the file 2026-04-23-32164.md');
+    expect(text).not.toContain('F0000000001');
+  });
+
   it('should name the upload target without a repository', () => {
     const text = allMrkdwn(
       actionCardView(
