@@ -35,6 +35,12 @@ function ownCommentId(a: PendingAction): number | undefined {
   return a.steps.find((s) => s.op === 'add_comment')?.resultId;
 }
 
+/** The resolution as it was sent (Syncro's HTML body), not as typed: the log says what the ticket says. */
+function sentResolution(a: PendingAction): string | undefined {
+  const step = a.steps.find((s) => s.op === 'add_comment');
+  return step?.op === 'add_comment' ? step.body.body : undefined;
+}
+
 export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   const { action: a, ticket: t } = src;
   const d = a.draft;
@@ -44,7 +50,7 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   // Syncro's first comment on a ticket is what was reported (its "Initial Issue").
   const [first, ...rest] = comments;
   const own = ownCommentId(a);
-  const resolution = d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body;
+  const resolution = sentResolution(a) ?? (d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body);
   const customer = t.customer_business_then_name ?? (t.customer ? customerName(t.customer) : undefined);
   return {
     ticket: { number: String(t.number), subject: t.subject, status: t.status },
