@@ -32,12 +32,13 @@ export type PeopleNames = (slackUserId: string) => string | undefined;
 // ---------------------------------------------------------------------------------------------------------------
 // Slack's text → typed text
 
-const ENTITY = /&(amp|lt|gt);/g;
-const ENTITY_CHAR: Record<string, string> = { amp: '&', lt: '<', gt: '>' };
-
-/** Slack's three entities, decoded in one pass (`&amp;lt;` is the typed `&lt;`). */
+/**
+ * Slack's three entities, each decoded once (`&amp;lt;` is the typed `&lt;`): `&lt;` and `&gt;` first, `&amp;`
+ * last, which is one pass's result (decoding `&lt;` cannot make a new `&amp;`, and nothing is read after `&amp;`).
+ */
 function decodeEntities(s: string): string {
-  return s.includes('&') ? s.replace(ENTITY, (_m, e: string) => ENTITY_CHAR[e]!) : s;
+  if (!s.includes('&')) return s;
+  return s.replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&');
 }
 
 const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
@@ -289,15 +290,12 @@ function parse(typed: string): Segment[] {
 // ---------------------------------------------------------------------------------------------------------------
 // Typed text → Syncro's body (HTML), and → plain words
 
-const HTML_SPECIAL = /[&<>]/g;
-const HTML_ESCAPE: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-
 function escapeHtml(s: string): string {
-  return s.replace(HTML_SPECIAL, (ch) => HTML_ESCAPE[ch]!);
+  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }
 
 function escapeAttribute(s: string): string {
-  return escapeHtml(s).replace(/"/g, '&quot;');
+  return escapeHtml(s).replaceAll('"', '&quot;');
 }
 
 /** Spaces that HTML would collapse keep their width: a run of n spaces is one space and n-1 `&nbsp;`. */
@@ -376,22 +374,25 @@ export interface StyledRun {
 
 export type BodyBlock = { kind: 'text'; runs: StyledRun[] } | { kind: 'pre'; text: string };
 
-const HTML_ENTITY = /&(#x[0-9a-f]{1,6}|#\d{1,7}|[a-z]{2,8});/gi;
-const NAMED = new Map([
-  ['amp', '&'],
-  ['lt', '<'],
-  ['gt', '>'],
-  ['quot', '"'],
-  ['apos', "'"],
-  ['nbsp', '\u00a0'],
-]);
+const NUMERIC_OR_AMP = /&(?:#(x[0-9a-f]{1,6}|\d{1,7})|amp);/gi;
 
+/**
+ * The entities an HTML body uses, each decoded once: all but `&amp;` first, `&amp;` last (as `decodeEntities`).
+ * Other named entities are left as written.
+ */
 function decodeHtmlEntities(s: string): string {
   if (!s.includes('&')) return s;
-  return s.replace(HTML_ENTITY, (whole, name: string) => {
-    if (name[0] !== '#') return NAMED.get(name.toLowerCase()) ?? whole;
-    const code =
-      name[1] === 'x' || name[1] === 'X' ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
+  const t = s
+    .replaceAll('&lt;', '<')
+    .replaceAll('&gt;', '>')
+    .replaceAll('&quot;', '"')
+    .replaceAll('&apos;', "'")
+    .replaceAll('&nbsp;', '\u00a0');
+  if (!t.includes('&#')) return t.replaceAll('&amp;', '&');
+  // Numbers and `&amp;` in one pass, so that neither decodes what the other made (`&#38;lt;`, `&amp;#60;`).
+  return t.replace(NUMERIC_OR_AMP, (whole, n: string | undefined) => {
+    if (n === undefined) return '&';
+    const code = n[0] === 'x' || n[0] === 'X' ? Number.parseInt(n.slice(1), 16) : Number(n);
     return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
   });
 }
