@@ -18,11 +18,11 @@ import { performance } from 'node:perf_hooks';
 import { parseCommand } from '../src/commands/parse.js';
 import { redactGitText } from '../src/session-logs/git.js';
 import { splitByCustomerName } from '../src/slack/handlers/write-commands.js';
-import { slackTextToPlain } from '../src/slack/shortcuts/message-text.js';
 import { ticketNumbersIn } from '../src/slack/unfurls/links.js';
 import { neutraliseBroadcasts } from '../src/slack/views/replies.js';
 import type { Customer } from '../src/syncro/schemas.js';
 import { htmlToText, MAX_RENDERED, sameText } from '../src/text/html.js';
+import { decodeSlack, slackToHtml } from '../src/text/slack-markup.js';
 
 const SIZE = 1_000_000;
 const RUNS = 7;
@@ -80,7 +80,8 @@ const FUNCTIONS: Record<string, (s: string) => unknown> = {
   parseCommand: (s) => parseCommand(`comment 32164 ${s}`),
   neutraliseBroadcasts: (s) => neutraliseBroadcasts(s),
   'ticketNumbersIn (unfurls)': (s) => ticketNumbersIn(s),
-  'slackTextToPlain (shortcuts)': (s) => slackTextToPlain(s),
+  'decodeSlack (commands, shortcuts)': (s) => decodeSlack(s),
+  'slackToHtml (comment bodies)': (s) => slackToHtml(s),
   redactGitText: (s) => redactGitText(s),
 };
 

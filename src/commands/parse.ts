@@ -1,3 +1,4 @@
+import { decodeSlack } from '../text/slack-markup.js';
 import { editDistance } from './status-match.js';
 import { COMMAND_NAMES, type Command, type CommandName, commandSchema } from './types.js';
 
@@ -163,25 +164,6 @@ function unquote(s: string): string {
     }
   }
   return s;
-}
-
-/**
- * Undoes Slack's formatting of command text. Slack escapes `&`, `<`, `>` as entities, so a raw `<…>` is Slack
- * markup: a link (`<https://x|x>` → the URL), a mention (`<@U123|jim>` → `@jim`), a channel or a special mention.
- * Entities are decoded last and in one pass, so `&amp;lt;` becomes `&lt;`, as typed.
- */
-export function decodeSlackText(raw: string): string {
-  const unmarked = raw.replace(/<([^<>]*)>/g, (whole, inner: string) => {
-    const bar = inner.indexOf('|');
-    const target = bar === -1 ? inner : inner.slice(0, bar);
-    const label = bar === -1 ? '' : inner.slice(bar + 1);
-    if (target.startsWith('@') || target.startsWith('#')) return label ? `${target[0]}${label}` : target;
-    if (target.startsWith('!')) return label || `@${target.slice(1)}`;
-    if (/^mailto:/i.test(target)) return label || target.slice('mailto:'.length);
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) return target;
-    return whole;
-  });
-  return unmarked.replace(/&(amp|lt|gt);/g, (_m, e: string) => (e === 'amp' ? '&' : e === 'lt' ? '<' : '>'));
 }
 
 /** The first whitespace-separated word of `s` and everything after it (leading whitespace of the rest kept). */
@@ -375,7 +357,9 @@ function suggestName(word: string): CommandName | undefined {
 }
 
 function parseUnchecked(raw: string): Parsed {
-  const input = decodeSlackText(raw).replace(/\r\n?/g, '\n').trim();
+  // Slack escapes `&`, `<`, `>` in command text and may send links and mentions as markup: the words as typed
+  // come from the one decoder of Slack's text (src/text/slack-markup.ts); formatting marks stay for the body.
+  const input = decodeSlack(raw).replace(/\r\n?/g, '\n').trim();
   if (input === '') return ok({ name: 'summary' });
   const { word, rest } = splitWord(input);
   // A bare ticket number, or something that looks like one: show the ticket (or say why it is not a number).

@@ -63,6 +63,13 @@ export class DispatchError extends Error {
 
 const plain = (text: string) => ({ type: 'plain_text', text, emoji: true });
 
+/**
+ * What a person typed, as Slack sends it to an app (command text, a message's `text`): `&`, `<`, `>` escaped. The
+ * page shows the person's words as typed; only what goes to the bot is escaped, as Slack does.
+ */
+const asSlackSends = (typed: string) =>
+  typed.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 function echo(open: OpenView, values?: Record<string, Record<string, unknown>>): EchoedView {
   const v = open.view;
   return {
@@ -121,11 +128,15 @@ export function createInteractions(o: {
     async command(userId, channelId, text) {
       const url = responseUrl('cmd', { userId, channelId });
       workspace.addOwnLine(userId, channelId, text.trim());
-      const [command, ...rest] = text.trim().split(/\s+/);
+      // The command's text is everything after its name, line breaks kept (as Slack sends it).
+      const typed = text.trim();
+      const space = typed.search(/\s/);
+      const command = space === -1 ? typed : typed.slice(0, space);
+      const rest = space === -1 ? '' : typed.slice(space).trimStart();
       const body = slashCommandBody({
         ...user(userId),
         command,
-        text: rest.join(' '),
+        text: asSlackSends(rest),
         channelId,
         channelName: workspace.conversations.find((c) => c.id === channelId)?.name ?? 'directmessage',
         responseUrl: url,
@@ -147,7 +158,7 @@ export function createInteractions(o: {
       // Slack delivers the event whatever the app answers; a refusal does not take the message back.
       await sendEvent(
         { ...signed, url: o.eventsUrl() },
-        messageEvent({ userId, channelId, text: m.text, ts: m.ts }),
+        messageEvent({ userId, channelId, text: asSlackSends(m.text), ts: m.ts }),
       ).catch(() => undefined);
     },
 
@@ -160,7 +171,13 @@ export function createInteractions(o: {
           ...user(userId),
           callbackId,
           channelId: m.channel,
-          message: { ts: m.ts, text: m.text, user: from, ...(m.threadTs ? { threadTs: m.threadTs } : {}) },
+          // A bot's message is already Slack's text (mrkdwn); a person's is what they typed.
+          message: {
+            ts: m.ts,
+            text: m.from === 'bot' ? m.text : asSlackSends(m.text),
+            user: from,
+            ...(m.threadTs ? { threadTs: m.threadTs } : {}),
+          },
           responseUrl: responseUrl('shortcut', { userId, channelId: m.channel }),
           triggerId: trigger(userId),
         }),

@@ -35,11 +35,17 @@ function ownCommentId(a: PendingAction): number | undefined {
   return a.steps.find((s) => s.op === 'add_comment')?.resultId;
 }
 
+/** The resolution as it was sent (Syncro's HTML body), not as typed: the log says what the ticket says. */
+function sentResolution(a: PendingAction): string | undefined {
+  const step = a.steps.find((s) => s.op === 'add_comment');
+  return step?.op === 'add_comment' ? step.body.body : undefined;
+}
+
 export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   const { action: a, ticket: t } = src;
   const d = a.draft;
   const own = ownCommentId(a);
-  const resolution = d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body;
+  const resolution = sentResolution(a) ?? (d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body);
   const resolutionSubject = d.kind === 'close_ticket' ? d.resolution?.subject : d.comment.subject;
   // The comment this action posted is the log's Resolution: never what was reported, nor listed again. Known by
   // its id, or (an id not read back) by its subject and text.

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeSlackText,
-  HELP_TEXT,
-  helpFor,
-  parseCommand,
-  USAGE,
-  USAGE_TEXT,
-} from '../../src/commands/parse.js';
+import { HELP_TEXT, helpFor, parseCommand, USAGE, USAGE_TEXT } from '../../src/commands/parse.js';
 import { COMMAND_NAMES, type Command } from '../../src/commands/types.js';
 
 type Want = { command: Command } | { error: RegExp; usage?: string };
@@ -343,22 +336,6 @@ describe('parseCommand', () => {
     const got = parseCommand(undefined as unknown as string);
     expect(got).toEqual({ ok: true, command: { name: 'summary' } });
   });
-});
-
-describe('decodeSlackText', () => {
-  const cases: Array<{ name: string; text: string; want: string }> = [
-    { name: 'decodes the three entities', text: '&lt;b&gt; &amp; co', want: '<b> & co' },
-    { name: 'decodes once only', text: '&amp;amp; &amp;gt;', want: '&amp; &gt;' },
-    { name: 'keeps other entities', text: '&quot;x&quot; &#39;', want: '&quot;x&quot; &#39;' },
-    { name: 'link with label keeps the URL', text: '<http://a.b/c|a.b/c>', want: 'http://a.b/c' },
-    { name: 'bare link', text: '<https://a.b>', want: 'https://a.b' },
-    { name: 'mailto shows the address', text: '<mailto:jim@x.com|jim@x.com>', want: 'jim@x.com' },
-    { name: 'user mention without label', text: '<@U123>', want: '@U123' },
-    { name: 'special mention', text: '<!here>', want: '@here' },
-    { name: 'user group with label', text: '<!subteam^S1|@techs>', want: '@techs' },
-    { name: 'non-markup angle text is kept', text: '<b>', want: '<b>' },
-  ];
-  for (const c of cases) it(c.name, () => expect(decodeSlackText(c.text)).toBe(c.want));
 });
 
 describe('USAGE and HELP_TEXT', () => {

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMENTS_PER_PAGE, MAX_COMMENT_PAGES } from '../../src/actions/reconcile.js';
 import type { CommentReads } from '../../src/sandbox/simulator.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { typedToHtml } from '../../src/text/slack-markup.js';
 import type { FaultMode } from '../support/faults.js';
 import {
   buttonValue,
@@ -90,7 +91,8 @@ describe.each(RENDERINGS)('read-back of a comment Syncro answers in $name', ({ r
     const writesBefore = h.sim.writes().length;
     const from = h.sim.requests.length;
     h.sim.injectFault({ method: 'POST', path: `/tickets/${tid}/comment`, mode: c.mode, when: c.when });
-    const stored = () => h.sim.state.commentsOf(tid).filter((x) => x.body === body);
+    // Syncro gets the typed text as its HTML body (src/text/slack-markup.ts).
+    const stored = () => h.sim.state.commentsOf(tid).filter((x) => x.body === typedToHtml(body));
 
     const done = await post(card);
     expect(h.sim.writes()).toHaveLength(writesBefore + 1);

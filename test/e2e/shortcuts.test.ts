@@ -8,6 +8,7 @@ import {
 } from '../../src/playground/slack/signer.js';
 import { ACTION, OPTIONS, SHORTCUT, VIEW } from '../../src/slack/action-ids.js';
 import { SHORTCUT_BLOCK, SHORTCUT_INPUT } from '../../src/slack/shortcuts/modals.js';
+import { typedToHtml } from '../../src/text/slack-markup.js';
 import {
   buttonValue,
   clickAndSettle,
@@ -135,7 +136,10 @@ describe('message shortcut “Create Syncro ticket”', () => {
     expect(opened.ms).toBeLessThan(3_000);
     expect(initial(opened.view, SHORTCUT_BLOCK.subject)).toBe('Printer on 2nd floor is jammed again');
     const body = initial(opened.view, SHORTCUT_BLOCK.body) ?? '';
-    expect(body).toContain('It shows error 42 (https://support.example.com/e42) & beeps, cc @U0MIKE001');
+    // A configured person is named (src/text/slack-markup.ts).
+    expect(body).toContain(
+      'It shows error 42 (https://support.example.com/e42) & beeps, cc @Michael Swanson',
+    );
     expect(initial(opened.view, SHORTCUT_BLOCK.priority)).toBe('Normal');
 
     // Typeahead: the customer is found while typing, with the person's key.
@@ -167,7 +171,7 @@ describe('message shortcut “Create Syncro ticket”', () => {
       comments_attributes: [
         {
           subject: 'Initial Issue',
-          body: `${body}\n\nFrom Slack: ${permalink}`,
+          body: typedToHtml(`${body}\n\nFrom Slack: ${permalink}`),
           hidden: true,
           do_not_email: true,
         },
@@ -188,7 +192,7 @@ describe('message shortcut “Create Syncro ticket”', () => {
     const ticketId = action!.steps[0]!.resultId!;
     const ticket = h.sim.state.ticket(ticketId)!;
     expect(h.sim.state.commentsOf(ticketId).map((c) => c.body)).toEqual([
-      `${body}\n\nFrom Slack: ${permalink}`,
+      typedToHtml(`${body}\n\nFrom Slack: ${permalink}`),
     ]);
 
     const reply = await h.slack.waitForCall('chat.postMessage', (c) => c.body.thread_ts === MESSAGE.ts);
@@ -258,7 +262,10 @@ describe('message shortcut “Add to Syncro ticket”', () => {
     const card = await cardAfterSubmit(h, 1);
     const permalink = `https://msp-test.slack.com/archives/${CHANNEL}/p1700000123000200`;
     const [payload] = shownPayloads(card.body.blocks as unknown[]);
-    expect(JSON.parse(payload!)).toMatchObject({ body: `${body}\n\nFrom Slack: ${permalink}`, hidden: true });
+    expect(JSON.parse(payload!)).toMatchObject({
+      body: typedToHtml(`${body}\n\nFrom Slack: ${permalink}`),
+      hidden: true,
+    });
     // Visibility is editable on the card.
     expect(JSON.stringify(card.body.blocks)).toContain(`${ACTION.editPrefix}visibility`);
 

@@ -81,9 +81,10 @@ describe('write kinds: confirm before write, exact payload, requester key, card 
     expect(h.sim.writes()).toHaveLength(0);
     const proposed = await latestAction(h);
     expect(proposed.state).toBe('proposed');
+    // Syncro reads the body as HTML: what was typed arrives escaped, as typed (issue 16 item 13).
     expect(proposed.steps[0]!.body).toEqual({
       subject: 'Update',
-      body: 'Replaced the <b>router</b> & rebooted',
+      body: 'Replaced the &lt;b&gt;router&lt;/b&gt; &amp; rebooted',
       hidden: true,
       do_not_email: true,
     });
@@ -99,7 +100,7 @@ describe('write kinds: confirm before write, exact payload, requester key, card 
     expectSentAsShown(h, action, card, KEYS.howard);
     expectRewrittenAsPosted(done, USERS.howard);
     const created = h.sim.state.commentsOf(ticket.id)[0]!;
-    expect(created.body).toBe('Replaced the <b>router</b> & rebooted');
+    expect(created.body).toBe('Replaced the &lt;b&gt;router&lt;/b&gt; &amp; rebooted');
     expect(action.steps[0]!.resultId).toBe(created.id);
     // Named by the ticket's number; the comment's id is not shown.
     expect(textOf(done)).toContain('comment on <');

@@ -1,6 +1,7 @@
 import type { CommentBody } from '../../syncro/api.js';
 import type { Comment } from '../../syncro/schemas.js';
 import { sameText } from '../../text/html.js';
+import { plainLine, typedToHtml } from '../../text/slack-markup.js';
 import type { TicketRef } from '../types.js';
 import { isVisibility, VISIBILITIES, type Visibility, visibilityFlags } from '../visibility.js';
 import type { ActionKindDef, Option } from './action.js';
@@ -13,9 +14,14 @@ export interface CommentStep extends StepBase {
   body: CommentBody;
 }
 
+/**
+ * The request for a comment a person typed (`subject` and `body` as typed: Slack's formatting marks, characters
+ * as they are). Syncro reads a comment's body as HTML: the one converter (src/text/slack-markup.ts) makes the
+ * formatting tags and escapes every other character; the subject is plain words.
+ */
 export function commentBody(subject: string, body: string, visibility: Visibility): CommentBody {
   // Posted flat: a wrapped {"comment": {...}} body is refused by Syncro ("Body can't be blank").
-  return { subject, body, ...visibilityFlags(visibility) };
+  return { subject: plainLine(subject), body: typedToHtml(body.trim()), ...visibilityFlags(visibility) };
 }
 
 export function commentStep(
@@ -79,6 +85,7 @@ function matching(comments: readonly Comment[], step: CommentStep, since: number
 export interface CommentDraft {
   kind: 'comment';
   ticket: TicketRef;
+  /** As typed (the request carries it as plain words and HTML: see commentBody). */
   subject: string;
   body: string;
   visibility: Visibility;

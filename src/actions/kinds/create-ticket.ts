@@ -1,5 +1,6 @@
 import type { CreateTicketBody } from '../../syncro/api.js';
 import { sameText } from '../../text/html.js';
+import { plainLine, typedToHtml } from '../../text/slack-markup.js';
 import type { ActionKindDef } from './action.js';
 import { createdSince, type Match, type StepBase, type StepKind } from './step.js';
 
@@ -62,7 +63,7 @@ export interface CreateTicketDraft {
   ticketType?: { id: number; name: string };
   /** The account's ticket types (GET /tickets/settings → ticket_types); when any, the card offers them. */
   ticketTypes?: Array<{ id: number; name: string }>;
-  /** A first comment sent with the ticket (a ticket made from a Slack message: its text and permalink). */
+  /** A first comment sent with the ticket (a ticket made from a Slack message: its text and permalink), as typed. */
   comment?: { subject: string; body: string; hidden: boolean; do_not_email: boolean };
 }
 
@@ -103,7 +104,8 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
   build: (d) => {
     const body: CreateTicketBody = {
       customer_id: d.customer.id,
-      subject: d.subject,
+      // As typed in Slack; Syncro gets plain words for the subject and HTML for the first comment.
+      subject: plainLine(d.subject),
       status: d.status,
       priority: d.priority,
       user_id: d.assignee.id,
@@ -111,7 +113,17 @@ export const createTicketAction: ActionKindDef<CreateTicketDraft> = {
       ...(d.contact ? { contact_id: d.contact.id } : {}),
       ...(d.dueDate ? { due_date: d.dueDate } : {}),
       ...(d.ticketType ? { ticket_type_id: d.ticketType.id } : {}),
-      ...(d.comment ? { comments_attributes: [d.comment] } : {}),
+      ...(d.comment
+        ? {
+            comments_attributes: [
+              {
+                ...d.comment,
+                subject: plainLine(d.comment.subject),
+                body: typedToHtml(d.comment.body.trim()),
+              },
+            ],
+          }
+        : {}),
     };
     return {
       summary: {

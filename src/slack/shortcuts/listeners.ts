@@ -111,10 +111,13 @@ export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
     };
   };
 
+  // A mention of someone the configuration names reads as their name (see src/text/slack-markup.ts).
+  const people = (slackUserId: string) => ctx.file.users[slackUserId]?.name;
+
   const createModal = (meta: ShortcutMeta, text: string) =>
     createTicketModal({
-      subject: subjectFromMessage(text),
-      body: bodyFromMessage(text),
+      subject: subjectFromMessage(text, people),
+      body: bodyFromMessage(text, people),
       priorities: ctx.file.tickets.priorities,
       defaultPriority: ctx.file.tickets.default_priority,
       meta,
@@ -152,7 +155,7 @@ export function registerShortcuts(app: ListenerApp, ctx: BotContext): void {
       await open(
         shortcut.trigger_id,
         addToTicketModal({
-          body: bodyFromMessage(shortcut.message.text ?? ''),
+          body: bodyFromMessage(shortcut.message.text ?? '', people),
           meta: { channelId: message.channelId, message },
         }),
         to,

@@ -29,6 +29,7 @@ import {
 import { editableLabel, optionText, type SummaryWords, summaryWords } from './action-summary.js';
 import { outcomeWords, problemWords, searchedWords } from './action-words.js';
 import { billingNotesWords } from './billing-words.js';
+import { bodyPreviewBlocks } from './body-preview.js';
 import { hours, invoiceUrl, money, ticketNo, ticketUrl, webBase } from './format.js';
 import { postRuleWords } from './press-words.js';
 import { type ResultLinks, wordsOf } from './step-words.js';
@@ -299,6 +300,8 @@ function stepBlocks(a: PendingAction, ctx: CardContext, withPayloads: boolean): 
     if (text === undefined)
       out.push(section(`${title}\n_No body: ${s.method === 'GET' ? 'it only reads' : 'empty request'}._`));
     else out.push(...codeBlock(text, { title }));
+    const shown = wordsOf(s).rendered?.(s);
+    if (shown) out.push(...bodyPreviewBlocks(shown.html, shown.what));
   });
   return out;
 }

@@ -1,6 +1,7 @@
 import { NO_PROBLEM_TYPE } from '../../actions/kinds/create-ticket.js';
 import type { EditableField, EditableFieldState, PendingAction, TicketRef } from '../../actions/types.js';
 import { isVisibility } from '../../actions/visibility.js';
+import { plainLine } from '../../text/slack-markup.js';
 import { hours, money } from './format.js';
 import { sessionLogWords } from './session-log-words.js';
 import { timerEntryWords, timerWords } from './timer-words.js';
@@ -30,7 +31,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
         fields: [
           { label: 'Ticket', value: ticketLine(d.ticket) },
           ...(d.ticket.customerName ? [{ label: 'Customer', value: d.ticket.customerName }] : []),
-          { label: 'Subject', value: d.subject },
+          { label: 'Subject', value: plainLine(d.subject) },
           { label: 'Visibility', value: VISIBILITY_LABELS[d.visibility] },
         ],
       };
@@ -39,7 +40,7 @@ export function summaryWords(a: PendingAction): SummaryWords {
         title: `New ticket for ${d.customer.name}`,
         fields: [
           { label: 'Customer', value: d.customer.name },
-          { label: 'Subject', value: d.subject },
+          { label: 'Subject', value: plainLine(d.subject) },
           { label: 'Priority', value: d.priority },
           { label: 'Assigned to', value: d.assignee.name },
           ...(d.problemType || d.problemTypes?.length

@@ -18,6 +18,8 @@ export interface StepWords<S extends WriteStep> {
   done?(s: S, o: Extract<StepOutcome, { code: 'done' }>): string | undefined;
   /** The payload as shown, when it is not the JSON body (a session log's Markdown, exactly as written). */
   payload?(s: S): string;
+  /** The HTML a person will read in Syncro (a comment's body), which the card previews beside the payload. */
+  rendered?(s: S): { html: string; what: string } | undefined;
 }
 
 /** Links the card offers a step's result (built by the card, which knows the web address and the numbers). */
@@ -36,6 +38,7 @@ export const STEP_WORDS: WordsTable = {
   add_comment: {
     label: (a) => (a.kind === 'close_ticket' ? 'Post resolution comment' : 'Post comment'),
     result: (r) => `comment${r.onTicket}`,
+    rendered: (s) => ({ html: s.body.body, what: 'the comment' }),
   },
   update_ticket: {
     label: (a, s) =>
@@ -47,6 +50,10 @@ export const STEP_WORDS: WordsTable = {
   create_ticket: {
     label: () => 'Create ticket',
     result: (r, _s, id) => r.ticket(id),
+    rendered: (s) => {
+      const first = s.body.comments_attributes?.[0];
+      return first ? { html: first.body, what: 'the first comment' } : undefined;
+    },
   },
   add_line_item: {
     label: () => 'Add line item',
