@@ -1,7 +1,8 @@
 import { pino } from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Executor, HALF_DONE_RESUME_MS } from '../../src/actions/executor.js';
-import { proposeClose, proposeComment } from '../../src/actions/propose.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { BillingComputation } from '../../src/actions/billing-types.js';
+import { ExecutionInterruptedError, Executor, HALF_DONE_RESUME_MS } from '../../src/actions/executor.js';
+import { proposeBill, proposeClose, proposeComment } from '../../src/actions/propose.js';
 import { CLOCK_SKEW_MS } from '../../src/actions/reconcile.js';
 import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
@@ -29,8 +30,10 @@ const TICKET: Ticket = {
   number: 32164,
   subject: 'Own cloud thing again',
   status: 'In Progress',
+  customer_id: 300,
   created_at: '2026-11-01T09:00:00Z',
   comments: [],
+  line_items: [],
 };
 const ticketRef = { id: 90, number: '32164', subject: 'Own cloud thing again', status: 'In Progress' };
 
@@ -47,7 +50,15 @@ interface World {
   journalRows: PendingAction[];
   /** Every card drawing asked for: replica, state, milestone. */
   published: Array<{ replica: string; state: string; milestone: boolean }>;
-  executor(replicaId?: string, over?: { writerApi?: (a: PendingAction) => Promise<SyncroApi> }): Executor;
+  /** While set, every conditional update of the store throws it (the database went away). */
+  storeFault: { update?: Error };
+  executor(
+    replicaId?: string,
+    over?: {
+      writerApi?: (a: PendingAction) => Promise<SyncroApi>;
+      onChange?: (a: PendingAction, milestone: boolean) => Promise<void>;
+    },
+  ): Executor;
   propose(a: PendingAction): Promise<PendingAction>;
   row(id: string): Promise<PendingAction>;
 }
@@ -70,11 +81,13 @@ async function world(): Promise<World> {
   opened.push(real);
   const journal: string[] = [];
   const journalRows: PendingAction[] = [];
+  const storeFault: World['storeFault'] = {};
   const store = new Proxy(real, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver) as unknown;
       if (key !== 'update') return value;
       return async (...args: Parameters<ActionStore['update']>) => {
+        if (storeFault.update) throw storeFault.update;
         const row = await target.update(...args);
         if (row) {
           journalRows.push(row);
@@ -95,6 +108,7 @@ async function world(): Promise<World> {
     journal,
     journalRows,
     published,
+    storeFault,
     executor: (replicaId = 'replica-a', over = {}) =>
       new Executor({
         store,
@@ -104,9 +118,11 @@ async function world(): Promise<World> {
         now: clock.now,
         replicaId,
         leaseMs: LEASE_MS,
-        onChange: async (a, milestone) => {
-          published.push({ replica: replicaId, state: a.state, milestone });
-        },
+        onChange:
+          over.onChange ??
+          (async (a, milestone) => {
+            published.push({ replica: replicaId, state: a.state, milestone });
+          }),
       }),
     propose: async (a) => {
       await store.insert(a);
@@ -128,6 +144,47 @@ function commentAction(id = 'c1'): PendingAction {
 
 function closeAction(id = 'k1'): PendingAction {
   return proposeClose({ ...proposal, id, ticket: ticketRef, closeStatus: 'Resolved', resolution: COMMENT });
+}
+
+const LINE = {
+  product_id: 1190473,
+  name: 'Labor - Remote',
+  description: 'Reset the sync client',
+  quantity: 0.75,
+  taxable: false,
+};
+const BILLING: BillingComputation = {
+  laborType: 'remote',
+  laborLabel: 'Remote',
+  minutes: 45,
+  billableMinutes: 45,
+  hours: 0.75,
+  quantity: 0.75,
+  multiplier: null,
+  productId: LINE.product_id,
+  productName: LINE.name,
+  rate: 120,
+  total: 90,
+  taxable: false,
+  priceSent: false,
+  prepaidBefore: null,
+  prepaidAfter: null,
+  lineItem: LINE,
+  notes: ['minutes', 'actual', 'rate_not_sent'],
+};
+const INVOICE_BODY = { ticket_id: 90, customer_id: 300, category: 'Labor' };
+
+/** Billing: comment, labour line, invoice, invoice check, invoiced status. */
+function billAction(id = 'b1'): PendingAction {
+  return proposeBill({
+    ...proposal,
+    id,
+    ticket: { ...ticketRef, customerId: 300 },
+    billing: BILLING,
+    comment: COMMENT,
+    invoiceCategory: 'Labor',
+    invoicedStatus: 'Invoiced',
+  });
 }
 
 const postComment: RecordedCall = { method: 'POST', path: '/tickets/90/comment', body: COMMENT_BODY };
@@ -278,6 +335,20 @@ describe('claim', () => {
       },
       steps: [{ status: 'pending' }],
     });
+  });
+  it('should finish the write when the card cannot be drawn', async () => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+    const executor = w.executor('replica-a', {
+      onChange: async () => {
+        throw new Error('response_url expired');
+      },
+    });
+
+    const out = await executor.post(a.id, HOWARD, 0);
+
+    expect(out.action?.state).toBe('succeeded');
+    expect(w.syncro.writes()).toEqual([postComment]);
   });
 });
 
@@ -578,11 +649,177 @@ describe('a multi-step action (close with a resolution comment)', () => {
     expect(w.syncro.writes()).toEqual([postComment, putResolved, putResolved]);
     expect((await w.row(a.id)).state).toBe('succeeded');
   });
+
+  it('should read the ticket back after an unclear answer to the status change, and send it again only on a click', async () => {
+    const w = await world();
+    const a = await w.propose(closeAction());
+    w.syncro.script(
+      { answer: 'ok' },
+      { answer: 'unknown', reason: 'server_error', status: 500, lands: false },
+    );
+
+    await w.executor().post(a.id, HOWARD, 0);
+
+    const stopped = await w.row(a.id);
+    expect(stopped).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      problem: { code: 'absent_after_check', step: 1 },
+      steps: [
+        { status: 'succeeded' },
+        {
+          status: 'absent',
+          outcome: { code: 'unchanged', fields: [{ field: 'status', value: 'In Progress' }] },
+        },
+      ],
+    });
+    expect(stopped.expiresAt).toBe(T0 + HALF_DONE_RESUME_MS);
+    expect(lines(w.syncro.calls).slice(-2)).toEqual(['PUT /tickets/90', 'GET /tickets/90']);
+
+    await w.executor().post(a.id, HOWARD, 1);
+
+    // Read once more before sending again (still unchanged), then the status change only.
+    expect(lines(w.syncro.calls).slice(-2)).toEqual(['GET /tickets/90', 'PUT /tickets/90']);
+    expect(w.syncro.writes()).toEqual([postComment, putResolved, putResolved]);
+    expect(await w.row(a.id)).toMatchObject({ state: 'succeeded', attempt: 2 });
+  });
+
+  it('should take the status change as done when the ticket reads back changed', async () => {
+    const w = await world();
+    const a = await w.propose(closeAction());
+    w.syncro.script({ answer: 'ok' }, { answer: 'unknown', reason: 'timeout', lands: true });
+
+    const out = await w.executor().post(a.id, HOWARD, 0);
+
+    expect(w.syncro.writes()).toEqual([postComment, putResolved]);
+    expect(out.action).toMatchObject({
+      state: 'succeeded',
+      steps: [
+        { status: 'succeeded' },
+        {
+          status: 'succeeded',
+          resultId: 90,
+          outcome: { code: 'found', what: 'ticket_change', ticketNumber: '32164' },
+        },
+      ],
+    });
+  });
+});
+
+describe('a multi-step action (billing)', () => {
+  it('should send the five steps in order, each once, the check reading the invoice just made', async () => {
+    const w = await world();
+    const a = await w.propose(billAction());
+
+    const out = await w.executor().post(a.id, HOWARD, 0);
+
+    const [inv] = w.syncro.invoices;
+    expect(lines(w.syncro.calls)).toEqual([
+      'GET /tickets/90',
+      'POST /tickets/90/comment',
+      'POST /tickets/90/add_line_item',
+      'GET /invoices',
+      'POST /invoices',
+      `GET /invoices/${inv!.id}`,
+      'PUT /tickets/90',
+    ]);
+    expect(w.syncro.writes().map((c) => c.body)).toEqual([
+      COMMENT_BODY,
+      LINE,
+      INVOICE_BODY,
+      { status: 'Invoiced' },
+    ]);
+    expect(out.action?.state).toBe('succeeded');
+    expect(out.action?.steps.map((s) => s.status)).toEqual(Array(5).fill('succeeded'));
+    expect(out.action?.steps[2]).toMatchObject({
+      resultId: inv!.id,
+      outcome: { invoiceNumber: String(inv!.id) },
+    });
+    // The audit log has the four writes, not the check (a read).
+    expect((await w.store.listAudit(90, 10)).map((e) => `${e.method} ${e.endpoint}`).reverse()).toEqual([
+      'POST /tickets/90/comment',
+      'POST /tickets/90/add_line_item',
+      'POST /invoices',
+      'PUT /tickets/90',
+    ]);
+  });
+
+  it('should stop after an invoice found by reading back, and resume at the check with the invoice found', async () => {
+    const w = await world();
+    const a = await w.propose(billAction());
+    w.syncro.script(
+      { answer: 'ok' },
+      { answer: 'ok' },
+      { answer: 'unknown', reason: 'timeout', lands: true },
+    );
+
+    await w.executor().post(a.id, HOWARD, 0);
+
+    const [inv] = w.syncro.invoices;
+    expect(w.syncro.writes().map((c) => c.path)).toEqual([
+      '/tickets/90/comment',
+      '/tickets/90/add_line_item',
+      '/invoices',
+    ]);
+    expect(await w.row(a.id)).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      expiresAt: T0 + HALF_DONE_RESUME_MS,
+      problem: { code: 'found_after_unknown', step: 2, resumeFrom: 3 },
+      steps: [
+        { status: 'succeeded' },
+        { status: 'succeeded' },
+        { status: 'succeeded', resultId: inv!.id, outcome: { code: 'found', what: 'invoice' } },
+        { status: 'pending' },
+        { status: 'pending' },
+      ],
+    });
+
+    w.clock.advance(TTL_MS * 2);
+    const before = w.syncro.calls.length;
+    const resumed = await w.executor().post(a.id, HOWARD, 1);
+
+    expect(lines(w.syncro.calls.slice(before))).toEqual([`GET /invoices/${inv!.id}`, 'PUT /tickets/90']);
+    expect(resumed.action?.state).toBe('succeeded');
+    expect(w.syncro.comments.get(90)).toHaveLength(1);
+    expect(w.syncro.tickets.get(90)?.line_items).toHaveLength(1);
+    expect(w.syncro.invoices).toHaveLength(1);
+  });
+
+  it('should stop before the status change when the invoice does not hold the line', async () => {
+    const w = await world();
+    const a = await w.propose(billAction());
+    // Someone invoices the ticket's lines just before our invoice is made: ours comes out without the line.
+    w.syncro.onWrite = (call) => {
+      if (call.path !== '/invoices') return;
+      for (const li of w.syncro.tickets.get(90)?.line_items ?? []) li.converted = true;
+    };
+
+    await w.executor().post(a.id, HOWARD, 0);
+
+    expect(w.syncro.writes().map((c) => c.path)).toEqual([
+      '/tickets/90/comment',
+      '/tickets/90/add_line_item',
+      '/invoices',
+    ]);
+    expect(await w.row(a.id)).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      problem: { code: 'step_failed', step: 3 },
+      steps: [
+        { status: 'succeeded' },
+        { status: 'succeeded' },
+        { status: 'succeeded' },
+        { status: 'failed', outcome: { code: 'invoice_mismatch', problems: [{ code: 'line_missing' }] } },
+        { status: 'pending' },
+      ],
+    });
+  });
 });
 
 describe('lease take-over', () => {
-  /** Replica A posts; its request reaches Syncro and A never hears back (the process died mid-request). */
-  async function diedMidRequest(w: World, lands: boolean) {
+  /** Replica A posts; its request reaches Syncro and A hears nothing back (until `release()`, if ever). */
+  async function inFlight(w: World, lands: boolean) {
     const a = await w.propose(commentAction());
     w.syncro.script({ answer: 'hang', lands });
     let arrived!: () => void;
@@ -598,7 +835,7 @@ describe('lease take-over', () => {
 
   it('should leave an action alone while its lease runs, then reconcile it by reading back, not re-sending', async () => {
     const w = await world();
-    const { a, replicaA } = await diedMidRequest(w, true);
+    const { a, replicaA } = await inFlight(w, true);
     const b = w.executor('replica-b');
 
     // A still holds the lease: neither the sweep nor "Check again" takes it.
@@ -637,7 +874,7 @@ describe('lease take-over', () => {
 
   it("should mark the step absent when the dead replica's request never landed, and send nothing", async () => {
     const w = await world();
-    const { a, replicaA } = await diedMidRequest(w, false);
+    const { a, replicaA } = await inFlight(w, false);
 
     w.clock.advance(LEASE_MS + 1);
     const [recovered] = await w.executor('replica-b').recoverStale();
@@ -654,6 +891,58 @@ describe('lease take-over', () => {
     w.syncro.release();
     await replicaA;
     expect(await w.row(a.id)).toEqual(recovered);
+  });
+
+  it('should keep the lease alive while a slow request is in flight, so no other replica takes it over', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const w = await world();
+      const { a, replicaA } = await inFlight(w, true);
+
+      // The heartbeat (every third of the lease) extends it from the clock's time.
+      w.clock.advance(LEASE_MS / 2);
+      await vi.advanceTimersByTimeAsync(LEASE_MS / 3);
+      expect((await w.row(a.id)).leaseUntil).toBe(T0 + LEASE_MS / 2 + LEASE_MS);
+
+      // Past the claim's own lease, the sweep of another replica leaves it alone.
+      w.clock.advance(LEASE_MS / 2 + 1);
+      expect(await w.executor('replica-b').recoverStale()).toEqual([]);
+
+      w.syncro.release();
+      const out = await replicaA;
+      expect(out.action?.state).toBe('succeeded');
+      expect(w.syncro.writes()).toEqual([postComment]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('should keep the lease when the store fails mid-write, and be reconciled once it runs out', async () => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+    const lost = new Error('disk I/O error');
+    w.syncro.onWrite = () => {
+      w.storeFault.update = lost;
+    };
+
+    await expect(w.executor('replica-a').post(a.id, HOWARD, 0)).rejects.toBeInstanceOf(
+      ExecutionInterruptedError,
+    );
+
+    w.storeFault.update = undefined;
+    expect(await w.row(a.id)).toMatchObject({
+      state: 'executing',
+      leaseOwner: 'replica-a',
+      steps: [{ status: 'sending' }],
+    });
+    w.clock.advance(LEASE_MS + 1);
+    const [recovered] = await w.executor('replica-b').recoverStale();
+
+    expect(recovered).toMatchObject({
+      state: 'succeeded',
+      steps: [{ status: 'succeeded', outcome: { code: 'found' } }],
+    });
+    expect(w.syncro.writes()).toEqual([postComment]);
   });
 
   it('should stop an action a dead replica left between steps, and resume it from the step not done', async () => {

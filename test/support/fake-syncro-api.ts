@@ -1,4 +1,12 @@
-import type { CommentBody, CommentQuery, Page, SyncroApi, UpdateTicketBody } from '../../src/syncro/api.js';
+import type {
+  AddLineItemBody,
+  CommentBody,
+  CommentQuery,
+  CreateInvoiceBody,
+  Page,
+  SyncroApi,
+  UpdateTicketBody,
+} from '../../src/syncro/api.js';
 import {
   SyncroNotFoundError,
   SyncroUnauthorizedError,
@@ -7,12 +15,13 @@ import {
   type UnknownOutcomeReason,
 } from '../../src/syncro/errors.js';
 import { markOnTheWire } from '../../src/syncro/on-the-wire.js';
-import type { Comment, Ticket } from '../../src/syncro/schemas.js';
+import type { Comment, Invoice, LineItem, Ticket } from '../../src/syncro/schemas.js';
 
 /**
  * An in-memory Syncro behind the `SyncroApi` interface, for unit tests of the executor (no HTTP): tickets and
- * their comments, every call recorded in order, and each write answered as the test scripts it. Only what the
- * comment and ticket-update steps use is faked; any other method throws, so a test that reaches it says so.
+ * their comments, line items and invoices, every call recorded in order, and each write answered as the test
+ * scripts it. Only what the comment, ticket-update and billing steps use is faked; any other method throws, so a
+ * test that reaches it says so.
  */
 
 /** How one write is answered. `lands`: whether Syncro stores it (an unclear answer may follow a stored write). */
@@ -40,6 +49,7 @@ export interface FakeSyncro {
   writes(): RecordedCall[];
   tickets: Map<number, Ticket>;
   comments: Map<number, Comment[]>;
+  invoices: Invoice[];
   /** Answers for the next writes, first in first out; an unscripted write is answered `ok`. */
   script(...s: WriteScript[]): void;
   /** While set, every read throws it (Syncro unreadable). */
@@ -58,6 +68,7 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
   const hanging: Array<() => void> = [];
   const ticketMap = new Map(tickets.map((t) => [t.id, structuredClone(t)]));
   const comments = new Map<number, Comment[]>();
+  const invoices: Invoice[] = [];
   let nextId = 5_000;
 
   const ticketOr404 = (id: number, endpoint: string): Ticket => {
@@ -113,6 +124,43 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
     }
   }
 
+  const storeLineItem = (ticketId: number, body: AddLineItemBody): LineItem => {
+    const t = ticketOr404(ticketId, `POST /tickets/${ticketId}/add_line_item`);
+    const li: LineItem = {
+      id: nextId++,
+      ticket_id: ticketId,
+      ...body,
+      converted: false,
+      invoice_id: null,
+      created_at: new Date(now()).toISOString(),
+    };
+    t.line_items = [...(t.line_items ?? []), li];
+    return li;
+  };
+
+  /** Like Syncro's "Make Invoice": the invoice takes the ticket's lines not yet invoiced. */
+  const storeInvoice = (body: CreateInvoiceBody): Invoice => {
+    const t = ticketOr404(body.ticket_id, 'POST /invoices');
+    const id = nextId++;
+    const taken = (t.line_items ?? []).filter((li) => !li.converted);
+    for (const li of taken) Object.assign(li, { converted: true, invoice_id: id });
+    const inv: Invoice = {
+      id,
+      number: String(id),
+      customer_id: body.customer_id,
+      ticket_id: body.ticket_id,
+      created_at: new Date(now()).toISOString(),
+      line_items: taken.map((li) => ({
+        id: nextId++,
+        product_id: li.product_id,
+        name: li.name,
+        quantity: li.quantity,
+      })),
+    };
+    invoices.push(inv);
+    return inv;
+  };
+
   const notFaked = (name: string) => () => Promise.reject(new Error(`fake Syncro: ${name} is not faked`));
 
   const api: SyncroApi = {
@@ -120,7 +168,6 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
     listTickets: notFaked('listTickets'),
     findTicketByNumber: notFaked('findTicketByNumber'),
     createTicket: notFaked('createTicket'),
-    addLineItem: notFaked('addLineItem'),
     updateLineItem: notFaked('updateLineItem'),
     removeLineItem: notFaked('removeLineItem'),
     createTimerEntry: notFaked('createTimerEntry'),
@@ -131,9 +178,6 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
     getCustomer: notFaked('getCustomer'),
     getProduct: notFaked('getProduct'),
     ticketSettings: notFaked('ticketSettings'),
-    listInvoices: notFaked('listInvoices'),
-    getInvoice: notFaked('getInvoice'),
-    createInvoice: notFaked('createInvoice'),
     listUsers: notFaked('listUsers'),
 
     async getTicket(id) {
@@ -157,6 +201,33 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
       });
     },
 
+    addLineItem(ticketId, body) {
+      return write({ method: 'POST', path: `/tickets/${ticketId}/add_line_item`, body }, () =>
+        structuredClone(storeLineItem(ticketId, body)),
+      );
+    },
+
+    createInvoice(body) {
+      return write({ method: 'POST', path: '/invoices', body }, () => structuredClone(storeInvoice(body)));
+    },
+
+    async getInvoice(id) {
+      read({ method: 'GET', path: `/invoices/${id}` });
+      const inv = invoices.find((i) => i.id === id);
+      if (!inv)
+        throw new SyncroNotFoundError(
+          `Syncro has no such record (GET /invoices/${id})`,
+          `GET /invoices/${id}`,
+        );
+      return structuredClone(inv);
+    },
+
+    async listInvoices(q) {
+      read({ method: 'GET', path: '/invoices' });
+      const items = invoices.filter((i) => q.ticketId === undefined || i.ticket_id === q.ticketId);
+      return { items: structuredClone(items), meta: { total_pages: 1, page: 1 } };
+    },
+
     updateTicket(id, body: UpdateTicketBody) {
       return write({ method: 'PUT', path: `/tickets/${id}`, body }, () => {
         const t = ticketOr404(id, `PUT /tickets/${id}`);
@@ -172,6 +243,7 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
     writes: () => calls.filter((c) => c.method !== 'GET'),
     tickets: ticketMap,
     comments,
+    invoices,
     script: (...s) => {
       queue.push(...s);
     },
