@@ -193,6 +193,22 @@ const putResolved: RecordedCall = { method: 'PUT', path: '/tickets/90', body: { 
 /** The calls' `METHOD /path`, in order. */
 const lines = (calls: readonly RecordedCall[]) => calls.map((c) => `${c.method} ${c.path}`);
 
+/** Replica A posts; its request reaches Syncro and A hears nothing back (until `release()`, if ever). */
+async function inFlight(w: World, lands: boolean) {
+  const a = await w.propose(commentAction());
+  w.syncro.script({ answer: 'hang', lands });
+  let arrived!: () => void;
+  const atSyncro = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  w.syncro.onWrite = () => arrived();
+  const executorA = w.executor('replica-a');
+  const replicaA = executorA.post(a.id, HOWARD, 0);
+  await atSyncro;
+  w.syncro.onWrite = undefined;
+  return { a, replicaA, executorA };
+}
+
 describe('claim', () => {
   it('should send the step once after a won claim, journaled as sending before it is sent and with its result after', async () => {
     const w = await world();
@@ -336,6 +352,40 @@ describe('claim', () => {
       steps: [{ status: 'pending' }],
     });
   });
+  it("should record who approved and the click's response_url with the claim", async () => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+
+    await w.executor().post(a.id, 'U0CLICKER', 0, {
+      approvedBy: 'U0APPROVER',
+      slack: { responseUrl: 'https://hooks.slack.test/actions/1', responseUrlIssuedAt: T0 },
+    });
+
+    expect(await w.row(a.id)).toMatchObject({
+      clickedBy: 'U0CLICKER',
+      clickedAt: T0,
+      approvedBy: 'U0APPROVER',
+      slack: { channelId: 'C1', ephemeral: true, responseUrl: 'https://hooks.slack.test/actions/1' },
+    });
+    expect(await w.store.listAudit(90, 10)).toEqual([
+      expect.objectContaining({
+        clickerSlackId: 'U0CLICKER',
+        approverSlackId: 'U0APPROVER',
+        requesterSlackId: HOWARD,
+      }),
+    ]);
+  });
+
+  it('should neither take nor read back an action nobody is writing on "Check again"', async () => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+    await w.executor().post(a.id, HOWARD, 0);
+    const calls = w.syncro.calls.length;
+
+    expect(await w.executor('replica-b').recheck(a.id)).toMatchObject({ state: 'succeeded' });
+    expect(w.syncro.calls).toHaveLength(calls);
+  });
+
   it('should finish the write when the card cannot be drawn', async () => {
     const w = await world();
     const a = await w.propose(commentAction());
@@ -503,6 +553,25 @@ describe('unknown outcome read back', () => {
     });
   });
 
+  it('should send nothing on Post again when Syncro cannot be read to check that the first request is still absent', async () => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+    w.syncro.script({ answer: 'unknown', reason: 'timeout', lands: false });
+    await w.executor().post(a.id, HOWARD, 0);
+    expect((await w.row(a.id)).steps[0]?.status).toBe('absent');
+
+    w.syncro.failReads = new SyncroServerError('GET /tickets/90/comments', 503);
+    const again = await w.executor().post(a.id, HOWARD, 1);
+
+    expect(again.won).toBe(true);
+    expect(w.syncro.writes()).toEqual([postComment]);
+    expect(again.action).toMatchObject({
+      state: 'outcome_unknown',
+      problem: { code: 'check_failed', step: 0 },
+      steps: [{ status: 'unknown', outcome: { code: 'check_failed' } }],
+    });
+  });
+
   it('should keep the outcome unknown while Syncro cannot be read, and settle it once it can, never re-sending', async () => {
     const w = await world();
     const a = await w.propose(commentAction());
@@ -562,6 +631,39 @@ describe('unknown outcome read back', () => {
       steps: [{ status: 'succeeded', outcome: { code: 'found' } }],
     });
     expect(w.syncro.writes()).toEqual([postComment]);
+  });
+});
+
+describe('shutdown', () => {
+  it('should wait for a write in flight to finish before the process stops', async () => {
+    const w = await world();
+    const { a, replicaA, executorA } = await inFlight(w, true);
+
+    const drained = executorA.drain(60_000);
+    w.syncro.release();
+
+    expect(await drained).toBe(0);
+    expect((await replicaA).action?.state).toBe('succeeded');
+    expect((await w.row(a.id)).state).toBe('succeeded');
+  });
+
+  it('should stop waiting after the timeout and say how many writes are still in flight', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    try {
+      const w = await world();
+      const { a, replicaA, executorA } = await inFlight(w, true);
+
+      const drained = executorA.drain(5_000);
+      await vi.advanceTimersByTimeAsync(5_000);
+
+      expect(await drained).toBe(1);
+      // Left executing under its lease: after a restart, it is read back, not sent again.
+      expect(await w.row(a.id)).toMatchObject({ state: 'executing', steps: [{ status: 'sending' }] });
+      w.syncro.release();
+      await replicaA;
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
@@ -818,21 +920,6 @@ describe('a multi-step action (billing)', () => {
 });
 
 describe('lease take-over', () => {
-  /** Replica A posts; its request reaches Syncro and A hears nothing back (until `release()`, if ever). */
-  async function inFlight(w: World, lands: boolean) {
-    const a = await w.propose(commentAction());
-    w.syncro.script({ answer: 'hang', lands });
-    let arrived!: () => void;
-    const atSyncro = new Promise<void>((resolve) => {
-      arrived = resolve;
-    });
-    w.syncro.onWrite = () => arrived();
-    const replicaA = w.executor('replica-a').post(a.id, HOWARD, 0);
-    await atSyncro;
-    w.syncro.onWrite = undefined;
-    return { a, replicaA };
-  }
-
   it('should leave an action alone while its lease runs, then reconcile it by reading back, not re-sending', async () => {
     const w = await world();
     const { a, replicaA } = await inFlight(w, true);
