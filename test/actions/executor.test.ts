@@ -9,7 +9,12 @@ import type { ActionStore } from '../../src/actions/store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { SignerChangedError } from '../../src/errors.js';
 import type { SyncroApi } from '../../src/syncro/api.js';
-import { SyncroServerError } from '../../src/syncro/errors.js';
+import {
+  SyncroNetworkError,
+  SyncroNotFoundError,
+  SyncroRateLimitedError,
+  SyncroServerError,
+} from '../../src/syncro/errors.js';
 import type { Ticket } from '../../src/syncro/schemas.js';
 import { type FakeSyncro, fakeSyncro, type RecordedCall } from '../support/fake-syncro-api.js';
 import { base } from './proposal-base.js';
@@ -438,6 +443,38 @@ describe('each step outcome', () => {
       ]);
     },
   );
+
+  it.each([
+    {
+      what: '429 (rate limited)',
+      error: new SyncroRateLimitedError('POST /tickets/90/comment', 30_000, T0),
+      code: 'SYNCRO_RATE_LIMITED',
+    },
+    {
+      what: '404 (no such ticket)',
+      error: new SyncroNotFoundError('Syncro has no such record', 'POST /tickets/90/comment'),
+      code: 'SYNCRO_NOT_FOUND',
+    },
+    {
+      what: 'a connection never made',
+      error: new SyncroNetworkError('Could not connect; nothing was sent', 'POST /tickets/90/comment'),
+      code: 'SYNCRO_NETWORK',
+    },
+  ])('should mark the step failed without reading back after $what', async ({ error, code }) => {
+    const w = await world();
+    const a = await w.propose(commentAction());
+    w.syncro.script({ answer: 'error', error });
+
+    await w.executor().post(a.id, HOWARD, 0);
+
+    expect(lines(w.syncro.calls)).toEqual(['GET /tickets/90', 'POST /tickets/90/comment']);
+    expect(await w.row(a.id)).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      problem: { code: 'step_failed', step: 0 },
+      steps: [{ status: 'failed', outcome: { code: 'refused', error: { code } } }],
+    });
+  });
 
   it.each([
     { reason: 'timeout' as const, status: undefined },

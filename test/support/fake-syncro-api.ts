@@ -29,6 +29,8 @@ export type WriteScript =
   | { answer: 'ok' }
   /** Syncro refuses it (422 with its words, 401 bad key, 403 missing permission): nothing stored. */
   | { answer: 'refused'; status: 401 | 403 | 422; messages?: string[] }
+  /** Any other error of the client (429, 404, connection refused before sending): nothing stored. */
+  | { answer: 'error'; error: Error }
   /** No usable answer (timeout after sending, 5xx, unparseable 200): the write may or may not be stored. */
   | { answer: 'unknown'; reason: UnknownOutcomeReason; lands: boolean; status?: number }
   /** Stored, and the answer never comes until `release()` (a replica dies mid-request). */
@@ -109,6 +111,8 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
       case 'refused':
         if (s.status === 422) throw new SyncroValidationError(endpoint, 422, s.messages ?? []);
         throw new SyncroUnauthorizedError(`Syncro refused ${endpoint} (HTTP ${s.status})`, endpoint);
+      case 'error':
+        throw s.error;
       case 'unknown':
         if (s.lands) store();
         throw new SyncroWriteOutcomeUnknownError(endpoint, s.reason, {
