@@ -199,8 +199,8 @@ const putResolved: RecordedCall = { method: 'PUT', path: '/tickets/90', body: { 
 const lines = (calls: readonly RecordedCall[]) => calls.map((c) => `${c.method} ${c.path}`);
 
 /** Replica A posts; its request reaches Syncro and A hears nothing back (until `release()`, if ever). */
-async function inFlight(w: World, lands: boolean) {
-  const a = await w.propose(commentAction());
+async function inFlight(w: World, lands: boolean, action: PendingAction = commentAction()) {
+  const a = await w.propose(action);
   w.syncro.script({ answer: 'hang', lands });
   let arrived!: () => void;
   const atSyncro = new Promise<void>((resolve) => {
@@ -1067,6 +1067,47 @@ describe('lease take-over', () => {
       steps: [{ status: 'succeeded', outcome: { code: 'found' } }],
     });
     expect(w.syncro.writes()).toEqual([postComment]);
+  });
+
+  it("should resume from the next step after a take-over found the dead replica's step in Syncro", async () => {
+    const w = await world();
+    const { a, replicaA } = await inFlight(w, true, closeAction());
+
+    w.clock.advance(LEASE_MS + 1);
+    const [recovered] = await w.executor('replica-b').recoverStale();
+    expect(recovered).toMatchObject({
+      state: 'failed',
+      resumable: true,
+      problem: { code: 'found_after_unknown', step: 0, resumeFrom: 1 },
+      steps: [{ status: 'succeeded' }, { status: 'pending' }],
+    });
+    expect(w.syncro.writes()).toEqual([postComment]);
+    w.syncro.release();
+    await replicaA;
+
+    await w.executor('replica-b').post(a.id, HOWARD, 1);
+
+    expect(w.syncro.writes()).toEqual([postComment, putResolved]);
+    expect((await w.row(a.id)).state).toBe('succeeded');
+  });
+
+  it('should let only one of two sweeping replicas take a stale action', async () => {
+    const w = await world();
+    const { a, replicaA } = await inFlight(w, true);
+    w.clock.advance(LEASE_MS + 1);
+    const reads = w.syncro.calls.length;
+
+    const [b, c] = await Promise.all([
+      w.executor('replica-b').recoverStale(),
+      w.executor('replica-c').recoverStale(),
+    ]);
+
+    expect([...b, ...c].map((x) => x.id)).toEqual([a.id]);
+    // One read-back, by the one that took it.
+    expect(lines(w.syncro.calls.slice(reads))).toEqual(['GET /tickets/90/comments']);
+    expect(w.syncro.writes()).toEqual([postComment]);
+    w.syncro.release();
+    await replicaA;
   });
 
   it('should stop an action a dead replica left between steps, and resume it from the step not done', async () => {
