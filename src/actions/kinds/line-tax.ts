@@ -1,5 +1,6 @@
 import { AppError } from '../../errors.js';
 import type { SyncroApi } from '../../syncro/api.js';
+import { SyncroWriteOutcomeUnknownError } from '../../syncro/errors.js';
 import type { ChargedLine, StepBase, StepContext, StepKind } from './step.js';
 import { ticketIdOf } from './step.js';
 import { readChargedLine } from './timer-entry.js';
@@ -78,8 +79,14 @@ export const setLineTax: StepKind<LineTaxStep> = {
     if (!line) throw new Error('the charged line is not known: the charge step has not found it');
     const ticketId = ticketIdOf(step);
     await api.updateLineItem(ticketId, { ticket_line_item_id: line.id, taxable: step.body.taxable });
-    // Verified from the ticket as Syncro now shows it, not from the answer to the update.
-    const shown = await readTax(api, ticketId, line.id);
+    // Verified from the ticket as Syncro now shows it, not from the answer to the update. The update is sent:
+    // a read that fails now leaves its outcome unknown (never "refused"), for `check` to read back.
+    const shown = await readTax(api, ticketId, line.id).catch((cause: unknown) => {
+      throw new SyncroWriteOutcomeUnknownError(`PUT ${step.path}`, 'read_back_failed', {
+        cause,
+        detail: 'the ticket could not be read after the update',
+      });
+    });
     if (shown.taxable !== step.body.taxable) throw new LineTaxNotSetError(line.id, shown.taxable);
     return { resultId: line.id, outcome: { code: 'done', line: { ...line, taxable: shown.taxable } } };
   },
