@@ -1,5 +1,5 @@
 import type { FileConfig } from '../config.js';
-import { stepKindOf } from './kinds/registry.js';
+import { STEP_KINDS, stepKindOf } from './kinds/registry.js';
 import type { WriteStep } from './types.js';
 
 /**
@@ -30,6 +30,13 @@ export function billingPolicyOf(approval: FileConfig['billing']['approval']): Bi
 /** Whether any of the steps puts money on a ticket: then the card is a billing card. */
 export function isBilling(steps: readonly WriteStep[]): boolean {
   return steps.some((s) => stepKindOf(s).putsMoneyOnTicket);
+}
+
+/** The ops of the kinds of step that put money on a ticket: a card holding one is billing (for a store's query). */
+export function billingOps(): string[] {
+  return Object.values(STEP_KINDS)
+    .filter((k) => k.putsMoneyOnTicket)
+    .map((k) => k.op);
 }
 
 /** Whether the technician who asked may post their own billing (otherwise only an approver, never them). */

@@ -51,6 +51,11 @@ function postgresDialect(pool: pg.Pool): SqlDialect {
     name: 'postgres',
     ...runnerOn(pool),
     placeholder: (n) => `$${n}`,
+    jsonArrayHas(column, arrayKey, field, values, p) {
+      const array = p(arrayKey);
+      const path = p(field);
+      return `EXISTS (SELECT 1 FROM jsonb_array_elements(${column} -> ${array}::text) AS e WHERE e ->> ${path}::text IN (${values.map((v) => `${p(v)}::text`).join(', ')}))`;
+    },
     jsonPatch(column, set, remove, p) {
       let expr = column;
       if (set.length > 0) {

@@ -62,6 +62,17 @@ export interface SqlDialect extends SqlRunner {
     bind: Bind,
   ): string;
   /**
+   * A condition: the JSON array at top-level key `arrayKey` of the object in `column` has an element whose string
+   * field `field` is one of `values` (a card's steps holding a billing op).
+   */
+  jsonArrayHas(
+    column: string,
+    arrayKey: string,
+    field: string,
+    values: readonly string[],
+    bind: Bind,
+  ): string;
+  /**
    * Appended to the SELECT that picks the rows of a bulk sweep: PostgreSQL's `FOR UPDATE SKIP LOCKED`, so that
    * concurrent sweepers neither wait for each other nor return the same row. SQLite has one writer at a time.
    */

@@ -3,7 +3,7 @@ import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { Logger } from '../logger.js';
 import { openShownLinks } from '../previews/shown-links.js';
 import { openTimerStore } from '../timers/timer-store.js';
-import { isBilling } from './billing-gate.js';
+import { billingOps } from './billing-gate.js';
 import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
 import { rowReader } from './row-schemas.js';
 import {
@@ -26,9 +26,6 @@ export interface SqlStoreOptions {
 
 /** A WHERE condition; it binds its values through `bind`, in the order of its text. */
 type Condition = (bind: Bind) => string;
-
-/** How many proposed bill cards listAwaitingApproval reads at most before filtering by approver. */
-const APPROVAL_SCAN_LIMIT = 500;
 
 /** States whose rows carry an executing lease that may run out (a crashed replica). */
 const LEASED_STATES: readonly ActionState[] = ['executing', 'outcome_unknown'];
@@ -212,18 +209,15 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
     },
 
     async listAwaitingApproval(slackUserId: string, at: number, limit: number): Promise<PendingAction[]> {
-      // Whether a card is billing is a property of its steps (billing-gate.ts), in the JSON payload: the proposed
-      // cards of others (few: they expire within their TTL) are read newest first up to a bound, and filtered here,
-      // the same way in both dialects. Who may approve is the caller's to decide, from the configuration as it is.
+      // Whether a card is billing is a property of its steps (billing-gate.ts), in the JSON `data`: filtered in
+      // SQL (a step whose op puts money on a ticket), so that other cards never push billing ones past the limit.
+      // Who may approve is the caller's to decide, from the configuration as it is. (Bound in the text's order.)
       const { values, bind } = parameters();
       const rows = await db.query(
-        `SELECT * FROM actions WHERE state = ${bind('proposed')} AND expires_at > ${bind(at)} AND requester <> ${bind(slackUserId)} ORDER BY created_at DESC LIMIT ${bind(APPROVAL_SCAN_LIMIT)}`,
+        `SELECT * FROM actions WHERE state = ${bind('proposed')} AND expires_at > ${bind(at)} AND requester <> ${bind(slackUserId)} AND ${db.jsonArrayHas('data', 'steps', 'op', billingOps(), bind)} ORDER BY created_at DESC LIMIT ${bind(limit)}`,
         values,
       );
-      return rows
-        .map(read.action)
-        .filter((a) => isBilling(a.steps))
-        .slice(0, limit);
+      return rows.map(read.action);
     },
 
     async close(): Promise<void> {

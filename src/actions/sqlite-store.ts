@@ -97,6 +97,12 @@ function sqliteDialect(db: Database.Database): SqlDialect {
       if (remove.length > 0) expr = `json_remove(${expr}, ${remove.map((key) => p(`$.${key}`)).join(', ')})`;
       return expr;
     },
+    jsonArrayHas(column, arrayKey, field, values, p) {
+      // Bound in the order of the text (`?` is positional).
+      const array = p(`$.${arrayKey}`);
+      const path = p(`$.${field}`);
+      return `EXISTS (SELECT 1 FROM json_each(${column}, ${array}) WHERE json_extract(value, ${path}) IN (${values.map((v) => p(v)).join(', ')}))`;
+    },
     skipLocked: '',
     read: {
       int: z.number().int(),

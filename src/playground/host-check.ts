@@ -9,8 +9,11 @@ import type { IncomingMessage } from 'node:http';
  *   [::1]) with the port the request came in on.
  * - HOST set to an address: that address is accepted too.
  * - HOST set to every interface (0.0.0.0, ::): any name is accepted (whoever set it chose to open the page).
+ * - HOST set on purpose: the name alone is compared, not the port (behind `docker run -p 8080:3000` the browser
+ *   says `:8080` while the socket listens on 3000).
  *
- * An `Origin`, when the browser sends one, must be http:// with an accepted `Host` (a page of the playground).
+ * An `Origin`, when the browser sends one, must be http:// with an accepted `Host` (a page of the playground); with
+ * HOST set, it must be the very `Host` the request names (name and port).
  */
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
@@ -19,13 +22,15 @@ export type RequestCheck = (req: Pick<IncomingMessage, 'headers' | 'socket'>) =>
 
 export function playgroundHostCheck(host: string | undefined): RequestCheck {
   const anyName = host === '0.0.0.0' || host === '::';
+  // Set on purpose, HOST may sit behind a port mapping: the socket's port says nothing of the browser's.
+  const portMatters = !host;
   const names = new Set(LOOPBACK_NAMES);
   if (host && !anyName) names.add(host.includes(':') ? `[${host.toLowerCase()}]` : host.toLowerCase());
   const accepted = (hostHeader: string | undefined, port: number | undefined): boolean => {
     if (!hostHeader || port === undefined) return false;
     const m = /^(\[[0-9a-f:.]+\]|[^:[\]]+)(?::(\d+))?$/i.exec(hostHeader.trim().toLowerCase());
     if (!m) return false;
-    if ((m[2] === undefined ? 80 : Number(m[2])) !== port) return false;
+    if (portMatters && (m[2] === undefined ? 80 : Number(m[2])) !== port) return false;
     return anyName || names.has(m[1]!.replace(/\.$/, ''));
   };
   return (req) => {
@@ -43,7 +48,7 @@ export function playgroundHostCheck(host: string | undefined): RequestCheck {
     return (
       o.protocol === 'http:' &&
       accepted(o.host, port) &&
-      (!anyName || o.host === hostHeader?.trim().toLowerCase())
+      (portMatters || o.host === hostHeader?.trim().toLowerCase())
     );
   };
 }

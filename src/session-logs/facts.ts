@@ -2,7 +2,7 @@ import type { BillDraft } from '../actions/kinds/billing.js';
 import type { CloseDraft } from '../actions/kinds/close.js';
 import type { PendingAction } from '../actions/types.js';
 import { customerName, type Ticket } from '../syncro/schemas.js';
-import { htmlToText } from '../text/html.js';
+import { readHtml } from '../text/html.js';
 import { localDate, type SessionLogFacts } from './render.js';
 
 /**
@@ -10,6 +10,13 @@ import { localDate, type SessionLogFacts } from './render.js';
  * create_invoice step got back) and one read of the ticket (GET /tickets/{id} holds its comments and lines).
  * Pure.
  */
+
+/**
+ * The most of each text (a comment, what was reported, the resolution) a session log keeps: 200,000 characters of
+ * input, far more than the 20,000 a Slack view reads (a log is the record), still bounded. A longer text ends with
+ * `…` and the log says it was cut, pointing at the ticket.
+ */
+export const SESSION_LOG_MAX_TEXT = 200_000;
 
 export interface SessionLogSource {
   action: PendingAction & { draft: CloseDraft | BillDraft };
@@ -45,6 +52,12 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   const { action: a, ticket: t } = src;
   const d = a.draft;
   const own = ownCommentId(a);
+  let cut = false;
+  const htmlToText = (html: string | null | undefined): string => {
+    const r = readHtml(html, SESSION_LOG_MAX_TEXT);
+    cut ||= r.clipped;
+    return r.text;
+  };
   const resolution = sentResolution(a) ?? (d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body);
   const resolutionSubject = d.kind === 'close_ticket' ? d.resolution?.subject : d.comment.subject;
   // The comment this action posted is the log's Resolution: never what was reported, nor listed again. Known by
@@ -63,7 +76,7 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
   const first = comments.find((c) => (c.subject ?? '').trim().toLowerCase() === 'initial issue');
   const rest = comments.filter((c) => c !== first);
   const customer = t.customer_business_then_name ?? (t.customer ? customerName(t.customer) : undefined);
-  return {
+  const facts: SessionLogFacts = {
     ticket: { number: String(t.number), subject: t.subject, status: t.status },
     customer: {
       ...(t.customer_id != null ? { id: t.customer_id } : {}),
@@ -98,6 +111,7 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
     date: localDate(finishedAt(a), src.timeZone),
     loggedAt: src.now,
   };
+  return cut ? { ...facts, cut: { maxChars: SESSION_LOG_MAX_TEXT } } : facts;
 }
 
 /** The author's email: Syncro's for the technician, else name@domain, else a local placeholder. */

@@ -29,6 +29,8 @@ export interface SessionLogFacts {
   /** Billable lines on the ticket (name, hours), for a close that billed nothing itself. */
   lines?: Array<{ name: string; quantity: number }>;
   technician: { name: string; email: string };
+  /** A text longer than `maxChars` was cut (it ends with `…`): the log says so, and where the whole text is. */
+  cut?: { maxChars: number };
   /** The day of the work (YYYY-MM-DD, in the configured time zone) and the instant it was logged. */
   date: string;
   loggedAt: number;
@@ -100,6 +102,12 @@ export function renderSessionLog(f: SessionLogFacts): string {
   if (f.ticket.status) out.push(`- **Status:** ${inline(f.ticket.status)}`);
   out.push(`- **Technician:** ${inline(f.technician.name)} <${inline(f.technician.email)}>`);
   out.push('');
+  if (f.cut)
+    out.push(
+      `> **Cut:** a text below was longer than ${f.cut.maxChars.toLocaleString('en-US')} characters and ends with …;` +
+        ` the whole text is on ticket #${inline(f.ticket.number)} in Syncro.`,
+      '',
+    );
 
   out.push('## Reported', '', f.reported ? quoted(f.reported) : '(nothing recorded)', '');
 

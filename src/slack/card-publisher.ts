@@ -28,8 +28,9 @@ import {
  *   message, and the row then points at it.
  * - **A refused drawing is tried again, a bounded number of times.** After `CARD_RETRY_PAUSES_MS` (1 s, 4 s,
  *   15 s, 1 min, 4 min), each time from the row as it then stands, and given up with a log line after the last
- *   (at once for a refusal no retry can fix, e.g. `invalid_blocks`). A drawing that lands, or the sweep
- *   (`retryRefused`, one try), takes the place of a waiting retry.
+ *   (at once for a refusal no retry can fix, e.g. `invalid_blocks`). A drawing that lands takes the place of a
+ *   waiting retry; the sweep (`retryRefused`) leaves a card whose retry waits (or runs) alone, so the pauses
+ *   hold whatever the sweep's period.
  */
 
 export interface CardPublisherDeps {
@@ -67,7 +68,10 @@ export interface CardPublisher {
   redraw(action: PendingAction, milestone: boolean): Promise<void>;
   /** Posts a proposed card for the first time and records where it is. */
   showNew(action: PendingAction, to: ReplyTarget): Promise<void>;
-  /** Draws again, now, the cards whose last drawing Slack refused (called by the sweep; counts as a try). */
+  /**
+   * Draws again, now, the refused cards with no retry waiting or running (called by the sweep; counts as a try).
+   * A card whose retry waits keeps its pause.
+   */
   retryRefused(): Promise<void>;
   /** Cancels the waiting retries (the bot is stopping). */
   stop(): void;
@@ -137,6 +141,8 @@ const unrefTimers: Pick<LimiterTimers, 'setTimeout' | 'clearTimeout'> = {
 interface Refused {
   tries: number;
   handle?: unknown;
+  /** Its retry is drawing it now. */
+  retrying?: boolean;
   announce: boolean;
 }
 
@@ -361,7 +367,10 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
     );
     r.handle = timers.setTimeout(() => {
       r.handle = undefined;
-      void retry(id);
+      r.retrying = true;
+      void retry(id).finally(() => {
+        r.retrying = false;
+      });
     }, pause);
   }
 
@@ -414,8 +423,8 @@ export function createCardPublisher(deps: CardPublisherDeps): CardPublisher {
 
   async function retryRefused(): Promise<void> {
     for (const [id, r] of [...refused]) {
-      if (r.handle !== undefined) timers.clearTimeout(r.handle);
-      r.handle = undefined;
+      // Its retry waits (or runs): the sweep must not cut the pause short, nor count a try of its own.
+      if (r.handle !== undefined || r.retrying) continue;
       await retry(id);
     }
   }

@@ -94,7 +94,9 @@ export type UnknownOutcomeReason =
   | 'empty_body'
   | 'null_body'
   | 'unparseable_body'
-  | 'schema_mismatch';
+  | 'schema_mismatch'
+  /** The write was answered, but the read that verifies it (part of the same step) failed. */
+  | 'read_back_failed';
 
 /**
  * A POST/PUT/DELETE may have reached Syncro, but we have no usable answer. It must NEVER be retried blindly:

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { Logger } from '../logger.js';
-import { othersWithinShare } from './rate-limiter.js';
+import { personRoom } from './rate-limiter.js';
 import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from './shared-rate-limiter.js';
 
 /**
@@ -10,7 +10,7 @@ import type { SharedSlotStore, SharedWindowView, TakeRequest, TakeResult } from 
  * whose clocks differ still agree; tests inject `now` instead.
  *
  * A slot row records whom it was for (`person`), and `syncro_rate_waiting` which people wait on which replica
- * (renewed with every take), for a person's share (rate-limiter.ts, `othersWithinShare`).
+ * (renewed with every take), for a person's share and cap (rate-limiter.ts, `personRoom`).
  *
  * A slot row is alive until `expires_at`: acquired_at + holdMs + windowMs while in flight (so a replica that
  * dies holding it cannot block the others for longer), released_at + windowMs once released.
@@ -160,9 +160,8 @@ export async function openPostgresRateLimitStore(
         const waiting = [...req.waiting, ...elsewhere.rows.map((r) => r.person)].map((p) =>
           p === '' ? undefined : p,
         );
-        /** Someone other than this person waits, within their share: this person keeps to theirs. */
-        const othersWithin =
-          req.person !== undefined && othersWithinShare(req.person, used1, req.share, waiting);
+        /** How many more this person may start (their share while others wait, their cap even alone). */
+        const room = personRoom(req.person, used1, req.limit, req.share, waiting);
 
         let denial: { retryInMs: number; reason: 'window' | 'paused' | 'priority' | 'share' } | undefined;
         if (pausedUntil > now) denial = { retryInMs: pausedUntil - now, reason: 'paused' };
@@ -173,14 +172,13 @@ export async function openPostgresRateLimitStore(
           denial = { retryInMs: Math.max(1, freeAt - now), reason: 'window' };
         } else if (req.priority === 'background' && othersDemandUntil > now) {
           denial = { retryInMs: othersDemandUntil - now, reason: 'priority' };
-        } else if (othersWithin && req.person !== undefined && used1(req.person) >= req.share) {
+        } else if (room <= 0) {
           // The soonest of this person's slots to leave the window, or the next renewal of who waits.
           const own = slots.rows.filter((s) => s.person === req.person).map((s) => Number(s.expires_at));
           const soonest = Math.min(...own) - now;
           denial = { retryInMs: Math.max(1, Math.min(soonest, req.demandMs)), reason: 'share' };
         }
 
-        const room = othersWithin && req.person !== undefined ? req.share - used1(req.person) : req.count;
         const n = denial ? 0 : Math.min(req.count, req.limit - used, room);
         const interactive = req.priority === 'interactive';
         if (interactive && (denial || req.moreInteractive || n < req.count)) {

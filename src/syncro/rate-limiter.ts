@@ -9,8 +9,9 @@
  * A person's share: a request says whom it is for (`person`, the Slack user). Once a person has `personShare`
  * requests in the window (default a third of the limit), their next request waits while someone else with less
  * than their own share waits, whatever the order of arrival: one person's runaway loop or script cannot hold
- * the queue against everyone else. When nobody else waits, one person may use the whole limit. Both limiters
- * apply the same rule (`othersWithinShare`); requests for nobody in particular have no share.
+ * the queue against everyone else. Even alone, one person never holds more than `limit - personShare` requests
+ * in the window: that headroom lets someone arriving after a burst start at once. Both limiters apply the same
+ * rule (`personRoom`); requests for nobody in particular (background work) have no share and no cap.
  *
  * Invariant: in any interval of `windowMs`, at most `limit` requests start (a request starts when `acquire()`
  * resolves). Stronger, so that it also holds as Syncro counts (on arrival, which is somewhere between our
@@ -168,6 +169,29 @@ export function othersWithinShare(
   return false;
 }
 
+/** The most one person may hold in the window, even alone: the limit less one share (headroom for a newcomer). */
+export function personCap(limit: number, share: number): number {
+  return Math.max(1, limit - share);
+}
+
+/**
+ * The share rule, shared by both limiters: how many more requests `person` may start now, by their share alone
+ * (the window's limit aside). At most `personCap` in the window; while someone else within their own share waits
+ * (`othersWithinShare`), at most `share`. Infinity for a request for nobody in particular.
+ */
+export function personRoom(
+  person: string | undefined,
+  used: (person: string) => number,
+  limit: number,
+  share: number,
+  waiting: Iterable<string | undefined>,
+): number {
+  if (person === undefined) return Number.POSITIVE_INFINITY;
+  const cap = personCap(limit, share);
+  const most = othersWithinShare(person, used, share, waiting) ? Math.min(share, cap) : cap;
+  return Math.max(0, most - used(person));
+}
+
 /**
  * How long from now until a request with `ahead` requests queued before it starts: replays the queue ahead
  * (plus the newcomer) against the window, assuming requests in flight finish now (`releasedAgoMs` 0) and
@@ -266,16 +290,31 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
     return person !== undefined && usedBy(person) >= share;
   }
 
+  /** How many more requests `person` may start now (personRoom, with the people waiting here). */
+  function roomOf(person: string | undefined): number {
+    const waiting = queue.filter((w) => w.priority === 'interactive').map((w) => w.person);
+    return personRoom(person, usedBy, limit, share, waiting);
+  }
+
   /**
    * The waiter to start next: the first interactive one within their share; when there is none, nobody within
-   * theirs waits (othersWithinShare is false for everyone), so the head (FIFO, people before background).
+   * theirs waits (othersWithinShare is false for everyone), so the first in order (FIFO, people before
+   * background) whose person is below their cap. -1 when every waiter's person is at their cap.
    */
   function next(): number {
     for (const [i, w] of queue.entries()) {
       if (w.priority !== 'interactive') break;
       if (!over(w.person)) return i;
     }
-    return 0;
+    return queue.findIndex((w) => roomOf(w.person) > 0);
+  }
+
+  /** When the first slot of a waiting person at their cap leaves the window; Infinity if only a release can. */
+  function capFreesAt(): number {
+    const people = new Set(queue.map((w) => w.person));
+    let at = Number.POSITIVE_INFINITY;
+    for (const s of slots) if (people.has(s.person)) at = Math.min(at, s.end + windowMs);
+    return at;
   }
 
   function admit(person: string | undefined): Release {
@@ -313,7 +352,13 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
         if (at !== Number.POSITIVE_INFINITY) schedule(at, now); // else a release() will drain
         return;
       }
-      const [w] = queue.splice(next(), 1) as [Waiter];
+      const i = next();
+      if (i === -1) {
+        const free = capFreesAt();
+        if (free !== Number.POSITIVE_INFINITY) schedule(free, now); // else a release() will drain
+        return;
+      }
+      const [w] = queue.splice(i, 1) as [Waiter];
       w.cleanup();
       w.resolve(admit(w.person));
     }
@@ -340,7 +385,8 @@ export function createRateLimiter(opts: RateLimiterOptions): RateLimiter {
       const now = timers.now();
       const priority = aopts?.priority ?? 'interactive';
       const person = aopts?.person;
-      if (queue.length === 0 && nextSlotAt(now) <= now) return Promise.resolve(admit(person));
+      if (queue.length === 0 && nextSlotAt(now) <= now && roomOf(person) > 0)
+        return Promise.resolve(admit(person));
       prune(now);
       const waitMs = estimateWait(aheadOf(queue, priority, { person, over }));
       return new Promise<Release>((resolve, reject) => {

@@ -27,7 +27,7 @@ import {
  * time ask the store for a slot. The store also holds the shared pause (a 429 seen by one replica pauses all)
  * and each replica's interactive demand, so that a background request anywhere yields to a person waiting
  * anywhere. The store also knows whom each slot was for and which people wait on every replica, so that a
- * person's share (rate-limiter.ts, `othersWithinShare`) holds across replicas: beyond it, their request waits
+ * person's share and cap (rate-limiter.ts, `personRoom`) hold across replicas: beyond it, their request waits
  * while someone within theirs waits on any replica. A replica that dies holding slots cannot block the others: a
  * slot taken and never released expires on its own after `holdMs` (longer than any request can last) + windowMs.
  */

@@ -14,8 +14,8 @@ import type { compile as Compile, HtmlToTextOptions } from 'html-to-text';
 
 /**
  * The most of a text rendered for reading: 20,000 characters of input. Slack shows a comment in a 3,000-character
- * section (a ticket view shows the first 1,200 characters of each), a session log keeps what a person would read;
- * beyond this the text ends with `…` and the rest stays in Syncro.
+ * section (a ticket view shows the first 1,200 characters of each); beyond this the text ends with `…` and the
+ * rest stays in Syncro. A session log keeps more (`SESSION_LOG_MAX_TEXT`, src/session-logs/facts.ts).
  */
 export const MAX_RENDERED = 20_000;
 
@@ -172,13 +172,17 @@ export function htmlToText(s: string | null | undefined): string {
 }
 
 /**
- * `htmlToText`, and whether the input was longer than `MAX_RENDERED` (the text then ends with `…`: say "more in
- * Syncro" rather than count what was not read).
+ * `htmlToText`, and whether the input was longer than `max` (default `MAX_RENDERED`; the text then ends with `…`:
+ * say "more in Syncro" rather than count what was not read). A reader that keeps more (a session log) passes its own
+ * bound; the work stays linear in it.
  */
-export function readHtml(s: string | null | undefined): { text: string; clipped: boolean } {
+export function readHtml(
+  s: string | null | undefined,
+  max = MAX_RENDERED,
+): { text: string; clipped: boolean } {
   const input = s ?? '';
-  const clipped = input.length > MAX_RENDERED;
-  const head = clipped ? input.slice(0, cutBefore(input, MAX_RENDERED)) : input;
+  const clipped = input.length > max;
+  const head = clipped ? input.slice(0, cutBefore(input, max)) : input;
   const text = tidyLines(read(readable, head.replace(/\r\n?/g, '\n')));
   return { text: clipped ? `${text}…` : text, clipped };
 }

@@ -784,6 +784,36 @@ export function runStoreContract(
         const theirs = (await store.listAwaitingApproval(freshUser(), now, 10)).map((a) => a.id);
         expect(theirs).toEqual(expect.arrayContaining([own.id, newer.id, older.id]));
       });
+
+      it('should find a billing card behind many newer cards of other kinds (filtered in the query)', async () => {
+        const me = freshUser();
+        const now = T0 + 60 * HOUR;
+        const line = {
+          op: 'add_line_item' as const,
+          method: 'POST' as const,
+          path: '/tickets/9001/add_line_item',
+          status: 'pending' as const,
+          body: { product_id: 1, name: 'Labour', description: 'Work', quantity: 1, taxable: false },
+        };
+        const billing = await inserted({
+          kind: 'bill',
+          steps: [line],
+          expiresAt: now + HOUR,
+          createdAt: now - 10_000,
+        });
+        // More proposed non-billing cards than any bounded scan of all kinds would read, all newer.
+        for (let i = 0; i < 600; i++)
+          await inserted({ kind: 'comment', expiresAt: now + HOUR, createdAt: now - 5_000 + i });
+        const listed = await store.listAwaitingApproval(me, now, 10);
+        expect(listed.map((a) => a.id)).toContain(billing.id);
+        expect(
+          listed.every((a) =>
+            a.steps.some(
+              (s) => s.op === 'add_line_item' || s.op === 'charge_timer_entry' || s.op === 'update_line_item',
+            ),
+          ),
+        ).toBe(true);
+      });
     });
 
     describe('shown ticket previews', () => {

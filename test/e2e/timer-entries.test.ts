@@ -356,6 +356,54 @@ describe('timer entries', () => {
     expect(entries()).toHaveLength(1);
   });
 
+  it('should set the charged line’s tax when reading the ticket right after the charge failed', async () => {
+    fresh();
+    const h = await start();
+    const card = await submitForm(h, await openForm(h, await stoppedTimer(h)));
+    // The charge is stored and answered; the read of the ticket that follows (for the line) fails.
+    sim.injectFault({
+      method: 'GET',
+      path: `/tickets/${tid()}`,
+      mode: 'status_404',
+      after: { method: 'POST', path: `/tickets/${tid()}/charge_timer_entry` },
+    });
+    const since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, card, ACTION.post);
+    // The tax step finds the charged line itself, sets its tax and reads it back.
+    const done = await waitForCard(h, /— posted$/, { after: since });
+    expect(stepLine(done, 3)).toContain('read back: not taxable');
+    expect(writeCounts(sim)).toEqual({
+      [`POST /tickets/${tid()}/timer_entry`]: 1,
+      [`POST /tickets/${tid()}/charge_timer_entry`]: 1,
+      [`PUT /tickets/${tid()}/update_line_item`]: 1,
+    });
+    expect(chargedLines()).toMatchObject([{ taxable: false }]);
+  });
+
+  it('should read the tax back, not call it refused, when the read after the tax update fails', async () => {
+    fresh();
+    const h = await start();
+    const card = await submitForm(h, await openForm(h, await stoppedTimer(h)));
+    // The tax update is stored; the read that verifies it fails once.
+    sim.injectFault({
+      method: 'GET',
+      path: `/tickets/${tid()}`,
+      mode: 'status_404',
+      after: { method: 'PUT', path: `/tickets/${tid()}/update_line_item` },
+    });
+    const since = lastSeq(h);
+    await clickOnCard(h, USERS.howard, card, ACTION.post);
+    const done = await waitForCard(h, /— posted$/, { after: since });
+    expect(stepLine(done, 3)).toContain('not taxable');
+    expect(cardText(done)).not.toContain('refused');
+    expect(writeCounts(sim)).toEqual({
+      [`POST /tickets/${tid()}/timer_entry`]: 1,
+      [`POST /tickets/${tid()}/charge_timer_entry`]: 1,
+      [`PUT /tickets/${tid()}/update_line_item`]: 1,
+    });
+    expect(chargedLines()).toMatchObject([{ taxable: false }]);
+  });
+
   const FAULTS: Array<{ step: 1 | 2; mode: FaultMode }> = [
     { step: 1, mode: 'status_500' },
     { step: 1, mode: 'reset' },

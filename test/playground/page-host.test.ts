@@ -129,7 +129,20 @@ describe('playgroundHostCheck: HOST set on purpose', () => {
     expect(allow(req({ host: 'bot.lan:8080' }))).toBe(true);
     expect(allow(req({ host: 'bot.lan:8080', origin: 'http://bot.lan:8080' }))).toBe(true);
     expect(allow(req({ host: 'bot.lan:8080', origin: 'http://evil.example:8080' }))).toBe(false);
-    expect(allow(req({ host: 'bot.lan:9090' }))).toBe(false);
+  });
+
+  it('should compare the name only behind a port mapping (docker -p 8080:3000), Origin still matching Host', () => {
+    const any = playgroundHostCheck('0.0.0.0');
+    const mapped = (headers: Record<string, string>) => any(req(headers, 3000));
+    expect(mapped({ host: 'localhost:8080' })).toBe(true);
+    expect(mapped({ host: 'localhost:8080', origin: 'http://localhost:8080' })).toBe(true);
+    expect(mapped({ host: 'localhost:8080', origin: 'http://localhost:9999' })).toBe(false);
+    expect(mapped({ host: 'localhost:8080', origin: 'http://evil.example:8080' })).toBe(false);
+    const lan = playgroundHostCheck('192.168.1.5');
+    expect(lan(req({ host: '192.168.1.5:8080' }, 3000))).toBe(true);
+    expect(lan(req({ host: '192.168.1.5:8080', origin: 'http://192.168.1.5:8080' }, 3000))).toBe(true);
+    expect(lan(req({ host: '192.168.1.5:8080', origin: 'http://192.168.1.5:9999' }, 3000))).toBe(false);
+    expect(lan(req({ host: 'evil.example:8080' }, 3000))).toBe(false);
   });
 
   it('should refuse a request without Host', () => {

@@ -188,7 +188,7 @@ describe('card drawings Slack refuses', () => {
     expect(updates()).toHaveLength(1);
   });
 
-  it('lets a drawing that lands, or the sweep, take the place of a waiting retry', async () => {
+  it('lets a drawing that lands take the place of a waiting retry, and the sweep leave it alone', async () => {
     refuseUpdates(1);
     const next = clock.nextTimer();
     await expect(cards.publish(action, true)).rejects.toThrow(/internal_error/);
@@ -200,13 +200,35 @@ describe('card drawings Slack refuses', () => {
     await clock.advance(60 * 60_000);
     expect(updates()).toHaveLength(2);
 
-    // A refused card is drawn by the sweep at once (one try), not after the pause.
+    // A refused card whose retry waits is not drawn by the sweep: the retry draws it after its pause.
     refuseUpdates(1);
     await expect(cards.redraw(action, true)).rejects.toThrow(/internal_error/);
     expect(clock.pending).toBe(1);
     await cards.retryRefused();
-    expect(updates()).toHaveLength(4);
-    expect(updates()[3]?.reply.body.ok).toBe(true);
-    expect(clock.pending).toBe(0);
+    expect(updates()).toHaveLength(3);
+    expect(clock.pending).toBe(1);
+    await clock.advance(CARD_RETRY_PAUSES_MS[0]!);
+    const landed = await slack.waitForCall('chat.update', undefined, { nth: 4 });
+    expect(landed.reply.body.ok).toBe(true);
+  });
+
+  it('keeps the whole backoff with the sweep running every 30 s, and gives up only after the last pause', async () => {
+    refuseUpdates(1_000);
+    const first = clock.nextTimer();
+    await expect(cards.publish(action, true)).rejects.toThrow(/internal_error/);
+    await first;
+    const done = () => log.lines.some(gaveUp);
+    let gaveUpAt: number | undefined;
+    for (let t = 0; t < 30 * 60_000 && gaveUpAt === undefined; t += 30_000) {
+      await cards.retryRefused(); // the bot's sweep
+      await clock.advance(30_000);
+      // A retry that fired is drawing the card over loopback: wait for its next pause, or the give-up.
+      if (clock.pending === 0 && !done()) await Promise.race([clock.nextTimer(), log.waitFor(gaveUp)]);
+      if (done()) gaveUpAt = clock.now();
+    }
+    const total = CARD_RETRY_PAUSES_MS.reduce((x, y) => x + y, 0);
+    expect(gaveUpAt).toBeGreaterThanOrEqual(total);
+    expect(updates()).toHaveLength(1 + CARD_RETRY_PAUSES_MS.length);
+    expect(clock.set).toEqual(CARD_RETRY_PAUSES_MS);
   });
 });

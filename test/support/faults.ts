@@ -70,6 +70,8 @@ export interface Fault {
   times?: number;
   /** For status_429; default 1. */
   retryAfterSeconds?: number;
+  /** Armed only once a request matching this has been seen (e.g. the read right after a write). */
+  after?: { method?: string; path?: string | RegExp };
 }
 
 class FaultInjector implements RequestHook {
@@ -113,10 +115,10 @@ class FaultInjector implements RequestHook {
 
 /** Armed faults, consumed in injection order. */
 export class FaultBook {
-  readonly #armed: Array<{ fault: Fault; remaining: number }> = [];
+  readonly #armed: Array<{ fault: Fault; remaining: number; awake: boolean }> = [];
 
   inject(fault: Fault): void {
-    this.#armed.push({ fault, remaining: fault.times ?? 1 });
+    this.#armed.push({ fault, remaining: fault.times ?? 1, awake: fault.after === undefined });
   }
 
   clear(): void {
@@ -125,7 +127,10 @@ export class FaultBook {
 
   /** The first armed fault matching this request, used up by one. */
   take(method: string, path: string): Fault | undefined {
-    const index = this.#armed.findIndex(({ fault }) => matches(fault, method, path));
+    const index = this.#armed.findIndex(({ fault, awake }) => awake && matches(fault, method, path));
+    // A request an `after` names wakes its fault for the requests that follow (not for itself).
+    for (const armed of this.#armed)
+      if (!armed.awake && armed.fault.after && matches(armed.fault.after, method, path)) armed.awake = true;
     const armed = this.#armed[index];
     if (!armed) return undefined;
     armed.remaining -= 1;
@@ -134,7 +139,7 @@ export class FaultBook {
   }
 }
 
-function matches(fault: Fault, method: string, path: string): boolean {
+function matches(fault: Pick<Fault, 'method' | 'path'>, method: string, path: string): boolean {
   if (fault.method && fault.method.toUpperCase() !== method.toUpperCase()) return false;
   if (fault.path === undefined) return true;
   if (typeof fault.path === 'string') return fault.path === path;

@@ -7,7 +7,7 @@ import {
   RateLimiterClosedError,
   type RateLimiterEvent,
 } from '../../src/syncro/rate-limiter.js';
-import { FakeClock, flush, queuedTo } from './fake-clock.js';
+import { FakeClock, flush } from './fake-clock.js';
 
 /** A request that finishes the moment it starts: its slot is counted from its start. */
 const instant = (limiter: RateLimiter, opts?: AcquireOptions) =>
@@ -291,58 +291,71 @@ describe('createRateLimiter: a person’s share', () => {
     );
   }
 
-  it('should let one person use the whole limit while nobody else waits', async () => {
+  it('should keep headroom even for one person alone (limit less a share), so a newcomer starts at once', async () => {
     const clock = new FakeClock();
     const limiter = createRateLimiter({ limit: 6, windowMs: 1000, timers: clock });
     const order: string[] = [];
     const all = burst(limiter, clock, order, 'U0SCRIPT', 8);
     await flush();
-    expect(order).toHaveLength(6);
-    await clock.advance(1000);
+    // Alone, the script holds at most 6 - 2 = 4 of the window.
+    expect(order).toEqual(['U0SCRIPT-1@0', 'U0SCRIPT-2@0', 'U0SCRIPT-3@0', 'U0SCRIPT-4@0']);
+    await clock.advance(10);
+    // Someone arriving after the burst starts at once, not after the window.
+    const dana = instant(limiter, { person: 'U0DANA' }).then(() => order.push(`U0DANA@${clock.now()}`));
+    await flush();
+    expect(order.at(-1)).toBe('U0DANA@10');
+    await clock.advance(990);
+    await Promise.all([...all, dana]);
+    expect(order.slice(5)).toEqual([
+      'U0SCRIPT-5@1000',
+      'U0SCRIPT-6@1000',
+      'U0SCRIPT-7@1000',
+      'U0SCRIPT-8@1000',
+    ]);
+  });
+
+  it('should not hold background work (nobody in particular) to a person’s cap', async () => {
+    const clock = new FakeClock();
+    const limiter = createRateLimiter({ limit: 6, windowMs: 1000, timers: clock });
+    let started = 0;
+    const all = Array.from({ length: 6 }, () =>
+      instant(limiter, { priority: 'background' }).then(() => {
+        started++;
+      }),
+    );
+    await flush();
+    expect(started).toBe(6);
     await Promise.all(all);
-    expect(order.slice(6)).toEqual(['U0SCRIPT-7@1000', 'U0SCRIPT-8@1000']);
   });
 
   it('should start someone else’s requests before a person’s queue once that person has a third of the window', async () => {
     const clock = new FakeClock();
     const limiter = createRateLimiter({ limit: 6, windowMs: 1000, timers: clock });
     const order: string[] = [];
-    // A runaway script: fills the window, then queues 6 more.
+    // A runaway script: takes its cap (4 of 6), then queues 8 more.
     const script = burst(limiter, clock, order, 'U0SCRIPT', 12);
     await flush();
     await clock.advance(10);
-    // Two people arrive after the script's queue.
+    // Two people arrive after the script's queue: the headroom lets Dana start at once.
     const dana = burst(limiter, clock, order, 'U0DANA', 2);
     const pat = burst(limiter, clock, order, 'U0PAT', 2);
-    await queuedTo(limiter, 10);
+    await flush();
+    expect(order.slice(4)).toEqual(['U0DANA-1@10', 'U0DANA-2@10']);
     const howard = instant(limiter, { person: 'U0HOWARD' }).then(() => order.push(`U0HOWARD@${clock.now()}`));
     await clock.advance(990);
     await flush();
-    // At t=1000 the window is empty: the script gets its share (2 of 6), then the others, FIFO.
-    expect(order.slice(6)).toEqual([
-      'U0SCRIPT-7@1000',
-      'U0SCRIPT-8@1000',
-      'U0DANA-1@1000',
-      'U0DANA-2@1000',
-      'U0PAT-1@1000',
-      'U0PAT-2@1000',
-    ]);
-    await clock.advance(1000);
+    // At t=1000 the script's slots leave: it gets its share (2 of 6) while Pat and Howard wait, then Pat, FIFO.
+    expect(order.slice(6)).toEqual(['U0SCRIPT-5@1000', 'U0SCRIPT-6@1000', 'U0PAT-1@1000', 'U0PAT-2@1000']);
+    await clock.advance(3000);
     await Promise.all([...script, ...dana, ...pat, howard]);
-    // The script's share again, then Howard ahead of the rest of its queue, then the script alone (nobody else
-    // waits: it may go beyond its share).
-    expect(order.slice(12)).toEqual([
-      'U0SCRIPT-9@2000',
-      'U0SCRIPT-10@2000',
-      'U0HOWARD@2000',
-      'U0SCRIPT-11@2000',
-      'U0SCRIPT-12@2000',
-    ]);
+    // Howard goes ahead of the rest of the script's queue; the script alone then keeps to its cap.
+    expect(order.slice(10, 12)).toEqual(['U0HOWARD@1010', 'U0SCRIPT-7@1010']);
+    expect(order).toHaveLength(17);
   });
 });
 
 describe('createRateLimiter: shares (property)', () => {
-  it('should keep the limit, start everyone, and never start a person beyond their share ahead of someone within theirs', async () => {
+  it('should keep the limit, start everyone, and never start a person beyond their share ahead of someone within theirs, nor beyond their cap', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 9 }),
@@ -369,6 +382,8 @@ describe('createRateLimiter: shares (property)', () => {
               // Started beyond the share while someone within theirs was still waiting.
               if (used(a.who) >= share && others.some((p) => used(p) < share))
                 violations.push(`${a.who}@${at}`);
+              // Beyond the cap (limit less a share), even alone.
+              if (used(a.who) >= Math.max(1, limit - share)) violations.push(`${a.who}@${at} cap`);
               started.push({ who: a.who, at });
             });
           }

@@ -181,6 +181,27 @@ export function chargedLineOf(
   };
 }
 
+/**
+ * The line the charge step made, read from Syncro now: for the step that sets its tax when the charge's own
+ * read-back could not say (the read after the charge failed). Undefined when the entry or its line is not clear.
+ */
+export async function readChargedLine(
+  api: SyncroApi,
+  steps: readonly WriteStep[],
+  charge: WriteStep,
+): Promise<ChargedLine | undefined> {
+  const entryStep = entryStepOf(steps);
+  if (!entryStep) return undefined;
+  const ticket = await api.getTicket(ticketIdOf(charge));
+  const entry = await readEntry(api, ticket, entryStep, entryIdOf(steps));
+  if (entry?.recorded !== true) return undefined;
+  return chargedLineOf(
+    ticket,
+    { ...entryFacts(steps), ...definedOnly(entry) },
+    (charge.sentAt ?? 0) - CLOCK_SKEW_MS,
+  );
+}
+
 /** The entry as the ticket lists it, else as GET /ticket_timers does (created since the entry step was sent). */
 async function readEntry(
   api: SyncroApi,

@@ -9,7 +9,7 @@ import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import { billingPlaceWords, noBillingChannelWords } from '../views/billing-words.js';
 import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
-import { billingFormPlace, withBillingCardRules } from './billing-card.js';
+import { billingFormPlace, insertNewCard } from './billing-card.js';
 import { openFormCheckingTicket } from './form-lookup.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
@@ -142,16 +142,16 @@ export async function proposeBillFor(
     // The ticket just read (GET /tickets/{id}, with its comments and line items) serves as the comment's and the
     // line's snapshot if Post comes within SNAPSHOT_FRESH_MS; a ticket found by number (a list entry) does not.
     if (meta.ticketId) action.steps = await primeSnapshots(action.steps, ticket, readAt);
-    // The billing card's rules (billing-card.ts): where an approver can act, or a clear refusal before it is made.
-    return withBillingCardRules(ctx, to, action);
+    // The billing card's rules (where an approver can act, or a clear refusal before it is made) are applied as it
+    // is stored (insertNewCard), as for every card whose steps put money on a ticket.
+    return action;
   };
   // A stopped timer's time goes to Syncro from one card at a time (see timer-cards.ts).
   let action: PendingAction;
   if (meta.timer) {
-    action = await insertTimerCard(ctx, to.userId, meta.timer, make);
+    action = await insertTimerCard(ctx, to, meta.timer, make);
   } else {
-    action = await make(ctx.newId());
-    await ctx.store.insert(action);
+    action = await insertNewCard(ctx, to, await make(ctx.newId()));
   }
   await ctx.showNewCard(action, to);
 }

@@ -16,7 +16,7 @@ import { noBillingChannelWords } from '../views/billing-words.js';
  * that from the card's steps): a channel card (updated with chat.update), living `billing.card_ttl_minutes`, posted
  * where an approver can act when one is needed. Cards whose steps are not billing are left as their form made them.
  */
-export function withBillingCardRules(ctx: BotContext, to: ReplyTarget, action: PendingAction): PendingAction {
+function withBillingCardRules(ctx: BotContext, to: ReplyTarget, action: PendingAction): PendingAction {
   if (!isBilling(action.steps)) return action;
   const policy = billingPolicyOf(ctx.file.billing.approval);
   const place = placeOrRefuse(ctx, to, needsApprover(action.steps, policy));
@@ -25,6 +25,21 @@ export function withBillingCardRules(ctx: BotContext, to: ReplyTarget, action: P
     slack: { ...action.slack, channelId: place.channelId, ephemeral: false },
     expiresAt: action.createdAt + ctx.file.billing.card_ttl_minutes * 60_000,
   };
+}
+
+/**
+ * Stores a new card: the one place every new card goes through before it is shown (propose, the timer cards, Bill),
+ * so the billing card's rules apply to any card whose steps put money on a ticket, whatever form made it.
+ * Returns the card as stored.
+ */
+export async function insertNewCard(
+  ctx: BotContext,
+  to: ReplyTarget,
+  action: PendingAction,
+): Promise<PendingAction> {
+  const placed = withBillingCardRules(ctx, to, action);
+  await ctx.store.insert(placed);
+  return placed;
 }
 
 /** Where a billing form's card will go (said on the form), for a card that needs an approver under the policy now. */

@@ -5,6 +5,7 @@ import type { TimerSpan } from '../../timers/span.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { simpleReply } from '../views/replies.js';
 import { timerSpentView } from '../views/timers.js';
+import { insertNewCard } from './billing-card.js';
 
 /**
  * A stopped timer's time goes to Syncro through one card at a time: "Bill this time" and "Record a timer entry"
@@ -79,21 +80,20 @@ function takenWords(st: Exclude<TimerCardState, { state: 'free' }>, span: TimerS
  */
 export async function insertTimerCard(
   ctx: BotContext,
-  userId: string,
+  to: ReplyTarget,
   span: TimerSpan,
   build: (id: string) => PendingAction | Promise<PendingAction>,
 ): Promise<PendingAction> {
-  const st = await timerCardState(ctx.store, userId, span);
+  const st = await timerCardState(ctx.store, to.userId, span);
   if (st.state !== 'free') throw new UserInputError(takenWords(st, span));
-  const action = await build(timerCardId(userId, span, st.next));
+  const action = await build(timerCardId(to.userId, span, st.next));
   try {
-    await ctx.store.insert(action);
+    return await insertNewCard(ctx, to, action);
   } catch (err) {
     const other = await ctx.store.get(action.id).catch(() => undefined);
     if (other) throw new UserInputError(takenWords({ state: 'open', action: other }, span));
     throw err;
   }
-  return action;
 }
 
 /**

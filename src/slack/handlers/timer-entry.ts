@@ -7,7 +7,7 @@ import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
 import { chargePlaceWords } from '../views/billing-words.js';
 import { type TimerEntryModalValues, timerEntryModal } from '../views/timer-entry-modal.js';
 import { laborChoices } from './bill.js';
-import { billingFormPlace, withBillingCardRules } from './billing-card.js';
+import { billingFormPlace } from './billing-card.js';
 import { openFormCheckingTicket } from './form-lookup.js';
 import { insertTimerCard } from './timer-cards.js';
 import { signerOf, ticketRef } from './write-commands.js';
@@ -95,7 +95,7 @@ export async function proposeTimerEntryFor(
     charge: input.charge,
     timer: { startedAt: span.startedAt, stoppedAt: span.stoppedAt, minutes: measuredMinutes(span) },
   };
-  const action = await insertTimerCard(ctx, to.userId, span, (id) => {
+  const action = await insertTimerCard(ctx, to, span, (id) => {
     const base: ProposalBase = {
       id,
       now: ctx.now(),
@@ -104,8 +104,8 @@ export async function proposeTimerEntryFor(
       signer,
       slack: { channelId: to.channelId, ephemeral: false },
     };
-    // Charged, its steps put money on the ticket: the billing card's rules and policy, as Bill's (billing-card.ts).
-    return withBillingCardRules(ctx, to, proposeWith(timerEntryAction, base, draft));
+    // Charged, its steps put money on the ticket: stored with the billing card's rules, as Bill's (insertNewCard).
+    return proposeWith(timerEntryAction, base, draft);
   });
   await ctx.showNewCard(action, to);
 }

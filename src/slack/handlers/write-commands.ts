@@ -16,6 +16,7 @@ import type { SyncroApi } from '../../syncro/api.js';
 import { type Customer, customerName, type Ticket } from '../../syncro/schemas.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { customerPickView } from '../views/customer-pick.js';
+import { insertNewCard } from './billing-card.js';
 
 /**
  * Write commands never write: each builds a proposed action (the exact request) and shows its card.
@@ -65,8 +66,8 @@ export function proposalBase(
 }
 
 export async function propose(ctx: BotContext, to: ReplyTarget, action: PendingAction): Promise<void> {
-  await ctx.store.insert(action);
-  await ctx.showNewCard(action, to);
+  // Stored through insertNewCard: a card whose steps put money on a ticket follows the billing card's rules.
+  await ctx.showNewCard(await insertNewCard(ctx, to, action), to);
 }
 
 /** The Slack message an action was made from (a message shortcut): the bot replies in its thread after success. */

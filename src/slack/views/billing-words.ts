@@ -82,23 +82,22 @@ export function chargePlaceWords(
 ): string | undefined {
   if (!p.ok)
     return '⚠️ Charge it now needs a billing approver’s Post, and no approver can see a card here: record the entry without charging, or ask your admin to set billing.channel.';
-  const where = billingPlaceWords(p);
-  return where ? `🔐 With Charge it now, ${where.replace(/^🔐 The card/, 'the card')}` : undefined;
+  return billingPlaceWords(p, '🔐 With Charge it now, the card');
 }
 
 /**
  * Where a billing form's card will be posted, said on the form (mrkdwn; the channel as a mention): only when it
- * needs an approver, or goes elsewhere than where the form was opened.
+ * needs an approver, or goes elsewhere than where the form was opened. `lead` names the card (another form's note
+ * says under which choice).
  */
-export function billingPlaceWords(p: {
-  channelId: string;
-  approval: boolean;
-  askedIn: string;
-}): string | undefined {
+export function billingPlaceWords(
+  p: { channelId: string; approval: boolean; askedIn: string },
+  lead = '🔐 The card',
+): string | undefined {
   if (p.approval) {
     return p.channelId === p.askedIn
-      ? '🔐 The card needs a billing approver’s Post: it will be posted in this channel.'
-      : `🔐 The card needs a billing approver’s Post: it will be posted in <#${p.channelId}>, where the approvers can act.`;
+      ? `${lead} needs a billing approver’s Post: it will be posted in this channel.`
+      : `${lead} needs a billing approver’s Post: it will be posted in <#${p.channelId}>, where the approvers can act.`;
   }
   return undefined;
 }

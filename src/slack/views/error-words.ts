@@ -1,3 +1,4 @@
+import { isSharedChannel } from '../../actions/billing-gate.js';
 import type { ErrorFacts } from '../../actions/kinds/step.js';
 import { WEB_PAGE_ANSWER } from '../../syncro/errors.js';
 import { truncate } from '../blocks.js';
@@ -68,7 +69,7 @@ export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
       // A billing card may go to billing.channel rather than where it was asked: name the channel (by id: these
       // words are plain text, and the id is what an admin checks in the configuration).
       const where =
-        e.channelId && /^[CG][A-Z0-9]+$/.test(e.channelId) ? `the channel ${e.channelId}` : 'this channel';
+        e.channelId && isSharedChannel(e.channelId) ? `the channel ${e.channelId}` : 'this channel';
       return e.slackError === 'not_in_channel' || e.slackError === 'channel_not_found'
         ? `The bot could not post the card in ${where}${why}. Invite it with \`/invite @syncro\` (private channels need that; a channel that does not exist: ask your admin to check billing.channel), then reopen the form.`
         : `The bot could not post the card in ${where}${why}. Try again, or ask your admin.`;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorFacts } from '../../../src/actions/error-facts.js';
 import { CardNotPostedError, SignerChangedError, UserInputError } from '../../../src/errors.js';
+import { billingPlaceWords, chargePlaceWords } from '../../../src/slack/views/billing-words.js';
 import { errorWords } from '../../../src/slack/views/error-words.js';
 import { describeErrorPlain } from '../../../src/slack/views/replies.js';
 import {
@@ -50,5 +51,33 @@ describe('one wording of errors, for cards and replies', () => {
   it('should never show the message of an unexpected error, only its reference', () => {
     const words = describeErrorPlain(new Error('password=hunter2'), 'abc123');
     expect(words).toBe('Something went wrong; nothing was changed (reference abc123).');
+  });
+});
+
+/** Where a card could not be posted, and where a billing form's card will go: one rule for "a channel", one wording. */
+describe('billing place words', () => {
+  it('should name a channel the card could not be posted in, and say "this channel" for a DM', () => {
+    const facts = (channelId: string) => ({
+      code: 'CARD_NOT_POSTED',
+      slackError: 'not_in_channel',
+      channelId,
+    });
+    expect(errorWords(facts('C0BILLING'))).toContain('in the channel C0BILLING (');
+    expect(errorWords(facts('G0PRIVATE'))).toContain('in the channel G0PRIVATE (');
+    expect(errorWords(facts('D0HOWARD1'))).toContain('in this channel (');
+  });
+
+  it('should say under which choice the timer entry’s card needs an approver, with the same words as Bill', () => {
+    const there = { ok: true as const, channelId: 'C0BILLING', approval: true, askedIn: 'C0TICKETS' };
+    expect(billingPlaceWords(there)).toBe(
+      '🔐 The card needs a billing approver’s Post: it will be posted in <#C0BILLING>, where the approvers can act.',
+    );
+    expect(chargePlaceWords(there)).toBe(
+      '🔐 With Charge it now, the card needs a billing approver’s Post: it will be posted in <#C0BILLING>, where the approvers can act.',
+    );
+    expect(chargePlaceWords({ ...there, askedIn: 'C0BILLING' })).toBe(
+      '🔐 With Charge it now, the card needs a billing approver’s Post: it will be posted in this channel.',
+    );
+    expect(chargePlaceWords({ ...there, approval: false })).toBeUndefined();
   });
 });
