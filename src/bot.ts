@@ -58,6 +58,8 @@ export interface BotDeps {
   recoverOwnOnStart?: boolean;
   /** How often expiry and stale-lease recovery run (0 = never; tests call sweep()). */
   sweepIntervalMs?: number;
+  /** The pauses before each retry of a card drawing Slack refused (default CARD_RETRY_PAUSES_MS). */
+  cardRetryPausesMs?: readonly number[];
   /** Receiver tuning (tests: a short Socket Mode ping timeout, which also paces reconnects). */
   receiver?: Pick<ReceiverOptions, 'socketPingTimeoutMs' | 'probeTimeoutMs'>;
   /** More HTTP routes on the bot's server (the playground's page). */
@@ -135,6 +137,7 @@ export function createBot(deps: BotDeps): Bot {
     ...(deps.sandbox ? { postToResponseUrl: bannerResponse(postToResponseUrl) } : {}),
     postResultsToChannel: deps.file.cards.post_results_to_channel,
     describeError: describeErrorPlain,
+    ...(deps.cardRetryPausesMs ? { retryPausesMs: deps.cardRetryPausesMs } : {}),
   });
 
   const threadReplies = createThreadReplies({ web, logger: deps.logger, webBaseUrl: deps.client.webBaseUrl });

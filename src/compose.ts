@@ -36,6 +36,8 @@ export interface ComposeDeps {
   leaseMs?: number;
   /** How often the sweep runs (default 30 s; 0 = never, tests call sweep()). */
   sweepIntervalMs?: number;
+  /** The pauses before each retry of a card drawing Slack refused (default: the card publisher's, 1 s … 4 min). */
+  cardRetryPausesMs?: BotDeps['cardRetryPausesMs'];
   /** Syncro client settings a test replaces (a fast read-retry policy). */
   syncro?: Pick<SyncroClientOptions, 'readRetryPolicy' | 'sleep'>;
   /** Receiver tuning (tests: a short Socket Mode ping timeout). */
@@ -161,6 +163,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     now: deps.now,
     newId: deps.newId,
     sweepIntervalMs: deps.sweepIntervalMs,
+    ...(deps.cardRetryPausesMs ? { cardRetryPausesMs: deps.cardRetryPausesMs } : {}),
     receiver: deps.receiver,
     routes: deps.routes,
     sessionLogGit,

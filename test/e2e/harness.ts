@@ -181,11 +181,17 @@ async function composeBot(o: {
     leaseMs: o.leaseMs,
     now: o.now,
     sweepIntervalMs: 0,
+    // A refused card drawing is tried again after short real pauses (the backoff itself is tested with a fake
+    // clock in test/slack/card-publisher-retries.test.ts), so that cards settle within a test.
+    cardRetryPausesMs: E2E_CARD_RETRY_PAUSES_MS,
     syncro: { readRetryPolicy: rapidTestRetryPolicy },
   });
   const port = await app.start();
   return { app, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
 }
+
+/** Card drawing retries in the end-to-end tests: five tries within about a second. */
+export const E2E_CARD_RETRY_PAUSES_MS: readonly number[] = [20, 50, 100, 200, 400];
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const sim =
