@@ -49,6 +49,8 @@ export interface TicketEvent {
   kind: EventKind;
   /** The Syncro user who made the change, when known (a technician's comment; the bot's own writes). */
   actorSyncroId: number | null;
+  /** The Slack user whose card made this change through the bot (the actions' audit knows). */
+  actorSlackId?: string;
   /** status: from/to; assigned: from/to user ids (as strings) and the new assignee's name. */
   from?: string | null;
   to?: string | null;

@@ -110,6 +110,10 @@ export interface NotifyStore {
   subscriptions(channel?: string): Promise<Subscription[]>;
   removeSubscription(channel: string, id: number): Promise<boolean>;
   removeAllSubscriptions(channel: string): Promise<number>;
+  /** The webhook's doorbell: `ticketId` should be read soon (any replica rings; the feed's holder answers). */
+  ringBell(ticketId: number, now: number): Promise<void>;
+  /** Tickets whose last ring is at least `quietMs` old (debounced), removed from the bell list. */
+  takeBells(now: number, quietMs: number): Promise<number[]>;
   prefs(slackId: string): Promise<PersonPrefs>;
   setPrefs(slackId: string, prefs: PersonPrefs): Promise<void>;
 }
@@ -444,6 +448,25 @@ export function openNotifyStore(db: SqlDialect): NotifyStore {
         channel,
       ]);
       return rows.length;
+    },
+    async ringBell(ticketId, now) {
+      await setMeta(db, `bell:${ticketId}`, String(now));
+    },
+    async takeBells(now, quietMs) {
+      const rows = await db.query(`SELECT name, value FROM notify_meta WHERE name LIKE ${p(1)}`, ['bell:%']);
+      const due: number[] = [];
+      for (const r of rows) {
+        const name = z.string().parse(r.name);
+        const at = Number(z.string().parse(r.value));
+        if (at > now - quietMs) continue;
+        // Only the ring we read is removed: a new ring meanwhile keeps the bell for the next look.
+        const gone = await db.query(
+          `DELETE FROM notify_meta WHERE name = ${p(1)} AND value = ${p(2)} RETURNING name`,
+          [name, String(at)],
+        );
+        if (gone.length > 0) due.push(Number(name.slice('bell:'.length)));
+      }
+      return due;
     },
     async prefs(slackId) {
       const rows = await db.query(`SELECT data FROM notify_prefs WHERE slack_id = ${p(1)}`, [slackId]);
