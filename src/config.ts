@@ -115,7 +115,12 @@ const notificationsSchema = z
     /** More events than this for one channel in one poll become one digest message. */
     digest_after: z.number().int().min(1).max(100).default(5),
     /** Appointment reminders: one DM this many minutes before (read with each technician's own key). */
-    appointment_minutes: z.number().int().min(1).max(24 * 60).default(15),
+    appointment_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
   })
   .strict();
 export type NotificationsConfig = z.infer<typeof notificationsSchema>;
