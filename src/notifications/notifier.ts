@@ -5,9 +5,10 @@ import { resolveKey } from '../identity/key-sources.js';
 import type { Logger } from '../logger.js';
 import type { SyncroApi } from '../syncro/api.js';
 import type { SyncroHttpClient } from '../syncro/client.js';
+import { withRequestPriority } from '../syncro/priority.js';
 import { type Budget, createBudget } from './budget.js';
 import type { Person } from './fanout.js';
-import { createFeed, type Feed, type FeedApi } from './feed.js';
+import { createFeed, type Feed, type FeedApi, META } from './feed.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { createReminders, type Reminders } from './reminders.js';
 
@@ -76,7 +77,8 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
       async (...a: A): Promise<R> => {
         await budget.take();
-        return fn(...a);
+        // Queued behind every person waiting, in every replica (the shared limiter's background priority).
+        return withRequestPriority('background', () => fn(...a));
       };
     return {
       listTickets: after((q) => api.listTickets(q)),
@@ -128,7 +130,6 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     logger: deps.logger,
   });
 
-  let nextPoll = 0;
   let running: Promise<void> | undefined;
   let again = false;
   let timer: NodeJS.Timeout | undefined;
@@ -138,10 +139,9 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     if (!(await feed.lead())) return;
     const bells = await store.takeBells(now(), bellQuietMs);
     if (bells.length > 0) await feed.readTickets(bells);
-    if (now() >= nextPoll) {
-      nextPoll = now() + pollMs;
-      await feed.poll();
-    }
+    // Due by the store's clock of the last poll, so a replica taking the lease over does not poll again at once.
+    const last = Number((await store.meta(META.lastPollAt)) ?? 0);
+    if (now() >= last + pollMs) await feed.poll();
     await reminders.due();
     await publisher.publishDue();
   }

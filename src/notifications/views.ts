@@ -140,7 +140,7 @@ export function dmMessage(p: DmPayload, webBaseUrl: string): Message {
 export function digestMessage(items: readonly ChannelPayload[], webBaseUrl: string): Message {
   const lines = items.map(
     (p) =>
-      `• ${link(ticketUrl(webBaseUrl, p.ticket.id), `#${p.ticket.number}`)} ${eventLine(p.event, p.ticket)}`,
+      `• ${link(ticketUrl(webBaseUrl, p.ticket.id), `#${p.ticket.number}`)} ${escapeMrkdwn(truncate(p.ticket.subject, 80))} — ${eventLine(p.event, p.ticket)}`,
   );
   const tickets = new Set(items.map((p) => p.ticket.id)).size;
   const head = `*${items.length} updates on ${tickets} ticket${tickets === 1 ? '' : 's'}* (in one message instead of ${items.length})`;
