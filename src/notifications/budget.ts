@@ -9,6 +9,8 @@ export interface Budget {
   take(): Promise<void>;
   /** Requests counted in the window ending now. */
   used(): number;
+  /** Requests that still fit in the window ending now. */
+  spare(): number;
   /** Every request time counted (tests check the cap over any window). */
   readonly history: readonly number[];
 }
@@ -51,6 +53,10 @@ export function createBudget(opts: BudgetOptions): Budget {
     used() {
       prune(opts.now());
       return times.length;
+    },
+    spare() {
+      prune(opts.now());
+      return opts.perMinute - times.length;
     },
     history,
   };

@@ -38,7 +38,12 @@ export interface FeedDeps {
   /** This bot's writes on a ticket (the audit): a change the bot made is attributed to its author. */
   audit?: (ticketId: number) => Promise<AuditEntry[]>;
   logger?: Logger;
+  /** Requests left in the budget's window: the open-ticket re-read only takes what leaves room for the doorbell. */
+  spare?: () => number;
 }
+
+/** Requests kept free in the budget for the doorbell's reads (a ticket and its comments, twice). */
+export const DOORBELL_RESERVE = 4;
 
 export interface PollResult {
   /** Not the lease holder: nothing read. */
@@ -56,6 +61,9 @@ export const META = {
   startedAt: 'started_at',
   lastPollAt: 'last_poll_at',
   lastFullAt: 'last_full_at',
+  /** The next page of the open tickets to re-read, and how many pages there were. */
+  openPage: 'open_page',
+  openPages: 'open_pages',
 } as const;
 
 const MAX_PAGES = 200;
@@ -205,6 +213,7 @@ export function createFeed(deps: FeedDeps): Feed {
             [META.startedAt]: String(now),
             [META.lastPollAt]: String(now),
             [META.lastFullAt]: String(now),
+            [META.openPages]: String(Math.max(1, Math.ceil(open.length / 25))),
           },
           outbox: [],
           digests: [],
@@ -214,18 +223,36 @@ export function createFeed(deps: FeedDeps): Feed {
       }
       const startedAt = Number((await deps.store.meta(META.startedAt)) ?? now);
       const lastPoll = Number((await deps.store.meta(META.lastPollAt)) ?? now);
-      const lastFull = Number((await deps.store.meta(META.lastFullAt)) ?? 0);
       const catchUp = now - lastPoll > 3 * deps.pollMs + 60_000;
       const since = new Date(Date.parse(cursor) - overlapMs).toISOString();
       const tickets = await allPages(api, { sinceUpdatedAt: since });
-      const full = now - lastFull >= fullReadMs;
-      if (full) tickets.push(...(await allPages(api, { status: 'Not Closed' })));
+      // The open tickets are re-read a few pages per poll, all of them every `fullReadMs` (what the date filter
+      // missed, SLA by the clock) — spread out, so that the budget never has to wait for a burst of pages.
+      const pagesKnown = Number((await deps.store.meta(META.openPages)) ?? 1);
+      const perPoll = Math.max(1, Math.ceil(pagesKnown / Math.max(1, Math.floor(fullReadMs / deps.pollMs))));
+      let page = Number((await deps.store.meta(META.openPage)) ?? 1);
+      let pages = pagesKnown;
+      let full = false;
+      for (let i = 0; i < perPoll; i++) {
+        if ((deps.spare?.() ?? Number.POSITIVE_INFINITY) <= DOORBELL_RESERVE) break;
+        const r = await api.listTickets({ status: 'Not Closed', page });
+        tickets.push(...r.items);
+        pages = Math.max(1, r.meta?.total_pages ?? 1);
+        page += 1;
+        if (page > pages) {
+          page = 1;
+          full = true;
+          break;
+        }
+      }
       const { snapshots, events } = await derive(api, tickets, now, startedAt);
       await attribute(events, lastPoll - overlapMs - 60_000);
       const newest = maxUpdated(tickets);
       const meta: Record<string, string> = { [META.lastPollAt]: String(now) };
       if (newest && newest > cursor) meta[META.cursor] = newest;
       if (full) meta[META.lastFullAt] = String(now);
+      meta[META.openPage] = String(page);
+      meta[META.openPages] = String(pages);
       const subscriptions = await deps.store.subscriptions();
       const queued = await commitEvents({ now, snapshots, events, meta, catchUp }, subscriptions);
       if (events.length > 0) log?.debug({ events: events.length, queued, catchUp }, 'notifications: polled');

@@ -107,6 +107,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
     people,
     audit: (ticketId) => deps.store.listAudit(ticketId, 50),
     logger: deps.logger,
+    spare: () => budget.spare(),
   });
   const publisher = createPublisher({
     store,
@@ -128,6 +129,7 @@ export function createNotifier(deps: NotifierDeps): Notifier {
       return api ? budgeted(api) : undefined;
     },
     logger: deps.logger,
+    spare: () => budget.spare(),
   });
 
   let running: Promise<void> | undefined;
@@ -137,11 +139,18 @@ export function createNotifier(deps: NotifierDeps): Notifier {
 
   async function pass(): Promise<void> {
     if (!(await feed.lead())) return;
+    // The doorbell first, and what it found is posted before anything slower is read.
     const bells = await store.takeBells(now(), bellQuietMs);
-    if (bells.length > 0) await feed.readTickets(bells);
+    if (bells.length > 0) {
+      await feed.readTickets(bells);
+      await publisher.publishDue();
+    }
     // Due by the store's clock of the last poll, so a replica taking the lease over does not poll again at once.
     const last = Number((await store.meta(META.lastPollAt)) ?? 0);
-    if (now() >= last + pollMs) await feed.poll();
+    if (now() >= last + pollMs) {
+      await feed.poll();
+      await publisher.publishDue();
+    }
     await reminders.due();
     await publisher.publishDue();
   }

@@ -2,6 +2,7 @@ import type { Logger } from '../logger.js';
 import type { SyncroApi } from '../syncro/api.js';
 import type { Appointment } from '../syncro/schemas.js';
 import { notBefore, type Person } from './fanout.js';
+import { DOORBELL_RESERVE } from './feed.js';
 import type { NotifyStore, OutboxDraft } from './store.js';
 import type { AppointmentFacts } from './views.js';
 
@@ -21,6 +22,8 @@ export interface RemindersDeps {
   apiFor: (slackId: string) => Promise<Pick<SyncroApi, 'listAppointments'> | undefined>;
   readEveryMs?: number;
   logger?: Logger;
+  /** Requests left in the budget's window: a read is made only while the doorbell keeps its reserve. */
+  spare?: () => number;
 }
 
 export interface Reminders {
@@ -48,16 +51,24 @@ export function createReminders(deps: RemindersDeps): Reminders {
   const lead = deps.minutesBefore * 60_000;
   const known = new Map<string, { at: number; items: AppointmentFacts[] }>();
   const log = deps.logger?.child({ component: 'notify-reminders' });
+  let lastRead = Number.NEGATIVE_INFINITY;
 
   return {
     async due() {
       const now = deps.now();
       const people = await deps.people();
       const rows: OutboxDraft[] = [];
+      let readThisPass = false;
       for (const p of people) {
         if (p.prefs.off.includes('appointment')) continue;
         const cached = known.get(p.slackId);
-        if (!cached || now - cached.at >= readEveryMs) {
+        // One read at a time, spaced evenly over `readEveryMs` (never a burst), and only while the budget keeps
+        // room for the doorbell.
+        const gap = readEveryMs / Math.max(1, people.length);
+        const roomy = (deps.spare?.() ?? Number.POSITIVE_INFINITY) > DOORBELL_RESERVE;
+        if ((!cached || now - cached.at >= readEveryMs) && !readThisPass && roomy && now - lastRead >= gap) {
+          readThisPass = true;
+          lastRead = now;
           const api = await deps.apiFor(p.slackId).catch(() => undefined);
           if (!api) continue;
           try {
