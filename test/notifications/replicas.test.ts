@@ -46,7 +46,12 @@ function makeNotifier(
 ): { notifier: Notifier; close: () => Promise<void> } {
   const env = { NOTIFY_KEY: KEY };
   const config = loadConfig(
-    { ...env, SYNCRO_BASE_URL: p.sim.url, SLACK_BOT_TOKEN: TOKEN, SLACK_SIGNING_SECRET: 'notify-test-signing-secret-0123' },
+    {
+      ...env,
+      SYNCRO_BASE_URL: p.sim.url,
+      SLACK_BOT_TOKEN: TOKEN,
+      SLACK_SIGNING_SECRET: 'notify-test-signing-secret-0123',
+    },
     { path: 't.yml', text: yaml(o.extra) },
   );
   const client = createSyncroClient({
