@@ -25,9 +25,9 @@ import type { Subscription } from './store.js';
 /** Notification-only action ids (the parent message's buttons also reuse the ticket view's). */
 export const NOTIFY_ACTION = {
   /** "Assign to me" on a parent message; value = ticket number. */
-  assignToMe: 'syncro_notify_assign_me',
-  /** "Post this to Syncro as a comment?" under a thread reply; value = JSON {number, ts, channel}. */
-  commentFromThread: 'syncro_notify_thread_comment',
+  assignToMe: ACTION.notifyAssignMe,
+  /** "Post this to Syncro as a comment?" under a thread reply; value = JSON {n, t}. */
+  commentFromThread: ACTION.notifyThreadComment,
   /** App Home: a DM kind on/off; value = the kind. */
   toggleKind: 'syncro_notify_toggle',
   /** App Home: quiet hours (static select); value = `from-to` or `off`. */
@@ -200,4 +200,21 @@ export function deliveryProblemText(channel: string, error: string, willRetry: b
       ? ' Invite the bot to the channel (`/invite @syncro`), or `/syncro unsubscribe all` there.'
       : '';
   return `⚠️ Syncro notifications for <#${channel}> could not be posted (Slack said \`${escapeMrkdwn(error)}\`).${hint} ${willRetry ? 'They are kept and tried again.' : 'They were given up after many tries.'}`;
+}
+
+/** The longest thread reply carried in the offer's button (Slack's button value limit is 2000). */
+export const OFFER_MAX_TEXT = 1800;
+
+/** The private offer under a person's reply in a ticket's thread. */
+export function commentOffer(number: string, text: string): Message {
+  const value = JSON.stringify({ n: number, t: text });
+  return finalizeMessage(
+    [
+      section(
+        `Post this to Syncro as a comment on #${escapeMrkdwn(number)}? You will see the card first (private or public).`,
+      ),
+      actions([button({ text: 'Post to Syncro…', actionId: NOTIFY_ACTION.commentFromThread, value })]),
+    ],
+    `Post this to Syncro as a comment on #${number}?`,
+  );
 }

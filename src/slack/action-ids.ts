@@ -45,6 +45,10 @@ export const ACTION = {
   /** Approve / Refuse on an approval card for a connected key; value = JSON {user, at} (enrolment-card.ts). */
   connectApprove: 'syncro_connect_approve',
   connectReject: 'syncro_connect_reject',
+  /** "Assign to me" on a notification's parent message; value = ticket number (src/notifications). */
+  notifyAssignMe: 'syncro_notify_assign_me',
+  /** "Post this to Syncro as a comment" offered under a reply in a ticket's thread; value = JSON {n, t}. */
+  notifyThreadComment: 'syncro_notify_thread_comment',
 } as const;
 
 /** Editable fields a proposed card may offer: the core's list (the select's action id is editPrefix + field). */

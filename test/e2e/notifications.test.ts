@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/playground/slack/recorder.js';
 import { slackError } from '../../src/playground/slack/server.js';
-import { BASE_YAML, type Harness, KEYS, startHarness, USERS } from './harness.js';
+import { messageEvent, sendEvent } from '../../src/playground/slack/signer.js';
+import { addAppointment } from '../../src/sandbox/routes/appointments.js';
+import { ACTION } from '../../src/slack/action-ids.js';
+import {
+  BASE_YAML,
+  buttonValue,
+  clickAndSettle,
+  type Harness,
+  KEYS,
+  SECRET,
+  startHarness,
+  USERS,
+} from './harness.js';
 
 /**
  * Syncro → Slack end to end: the composed bot (with `notifications:`) between the Syncro simulator and the Slack
@@ -302,5 +314,109 @@ describe('notifications', () => {
     await notifier(x).publisher.publishDue();
     expect(posts(x).filter((c) => c.body.thread_ts !== undefined)).toHaveLength(1);
     expect(KEYS.howard).toBeDefined();
+  });
+
+  it('assigns a ticket to the clicker from its parent message, through the usual card (PUT user_id, read back)', async () => {
+    const x = await start();
+    await x.command(USERS.howard, 'subscribe all');
+    await cycle(x);
+    const t = newTicket(x, { user_id: 1735 });
+    await cycle(x);
+    const parent = posts(x)[0]!;
+    expect(buttonValue(parent.body.blocks as unknown[], ACTION.notifyAssignMe)).toBe(String(t.number));
+    const click = await x.click(USERS.howard, ACTION.notifyAssignMe, String(t.number), {
+      channelId: CHANNEL,
+    });
+    const card = await x.slack.waitForResponse(
+      (r) => r.url === click.responseUrl && /Assign/.test(r.body.text ?? ''),
+    );
+    expect(x.sim.writes()).toEqual([]); // nothing before Post
+    expect(JSON.stringify(card.body.blocks)).toContain('user_id');
+    const done = await clickAndSettle(
+      x,
+      USERS.howard,
+      ACTION.post,
+      buttonValue(card.body.blocks, ACTION.post)!,
+    );
+    expect(done.card.text).toMatch(/posted/);
+    expect(x.sim.writes().map((w) => `${w.method} ${w.path} ${JSON.stringify(w.body)}`)).toEqual([
+      `PUT /tickets/${t.id} {"user_id":1750}`,
+    ]);
+    expect(x.sim.state.ticket(t.id)?.user_id).toBe(1750);
+    // The feed sees the assignment: in the thread "by @howard in Slack", and no DM to Howard about his own act.
+    const { polled } = await cycle(x);
+    expect(polled.events.map((e) => [e.kind, e.actorSlackId])).toEqual([['assigned', USERS.howard]]);
+    expect(
+      x.slack.callsTo('chat.postMessage').filter((c) => c.body.channel === `D${USERS.howard.slice(1)}`),
+    ).toEqual([]);
+  });
+
+  it('offers a reply in a ticket thread as a comment: the offer, the card, one comment', async () => {
+    const x = await start();
+    await x.command(USERS.howard, 'subscribe all');
+    await cycle(x);
+    const t = newTicket(x);
+    await cycle(x);
+    const parentTs = (await x.store.notifications.parent(CHANNEL, t.id))!;
+    await sendEvent(
+      { url: x.eventsUrl, secret: SECRET },
+      messageEvent({
+        channelId: CHANNEL,
+        userId: USERS.howard,
+        text: 'Called them, toner on its way',
+        ts: '1900000000.000100',
+        threadTs: parentTs,
+      }),
+    );
+    const offer = await x.slack.waitForCall('chat.postEphemeral');
+    expect(offer.body.user).toBe(USERS.howard);
+    expect(offer.body.thread_ts).toBe(parentTs);
+    const value = buttonValue(offer.body.blocks as unknown[], ACTION.notifyThreadComment)!;
+    const click = await x.click(USERS.howard, ACTION.notifyThreadComment, value, { channelId: CHANNEL });
+    const card = await x.slack.waitForResponse(
+      (r) => r.url === click.responseUrl && /omment/.test(r.body.text ?? ''),
+    );
+    expect(x.sim.writes()).toEqual([]);
+    await clickAndSettle(x, USERS.howard, ACTION.post, buttonValue(card.body.blocks, ACTION.post)!);
+    const comments = x.sim.writes().filter((w) => w.path.endsWith('/comment'));
+    expect(comments).toHaveLength(1);
+    expect(JSON.stringify(comments[0]!.body)).toContain('Called them, toner on its way');
+    // A reply outside a notification thread, or by a bot, gets no offer.
+    await sendEvent(
+      { url: x.eventsUrl, secret: SECRET },
+      messageEvent({
+        channelId: CHANNEL,
+        userId: USERS.howard,
+        text: 'elsewhere',
+        ts: '1900000000.000200',
+        threadTs: '1800000000.000001',
+      }),
+    );
+    await x.command(USERS.howard, 'subscriptions'); // a request after the event, so the event was handled
+    expect(x.slack.callsTo('chat.postEphemeral')).toHaveLength(1);
+  });
+
+  it('reminds a technician of an appointment once, read with their own key', async () => {
+    const x = await start();
+    await cycle(x);
+    addAppointment(x.sim.state, {
+      summary: 'Onsite: Dataforth server',
+      description: null,
+      start_at: new Date(Date.now() + 10 * 60_000).toISOString(),
+      end_at: new Date(Date.now() + 70 * 60_000).toISOString(),
+      customer_id: null,
+      ticket_id: null,
+      location: 'Tucson',
+      user_id: 1750,
+    });
+    for (let i = 0; i < 6; i++) await notifier(x).tick();
+    const reads = x.sim.requests.filter((r) => r.path.includes('/appointments'));
+    expect(reads.length).toBeGreaterThan(0);
+    const dms = x.slack
+      .callsTo('chat.postMessage')
+      .filter((c) => String(c.body.text).includes('Appointment soon'));
+    expect(dms).toHaveLength(1);
+    expect(text(dms[0])).toContain('Onsite: Dataforth server');
+    expect(x.slack.callsTo('conversations.open').map((c) => c.body.users)).toContain(USERS.howard);
   });
 });
