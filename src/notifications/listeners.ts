@@ -1,11 +1,20 @@
+import type { KnownBlock } from '@slack/types';
 import { z } from 'zod';
 import { proposeAssign } from '../actions/propose.js';
+import { divider } from '../slack/blocks.js';
 import type { BotContext, ReplyTarget } from '../slack/context.js';
 import { guard } from '../slack/handlers/dispatch.js';
 import { proposalBase, propose, proposeCommentFor, ticketRef } from '../slack/handlers/write-commands.js';
 import type { ListenerApp } from '../slack/listener-router.js';
 import { type ActionArgs, actionValue, targetOf, tellClicker } from '../slack/listeners/shared.js';
-import { commentOffer, NOTIFY_ACTION, OFFER_MAX_TEXT } from './views.js';
+import { DM_KINDS } from './fanout.js';
+import {
+  commentOffer,
+  NOTIFY_ACTION,
+  notificationHomeBlocks,
+  OFFER_MAX_TEXT,
+  QUIET_CHOICES,
+} from './views.js';
 
 /**
  * Acting from a notification: "Assign to me" (a card for `PUT /tickets/{id}` with the requester's `user_id`), and
@@ -36,6 +45,19 @@ export async function proposeAssignFor(ctx: BotContext, to: ReplyTarget, number:
   );
 }
 
+/** App Home's notification blocks for a person: their settings and the posts still failing for them. */
+export async function notificationHome(ctx: BotContext, slackId: string): Promise<KnownBlock[]> {
+  const store = ctx.store.notifications;
+  const prefs = await store.prefs(slackId);
+  const mine = new Set(
+    (await store.subscriptions()).filter((s) => s.ownerSlackId === slackId).map((s) => s.channel),
+  );
+  const problems = (await store.problems(undefined, 50)).filter(
+    (r) => r.target === slackId || mine.has(r.target),
+  );
+  return [divider(), ...notificationHomeBlocks({ prefs, problems })];
+}
+
 const offerValue = z.object({ n: z.string().regex(/^\d{1,12}$/), t: z.string().min(1).max(OFFER_MAX_TEXT) });
 
 export function registerNotificationListeners(app: ListenerApp, ctx: BotContext): void {
@@ -58,6 +80,35 @@ export function registerNotificationListeners(app: ListenerApp, ctx: BotContext)
       if (!parsed.success) return;
       await proposeCommentFor(ctx, to, { number: parsed.data.n, body: parsed.data.t });
     });
+  });
+
+  app.action(NOTIFY_ACTION.toggleKind, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const kind = actionValue(action);
+    if (!kind || !(DM_KINDS as readonly string[]).includes(kind)) return;
+    const store = ctx.store.notifications;
+    const prefs = await store.prefs(body.user.id);
+    const off = prefs.off.includes(kind) ? prefs.off.filter((k) => k !== kind) : [...prefs.off, kind];
+    await store.setPrefs(body.user.id, { ...prefs, off });
+  });
+
+  app.action(NOTIFY_ACTION.quietHours, async ({ ack, body, action }: ActionArgs) => {
+    await ack();
+    const choice = actionValue(action);
+    if (!choice || !(QUIET_CHOICES as readonly string[]).includes(choice)) return;
+    const store = ctx.store.notifications;
+    const { quiet: _old, ...prefs } = await store.prefs(body.user.id);
+    if (choice === 'off') {
+      await store.setPrefs(body.user.id, prefs);
+      return;
+    }
+    // The person's own time zone, as Slack knows it (users:read).
+    const timeZone = await ctx.web.users
+      .info({ user: body.user.id })
+      .then((r) => r.user?.tz || 'UTC')
+      .catch(() => 'UTC');
+    const [from = '22:00', to = '07:00'] = choice.split('-');
+    await store.setPrefs(body.user.id, { ...prefs, quiet: { from, to, timeZone } });
   });
 
   // A person's reply in the thread of a notification's parent message: offer to post it to the ticket.

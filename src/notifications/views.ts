@@ -9,13 +9,15 @@ import {
   link,
   type Message,
   mention,
+  option,
   section,
   slackDate,
+  staticSelect,
   truncate,
 } from '../slack/blocks.js';
 import type { TicketEvent, TicketSnapshot } from './events.js';
 import type { ChannelPayload, DmKind, DmPayload } from './fanout.js';
-import type { Subscription } from './store.js';
+import type { PersonPrefs, Subscription } from './store.js';
 
 /**
  * The notifier's words: pure functions from facts (snapshots, events, subscriptions) to Slack messages. Every text
@@ -29,9 +31,9 @@ export const NOTIFY_ACTION = {
   /** "Post this to Syncro as a comment?" under a thread reply; value = JSON {n, t}. */
   commentFromThread: ACTION.notifyThreadComment,
   /** App Home: a DM kind on/off; value = the kind. */
-  toggleKind: 'syncro_notify_toggle',
+  toggleKind: ACTION.notifyToggle,
   /** App Home: quiet hours (static select); value = `from-to` or `off`. */
-  quietHours: 'syncro_notify_quiet',
+  quietHours: ACTION.notifyQuiet,
 } as const;
 
 function ticketUrl(webBaseUrl: string, id: number): string {
@@ -217,4 +219,62 @@ export function commentOffer(number: string, text: string): Message {
     ],
     `Post this to Syncro as a comment on #${number}?`,
   );
+}
+
+const DM_KIND_WORDS: Record<DmKind, string> = {
+  assigned: 'Assigned to me',
+  reply: 'Customer replied on mine',
+  sla: 'SLA trouble on mine',
+  appointment: 'Appointment reminders',
+};
+
+export const QUIET_CHOICES = ['off', '22:00-07:00', '20:00-08:00', '18:00-09:00'] as const;
+
+/** App Home's notification settings: each DM kind on/off, quiet hours, and posts that failed. */
+export function notificationHomeBlocks(p: {
+  prefs: PersonPrefs;
+  problems: readonly { target: string; error: string | null; state: string }[];
+}): KnownBlock[] {
+  const quiet = p.prefs.quiet ? `${p.prefs.quiet.from}-${p.prefs.quiet.to}` : 'off';
+  const blocks: KnownBlock[] = [
+    section('*Notifications by DM* (a change you made yourself is never sent to you)'),
+    actions(
+      (['assigned', 'reply', 'sla', 'appointment'] as const).map((k) =>
+        button({
+          text: `${p.prefs.off.includes(k) ? '🔕' : '🔔'} ${DM_KIND_WORDS[k]}`,
+          actionId: NOTIFY_ACTION.toggleKind,
+          value: k,
+          ...(p.prefs.off.includes(k) ? {} : { style: 'primary' as const }),
+        }),
+      ),
+      'notify_kinds',
+    ),
+    section(
+      `Quiet hours: *${quiet === 'off' ? 'none' : escapeMrkdwn(quiet)}*${p.prefs.quiet ? ` (${escapeMrkdwn(p.prefs.quiet.timeZone)}; DMs wait until they end, reminders inside them are skipped)` : ''}`,
+      {
+        accessory: staticSelect({
+          actionId: NOTIFY_ACTION.quietHours,
+          placeholder: 'Quiet hours',
+          options: QUIET_CHOICES.map((q) =>
+            option(q === 'off' ? 'No quiet hours' : q.replace('-', ' – '), q),
+          ),
+          initial: quiet,
+        }),
+      },
+    ),
+  ];
+  if (p.problems.length > 0) {
+    blocks.push(
+      context([
+        `⚠️ ${p.problems.length} notification${p.problems.length === 1 ? '' : 's'} not posted yet: ${p.problems
+          .slice(0, 3)
+          .map(
+            (x) =>
+              `${x.target.startsWith('C') || x.target.startsWith('G') ? `<#${x.target}>` : 'your DM'} (${escapeMrkdwn(x.error ?? x.state)})`,
+          )
+          .join(', ')}`,
+      ]),
+    );
+  }
+  return blocks;
 }

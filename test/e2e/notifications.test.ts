@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordedCall } from '../../src/playground/slack/recorder.js';
 import { slackError } from '../../src/playground/slack/server.js';
-import { messageEvent, sendEvent } from '../../src/playground/slack/signer.js';
+import { appHomeOpened, messageEvent, sendEvent } from '../../src/playground/slack/signer.js';
 import { addAppointment } from '../../src/sandbox/routes/appointments.js';
 import { ACTION } from '../../src/slack/action-ids.js';
 import {
@@ -418,5 +418,31 @@ describe('notifications', () => {
     expect(dms).toHaveLength(1);
     expect(text(dms[0])).toContain('Onsite: Dataforth server');
     expect(x.slack.callsTo('conversations.open').map((c) => c.body.users)).toContain(USERS.howard);
+  });
+
+  it('lets a person turn a DM kind off on App Home, and then sends none of that kind', async () => {
+    const x = await start();
+    await cycle(x);
+    await sendEvent({ url: x.eventsUrl, secret: SECRET }, appHomeOpened({ userId: USERS.howard }));
+    const home = await x.slack.waitForCall('views.publish', (c) => c.body.user_id === USERS.howard);
+    const view = home.body.view as { blocks: unknown[] };
+    expect(JSON.stringify(view.blocks)).toContain('Notifications by DM');
+    await x.click(USERS.howard, ACTION.notifyToggle, 'assigned', {
+      container: 'view',
+      view: { id: 'V1', type: 'home', blocks: view.blocks },
+      responseUrl: undefined,
+    });
+    const after = await x.slack.waitForCall('views.publish', (c) => c.body.user_id === USERS.howard, {
+      nth: 2,
+    });
+    expect(JSON.stringify(after.body.view)).toContain('🔕 Assigned to me');
+    expect(await x.store.notifications.prefs(USERS.howard)).toEqual({ off: ['assigned'] });
+    const t = newTicket(x);
+    await cycle(x);
+    x.sim.state.updateTicket(t, { user_id: 1750 });
+    await cycle(x);
+    expect(x.slack.callsTo('chat.postMessage').filter((c) => String(c.body.channel).startsWith('D'))).toEqual(
+      [],
+    );
   });
 });
