@@ -50,7 +50,13 @@ export interface ComposeDeps {
   /** Syncro is a simulator the caller started (the playground's): every reply says SANDBOX. */
   simulated?: boolean;
   /** The notifier's loop (default 1 s; 0 = never: tests call `notifier.tick()`), its clock's wait, its key. */
-  notifications?: { tickMs?: number; sleep?: (ms: number) => Promise<void>; fallbackKey?: string };
+  notifications?: {
+    tickMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+    fallbackKey?: string;
+    /** Channels subscribed (`all`, default kinds) at start when they have no subscription (the playground's #tickets). */
+    subscribe?: Array<{ channel: string; owner: string }>;
+  };
 }
 
 export interface ComposedApp {
@@ -207,6 +213,20 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     notifier,
     async start() {
       const port = await bot.start(config.slack.port, config.slack.host);
+      if (notifier) {
+        for (const s of deps.notifications?.subscribe ?? []) {
+          if ((await store.notifications.subscriptions(s.channel)).length > 0) continue;
+          await store.notifications.addSubscription({
+            channel: s.channel,
+            scope: 'all',
+            customer: null,
+            ownerSlackId: s.owner,
+            ownerSyncroId: file.users[s.owner]?.syncro_user_id ?? null,
+            kinds: ['new', 'reply', 'status', 'assigned'],
+            createdAt: deps.now?.() ?? Date.now(),
+          });
+        }
+      }
       const tickMs = deps.notifications?.tickMs ?? 1000;
       if (notifier && tickMs > 0) notifier.start();
       logger.info(
