@@ -273,6 +273,8 @@ describe('notifications', () => {
     expect(posts(x)).toHaveLength(2);
     expect(text(posts(x)[0])).toContain('Printer offline');
     expect(text(posts(x)[0])).not.toContain('not this');
+    // The secret in the URL never reaches a log line.
+    expect(x.logLines.filter((l) => l.includes(WEBHOOK_SECRET))).toEqual([]);
   });
 
   it('posts an event queued before a crash exactly once after the restart', async () => {
