@@ -288,6 +288,10 @@ export function openNotifyStore(db: SqlDialect): NotifyStore {
       return rows[0] ? jsonSnapshot.parse(rows[0].data) : undefined;
     },
     async commit(req) {
+      // Checked first outside the transaction: a replica that lost the lease stops here, before BEGIN. (With SQLite,
+      // statements other callers run on the connection meanwhile join the transaction, and a ROLLBACK would undo
+      // them too; the check inside keeps the fence, and rarely fails after this one passed.)
+      if (!(await renewLease(db, req.holder, req.now, req.leaseMs))) throw new NotLeaseHolderError();
       return db.exclusive(async (tx) => {
         if (!(await renewLease(tx, req.holder, req.now, req.leaseMs))) throw new NotLeaseHolderError();
         let inserted = 0;
