@@ -8,8 +8,11 @@ import { encryptedStoreVault } from './identity/enrolment/encrypted-store.js';
 import type { Enrolment } from './identity/enrolment/enrolment-table.js';
 import { createEnrolments, type Enrolments } from './identity/enrolment/enrolments.js';
 import { sopsVault, vaultProblems } from './identity/enrolment/sops-vault.js';
+import { resolveKey } from './identity/key-sources.js';
 import { createIdentityResolver } from './identity/resolver.js';
 import { createLogger, type Logger } from './logger.js';
+import { createNotifier, type Notifier } from './notifications/notifier.js';
+import { webhookRoute } from './notifications/webhook.js';
 import type { SandboxMode } from './sandbox/sandbox-mode.js';
 import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
 import { promptReconnect } from './slack/handlers/connect.js';
@@ -48,6 +51,14 @@ export interface ComposeDeps {
   routes?: BotDeps['routes'];
   /** Syncro is a simulator the caller started (the playground's): every reply says SANDBOX. */
   simulated?: boolean;
+  /** The notifier's loop (default 1 s; 0 = never: tests call `notifier.tick()`), its clock's wait, its key. */
+  notifications?: {
+    tickMs?: number;
+    sleep?: (ms: number) => Promise<void>;
+    fallbackKey?: string;
+    /** Channels subscribed (`all`, default kinds) at start when they have no subscription (the playground's #tickets). */
+    subscribe?: Array<{ channel: string; owner: string }>;
+  };
 }
 
 export interface ComposedApp {
@@ -58,6 +69,8 @@ export interface ComposedApp {
   client: ReturnType<typeof createSyncroClient>;
   sandbox: SandboxMode | undefined;
   replicaId: string;
+  /** Syncro → Slack (with `notifications:` in the configuration). */
+  notifier: Notifier | undefined;
   /** Starts Bolt (and recovers this replica's actions left mid-write). Returns the HTTP port (HTTP mode). */
   start(): Promise<number | undefined>;
   /** Stops receiving, waits up to `drainMs` for writes in flight, then closes the client, store and sandbox. */
@@ -147,6 +160,19 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
   // Syncro is a simulator (the sandbox, or the playground's): every reply, /healthz and the start log say so.
   const simulated = Boolean(sandbox) || deps.simulated === true;
   const recoverOwnOnStart = config.store.kind === 'sqlite' || config.replicaId !== undefined;
+  // The webhook's doorbell rings the notifier, which is built with the bot (it posts through its Web API client).
+  let notifier: Notifier | undefined;
+  const notify = config.file.notifications;
+  const webhookSecret = notify?.webhook_secret;
+  const notifyRoutes = webhookSecret
+    ? [
+        webhookRoute({
+          secret: () => resolveKey(webhookSecret, { env: deps.env }),
+          ring: async (id) => notifier?.ring(id),
+          onError: (err) => logger.warn({ err }, 'notifications: the webhook failed'),
+        }),
+      ]
+    : [];
   const bot = createBot({
     file,
     slack: config.slack,
@@ -165,7 +191,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     sweepIntervalMs: deps.sweepIntervalMs,
     ...(deps.cardRetryPausesMs ? { cardRetryPausesMs: deps.cardRetryPausesMs } : {}),
     receiver: deps.receiver,
-    routes: deps.routes,
+    routes: [...(deps.routes ?? []), ...notifyRoutes],
     sessionLogGit,
     // `/syncro doctor` (loaded when first asked): the running bot's configuration, key sources, client and limiter.
     doctor: async (web) => {
@@ -188,6 +214,32 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       });
     },
   });
+  if (notify) {
+    notifier = createNotifier({
+      config: notify,
+      file,
+      store,
+      client,
+      web: bot.ctx.web,
+      env: deps.env,
+      holder: replicaId,
+      logger,
+      ...(deps.now ? { now: deps.now } : {}),
+      ...(deps.notifications?.sleep ? { sleep: deps.notifications.sleep } : {}),
+      fallbackKey:
+        deps.notifications?.fallbackKey ??
+        (sandbox ? Object.keys((await import('./sandbox/demo-data.js')).DEMO_KEYS)[0] : undefined),
+      ...(deps.notifications?.tickMs ? { tickMs: deps.notifications.tickMs } : {}),
+      // Appointments are read with each technician's own key, never the shared one.
+      ownApi: async (slackId) => {
+        try {
+          return (await identities.forRead(slackId, { ownKeyOnly: true })).api;
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  }
 
   onStaleKey = (e) => void promptReconnect(bot.ctx, e);
 
@@ -199,8 +251,25 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     client,
     sandbox,
     replicaId,
+    notifier,
     async start() {
       const port = await bot.start(config.slack.port, config.slack.host);
+      if (notifier) {
+        for (const s of deps.notifications?.subscribe ?? []) {
+          if ((await store.notifications.subscriptions(s.channel)).length > 0) continue;
+          await store.notifications.addSubscription({
+            channel: s.channel,
+            scope: 'all',
+            customer: null,
+            ownerSlackId: s.owner,
+            ownerSyncroId: file.users[s.owner]?.syncro_user_id ?? null,
+            kinds: ['new', 'reply', 'status', 'assigned'],
+            createdAt: deps.now?.() ?? Date.now(),
+          });
+        }
+      }
+      const tickMs = deps.notifications?.tickMs ?? 1000;
+      if (notifier && tickMs > 0) notifier.start();
       logger.info(
         {
           port,
@@ -214,6 +283,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
       return port;
     },
     async stop(drainMs?: number) {
+      await notifier?.stop();
       await bot.stop(drainMs);
       await client.close();
       await limiter.close();

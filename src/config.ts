@@ -101,6 +101,30 @@ const enrolmentSchema = z
   .strict();
 export type EnrolmentConfig = z.infer<typeof enrolmentSchema>;
 
+/** `notifications:` — the change feed, channel subscriptions, DMs and appointment reminders. */
+const notificationsSchema = z
+  .object({
+    /** How often the feed polls `GET /tickets?since_updated_at=` (the webhook makes it immediate). */
+    poll_seconds: z.number().int().min(10).max(3600).default(60),
+    /** The notifier's share of Syncro's 180/min: requests per rolling minute, at background priority. */
+    budget_per_minute: z.number().int().min(1).max(60).default(10),
+    /** The key the feed reads with (default: the shared key). */
+    key: keySourceSchema.optional(),
+    /** The secret in the doorbell's URL, POST /syncro/webhook/<secret> (absent: no webhook route). */
+    webhook_secret: keySourceSchema.optional(),
+    /** More events than this for one channel in one poll become one digest message. */
+    digest_after: z.number().int().min(1).max(100).default(5),
+    /** Appointment reminders: one DM this many minutes before (read with each technician's own key). */
+    appointment_minutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
+  })
+  .strict();
+export type NotificationsConfig = z.infer<typeof notificationsSchema>;
+
 const fileSchema = z
   .object({
     users: z.record(slackUserId, userSchema).default({}),
@@ -202,6 +226,8 @@ const fileSchema = z
       .strict()
       .default({ push: false, remote: 'origin', time_zone: 'UTC' }),
     enrolment: enrolmentSchema.optional(),
+    /** Syncro → Slack (see README "Notifications"): absent, the bot only answers. */
+    notifications: notificationsSchema.optional(),
     billing: z
       .object({
         /** `live`: read price_retail from GET /products/{id} and send it; `product_default`: omit it. */

@@ -1,4 +1,5 @@
 import { enrolmentsTableSql } from '../identity/enrolment/enrolment-table.js';
+import { notificationsTableSql } from '../notifications/schema.js';
 import { shownLinksTableSql } from '../previews/shown-links.js';
 import { timersTableSql } from '../timers/timer-store.js';
 import type { DdlTypes } from './sql-dialect.js';
@@ -81,6 +82,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'running timers', sql: timersTableSql },
   { version: 3, name: 'enrolled keys', sql: enrolmentsTableSql },
   { version: 4, name: 'shown ticket previews', sql: shownLinksTableSql },
+  { version: 5, name: 'notifications: feed, outbox, subscriptions', sql: notificationsTableSql },
 ];
 
 /** The migrations of `all` not yet in `applied`, in order. Throws if the list itself is out of order. */

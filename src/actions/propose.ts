@@ -1,5 +1,6 @@
 import type { BillingComputation } from './billing-types.js';
 import { type ProposalBase, proposeWith } from './kinds/action.js';
+import { type AssignTicketDraft, assignTicket } from './kinds/assign-ticket.js';
 import { type BillDraft, bill } from './kinds/billing.js';
 import { close } from './kinds/close.js';
 import { comment } from './kinds/comment.js';
@@ -49,6 +50,16 @@ export interface UpdateStatusProposal extends ProposalBase {
 
 export function proposeUpdateStatus({ ticket, status, statuses, ...p }: UpdateStatusProposal): PendingAction {
   return proposeWith(statusChange, p, { kind: 'update_ticket', ticket, status, statuses });
+}
+
+export interface AssignProposal extends ProposalBase {
+  ticket: AssignTicketDraft['ticket'];
+  userId: number;
+  userName: string;
+}
+
+export function proposeAssign({ ticket, userId, userName, ...p }: AssignProposal): PendingAction {
+  return proposeWith(assignTicket, p, { kind: 'assign_ticket', ticket, userId, userName });
 }
 
 export interface CloseProposal extends ProposalBase {

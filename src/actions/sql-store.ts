@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
 import type { Logger } from '../logger.js';
+import { openNotifyStore } from '../notifications/store.js';
 import { openShownLinks } from '../previews/shown-links.js';
 import { openTimerStore } from '../timers/timer-store.js';
 import { billingOps } from './billing-gate.js';
@@ -103,6 +104,7 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
     timers: openTimerStore(db),
     enrolments: openEnrolmentTable(db),
     shownLinks: openShownLinks(db),
+    notifications: openNotifyStore(db),
 
     async migrate(): Promise<void> {
       const migrations = MIGRATIONS;

@@ -1,5 +1,6 @@
 import { AppError } from '../errors.js';
 import type { EnrolmentTable } from '../identity/enrolment/enrolment-table.js';
+import type { NotifyStore } from '../notifications/store.js';
 import type { ShownLinks } from '../previews/shown-links.js';
 import type { TimerStore } from '../timers/timer-store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
@@ -51,6 +52,8 @@ export interface ActionStore {
   readonly enrolments: EnrolmentTable;
   /** Ticket previews shown lately, per channel (migration 4), shared by every replica. */
   readonly shownLinks: ShownLinks;
+  /** The notifier's feed, outbox and subscriptions (migration 5), shared by every replica. */
+  readonly notifications: NotifyStore;
   insert(action: PendingAction): Promise<void>;
   get(id: string): Promise<PendingAction | undefined>;
   /**

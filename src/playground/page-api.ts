@@ -59,6 +59,8 @@ export function createPageApi(o: {
   interactions: Interactions;
   /** Puts the simulator's demo data back (undefined against a real Syncro). */
   resetDemo?: () => void;
+  /** The Simulate menu: Syncro changes on its own (simulator only); returns what happened, in words. */
+  simulate?: (userId: string, what: string) => Promise<string>;
 }): PageApi {
   const { workspace, recorder, interactions } = o;
   // One version for everything the page shows: it re-reads the state when the version moves.
@@ -99,6 +101,7 @@ export function createPageApi(o: {
         requests: recorder.requests.slice(-MAX_REQUESTS_SHOWN),
         requestCount: recorder.requests.length,
         canResetDemo: Boolean(o.resetDemo),
+        canSimulate: Boolean(o.simulate),
         commands: o.commands,
         shortcuts: o.shortcuts ?? [],
       };
@@ -140,6 +143,13 @@ export function createPageApi(o: {
           return interactions.close(userId, s(b.viewId, 'viewId'));
         case 'home-opened':
           return interactions.homeOpened(userId);
+        case 'simulate': {
+          if (!o.simulate) throw new BadRequest('only the simulator can simulate');
+          const what = s(b.what, 'what');
+          if (!['reply', 'new', 'assign', 'appointment'].includes(what))
+            throw new BadRequest('unknown simulation');
+          return { said: await o.simulate(userId, what) };
+        }
         case 'reset-requests':
           recorder.reset();
           return undefined;

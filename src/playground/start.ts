@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CustomRoute } from '@slack/bolt';
+import type { ComposeDeps } from '../compose.js';
 import type { Config } from '../config.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../sandbox/simulator.js';
 import { playgroundHostCheck } from './host-check.js';
@@ -11,6 +12,7 @@ import { createPageApi } from './page-api.js';
 import { loadPageFiles, readManifestCommands, readManifestShortcuts } from './page-files.js';
 import { type Cast, configuredCast, demoCast } from './people.js';
 import { pageRoutes } from './routes.js';
+import { type Simulation, simulate } from './simulate.js';
 import { type SlackFake, startSlackFake } from './slack/server.js';
 import { type SyncroRecorder, startSyncroRecorder } from './syncro-recorder.js';
 import { Workspace } from './workspace.js';
@@ -33,7 +35,12 @@ export interface Playground {
    */
   config: Config;
   /** For composeApp: where the people's keys are, the page's routes, and whether Syncro is the simulator. */
-  composeDeps: { env: Record<string, string | undefined>; routes: CustomRoute[]; simulated: boolean };
+  composeDeps: {
+    env: Record<string, string | undefined>;
+    routes: CustomRoute[];
+    simulated: boolean;
+    notifications?: ComposeDeps['notifications'];
+  };
   cast: Cast;
   fake: SlackFake;
   simulator: SyncroSimulator | undefined;
@@ -71,6 +78,18 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     }
   }
 
+  // With the simulator, Syncro comes to Slack: #tickets starts subscribed, and the page's Simulate menu changes
+  // Syncro and rings the bot's webhook as the Notification Center would.
+  const webhookSecret = randomBytes(18).toString('hex');
+  if (simulator) {
+    cast.file.notifications = {
+      poll_seconds: 60,
+      budget_per_minute: 10,
+      digest_after: 5,
+      appointment_minutes: 15,
+      webhook_secret: { env: 'PLAYGROUND_WEBHOOK_SECRET' },
+    };
+  }
   const fake = await startSlackFake();
   const workspace = new Workspace([
     { id: PLAYGROUND_CHANNEL.id, name: PLAYGROUND_CHANNEL.name, kind: 'channel' },
@@ -112,6 +131,20 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
     recorder,
     interactions,
     resetDemo: simulator ? () => simulator.reset() : undefined,
+    ...(simulator
+      ? {
+          simulate: (userId: string, what: string) =>
+            simulate(
+              {
+                simulator,
+                webhookUrl: () => (url ? `${url}syncro/webhook/${webhookSecret}` : undefined),
+                syncroUserOf: (id) => cast.file.users[id]?.syncro_user_id,
+              },
+              userId,
+              what as Simulation,
+            ),
+        }
+      : {}),
   });
   // The page lets anyone who reaches it act as anyone: loopback names only, unless HOST was set on purpose.
   const page = pageRoutes(api, loadPageFiles(), playgroundHostCheck(config.slack.host));
@@ -135,7 +168,20 @@ export async function startPlayground(o: PlaygroundOptions): Promise<Playground>
       store: { kind: 'sqlite', file: join(dataDir, 'actions.db') },
       file: cast.file,
     },
-    composeDeps: { env: { ...o.env, ...cast.env }, routes: page.routes, simulated: Boolean(simulator) },
+    composeDeps: {
+      env: { ...o.env, ...cast.env, PLAYGROUND_WEBHOOK_SECRET: webhookSecret },
+      routes: page.routes,
+      simulated: Boolean(simulator),
+      ...(simulator
+        ? {
+            notifications: {
+              // The feed reads with the demo admin's key (the playground has no shared key).
+              fallbackKey: sandboxKey(1735),
+              subscribe: [{ channel: PLAYGROUND_CHANNEL.id, owner: cast.people[0]?.slackId ?? 'U0PLAYGRND' }],
+            },
+          }
+        : {}),
+    },
     cast,
     fake,
     simulator,

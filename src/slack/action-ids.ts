@@ -45,6 +45,14 @@ export const ACTION = {
   /** Approve / Refuse on an approval card for a connected key; value = JSON {user, at} (enrolment-card.ts). */
   connectApprove: 'syncro_connect_approve',
   connectReject: 'syncro_connect_reject',
+  /** "Assign to me" on a notification's parent message; value = ticket number (src/notifications). */
+  notifyAssignMe: 'syncro_notify_assign_me',
+  /** "Post this to Syncro as a comment" offered under a reply in a ticket's thread; value = JSON {n, t}. */
+  notifyThreadComment: 'syncro_notify_thread_comment',
+  /** App Home: a kind of notification DM on/off; value = the kind. */
+  notifyToggle: 'syncro_notify_toggle',
+  /** App Home: quiet hours (static select); value = `HH:MM-HH:MM` or `off`. */
+  notifyQuiet: 'syncro_notify_quiet',
 } as const;
 
 /** Editable fields a proposed card may offer: the core's list (the select's action id is editPrefix + field). */

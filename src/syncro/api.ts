@@ -1,4 +1,5 @@
 import type {
+  Appointment,
   Comment,
   Customer,
   Invoice,
@@ -85,6 +86,8 @@ export interface SyncroApi {
     number?: string;
     /** Only the tickets assigned to the key's owner (`mine=true`). */
     mine?: boolean;
+    /** ISO time: only tickets updated since (the notifier's change feed). */
+    sinceUpdatedAt?: string;
     page?: number;
   }): Promise<Page<Ticket>>;
   getTicket(id: number): Promise<Ticket>;
@@ -118,6 +121,13 @@ export interface SyncroApi {
   getInvoice(id: number): Promise<Invoice>;
   createInvoice(body: CreateInvoiceBody): Promise<Invoice>;
   listUsers(): Promise<Array<{ id: number; name: string }>>;
+  /** `GET /appointments` (by start time; `mine`: the key owner's). Items are wrapped: `{appointment: {…}}`. */
+  listAppointments(q: {
+    dateFrom?: string;
+    dateTo?: string;
+    mine?: boolean;
+    page?: number;
+  }): Promise<Page<Appointment>>;
 }
 
 /** The account-wide client: one limiter and one connection pool; `as(key)` gives one person's view. */

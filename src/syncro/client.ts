@@ -9,6 +9,7 @@ import { createSyncroRequester, type RequestHooks } from './request.js';
 import { defaultReadRetryPolicy, type RetryPolicy } from './retry-policies.js';
 import {
   addLineItemResponse,
+  appointmentListResponse,
   commentListResponse,
   commentResponse,
   customerListResponse,
@@ -133,6 +134,7 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
           customer_id: q.customerId,
           number: q.number,
           mine: q.mine ? 'true' : undefined,
+          since_updated_at: q.sinceUpdatedAt,
           page: q.page,
         });
         return page(r.tickets, r.meta);
@@ -206,6 +208,15 @@ export function createSyncroClient(opts: SyncroClientOptions): SyncroHttpClient 
       getInvoice: (id) => get(`/invoices/${pathId(id)}`, invoiceEitherResponse),
       createInvoice: async (body) => (await send('POST', '/invoices', invoiceResponse, body)).invoice,
       listUsers: async () => (await get('/users', usersResponse)).users.map(([id, name]) => ({ id, name })),
+      listAppointments: async (q) => {
+        const r = await get('/appointments', appointmentListResponse, {
+          date_from: q.dateFrom,
+          date_to: q.dateTo,
+          mine: q.mine ? 'true' : undefined,
+          page: q.page,
+        });
+        return page(r.appointments, r.meta);
+      },
     };
     return api;
   }

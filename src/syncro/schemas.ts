@@ -203,14 +203,12 @@ export const timerListResponse = z
   .object({ ticket_timers: z.array(timerEntrySchema), meta: metaSchema.nullish() })
   .loose();
 
-/**
- * An appointment (`GET /appointments`, items wrapped as `{appointment: {…}}` per the API document). No assignee:
- * they are read per technician with `mine=true`.
- */
+/** An appointment (`GET /appointments` wraps each item: `{appointment: {…}}`; no assignee field). */
 export const appointmentSchema = z
   .object({
     id,
     summary: optStr,
+    description: optStr,
     start_at: z.string(),
     end_at: optStr,
     customer_id: id.nullish(),
@@ -220,10 +218,19 @@ export const appointmentSchema = z
   .loose();
 export const appointmentListResponse = z
   .object({
-    appointments: z.array(z.object({ appointment: appointmentSchema }).loose()),
+    appointments: z.array(
+      z.union([
+        z
+          .object({ appointment: appointmentSchema })
+          .loose()
+          .transform((w) => w.appointment),
+        appointmentSchema,
+      ]),
+    ),
     meta: metaSchema.nullish(),
   })
   .loose();
+export type Appointment = z.infer<typeof appointmentSchema>;
 
 export type Me = z.infer<typeof meSchema>;
 export type Ticket = z.infer<typeof ticketSchema>;

@@ -105,6 +105,8 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Log level of this bot (default: E2E_LOG_LEVEL, else debug). */
   logLevel?: string;
+  /** The notifier's loop (with `notifications:` in the YAML); default 0: tests drive it. */
+  notifyTickMs?: number;
 }
 
 /** The secrets of the end-to-end setup, by name, with each Syncro key's distinctive tail (a half-masked key). */
@@ -152,6 +154,7 @@ async function composeBot(o: {
   leaseMs?: number;
   now?: () => number;
   env?: Record<string, string>;
+  notifyTickMs?: number;
 }): Promise<{ app: ComposedApp; eventsUrl: string }> {
   const env: Record<string, string> = {
     SYNCRO_BASE_URL: o.sim.url,
@@ -185,6 +188,7 @@ async function composeBot(o: {
     // clock in test/slack/card-publisher-retries.test.ts), so that cards settle within a test.
     cardRetryPausesMs: E2E_CARD_RETRY_PAUSES_MS,
     syncro: { readRetryPolicy: rapidTestRetryPolicy },
+    notifications: { tickMs: o.notifyTickMs ?? 0 },
   });
   const port = await app.start();
   return { app, eventsUrl: `http://127.0.0.1:${port}/slack/events` };
@@ -225,6 +229,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     leaseMs: opts.leaseMs,
     now: opts.now,
     env: opts.env,
+    notifyTickMs: opts.notifyTickMs,
   });
 
   const { bot, store } = app;

@@ -37,6 +37,8 @@ export async function startPlaygroundBot(env: Record<string, string> = {}): Prom
   const playground = await startPlayground({ config, env });
   const app = await composeApp(playground.config, {
     ...playground.composeDeps,
+    // The notifier is driven by the tests that look at it (no timer: nothing posts by itself mid-test).
+    notifications: { ...playground.composeDeps.notifications, tickMs: 0 },
     logger,
     sweepIntervalMs: 0,
     syncro: { readRetryPolicy: rapidTestRetryPolicy },

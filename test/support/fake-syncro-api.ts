@@ -170,6 +170,7 @@ export function fakeSyncro(now: () => number, tickets: Ticket[]): FakeSyncro {
   const api: SyncroApi = {
     me: notFaked('me'),
     listTickets: notFaked('listTickets'),
+    listAppointments: notFaked('listAppointments'),
     findTicketByNumber: notFaked('findTicketByNumber'),
     createTicket: notFaked('createTicket'),
     updateLineItem: notFaked('updateLineItem'),

@@ -1,4 +1,5 @@
 import type { ActionKindDef } from './action.js';
+import { assignTicket } from './assign-ticket.js';
 import { bill } from './billing.js';
 import { close } from './close.js';
 import { addComment, comment } from './comment.js';
@@ -41,6 +42,7 @@ export const ACTION_KINDS = {
   remove_line_item: removeLineItemAction,
   timer_entry: timerEntryAction,
   session_log: sessionLogAction,
+  assign_ticket: assignTicket,
 } as const;
 
 type StepOf<K> = K extends { send(ctx: never, step: infer S): unknown } ? S : never;

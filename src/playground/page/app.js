@@ -242,6 +242,7 @@ function drawRequests() {
   const s = app.state;
   $('#req-count').textContent = String(s.requestCount);
   $('#reset-demo').hidden = !s.canResetDemo;
+  $('#simulate').hidden = !s.canSimulate;
   const list = $('#requests');
   if (s.requests.length === 0) {
     list.innerHTML = '<li class="empty">No Syncro request yet.</li>';
@@ -743,6 +744,13 @@ async function start() {
   });
   $('#reset-requests').addEventListener('click', () => act('reset-requests', {}));
   $('#reset-demo').addEventListener('click', () => act('reset-demo', {}));
+  $('#simulate').addEventListener('change', async (e) => {
+    const what = e.target.value;
+    e.target.value = '';
+    if (!what) return;
+    const r = await act('simulate', { what });
+    if (r?.said) flash(r.said);
+  });
   await listen(() => refresh());
   document.body.dataset.ready = 'true';
 }

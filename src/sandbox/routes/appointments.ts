@@ -1,43 +1,65 @@
 import { json, type Reply } from '../http.js';
-import { businessThenName } from '../state.js';
-import { paginate, type RouteContext, route } from './context.js';
+import { bool, paginate, type Route, type RouteContext, route } from './context.js';
 
 /**
- * `GET /appointments` (read-only): the simulator keeps no calendar, so each open ticket assigned to the key's owner
- * has one appointment, the day after the ticket was created at 10:00 UTC, shaped as the API document shows
- * (items wrapped as `{appointment: {…}}`, no assignee). `mine` and `date_from` / `date_to` (by start) filter.
+ * `GET /appointments` as Syncro answers it: by start time (`date_from`, `date_to`), `mine=true` for the key's
+ * owner, 25 a page, each item wrapped (`{appointment: {…}}`) and without an assignee field. The appointments live
+ * on the state (`state.appointments`); the simulator's "Simulate" menu adds them.
  */
-function listAppointments({ state, user, query: q }: RouteContext): Reply {
-  const from = q.date_from ? Date.parse(q.date_from) : Number.NEGATIVE_INFINITY;
-  const to = q.date_to ? Date.parse(q.date_to) : Number.POSITIVE_INFINITY;
-  const items = state
-    .ticketsNewestFirst()
-    .filter((t) => !['Resolved', 'Closed', 'Invoiced'].includes(t.status))
-    .filter((t) => q.mine !== 'true' || t.user_id === user.user_id)
-    .map((t) => {
-      const day = new Date(Date.parse(t.created_at) + 24 * 3600_000).toISOString().slice(0, 10);
-      const start = `${day}T10:00:00.000Z`;
-      const customer = state.customer(t.customer_id);
-      return {
-        id: t.id,
-        summary: `Visit: ${t.subject}`,
-        description: null,
-        customer_id: t.customer_id,
-        created_at: t.created_at,
-        updated_at: t.updated_at,
-        start_at: start,
-        end_at: `${day}T11:00:00.000Z`,
-        duration: 1,
-        location: customer ? businessThenName(customer) : null,
-        ticket_id: t.id,
-        appointment_location_type: null,
-        all_day: null,
-        do_not_email: '1',
-      };
-    })
-    .filter((a) => Date.parse(a.start_at) >= from && Date.parse(a.start_at) <= to);
-  const { items: page, meta } = paginate(items, q.page);
-  return json({ appointments: page.map((appointment) => ({ appointment })), meta });
+
+export interface SimAppointment {
+  id: number;
+  summary: string;
+  description: string | null;
+  start_at: string;
+  end_at: string;
+  customer_id: number | null;
+  ticket_id: number | null;
+  location: string | null;
+  /** Whose it is (Syncro keeps this on the appointment's owner/attendees; the API shows none of it). */
+  user_id: number;
 }
 
-export const appointmentRoutes = [route('GET', '/appointments', listAppointments)];
+/** The appointments kept beside a state (not part of its seeds). */
+const byState = new WeakMap<object, SimAppointment[]>();
+
+export function appointmentsOf(state: object): SimAppointment[] {
+  let list = byState.get(state);
+  if (!list) {
+    list = [];
+    byState.set(state, list);
+  }
+  return list;
+}
+
+let nextId = 880_000;
+
+export function addAppointment(state: object, a: Omit<SimAppointment, 'id'>): SimAppointment {
+  const appointment = { ...a, id: ++nextId };
+  appointmentsOf(state).push(appointment);
+  return appointment;
+}
+
+function listAppointments(ctx: RouteContext): Reply {
+  const q = ctx.query;
+  const from = q.date_from ? Date.parse(q.date_from) : Number.NaN;
+  const to = q.date_to ? Date.parse(q.date_to) : Number.NaN;
+  const mine = bool(q.mine) === true;
+  const matching = appointmentsOf(ctx.state)
+    .filter((a) => {
+      const start = Date.parse(a.start_at);
+      return (
+        (Number.isNaN(from) || start >= from) &&
+        (Number.isNaN(to) || start <= to) &&
+        (!mine || a.user_id === ctx.user.user_id)
+      );
+    })
+    .sort((a, b) => Date.parse(a.start_at) - Date.parse(b.start_at));
+  const { items, meta } = paginate(matching, q.page);
+  return json({
+    appointments: items.map(({ user_id: _hidden, ...a }) => ({ appointment: a })),
+    meta: { total_pages: meta.total_pages, total_entries: meta.total_entries, page: meta.page },
+  });
+}
+
+export const appointmentRoutes: Route[] = [route('GET', '/appointments', listAppointments)];

@@ -19,6 +19,7 @@ function listTickets(ctx: RouteContext): Reply {
   const needle = q.query?.trim().toLowerCase() || undefined;
   const customerId = int(q.customer_id);
   const userId = int(q.user_id) ?? (bool(q.mine) ? ctx.user.user_id : undefined);
+  const since = q.since_updated_at ? Date.parse(q.since_updated_at) : Number.NaN;
   const customerName = (t: SimTicket) => {
     const c = state.customer(t.customer_id);
     return c ? businessThenName(c).toLowerCase() : '';
@@ -31,6 +32,7 @@ function listTickets(ctx: RouteContext): Reply {
         statusMatches(t.status, q.status) &&
         (customerId === undefined || t.customer_id === customerId) &&
         (userId === undefined || t.user_id === userId) &&
+        (Number.isNaN(since) || Date.parse(t.updated_at) >= since) &&
         (!needle || t.subject.toLowerCase().includes(needle) || customerName(t).includes(needle)),
     );
   const { items, meta } = paginate(matching, q.page);

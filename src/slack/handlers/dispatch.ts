@@ -2,6 +2,7 @@ import { parseCommand } from '../../commands/parse.js';
 import type { Command } from '../../commands/types.js';
 import { seesConfigHints } from '../../config-hints.js';
 import { NotMappedError } from '../../identity/errors.js';
+import { parseNotifyCommand, runNotifyCommand } from '../../notifications/commands.js';
 import type { Message } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { errorReply, notMappedReply, simpleReply, usageReply } from '../views/replies.js';
@@ -34,6 +35,9 @@ export async function runCommand(
   text: string,
   triggerId: string | undefined,
 ): Promise<void> {
+  // Channel subscriptions (src/notifications/commands.ts) are read before the main grammar.
+  const notify = parseNotifyCommand(text);
+  if (notify) return guard(ctx, to, () => runNotifyCommand(ctx, to, notify));
   const parsed = parseCommand(text);
   if (!parsed.ok) {
     await ctx.reply(to, {

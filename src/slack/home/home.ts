@@ -4,6 +4,7 @@ import type { AuditEntry } from '../../actions/types.js';
 import { NotAllowedError } from '../../errors.js';
 import { NoOwnKeyError, NotMappedError } from '../../identity/errors.js';
 import type { Identity } from '../../identity/resolver.js';
+import { notificationHome } from '../../notifications/listeners.js';
 import { SyncroUnauthorizedError } from '../../syncro/errors.js';
 import { withRequestPriority } from '../../syncro/priority.js';
 import { ACTION } from '../action-ids.js';
@@ -124,7 +125,7 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
         ? syncroFor(slackUserId, who.identity).catch((err: unknown) => ({ error: ctx.describeError(err) }))
         : Promise.resolve({ error: who.error }),
     ]);
-    return homeView({
+    const view = homeView({
       slackUserId,
       syncroName: who.kind === 'ok' ? who.identity.name : (ctx.file.users[slackUserId]?.name ?? ''),
       now,
@@ -135,6 +136,9 @@ export function createHomePublisher(ctx: BotContext): HomePublisher {
       approvals,
       writes,
     });
+    // Notification settings (src/notifications), when notifications are on.
+    if (ctx.file.notifications) view.blocks.push(...(await notificationHome(ctx, slackUserId)));
+    return view;
   }
 
   return {
@@ -157,6 +161,8 @@ const REFRESHING_ACTIONS: ReadonlySet<string> = new Set([
   ACTION.timerStart,
   ACTION.timerStop,
   ACTION.timerCancel,
+  ACTION.notifyToggle,
+  ACTION.notifyQuiet,
 ]);
 
 /** The person who clicked a Home button that changes what Home shows, if this request is one. */

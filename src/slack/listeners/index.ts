@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import { afterAcks } from '../../ack-first.js';
+import { registerNotificationListeners } from '../../notifications/listeners.js';
 import { COMMAND } from '../action-ids.js';
 import type { BotContext } from '../context.js';
 import { runCommand } from '../handlers/dispatch.js';
@@ -45,6 +46,7 @@ export function registerRoutes(app: ListenerApp, ctx: BotContext): void {
   registerCreateFlow(app, ctx);
   registerTicketButtons(app, ctx);
   registerTimerButtons(app, ctx);
+  registerNotificationListeners(app, ctx);
   registerModalSubmissions(app, ctx);
   registerFormReopen(app, ctx);
   registerShortcuts(app, ctx);

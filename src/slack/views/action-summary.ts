@@ -61,6 +61,14 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Status', value: `${d.ticket.status} → ${d.status}` },
         ],
       };
+    case 'assign_ticket':
+      return {
+        title: `Assign #${d.ticket.number}`,
+        fields: [
+          { label: 'Ticket', value: ticketLine(d.ticket) },
+          { label: 'Assignee', value: `${d.ticket.userName ?? 'unassigned'} → ${d.userName}` },
+        ],
+      };
     case 'close_ticket':
       return {
         title: `Close #${d.ticket.number}`,
