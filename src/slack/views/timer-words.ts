@@ -19,14 +19,14 @@ export function timerEntryWords(d: TimerEntryDraft): {
   fields: Array<{ label: string; value: string }>;
 } {
   const minutes = Math.max(1, Math.round((d.endAt - d.startAt) / 60_000));
-  const product = d.labor.productName ?? `product ${d.labor.productId}`;
+  const product = d.labor.productName ?? 'its labour product';
   const rate = d.labor.rate != null ? ` at ${money(d.labor.rate)}/h` : '';
   return {
     title: `Timer entry on #${d.ticket.number}: ${minutes} min ${d.labor.label}`,
     fields: [
       { label: 'Ticket', value: `#${d.ticket.number} · ${d.ticket.subject}` },
-      { label: 'Technician', value: `${d.technician.name} (Syncro user ${d.technician.syncroUserId})` },
-      { label: 'Labour', value: `${d.labor.label} · ${product} (product ${d.labor.productId})${rate}` },
+      { label: 'Technician', value: d.technician.name },
+      { label: 'Labour', value: `${d.labor.label} · ${product}${rate}` },
       { label: 'Time recorded', value: `${spanText(d.startAt, d.endAt)}: ${minutes} min` },
       ...(d.timer.startedAt !== d.startAt || d.timer.stoppedAt !== d.endAt
         ? [
@@ -56,13 +56,17 @@ function spanText(from: number, to: number): string {
   return `${day} ${at(from)} → ${at(to)} UTC`;
 }
 
-/** "line item 0.78 h × $150.00 = $117.00": the line a charged timer entry became, as Syncro priced it. */
+/**
+ * "line item Remote labour 0.78 h × $150.00 = $117.00": the line a charged timer entry became, as Syncro priced it,
+ * named by its name (never its id).
+ */
 export function chargedLineWords(line: ChargedLine | undefined): string {
   if (!line) return 'its line item could not be read back: see the ticket in Syncro for the price';
   const q = line.quantity;
+  const named = line.name ? `line item ${line.name}` : 'line item';
   if (q === null || line.price === null)
-    return `line item ${line.id}${q === null ? '' : `, ${hours(q)} h`}; Syncro did not say its price`;
-  return `line item ${hours(q)} h × ${money(line.price)} = ${money(Math.round(q * line.price * 100) / 100)}`;
+    return `${named}${q === null ? '' : `, ${hours(q)} h`}; Syncro did not say its price`;
+  return `${named} ${hours(q)} h × ${money(line.price)} = ${money(Math.round(q * line.price * 100) / 100)}`;
 }
 
 /** "read back: not taxable": a charged line's tax as Syncro shows it after it was set. */
