@@ -51,7 +51,13 @@ export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
     blocks.push(section(`⚠️ ${escapeMrkdwn(e.message)}`));
     if (e.usage) blocks.push(...usageBlocks(e.usage));
   } else {
-    blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}`));
+    // A channel the error points to is a fact: mentioned here, after the words are escaped.
+    const channel = errorFacts(e).channelId;
+    const where =
+      channel && /^[CG][A-Z0-9]+$/.test(channel) && e.code === 'NOT_ALLOWED'
+        ? ` Approvals are posted in <#${channel}>.`
+        : '';
+    blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}${where}`));
   }
   const plain = describeErrorPlain(e, ref);
   return finalizeMessage(blocks, plain);
