@@ -76,20 +76,18 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
   const push = (id: string, section: Check['section'], status: Check['status'], facts: CheckFacts) =>
     out.push({ id, section, status, facts });
 
-  /** One budgeted call: counted before it is sent, plus each further attempt Syncro answered (retries). */
+  /** One budgeted call: counted before it is sent, and sent once (no retry: a retry would be a request not counted). */
   async function spendOn<T>(send: (hooks: RequestHooks) => Promise<T>): Promise<Spent<T>> {
     if (spend.spent >= cap) {
       spend.skipped += 1;
       return { kind: 'over_budget' };
     }
     spend.spent += 1;
-    let answers = 0;
     let status: number | undefined;
     const hooks: RequestHooks = {
       priority: 'background',
+      noRetry: true,
       onResponse: (r) => {
-        answers += 1;
-        if (answers > 1) spend.spent += 1;
         status = r.status;
         const rate: Record<string, string> = {};
         for (const [name, v] of Object.entries(r.headers)) {

@@ -273,6 +273,17 @@ describe('npm run doctor', () => {
     expect(r.out).toContain('→ fix: run again with --max-requests 60');
   });
 
+  it('should keep to its request cap while Syncro fails: a read is sent once, never retried past the cap', async () => {
+    deploy = await startDeploy({
+      hook: { answer: () => ({ status: 503, body: { error: 'unavailable' } }) },
+    });
+    // Each read failing with 503 was sent three times (two retries): the second key's /me went out under the cap
+    // and its retries went past it.
+    const r = await doctor(deploy, ['--max-requests', '5']);
+    expect(deploy.sim.requests.length).toBeLessThanOrEqual(5);
+    expect(r.out).toContain(`${deploy.sim.requests.length} Syncro requests spent by the doctor (cap 5`);
+  });
+
   it("should show Syncro's rate-limit headers when it sends them", async () => {
     deploy = await startDeploy({
       hook: {
