@@ -112,7 +112,8 @@ function commentWords(c: {
   visibility: keyof typeof VISIBILITY_LABELS;
 }): string {
   const body = c.body.trim() === '' ? '(no text)' : c.body;
-  return `${VISIBILITY_LABELS[c.visibility]}, subject “${c.subject}”:\n${body}`;
+  // The subject as it is sent (one plain line, marks gone), as the payload beside it says.
+  return `${VISIBILITY_LABELS[c.visibility]}, subject “${plainLine(c.subject)}”:\n${body}`;
 }
 
 const FIELD_LABELS: Record<EditableField, string> = {
