@@ -121,8 +121,11 @@ export type CheckFacts =
       limitPerMinute: number;
       /** Rate-limit headers Syncro sent on the last answer, if any (name → value). */
       headers: Record<string, string>;
-      /** The bot's own limiter at the end: requests in the current 60 s window (every replica's, with PostgreSQL). */
-      window?: { used: number; limit: number };
+      /**
+       * The limiter at the end: requests in the current 60 s window (every replica's, with PostgreSQL).
+       * `doctorOnly`: the limiter is the command line's own (SQLite), so it counts only the doctor's requests.
+       */
+      window?: { used: number; limit: number; doctorOnly?: boolean };
     }
   | { kind: 'syncro_sandbox' };
 

@@ -51,6 +51,8 @@ export interface SyncroCheckDeps {
   /** For `{sops: …}` key sources (tests). */
   runSops?: SopsRunner;
   now?: () => number;
+  /** The client's limiter is the doctor's own (the command line with SQLite): it counts only the doctor's requests. */
+  ownLimiter?: boolean;
 }
 
 /** One budgeted call's outcome: its value, its failure (with the HTTP status when Syncro answered), or not sent. */
@@ -176,7 +178,7 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
 
   if (!reader) {
     push('syncro.reader', 'syncro', 'fail', { kind: 'syncro_reader', source: null });
-    out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
+    out.push(budgetCheck(spend, cap, deps.limitPerMinute, client, deps.ownLimiter === true));
     return out;
   }
   push('syncro.reader', 'syncro', 'ok', {
@@ -440,11 +442,17 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     empty: (b) => listAt(b, 'appointments').length === 0,
   });
 
-  out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
+  out.push(budgetCheck(spend, cap, deps.limitPerMinute, client, deps.ownLimiter === true));
   return out;
 }
 
-function budgetCheck(spend: Spend, cap: number, limitPerMinute: number, client: SyncroHttpClient): Check {
+function budgetCheck(
+  spend: Spend,
+  cap: number,
+  limitPerMinute: number,
+  client: SyncroHttpClient,
+  ownLimiter: boolean,
+): Check {
   const stats = client.limiter.stats();
   return {
     id: 'budget',
@@ -457,7 +465,11 @@ function budgetCheck(spend: Spend, cap: number, limitPerMinute: number, client: 
       skipped: spend.skipped,
       limitPerMinute,
       headers: spend.headers,
-      window: { used: stats.startedInWindow, limit: stats.limit },
+      window: {
+        used: stats.startedInWindow,
+        limit: stats.limit,
+        ...(ownLimiter ? { doctorOnly: true } : {}),
+      },
     },
   };
 }

@@ -365,7 +365,9 @@ function wordsOf(f: CheckFacts): CheckWords {
             : 'Syncro sent no rate-limit headers, so its remaining headroom is unknown',
           ...(f.window
             ? [
-                `the bot's rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s, so ${Math.max(0, f.window.limit - f.window.used)} left by its count`,
+                f.window.doctorOnly
+                  ? `this run's own rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s: only the doctor's (with SQLite the running bot counts its requests in its own process, so its use is not included)`
+                  : `the bot's rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s, so ${Math.max(0, f.window.limit - f.window.used)} left by its count`,
               ]
             : []),
           ...(f.skipped > 0 ? [`${f.skipped} read${f.skipped === 1 ? '' : 's'} skipped at the cap`] : []),
