@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config.js';
 import { AppError, KeySourceError } from '../errors.js';
-import { resolveKey, type SopsRunner } from '../identity/key-sources.js';
+import { describeKeySource, resolveKey, type SopsRunner } from '../identity/key-sources.js';
 import { redactText } from '../logger.js';
 import type { SyncroHttpClient } from '../syncro/client.js';
 import { SyncroNotFoundError, SyncroSchemaMismatchError, SyncroUnauthorizedError } from '../syncro/errors.js';
@@ -30,7 +30,7 @@ import {
   shapeIssues,
   stringAt,
 } from './shapes.js';
-import { configuredKeys, configuredStatuses, keySourceName } from './targets.js';
+import { configuredKeys, configuredStatuses } from './targets.js';
 
 /**
  * The Syncro half of the doctor: every read goes through the bot's own client (the request chokepoint, its
@@ -118,7 +118,7 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
       kind: 'syncro_key' as const,
       role: target.role,
       setting: target.setting,
-      source: target.source ? keySourceName(target.source) : null,
+      source: target.source ? describeKeySource(target.source) : null,
       ...(target.slackUserId ? { slackUserId: target.slackUserId } : {}),
       ...(target.configuredName ? { configuredName: target.configuredName } : {}),
       ...(target.expected ? { expected: target.expected } : {}),

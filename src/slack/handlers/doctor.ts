@@ -1,4 +1,4 @@
-import { doctorAdmins } from '../../doctor/targets.js';
+import { configAdmins } from '../../config-hints.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { doctorBusyView, doctorRefusalView, doctorView, doctorWaitView } from '../views/doctor.js';
 
@@ -7,7 +7,7 @@ import { doctorBusyView, doctorRefusalView, doctorView, doctorWaitView } from '.
  * key's source and owner. Says it is checking, then replies with the checklist (both private).
  */
 export async function showDoctor(ctx: BotContext, to: ReplyTarget): Promise<void> {
-  if (!doctorAdmins(ctx.file).includes(to.userId) || !ctx.doctor) {
+  if (!configAdmins(ctx.file).includes(to.userId) || !ctx.doctor) {
     await ctx.reply(to, { ...doctorRefusalView(), response_type: 'ephemeral' });
     return;
   }
