@@ -14,7 +14,8 @@ import { VISIBILITY_LABELS } from './visibility-words.js';
 
 export interface SummaryWords {
   title: string;
-  fields: Array<{ label: string; value: string }>;
+  /** `mrkdwn`: the value is mrkdwn already (Slack date tokens), not plain words to escape. */
+  fields: Array<{ label: string; value: string; mrkdwn?: true }>;
 }
 
 function ticketLine(t: TicketRef): string {
@@ -93,7 +94,9 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Customer', value: d.ticket.customerName ?? '(not read from Syncro)' },
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
-          ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
+          ...(d.timer
+            ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes), mrkdwn: true as const }]
+            : []),
           { label: 'Comment', value: commentWords(d.comment) },
         ],
       };
