@@ -73,6 +73,11 @@ export type CheckFacts =
       error?: string;
     }
   | { kind: 'syncro_reader'; source: string | null; owner?: string }
+  /**
+   * Keys connected with `/syncro connect` (enrolment is on): not checked. They are in the bot's store or vault,
+   * not in the configuration; `storage` is where (`enrolment.storage`).
+   */
+  | { kind: 'syncro_connected_keys'; storage: 'store' | 'sops' }
   | {
       kind: 'syncro_product';
       laborType: string;

@@ -176,6 +176,15 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     }
   }
 
+  // Keys connected with /syncro connect live in the bot's store (or vault), not in the configuration: the doctor
+  // does not read them (the store's key needs KEY_ENCRYPTION_KEY, the vault sops). Said, rather than left out.
+  if (file.enrolment) {
+    push('syncro.connected_keys', 'syncro', 'skip', {
+      kind: 'syncro_connected_keys',
+      storage: file.enrolment.storage,
+    });
+  }
+
   if (!reader) {
     push('syncro.reader', 'syncro', 'fail', { kind: 'syncro_reader', source: null });
     out.push(budgetCheck(spend, cap, deps.limitPerMinute, client, deps.ownLimiter === true));

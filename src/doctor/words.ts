@@ -222,6 +222,14 @@ function wordsOf(f: CheckFacts): CheckWords {
       }
       break;
     }
+    case 'syncro_connected_keys':
+      return {
+        line: `keys connected with /syncro connect (enrolment.storage: ${f.storage}): not checked`,
+        details: [
+          `the doctor checks the keys in the configuration only; connected keys are in the bot's ${f.storage === 'store' ? 'database (encrypted with KEY_ENCRYPTION_KEY)' : 'sops vault'}`,
+          'each was checked with GET /me when it was connected, and one Syncro refuses later is marked stale and its owner told to connect a new one (/syncro whoami shows it)',
+        ],
+      };
     case 'syncro_reader':
       return f.source
         ? { line: `the account is read with ${f.source} (${f.owner ?? ''})`, details: [] }

@@ -79,6 +79,8 @@ describe('npm run doctor', () => {
     const spent = Number(/(\d+) Syncro requests spent by the doctor/.exec(r.out)?.[1]);
     expect(spent).toBe(deploy.sim.requests.length);
     expect(spent).toBeLessThan(30);
+    // Keys connected with /syncro connect are not in the configuration: said, not silently left out.
+    expect(r.out).toContain('– keys connected with /syncro connect (enrolment.storage: store): not checked');
     // With SQLite the command line's limiter is its own: it says it counts only the doctor's requests.
     expect(r.out).toContain(
       `this run's own rate limiter counts ${spent} of 180 requests in the last 60 s: only the doctor's`,
