@@ -213,7 +213,9 @@ describe('timer entries', () => {
       expect.arrayContaining([[`/tickets/${tid()}/charge_timer_entry`, entries()[0]!.id]]),
     );
     // 47 min = 0.7833 h at $150.00/h, as Syncro priced the line.
-    expect(stepLine(done, 2)).toContain('charged: line item Labor - Remote Business 0.7833 h × $150.00 = $117.50');
+    expect(stepLine(done, 2)).toContain(
+      'charged: line item Labor - Remote Business 0.7833 h × $150.00 = $117.50',
+    );
 
     // Once posted, the stopped timer's buttons are gone: a click on either says so and sends nothing.
     const again = await h.click(

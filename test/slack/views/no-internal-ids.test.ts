@@ -11,7 +11,9 @@ import { chargedLineWords, timerEntryWords } from '../../../src/slack/views/time
 describe('no internal ids in words', () => {
   it('a charged line is named by its name, never its id', () => {
     const line = { id: 778899, name: 'Labor - Remote Business', quantity: 0.75, price: null };
-    expect(chargedLineWords(line)).toBe('line item Labor - Remote Business, 0.75 h; Syncro did not say its price');
+    expect(chargedLineWords(line)).toBe(
+      'line item Labor - Remote Business, 0.75 h; Syncro did not say its price',
+    );
     expect(chargedLineWords({ id: 778899, quantity: null, price: null })).not.toContain('778899');
     expect(chargedLineWords({ ...line, price: 150 })).toBe(
       'line item Labor - Remote Business 0.75 h × $150.00 = $112.50',
@@ -20,7 +22,12 @@ describe('no internal ids in words', () => {
 
   it('the line tax step’s result is the charged line on its ticket', () => {
     const r = { ticket: () => '', invoice: () => '', onTicket: ' on #32164' };
-    const step = { op: 'update_line_item', method: 'PUT', path: '/tickets/5/update_line_item', status: 'succeeded' };
+    const step = {
+      op: 'update_line_item',
+      method: 'PUT',
+      path: '/tickets/5/update_line_item',
+      status: 'succeeded',
+    };
     const words = STEP_WORDS.update_line_item.result(r, step as never, 778899);
     expect(words).toBe('the charged line on #32164');
   });
