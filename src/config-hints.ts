@@ -68,15 +68,10 @@ export function slackUserIdHint(key: string): string {
 }
 
 /**
- * Who is shown the bot's YAML in a reply (how to add someone to `users:`): the people the configuration trusts
- * with it, its billing and key approvers. Everyone else is told to ask their admin.
+ * The configuration's admins: its billing and key (enrolment) approvers, once each. They are the people trusted
+ * with the bot's YAML (a reply shows them how to add someone to `users:`; everyone else is told to ask their
+ * admin) and the ones who may run `/syncro doctor`.
  */
-export function seesConfigHints(
-  file: Pick<FileConfig, 'billing' | 'enrolment'>,
-  slackUserId: string,
-): boolean {
-  return (
-    file.billing.approval.approvers.includes(slackUserId) ||
-    (file.enrolment?.approvers ?? []).includes(slackUserId)
-  );
+export function configAdmins(file: Pick<FileConfig, 'billing' | 'enrolment'>): string[] {
+  return [...new Set([...file.billing.approval.approvers, ...(file.enrolment?.approvers ?? [])])];
 }

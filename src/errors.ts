@@ -53,6 +53,16 @@ export class UserInputError extends AppError {
 /** The person may not do this (not mapped, key refused by policy, not the requester or an approver). */
 export class NotAllowedError extends AppError {
   readonly code = 'NOT_ALLOWED';
+  /**
+   * @param channelId A channel the person is pointed to (where approvals are posted), as a fact: the view makes
+   *   the mention, the message only says "the approval channel" (words are escaped, so a `<#C…>` would show raw).
+   */
+  constructor(
+    message: string,
+    readonly channelId?: string,
+  ) {
+    super(message);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import {
   asAppError,
   CardNotPostedError,
   ConfigError,
+  NotAllowedError,
   SignerChangedError,
   UserInputError,
 } from '../errors.js';
@@ -56,6 +57,7 @@ export function errorFacts(err: unknown): ErrorFacts {
   else if (MESSAGE_FOR_PEOPLE.has(e.code)) {
     facts.messages = [e.message];
     if (e instanceof UserInputError && e.usage) facts.usage = e.usage;
+    if (e instanceof NotAllowedError && e.channelId) facts.channelId = e.channelId;
   } else if (!(e instanceof SyncroError)) facts.ref = errorRef(err);
   return facts;
 }

@@ -42,6 +42,14 @@ export const USAGE: Readonly<Record<CommandName, string>> = {
   doctor: '/syncro doctor — check the bot’s configuration against Slack and Syncro (admins)',
 };
 
+/** Subcommands that exist only with `/syncro connect` turned on (the configuration's `enrolment`). */
+const NEEDS_ENROLMENT: ReadonlySet<CommandName> = new Set(['connect', 'disconnect']);
+
+/** The subcommands `/syncro help` lists for this configuration: connect and disconnect only when enrolment is on. */
+export function helpCommandNames(opts: { enrolment: boolean }): CommandName[] {
+  return COMMAND_NAMES.filter((n) => opts.enrolment || !NEEDS_ENROLMENT.has(n));
+}
+
 /** Every usage line, in the order of `COMMAND_NAMES`. */
 export const USAGE_TEXT: string = COMMAND_NAMES.map((n) => USAGE[n]).join('\n');
 

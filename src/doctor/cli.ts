@@ -126,6 +126,8 @@ export async function doctorMain(
       baseUrl: config.syncro.baseUrl,
       limitPerMinute: config.syncro.rateLimitPerMinute,
       cap: args.cap,
+      // With SQLite the limiter above is this process's own: the running bot's count is in the bot's process.
+      ownLimiter: config.store.kind !== 'postgres',
     };
     close = async () => {
       await client.close();

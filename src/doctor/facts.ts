@@ -73,6 +73,11 @@ export type CheckFacts =
       error?: string;
     }
   | { kind: 'syncro_reader'; source: string | null; owner?: string }
+  /**
+   * Keys connected with `/syncro connect` (enrolment is on): not checked. They are in the bot's store or vault,
+   * not in the configuration; `storage` is where (`enrolment.storage`).
+   */
+  | { kind: 'syncro_connected_keys'; storage: 'store' | 'sops' }
   | {
       kind: 'syncro_product';
       laborType: string;
@@ -121,8 +126,11 @@ export type CheckFacts =
       limitPerMinute: number;
       /** Rate-limit headers Syncro sent on the last answer, if any (name → value). */
       headers: Record<string, string>;
-      /** The bot's own limiter at the end: requests in the current 60 s window (every replica's, with PostgreSQL). */
-      window?: { used: number; limit: number };
+      /**
+       * The limiter at the end: requests in the current 60 s window (every replica's, with PostgreSQL).
+       * `doctorOnly`: the limiter is the command line's own (SQLite), so it counts only the doctor's requests.
+       */
+      window?: { used: number; limit: number; doctorOnly?: boolean };
     }
   | { kind: 'syncro_sandbox' };
 

@@ -25,6 +25,8 @@ export interface DoctorDeps {
         limitPerMinute: number;
         cap?: number;
         runSops?: SopsRunner;
+        /** The client's limiter counts only the doctor's requests (the command line with SQLite). */
+        ownLimiter?: boolean;
       }
     | undefined;
   now?: () => number;
@@ -50,6 +52,7 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
         limitPerMinute: deps.syncro.limitPerMinute,
         ...(deps.syncro.cap !== undefined ? { cap: deps.syncro.cap } : {}),
         ...(deps.syncro.runSops ? { runSops: deps.syncro.runSops } : {}),
+        ...(deps.syncro.ownLimiter ? { ownLimiter: true } : {}),
         ...(deps.now ? { now: deps.now } : {}),
       })),
     );

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { FileConfig } from '../config.js';
 import { AppError, KeySourceError } from '../errors.js';
-import { resolveKey, type SopsRunner } from '../identity/key-sources.js';
+import { describeKeySource, resolveKey, type SopsRunner } from '../identity/key-sources.js';
 import { redactText } from '../logger.js';
 import type { SyncroHttpClient } from '../syncro/client.js';
 import { SyncroNotFoundError, SyncroSchemaMismatchError, SyncroUnauthorizedError } from '../syncro/errors.js';
@@ -30,7 +30,7 @@ import {
   shapeIssues,
   stringAt,
 } from './shapes.js';
-import { configuredKeys, configuredStatuses, keySourceName } from './targets.js';
+import { configuredKeys, configuredStatuses } from './targets.js';
 
 /**
  * The Syncro half of the doctor: every read goes through the bot's own client (the request chokepoint, its
@@ -51,6 +51,8 @@ export interface SyncroCheckDeps {
   /** For `{sops: …}` key sources (tests). */
   runSops?: SopsRunner;
   now?: () => number;
+  /** The client's limiter is the doctor's own (the command line with SQLite): it counts only the doctor's requests. */
+  ownLimiter?: boolean;
 }
 
 /** One budgeted call's outcome: its value, its failure (with the HTTP status when Syncro answered), or not sent. */
@@ -76,20 +78,18 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
   const push = (id: string, section: Check['section'], status: Check['status'], facts: CheckFacts) =>
     out.push({ id, section, status, facts });
 
-  /** One budgeted call: counted before it is sent, plus each further attempt Syncro answered (retries). */
+  /** One budgeted call: counted before it is sent, and sent once (no retry: a retry would be a request not counted). */
   async function spendOn<T>(send: (hooks: RequestHooks) => Promise<T>): Promise<Spent<T>> {
     if (spend.spent >= cap) {
       spend.skipped += 1;
       return { kind: 'over_budget' };
     }
     spend.spent += 1;
-    let answers = 0;
     let status: number | undefined;
     const hooks: RequestHooks = {
       priority: 'background',
+      noRetry: true,
       onResponse: (r) => {
-        answers += 1;
-        if (answers > 1) spend.spent += 1;
         status = r.status;
         const rate: Record<string, string> = {};
         for (const [name, v] of Object.entries(r.headers)) {
@@ -118,7 +118,7 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
       kind: 'syncro_key' as const,
       role: target.role,
       setting: target.setting,
-      source: target.source ? keySourceName(target.source) : null,
+      source: target.source ? describeKeySource(target.source) : null,
       ...(target.slackUserId ? { slackUserId: target.slackUserId } : {}),
       ...(target.configuredName ? { configuredName: target.configuredName } : {}),
       ...(target.expected ? { expected: target.expected } : {}),
@@ -176,9 +176,18 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     }
   }
 
+  // Keys connected with /syncro connect live in the bot's store (or vault), not in the configuration: the doctor
+  // does not read them (the store's key needs KEY_ENCRYPTION_KEY, the vault sops). Said, rather than left out.
+  if (file.enrolment) {
+    push('syncro.connected_keys', 'syncro', 'skip', {
+      kind: 'syncro_connected_keys',
+      storage: file.enrolment.storage,
+    });
+  }
+
   if (!reader) {
     push('syncro.reader', 'syncro', 'fail', { kind: 'syncro_reader', source: null });
-    out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
+    out.push(budgetCheck(spend, cap, deps.limitPerMinute, client, deps.ownLimiter === true));
     return out;
   }
   push('syncro.reader', 'syncro', 'ok', {
@@ -442,11 +451,17 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
     empty: (b) => listAt(b, 'appointments').length === 0,
   });
 
-  out.push(budgetCheck(spend, cap, deps.limitPerMinute, client));
+  out.push(budgetCheck(spend, cap, deps.limitPerMinute, client, deps.ownLimiter === true));
   return out;
 }
 
-function budgetCheck(spend: Spend, cap: number, limitPerMinute: number, client: SyncroHttpClient): Check {
+function budgetCheck(
+  spend: Spend,
+  cap: number,
+  limitPerMinute: number,
+  client: SyncroHttpClient,
+  ownLimiter: boolean,
+): Check {
   const stats = client.limiter.stats();
   return {
     id: 'budget',
@@ -459,7 +474,11 @@ function budgetCheck(spend: Spend, cap: number, limitPerMinute: number, client: 
       skipped: spend.skipped,
       limitPerMinute,
       headers: spend.headers,
-      window: { used: stats.startedInWindow, limit: stats.limit },
+      window: {
+        used: stats.startedInWindow,
+        limit: stats.limit,
+        ...(ownLimiter ? { doctorOnly: true } : {}),
+      },
     },
   };
 }

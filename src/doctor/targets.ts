@@ -1,5 +1,4 @@
 import type { FileConfig, KeySource } from '../config.js';
-import { describeKeySource } from '../identity/key-sources.js';
 import type { KeyRole, SettingPath } from './facts.js';
 
 /**
@@ -88,11 +87,6 @@ export function configuredKeys(file: FileConfig): KeyTarget[] {
   return out;
 }
 
-/** A key source's name as the doctor shows it (never the key). */
-export function keySourceName(source: KeySource): string {
-  return describeKeySource(source);
-}
-
 /** Every ticket status the configuration names (they must be in GET /tickets/settings). */
 export function configuredStatuses(file: FileConfig): Array<{ setting: SettingPath; value: string }> {
   return [
@@ -100,9 +94,4 @@ export function configuredStatuses(file: FileConfig): Array<{ setting: SettingPa
     { setting: 'tickets.close_status', value: file.tickets.close_status },
     { setting: 'billing.invoiced_status', value: file.billing.invoiced_status },
   ];
-}
-
-/** Who may run `/syncro doctor` in Slack: the billing approvers and the enrolment approvers. */
-export function doctorAdmins(file: FileConfig): string[] {
-  return [...new Set([...file.billing.approval.approvers, ...(file.enrolment?.approvers ?? [])])];
 }

@@ -222,6 +222,14 @@ function wordsOf(f: CheckFacts): CheckWords {
       }
       break;
     }
+    case 'syncro_connected_keys':
+      return {
+        line: `keys connected with /syncro connect (enrolment.storage: ${f.storage}): not checked`,
+        details: [
+          `the doctor checks the keys in the configuration only; connected keys are in the bot's ${f.storage === 'store' ? 'database (encrypted with KEY_ENCRYPTION_KEY)' : 'sops vault'}`,
+          'each was checked with GET /me when it was connected, and one Syncro refuses later is marked stale and its owner told to connect a new one (/syncro whoami shows it)',
+        ],
+      };
     case 'syncro_reader':
       return f.source
         ? { line: `the account is read with ${f.source} (${f.owner ?? ''})`, details: [] }
@@ -365,7 +373,9 @@ function wordsOf(f: CheckFacts): CheckWords {
             : 'Syncro sent no rate-limit headers, so its remaining headroom is unknown',
           ...(f.window
             ? [
-                `the bot's rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s, so ${Math.max(0, f.window.limit - f.window.used)} left by its count`,
+                f.window.doctorOnly
+                  ? `this run's own rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s: only the doctor's (with SQLite the running bot counts its requests in its own process, so its use is not included)`
+                  : `the bot's rate limiter counts ${f.window.used} of ${f.window.limit} requests in the last 60 s, so ${Math.max(0, f.window.limit - f.window.used)} left by its count`,
               ]
             : []),
           ...(f.skipped > 0 ? [`${f.skipped} read${f.skipped === 1 ? '' : 's'} skipped at the cap`] : []),

@@ -154,9 +154,10 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     if (fallback) return undefined;
     const e = await enrolments.get(slackUserId);
     if (e?.state === 'pending') {
-      const where = enrolments.config.approval_channel ? ` in <#${enrolments.config.approval_channel}>` : '';
+      const channel = enrolments.config.approval_channel;
       throw new NotAllowedError(
-        `Your Syncro key (${e.syncroName}) is waiting for an admin's approval${where}; you are told when it is approved.`,
+        `Your Syncro key (${e.syncroName}) is waiting for an admin's approval; you are told when it is approved.`,
+        channel,
       );
     }
     if (e?.state === 'stale') {

@@ -1,7 +1,8 @@
 import type { BillDraft } from '../actions/kinds/billing.js';
 import type { CloseDraft } from '../actions/kinds/close.js';
+import { isSentComment } from '../actions/kinds/comment.js';
 import type { PendingAction } from '../actions/types.js';
-import { customerName, type Ticket } from '../syncro/schemas.js';
+import { type Comment, customerName, type Ticket } from '../syncro/schemas.js';
 import { readHtml } from '../text/html.js';
 import { localDate, type SessionLogFacts } from './render.js';
 
@@ -59,15 +60,11 @@ export function sessionLogFacts(src: SessionLogSource): SessionLogFacts {
     return r.text;
   };
   const resolution = sentResolution(a) ?? (d.kind === 'close_ticket' ? d.resolution?.body : d.comment.body);
-  const resolutionSubject = d.kind === 'close_ticket' ? d.resolution?.subject : d.comment.subject;
+  const step = a.steps.find((s) => s.op === 'add_comment');
   // The comment this action posted is the log's Resolution: never what was reported, nor listed again. Known by
-  // its id, or (an id not read back) by its subject and text.
-  const isOwn = (c: { id: number; subject?: string | null; body?: string | null }) =>
-    c.id === own ||
-    (own === undefined &&
-      resolution !== undefined &&
-      (c.subject ?? '') === (resolutionSubject ?? '') &&
-      htmlToText(c.body ?? '').trim() === htmlToText(resolution).trim());
+  // its id, or (an id not read back) as the comment step's read-back knows it: the subject and body it sent.
+  const isOwn = (c: Comment) =>
+    c.id === own || (own === undefined && step?.op === 'add_comment' && isSentComment(c, step));
   const comments = [...(t.comments ?? [])]
     .filter((c) => !isOwn(c))
     .sort((x, y) => Date.parse(x.created_at) - Date.parse(y.created_at) || x.id - y.id);

@@ -122,7 +122,7 @@ export type DatedFormat = `${string}{date${string}`;
  * "Today 1:55 PM", "Tomorrow 1:55 PM", "Dec 9, 2026 1:55 PM") or `{date_short}`.
  */
 export function slackDate(ms: number, format: DatedFormat = '{date_short_pretty} {time}'): string {
-  if (!format.includes('{date')) throw new RangeError(`slackDate format ${format} does not show the day`);
+  // The type keeps the day in the format: no check at run time, where a throw would break the card being drawn.
   const iso = new Date(ms).toISOString();
   const fallback = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   return `<!date^${Math.floor(ms / 1000)}^${format}|${fallback}>`;
@@ -510,9 +510,15 @@ function withoutOptional(label: string): string {
   return t.toLowerCase().endsWith('(optional)') ? t.slice(0, -'(optional)'.length).trimEnd() : label;
 }
 
-/** The words for a text box's limit: "Up to 3,000 characters." */
+/** Below this max_length, a text box's hint does not state its limit. */
+const SHORT_LIMIT = 100;
+
+/**
+ * The words for a text box's limit: "Up to 3,000 characters." A limit under 100 says nothing: it guards a short
+ * field (minutes, a number), where "Up to 6 characters." would only puzzle.
+ */
 export function lengthHint(maxLength: number | undefined): string {
-  if (maxLength === undefined) return '';
+  if (maxLength === undefined || maxLength < SHORT_LIMIT) return '';
   const n =
     maxLength >= 1000
       ? `${Math.floor(maxLength / 1000)},${String(maxLength % 1000).padStart(3, '0')}`

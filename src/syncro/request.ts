@@ -21,7 +21,7 @@ import {
 import { markOnTheWire } from './on-the-wire.js';
 import { ambientRequestPerson, ambientRequestPriority } from './priority.js';
 import { type RateLimiter, RateLimiterUnavailableError, type RequestPriority } from './rate-limiter.js';
-import type { RetryPolicy } from './retry-policies.js';
+import { noRetryPolicy, type RetryPolicy } from './retry-policies.js';
 
 /**
  * The ONE chokepoint between the bot and Syncro: the only code that knows about undici. Per call it takes the
@@ -64,6 +64,11 @@ export interface RequestHooks {
    * headers never carry the key (it is only in the request).
    */
   onResponse?: (response: { status: number; headers: Record<string, string | string[] | undefined> }) => void;
+  /**
+   * One attempt only, whatever the read retry policy: for a caller that counts its requests against a cap (the
+   * doctor), where a retry would be a request it did not count.
+   */
+  noRetry?: boolean;
   /**
    * Whom the request is for (a Slack user id), for their share of the rate limit. Without it, the person set by
    * withRequestPerson applies (an identity's api sets it).
@@ -120,6 +125,7 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
   ): Promise<z.output<S>> {
     assertUsableKey(apiKey);
     const isWrite = spec.method !== 'GET';
+    const reads = hooks?.noRetry ? noRetryPolicy : policy;
     const endpoint = `${spec.method} ${spec.path}`;
     const qs = buildQuery(spec.query);
     const target = { origin, path: basePath + spec.path + (qs ? `?${qs}` : '') };
@@ -186,11 +192,11 @@ export function createSyncroRequester(opts: RequesterOptions): SyncroRequester {
           }
           throw err;
         }
-        if (waitable && attempt <= policy.retries && policy.shouldRetry(err)) continue; // the limiter waits
+        if (waitable && attempt <= reads.retries && reads.shouldRetry(err)) continue; // the limiter waits
         throw err;
       }
-      if (!isWrite && attempt <= policy.retries && policy.shouldRetry(err)) {
-        const delay = policy.delayMs(attempt);
+      if (!isWrite && attempt <= reads.retries && reads.shouldRetry(err)) {
+        const delay = reads.delayMs(attempt);
         if (delay > 0) await opts.sleep(delay);
         continue;
       }

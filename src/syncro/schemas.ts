@@ -63,6 +63,9 @@ export const customerSchema = z
     firstname: optStr,
     lastname: optStr,
     email: optStr,
+    /** Where the customer is: tells two customers of one name apart in a list. */
+    city: optStr,
+    phone: optStr,
     prepay_hours: decimal.nullish(),
     /** `GET /customers/{id}` carries the customer's contacts (the create card offers them). */
     contacts: z.array(contactSchema).nullish(),

@@ -183,9 +183,16 @@ export function readHtml(
   const input = s ?? '';
   const clipped = input.length > max;
   const head = clipped ? input.slice(0, cutBefore(input, max)) : input;
-  const text = tidyLines(read(readable, head.replace(/\r\n?/g, '\n')));
+  const text = tidyLines(read(readable, head.replace(/\r\n?/g, '\n').replace(BR_THEN_NEWLINE, '$1')));
   return { text: clipped ? `${text}…` : text, clipped };
 }
+
+/**
+ * A `<br>` and the newline written right after it are one line break, not two: our bodies (and many editors) write
+ * `<br>` and a newline so that a tags-stripped rendering keeps the lines, while a reader that keeps newlines would
+ * make each of them a break and every line of a close would come back with a blank line after it.
+ */
+const BR_THEN_NEWLINE = /(<br\s*\/?>)[ \t]*\n/gi;
 
 /**
  * Where to cut `s` at most `max` characters in: not inside a tag left open there (it would be read as text, or

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { HELP_TEXT, helpFor, parseCommand, USAGE, USAGE_TEXT } from '../../src/commands/parse.js';
+import {
+  HELP_TEXT,
+  helpCommandNames,
+  helpFor,
+  parseCommand,
+  USAGE,
+  USAGE_TEXT,
+} from '../../src/commands/parse.js';
 import { COMMAND_NAMES, type Command } from '../../src/commands/types.js';
 
 type Want = { command: Command } | { error: RegExp; usage?: string };
@@ -357,5 +364,14 @@ describe('USAGE and HELP_TEXT', () => {
   it('gives each topic its usage line and an explanation', () => {
     for (const name of COMMAND_NAMES) expect(helpFor(name).split('\n')).toHaveLength(2);
     expect(helpFor()).toBe(HELP_TEXT);
+  });
+});
+
+describe('helpCommandNames', () => {
+  it('lists connect and disconnect only when enrolment is on', () => {
+    expect(helpCommandNames({ enrolment: false })).not.toContain('connect');
+    expect(helpCommandNames({ enrolment: false })).not.toContain('disconnect');
+    expect(helpCommandNames({ enrolment: false })).toContain('whoami');
+    expect(helpCommandNames({ enrolment: true })).toEqual([...COMMAND_NAMES]);
   });
 });

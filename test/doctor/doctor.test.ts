@@ -79,7 +79,13 @@ describe('npm run doctor', () => {
     const spent = Number(/(\d+) Syncro requests spent by the doctor/.exec(r.out)?.[1]);
     expect(spent).toBe(deploy.sim.requests.length);
     expect(spent).toBeLessThan(30);
-    expect(r.out).toContain(`the bot's rate limiter counts ${spent} of 180 requests in the last 60 s`);
+    // Keys connected with /syncro connect are not in the configuration: said, not silently left out.
+    expect(r.out).toContain('– keys connected with /syncro connect (enrolment.storage: store): not checked');
+    // With SQLite the command line's limiter is its own: it says it counts only the doctor's requests.
+    expect(r.out).toContain(
+      `this run's own rate limiter counts ${spent} of 180 requests in the last 60 s: only the doctor's`,
+    );
+    expect(r.out).not.toContain("the bot's rate limiter counts");
     expect(deploy.sim.requests.every((q) => q.method === 'GET')).toBe(true);
     expect(
       deploy.slack.calls
@@ -271,6 +277,17 @@ describe('npm run doctor', () => {
     expect(r.out).toContain('6 Syncro requests spent by the doctor (cap 6');
     expect(r.out).toMatch(/\d+ reads? skipped at the cap/);
     expect(r.out).toContain('→ fix: run again with --max-requests 60');
+  });
+
+  it('should keep to its request cap while Syncro fails: a read is sent once, never retried past the cap', async () => {
+    deploy = await startDeploy({
+      hook: { answer: () => ({ status: 503, body: { error: 'unavailable' } }) },
+    });
+    // Each read failing with 503 was sent three times (two retries): the second key's /me went out under the cap
+    // and its retries went past it.
+    const r = await doctor(deploy, ['--max-requests', '5']);
+    expect(deploy.sim.requests.length).toBeLessThanOrEqual(5);
+    expect(r.out).toContain(`${deploy.sim.requests.length} Syncro requests spent by the doctor (cap 5`);
   });
 
   it("should show Syncro's rate-limit headers when it sends them", async () => {

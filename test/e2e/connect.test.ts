@@ -348,6 +348,9 @@ describe('approval by an admin', () => {
       // Not used while pending.
       const pending = await askBot(h, USERS.outsider, 'ticket 32164');
       expect(pending.reply.text).toMatch(/waiting for an admin's approval/);
+      // The approval channel is a mention Slack draws, not an escaped id shown as typed.
+      expect(JSON.stringify(pending.reply.blocks)).toContain('Approvals are posted in <#C0ADMINS1>.');
+      expect(JSON.stringify(pending.reply)).not.toContain('&lt;#');
       // The technician cannot approve their own key; someone not listed cannot either.
       const own = await h.click(USERS.outsider, ACTION.connectApprove, approve, { channelId: 'C0ADMINS1' });
       await h.slack.waitForResponse(

@@ -40,6 +40,22 @@ describe('/syncro doctor', () => {
     for (const secret of Object.values(e2eSecrets())) expect(all).not.toContain(secret);
   });
 
+  it('should run one at a time: a second run while one runs is told so', async () => {
+    h = await startHarness({ yaml: YAML, timeoutMs: 60_000 });
+    h.sim.injectFault({ method: 'GET', path: '/me', mode: 'hang', times: 50 });
+    try {
+      const first = await h.command(USERS.mike, 'doctor');
+      await h.slack.waitForResponse((r) => r.url === first.responseUrl);
+      // The first run is reading Syncro (its GET /me held).
+      await h.sim.waitForRequests(1, (r) => r.path === '/me');
+      const second = await h.command(USERS.mike, 'doctor');
+      const busy = await h.slack.waitForResponse((r) => r.url === second.responseUrl);
+      expect(mrkdwnTexts(busy.body).join('\n')).toContain('already checking the configuration');
+    } finally {
+      h.sim.releaseHangs();
+    }
+  });
+
   it('should refuse someone who is not an admin, reading nothing', async () => {
     h = await startHarness({ yaml: YAML });
     const before = h.sim.requests.length;

@@ -66,6 +66,8 @@ export interface Harness {
   store: ActionStore;
   eventsUrl: string;
   logLines: string[];
+  /** Resolves with the first JSON log line (already written or to come) that matches. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   dir: string;
   /** Sends `/syncro <text>` as `userId`; returns the HTTP result and the response_url the bot will use. */
   command(
@@ -210,12 +212,35 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const slack = await startSlackFake();
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'syncro-slack-e2e-'));
   const logLines: string[] = [];
+  const lineWaiters = new Set<{
+    match: (line: Record<string, unknown>) => boolean;
+    resolve: (line: Record<string, unknown>) => void;
+  }>();
+  const parsed = (l: string): Record<string, unknown> => {
+    try {
+      return JSON.parse(l) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
+  };
   const destination = new Writable({
     write(chunk, _enc, cb) {
-      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      const lines = String(chunk).split('\n').filter(Boolean);
+      logLines.push(...lines);
+      for (const line of lines.map(parsed))
+        for (const w of [...lineWaiters])
+          if (w.match(line)) {
+            lineWaiters.delete(w);
+            w.resolve(line);
+          }
       cb();
     },
   });
+  const waitForLog = (match: (line: Record<string, unknown>) => boolean) => {
+    const seen = logLines.map(parsed).find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise<Record<string, unknown>>((resolve) => lineWaiters.add({ match, resolve }));
+  };
   const logger = createLogger({ level: opts.logLevel ?? e2eLogLevel('debug'), format: 'json', destination });
   const { app, eventsUrl } = await composeBot({
     sim,
@@ -241,6 +266,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     store,
     eventsUrl,
     logLines,
+    waitForLog,
     dir,
     async command(userId, text, o = {}) {
       const responseUrl = slack.responseUrl('cmd');

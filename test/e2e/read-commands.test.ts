@@ -332,7 +332,11 @@ describe('read commands', () => {
       const { reply } = await askBot(h, USERS.howard, 'help');
       expect(reply.response_type).toBe('ephemeral');
       const lines = codeLines(reply);
-      for (const name of COMMAND_NAMES) expect(lines).toContain(USAGE[name]);
+      for (const name of COMMAND_NAMES.filter((n) => n !== 'connect' && n !== 'disconnect'))
+        expect(lines).toContain(USAGE[name]);
+      // Enrolment is off in this configuration: connecting a key is not offered.
+      expect(lines).not.toContain(USAGE.connect);
+      expect(lines).not.toContain(USAGE.disconnect);
       expect(h.sim.requests).toHaveLength(0);
     });
 
@@ -372,7 +376,9 @@ describe('read commands', () => {
 
       const { reply } = await askBot(h, USERS.howard, 'audit #32164');
       const all = mrkdwnTexts(reply).join('\n');
-      expect(all).toContain(`POST /tickets/${ticketId}/comment`);
+      // The write in words and the ticket's number, not Syncro's path with its id.
+      expect(all).toContain('*Comment* on #32164');
+      expect(all).not.toContain(`/tickets/${ticketId}/comment`);
       expect(all).toMatch(/succeeded/);
       expect(all).toContain('asked by <@U0HOWARD1>');
       expect(all).toContain('pressed by <@U0HOWARD1>');

@@ -166,7 +166,7 @@ describe('timer entries', () => {
     const card = await submitForm(h, form);
     const text = cardText(card);
     expect(text).toContain('Timer entry on #32164: 47 min Remote');
-    expect(text).toContain('Labor - Remote Business (product 1190473) at $150.00/h');
+    expect(text).toContain('Labor - Remote Business at $150.00/h');
     expect(shownPayloads(card.body.blocks as unknown[])).toEqual([
       JSON.stringify(
         {
@@ -213,7 +213,9 @@ describe('timer entries', () => {
       expect.arrayContaining([[`/tickets/${tid()}/charge_timer_entry`, entries()[0]!.id]]),
     );
     // 47 min = 0.7833 h at $150.00/h, as Syncro priced the line.
-    expect(stepLine(done, 2)).toContain('charged: line item 0.7833 h × $150.00 = $117.50');
+    expect(stepLine(done, 2)).toContain(
+      'charged: line item Labor - Remote Business 0.7833 h × $150.00 = $117.50',
+    );
 
     // Once posted, the stopped timer's buttons are gone: a click on either says so and sends nothing.
     const again = await h.click(
@@ -437,7 +439,7 @@ describe('timer entries', () => {
         // tax (step 3) waits for the person's Resume, as every step after one found after an unclear answer.
         const found = await waitForCard(h, /— not posted$/, { after: since });
         expect(stepLine(found, 2)).toContain(
-          'Syncro shows the timer entry charged: line item 0.7833 h × $150.00 = $117.50',
+          'Syncro shows the timer entry charged: line item Labor - Remote Business 0.7833 h × $150.00 = $117.50',
         );
         expect(cardText(found)).toContain('Resume from step 3');
         since = lastSeq(h);

@@ -92,8 +92,9 @@ describe('timers', () => {
       billValues({ ...GOOD_BILL, minutes: '45' }),
     );
     const card = await h.slack.waitForCall('chat.postMessage', undefined, { nth: before + 1 });
-    expect(textOf(card.body as never)).toContain(
-      '2026-12-01 09:02 → 09:49 UTC: 47 min measured (45 min stated for billing)',
+    // Slack dates: each end with its day, in the reader's own zone (the fallback is UTC).
+    expect(textOf(card.body as never)).toMatch(
+      /<!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-12-01 09:02 UTC> → <!date\^\d+\^\{date_short_pretty\} \{time\}\|2026-12-01 09:49 UTC>: 47 min measured \(45 min stated for billing\)/,
     );
     expect(sim.writes()).toEqual([]);
     const since = lastSeq(h);

@@ -199,13 +199,14 @@ describe('expiry and access', () => {
     const reply = (await hh.slack.waitForResponse((r) => r.url === audit.responseUrl)).body;
     const text = textOf(reply);
     expect(reply.text).toBe('Audit log for #32164: 3 write(s)');
-    // The comment's id is not in the words; the line links to the ticket it went on.
-    expect(text).toContain(`POST /tickets/${ticket.id}/comment* — ✅ succeeded (<`);
+    // Neither the path nor the comment's id is in the words; the line links to the ticket it went on.
+    expect(text).toContain('*Comment* on #32164 — ✅ succeeded (<');
     expect(text).toContain(`/tickets/${ticket.id}|open in Syncro>)`);
     expect(text).not.toContain(`id ${comment.id}`);
     expect(text).toContain('asked by <@U0HOWARD1> · pressed by <@U0HOWARD1> · as *Howard Enos*');
-    expect(text).toContain(`PUT /tickets/${ticket.id}* — ❓ no clear answer`);
-    expect(text).toContain(`PUT /tickets/${ticket.id}* — ✅ found in Syncro after an unclear answer`);
+    expect(text).toContain('*Ticket updated* on #32164 — ❓ no clear answer');
+    expect(text).toContain('*Ticket updated* on #32164 — ✅ found in Syncro after an unclear answer');
+    expect(text).not.toContain(`/tickets/${ticket.id}*`);
     expect(text).toContain('asked by <@U0MIKE001> · pressed by <@U0MIKE001> · as *Michael Swanson*');
     // An audit is a read: nothing more was written.
     expect(hh.sim.writes()).toHaveLength(2);

@@ -12,7 +12,9 @@ import { comment, commentAction, NOW, ticket } from '../slack/views/helpers.js';
  * is under Comments.
  */
 
-function closeAction(over: { resultId?: number } = {}): PendingAction & { draft: CloseDraft } {
+function closeAction(
+  over: { resultId?: number; typedSubject?: string; sentBody?: string } = {},
+): PendingAction & { draft: CloseDraft } {
   return commentAction({
     id: 'act_close',
     kind: 'close_ticket',
@@ -20,7 +22,11 @@ function closeAction(over: { resultId?: number } = {}): PendingAction & { draft:
       kind: 'close_ticket',
       ticket: { id: 5, number: '32164', subject: 'Printer', status: 'New' },
       closeStatus: 'Resolved',
-      resolution: { subject: 'Resolution', body: 'Replaced the toner.', visibility: 'public_note' },
+      resolution: {
+        subject: over.typedSubject ?? 'Resolution',
+        body: 'Replaced the toner.',
+        visibility: 'public_note',
+      },
     },
     summary: {},
     steps: [
@@ -31,7 +37,12 @@ function closeAction(over: { resultId?: number } = {}): PendingAction & { draft:
         status: 'succeeded',
         finishedAt: NOW,
         ...(over.resultId !== undefined ? { resultId: over.resultId } : {}),
-        body: { subject: 'Resolution', body: 'Replaced the toner.', hidden: false, do_not_email: true },
+        body: {
+          subject: 'Resolution',
+          body: over.sentBody ?? 'Replaced the toner.',
+          hidden: false,
+          do_not_email: true,
+        },
       },
     ],
   }) as PendingAction & { draft: CloseDraft };
@@ -81,6 +92,22 @@ describe('session log sections', () => {
     expect(section(log, 'Reported')).not.toContain('Replaced the toner.');
     expect(section(log, 'Resolution')).toContain('Replaced the toner.');
     expect(section(log, 'Comments')).toContain('(none)');
+  });
+
+  it('an id not read back: the resolution typed with formatting marks is known as the comment step knows it', () => {
+    // Typed `*Resolution*`, sent as the plain line `Resolution`; Syncro stored the body in its rich-text form.
+    const t = ticket({
+      comments: [
+        comment({ id: 9, subject: 'Resolution', body: '<div>Replaced the toner.</div>', created_at: at(1) }),
+        comment({ id: 1, subject: 'Update', body: 'Ordered toner.', created_at: at(60) }),
+      ],
+    });
+    const log = logOf(
+      closeAction({ typedSubject: '*Resolution*', sentBody: 'Replaced the <b>toner</b>.' }),
+      t,
+    );
+    expect(section(log, 'Comments')).toContain('Ordered toner.');
+    expect(section(log, 'Comments')).not.toContain('Replaced the');
   });
 
   it('the Initial Issue is reported and the other comments, oldest first, are comments', () => {

@@ -217,6 +217,14 @@ const typedText = fc.array(piece, { maxLength: 40 }).map((parts) => parts.join('
 /** A plain-text rendering shows `&nbsp;` as a no-break space: the same space to a reader. */
 const asRead = (s: string) => s.replace(/\u00a0/g, ' ').trim();
 const squeeze = (s: string) => s.replace(/\s+/g, '');
+/** The line structure: each line's words with whitespace squeezed, a run of blank lines as one, ends trimmed. */
+const lines = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/^\n+|\n+$/g, '');
 
 describe('the round trip: typed text → body → Syncro’s plain rendering is what the person meant', () => {
   it('Syncro’s plain text (tags stripped, entities decoded) shows the words typed, marks gone, lines kept', () => {
@@ -234,6 +242,24 @@ describe('the round trip: typed text → body → Syncro’s plain rendering is 
       fc.property(typedText, (t) => {
         expect(squeeze(htmlToText(typedToHtml(t)))).toBe(squeeze(typedToPlain(t)));
       }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('the read-back keeps the lines as typed: a line break is one break, not a blank line', () => {
+    expect(htmlToText(typedToHtml('Replaced the fan.\nTested for an hour.\nClosing.'))).toBe(
+      'Replaced the fan.\nTested for an hour.\nClosing.',
+    );
+    expect(htmlToText(typedToHtml('a\n\nb'))).toBe('a\n\nb');
+    expect(htmlToText('one<br/>\r\ntwo<BR>  \nthree')).toBe('one\ntwo\nthree');
+    fc.assert(
+      // A ``` block is a block of its own in any reader (a blank line around it): lines of text are compared here.
+      fc.property(
+        typedText.filter((t) => !t.includes('```')),
+        (t) => {
+          expect(lines(htmlToText(typedToHtml(t)))).toEqual(lines(typedToPlain(t)));
+        },
+      ),
       { numRuns: 1000 },
     );
   });

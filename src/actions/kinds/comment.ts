@@ -67,15 +67,15 @@ export const addComment: StepKind<CommentStep> = {
   },
 };
 
+/** Whether a comment's subject and body are the ones the step sent, however Syncro rendered them (see sameText). */
+export function isSentComment(c: Pick<Comment, 'subject' | 'body'>, step: CommentStep): boolean {
+  return sameText(c.subject, step.body.subject) && sameText(c.body, step.body.body);
+}
+
 /** Comments whose subject and body are ours, however Syncro rendered them (see sameText). */
 function matching(comments: readonly Comment[], step: CommentStep, since: number): Match[] {
   return comments
-    .filter(
-      (c) =>
-        sameText(c.subject, step.body.subject) &&
-        sameText(c.body, step.body.body) &&
-        createdSince(c.created_at, since),
-    )
+    .filter((c) => isSentComment(c, step) && createdSince(c.created_at, since))
     .map((c) => ({ id: c.id, outcome: { code: 'found', what: 'comment' } }));
 }
 

@@ -83,6 +83,8 @@ export type SessionLogResult =
 /** The line item a charged timer entry became, as read back from the ticket (its price as Syncro set it). */
 export interface ChargedLine {
   id: number;
+  /** The line's name as Syncro shows it (the labour product's), for words; absent when Syncro gave none. */
+  name?: string;
   quantity: number | null;
   /** Price per unit (`price_retail`); null when Syncro did not say. */
   price: number | null;

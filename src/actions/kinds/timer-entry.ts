@@ -174,8 +174,10 @@ export function chargedLineOf(
       );
   if (candidates.length !== 1) return undefined;
   const l = candidates[0]!;
+  const name = l.name?.trim() || l.description?.trim();
   return {
     id: l.id,
+    ...(name ? { name } : {}),
     quantity: l.quantity == null ? null : Number(l.quantity),
     price: l.price_retail == null ? null : Number(l.price_retail),
   };

@@ -1,6 +1,6 @@
 import { parseCommand } from '../../commands/parse.js';
 import type { Command } from '../../commands/types.js';
-import { seesConfigHints } from '../../config-hints.js';
+import { configAdmins } from '../../config-hints.js';
 import { NotMappedError } from '../../identity/errors.js';
 import { parseNotifyCommand, runNotifyCommand } from '../../notifications/commands.js';
 import type { Message } from '../blocks.js';
@@ -81,7 +81,7 @@ export async function guard(
         .catch(() => undefined);
       await ctx
         .reply(to, {
-          ...notMappedReply(to.userId, realName, err.canConnect, seesConfigHints(ctx.file, to.userId)),
+          ...notMappedReply(to.userId, realName, err.canConnect, configAdmins(ctx.file).includes(to.userId)),
           response_type: 'ephemeral',
         })
         .catch(() => undefined);

@@ -1,7 +1,6 @@
 import { lineBilling } from '../../actions/kinds/remove-line-item.js';
-import { HELP_TOPICS, USAGE } from '../../commands/parse.js';
+import { HELP_TOPICS, helpCommandNames, USAGE } from '../../commands/parse.js';
 import type { CommandOf } from '../../commands/types.js';
-import { COMMAND_NAMES } from '../../commands/types.js';
 import type { Page, SyncroApi } from '../../syncro/api.js';
 import type { Invoice, Ticket } from '../../syncro/schemas.js';
 import type { Message } from '../blocks.js';
@@ -170,7 +169,9 @@ export async function showHelp(ctx: BotContext, to: ReplyTarget, cmd: CommandOf<
   // A topic: its usage line as code, then the words about it (mrkdwn with `code` spans).
   const view = cmd.topic
     ? helpView({ usageLines: [USAGE[cmd.topic]], about: HELP_TOPICS[cmd.topic] })
-    : helpView({ usageLines: COMMAND_NAMES.map((n) => USAGE[n]) });
+    : helpView({
+        usageLines: helpCommandNames({ enrolment: ctx.enrolments !== undefined }).map((n) => USAGE[n]),
+      });
   await ctx.reply(to, { ...view, response_type: 'ephemeral' });
 }
 

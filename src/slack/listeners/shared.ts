@@ -2,6 +2,7 @@ import type { BlockAction, BlockElementAction, SlackActionMiddlewareArgs } from 
 import { mayPress, type Press, type PressDecision } from '../../actions/authorize.js';
 import { billingPolicyOf } from '../../actions/billing-gate.js';
 import type { PendingAction } from '../../actions/types.js';
+import { slackDate } from '../blocks.js';
 import type { BotContext, ReplyTarget } from '../context.js';
 import { guard } from '../handlers/dispatch.js';
 import { parseCardButtonValue } from '../views/action-card.js';
@@ -47,9 +48,7 @@ export function withClickUrl(ctx: BotContext, a: PendingAction, to: ReplyTarget)
 }
 
 function when(ms: number | undefined): string {
-  if (!ms) return '';
-  const s = Math.floor(ms / 1000);
-  return ` at <!date^${s}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+  return ms ? ` at ${slackDate(ms)}` : '';
 }
 
 /**

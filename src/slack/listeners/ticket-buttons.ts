@@ -16,14 +16,18 @@ import { type ActionArgs, actionValue, targetOf } from './shared.js';
  * redraws the list, and link buttons are only acknowledged.
  */
 export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
+  // The ticket view was posted right after its read of the ticket: its message's time is when the ticket was
+  // read, so a form opened from it soon after needs no read of its own (see ticketLookup).
   const ticketButton =
-    (open: (to: ReplyTarget, number: string, triggerId: string) => Promise<void>) =>
+    (open: (to: ReplyTarget, number: string, triggerId: string, readAt?: number) => Promise<void>) =>
     async ({ ack, body, action }: ActionArgs) => {
       await ack();
       const to = targetOf(ctx, body);
       await guard(ctx, to, async () => {
         const number = actionValue(action);
-        if (number) await open(to, number, body.trigger_id);
+        const ts = Number(body.container?.message_ts);
+        if (number)
+          await open(to, number, body.trigger_id, Number.isFinite(ts) && ts > 0 ? ts * 1000 : undefined);
       });
     };
   const meta = (to: ReplyTarget, number: string) => JSON.stringify({ number, channelId: to.channelId });
@@ -31,30 +35,30 @@ export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
 
   app.action(
     ACTION.ticketComment,
-    ticketButton(async (to, number, triggerId) => {
+    ticketButton(async (to, number, triggerId, readAt) => {
       await openFormCheckingTicket(ctx, {
         triggerId,
         view: commentModal({ ...base, ticketNumber: number, meta: meta(to, number) }),
-        lookup: ticketLookup(ctx, to.userId, number),
+        lookup: ticketLookup(ctx, to.userId, number, readAt),
       });
     }),
   );
   app.action(
     ACTION.ticketStatus,
-    ticketButton(async (to, number, triggerId) => {
+    ticketButton(async (to, number, triggerId, readAt) => {
       // The account's statuses are cached after the first read, so the trigger id (3 s) is still good.
       const { api } = await ctx.identities.forRead(to.userId);
       const statuses = await ctx.statuses(api);
       await openFormCheckingTicket(ctx, {
         triggerId,
         view: statusModal({ ticketNumber: number, statuses, meta: meta(to, number) }),
-        lookup: ticketLookup(ctx, to.userId, number),
+        lookup: ticketLookup(ctx, to.userId, number, readAt),
       });
     }),
   );
   app.action(
     ACTION.ticketClose,
-    ticketButton(async (to, number, triggerId) => {
+    ticketButton(async (to, number, triggerId, readAt) => {
       await openFormCheckingTicket(ctx, {
         triggerId,
         view: closeModal({
@@ -63,7 +67,7 @@ export function registerTicketButtons(app: ListenerApp, ctx: BotContext): void {
           closeStatus: ctx.file.tickets.close_status,
           meta: meta(to, number),
         }),
-        lookup: ticketLookup(ctx, to.userId, number),
+        lookup: ticketLookup(ctx, to.userId, number, readAt),
       });
     }),
   );

@@ -232,7 +232,8 @@ function summaryBlocks(a: PendingAction, words: SummaryWords): KnownBlock[] {
   for (const f of words.fields) {
     const cut = f.value.length > SUMMARY_VALUE_MAX;
     const value = cut ? truncate(f.value, SUMMARY_VALUE_MAX) : f.value;
-    const text = `*${escapeMrkdwn(f.label)}*\n${escapeMrkdwn(value)}${cut ? ' _(in full in the payload below)_' : ''}`;
+    const shown = f.mrkdwn && !cut ? f.value : escapeMrkdwn(value);
+    const text = `*${escapeMrkdwn(f.label)}*\n${shown}${cut ? ' _(in full in the payload below)_' : ''}`;
     if (!cut && f.value.length <= SHORT_FIELD && !f.value.includes('\n')) short.push(text);
     else long.push(text);
   }

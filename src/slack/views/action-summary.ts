@@ -14,7 +14,8 @@ import { VISIBILITY_LABELS } from './visibility-words.js';
 
 export interface SummaryWords {
   title: string;
-  fields: Array<{ label: string; value: string }>;
+  /** `mrkdwn`: the value is mrkdwn already (Slack date tokens), not plain words to escape. */
+  fields: Array<{ label: string; value: string; mrkdwn?: true }>;
 }
 
 function ticketLine(t: TicketRef): string {
@@ -101,7 +102,9 @@ export function summaryWords(a: PendingAction): SummaryWords {
           { label: 'Customer', value: d.ticket.customerName ?? '(not read from Syncro)' },
           { label: 'Technician', value: d.technician },
           { label: 'Labour', value: `${labourMinutes(b)} · ${b.productName}` },
-          ...(d.timer ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes) }] : []),
+          ...(d.timer
+            ? [{ label: 'Timer', value: timerWords(d.timer, b.minutes), mrkdwn: true as const }]
+            : []),
           { label: 'Comment', value: commentWords(d.comment) },
         ],
       };
@@ -120,7 +123,8 @@ function commentWords(c: {
   visibility: keyof typeof VISIBILITY_LABELS;
 }): string {
   const body = c.body.trim() === '' ? '(no text)' : c.body;
-  return `${VISIBILITY_LABELS[c.visibility]}, subject “${c.subject}”:\n${body}`;
+  // The subject as it is sent (one plain line, marks gone), as the payload beside it says.
+  return `${VISIBILITY_LABELS[c.visibility]}, subject “${plainLine(c.subject)}”:\n${body}`;
 }
 
 const FIELD_LABELS: Record<EditableField, string> = {

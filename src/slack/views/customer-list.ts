@@ -21,10 +21,20 @@ export interface CustomerListParams {
   total?: number;
 }
 
-/** One line per customer: name, Syncro id, email, and prepaid hours where the customer has a block. */
-export function customerLine(c: Customer): string {
-  const parts = [`• *${escapeMrkdwn(truncate(customerName(c), 100))}* (id ${c.id})`];
+/**
+ * One line per customer: name, email, and prepaid hours where the customer has a block. Never Syncro's id: a
+ * customer whose name another listed customer shares (`sharesName`) is told apart by their city and phone.
+ */
+export function customerLine(c: Customer, sharesName = false): string {
+  const parts = [`• *${escapeMrkdwn(truncate(customerName(c), 100))}*`];
   if (c.email) parts.push(escapeMrkdwn(truncate(c.email, 100)));
+  if (sharesName) {
+    const where = [c.city, c.phone]
+      .filter((s): s is string => !!s?.trim())
+      .map((s) => truncate(s.trim(), 60));
+    if (where.length > 0) parts.push(escapeMrkdwn(where.join(', ')));
+    else if (!c.email) parts.push('another customer of this name');
+  }
   const prepaid = c.prepay_hours;
   if (prepaid !== null && prepaid !== undefined) parts.push(`⏱ ${hours(prepaid)} prepaid h`);
   return parts.join(' · ');
@@ -44,7 +54,9 @@ export function customerListView(p: CustomerListParams): Message {
     );
     return finalizeMessage(blocks, `No customer matches “${p.query}”`);
   }
-  blocks.push(...sections(p.customers.map(customerLine).join('\n')));
+  const names = p.customers.map((c) => customerName(c).trim().toLowerCase());
+  const shared = (i: number) => names.indexOf(names[i]!) !== names.lastIndexOf(names[i]!);
+  blocks.push(...sections(p.customers.map((c, i) => customerLine(c, shared(i))).join('\n')));
   blocks.push(
     ...paginationBlocks({
       page: p.page,

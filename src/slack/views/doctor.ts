@@ -57,6 +57,18 @@ export function doctorRefusalView(): Message {
   );
 }
 
+/** A second `/syncro doctor` while one runs: one at a time, so that two runs never spend twice the budget. */
+export function doctorBusyView(): Message {
+  return finalizeMessage(
+    [
+      section(
+        '🩺 The doctor is already checking the configuration (asked by someone a moment ago); it runs one at a time. Try again when it has answered.',
+      ),
+    ],
+    'The doctor is already running',
+  );
+}
+
 /** While the doctor reads Slack and Syncro (a few seconds). */
 export function doctorWaitView(): Message {
   return finalizeMessage(

@@ -23,6 +23,7 @@ import {
   truncate,
   truncateMrkdwn,
 } from '../blocks.js';
+import { writeWords } from '../home/home-view.js';
 import { errorWords } from './error-words.js';
 import { invoiceUrl, ticketNo, ticketUrl } from './format.js';
 
@@ -50,7 +51,13 @@ export function errorReply(err: unknown, ctx: { ref?: string } = {}): Message {
     blocks.push(section(`⚠️ ${escapeMrkdwn(e.message)}`));
     if (e.usage) blocks.push(...usageBlocks(e.usage));
   } else {
-    blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}`));
+    // A channel the error points to is a fact: mentioned here, after the words are escaped.
+    const channel = errorFacts(e).channelId;
+    const where =
+      channel && /^[CG][A-Z0-9]+$/.test(channel) && e.code === 'NOT_ALLOWED'
+        ? ` Approvals are posted in <#${channel}>.`
+        : '';
+    blocks.push(section(`⚠️ ${escapeMrkdwn(describeErrorPlain(e, ref))}${where}`));
   }
   const plain = describeErrorPlain(e, ref);
   return finalizeMessage(blocks, plain);
@@ -269,9 +276,15 @@ function auditRecordLink(e: AuditEntry, webBaseUrl: string | undefined): string 
   return '';
 }
 
-export function auditLine(e: AuditEntry, webBaseUrl?: string): string {
+/**
+ * One write in words and the ticket's number ("*Comment* on #32164"), never Syncro's path: ids stay inside links.
+ * `ticketNumber` is the audited ticket's, for an entry recorded without one.
+ */
+export function auditLine(e: AuditEntry, webBaseUrl?: string, ticketNumber?: string): string {
+  const number = e.ticketNumber ?? ticketNumber;
+  const on = number !== undefined ? ` on ${escapeMrkdwn(ticketNo(number))}` : '';
   const parts = [
-    `• ${slackDate(e.startedAt)} *${escapeMrkdwn(`${e.method} ${e.endpoint}`)}* — ${OUTCOME[e.outcome]}` +
+    `• ${slackDate(e.startedAt)} *${escapeMrkdwn(writeWords(e.method, e.endpoint))}*${on} — ${OUTCOME[e.outcome]}` +
       auditRecordLink(e, webBaseUrl),
     `asked by ${mention(e.requesterSlackId)}`,
   ];
@@ -295,7 +308,7 @@ export function auditView(p: {
     blocks.push(section(`No writes from this bot are recorded for ${escapeMrkdwn(n)}.`));
   } else {
     const sorted = [...p.entries].sort((a, b) => b.startedAt - a.startedAt);
-    const lines = sorted.slice(0, AUDIT_SHOWN).map((e) => auditLine(e, p.webBaseUrl));
+    const lines = sorted.slice(0, AUDIT_SHOWN).map((e) => auditLine(e, p.webBaseUrl, p.ticketNumber));
     if (sorted.length > AUDIT_SHOWN) lines.push(`… and ${sorted.length - AUDIT_SHOWN} older`);
     blocks.push(...sections(lines.join('\n')));
   }

@@ -85,7 +85,8 @@ export const STEP_WORDS: WordsTable = {
   update_line_item: {
     label: (_a, s) =>
       `Set the charged line's tax: ${s.body.taxable ? 'taxable' : 'not taxable'} (as the labour type)`,
-    result: (r, _s, id) => `line item ${id}${r.onTicket}`,
+    // The line has no number in Syncro: it is the charged line on its ticket, never its id.
+    result: (r) => `the charged line${r.onTicket}`,
     done: (_s, o) => taxWords(o.line),
   },
   write_session_log: {

@@ -131,7 +131,8 @@ function timerSection(p: TicketDetailParams, number: string): KnownBlock[] {
 
 function assignee(t: Ticket): string {
   if (t.user?.full_name) return t.user.full_name;
-  if (t.user_id) return `Syncro user ${t.user_id}`;
+  // Syncro gave the assignee's id without a name: the id means nothing to a person.
+  if (t.user_id) return 'someone not known to the bot';
   return 'Unassigned';
 }
 

@@ -24,9 +24,28 @@ describe('customerListView', () => {
       totalPages: 1,
     });
     const text = allMrkdwn(m);
-    expect(text).toContain('*Customer 1* (id 1) · a@b.c · ⏱ 10.5 prepaid h');
-    expect(text).toContain('*Customer 2* (id 2)');
-    expect(text).not.toContain('*Customer 2* (id 2) · ⏱');
+    expect(text).toContain('*Customer 1* · a@b.c · ⏱ 10.5 prepaid h');
+    expect(text).toContain('*Customer 2*');
+    expect(text).not.toContain('*Customer 2* · ⏱');
+    expect(text).not.toContain('(id ');
+  });
+
+  it('two customers of one name are told apart by where they are, not by Syncro’s id', () => {
+    const m = customerListView({
+      customers: [
+        customer(31, { business_then_name: 'Acme', city: 'Leeds' }),
+        customer(32, { business_then_name: 'Acme', phone: '0113 496 0000' }),
+        customer(33, { business_then_name: 'Other' }),
+      ],
+      query: 'acme',
+      page: 1,
+      totalPages: 1,
+    });
+    const text = allMrkdwn(m);
+    expect(text).toContain('*Acme* · Leeds');
+    expect(text).toContain('*Acme* · 0113 496 0000');
+    expect(text).toMatch(/\*Other\*(\n|$)/);
+    expect(text).not.toMatch(/\b3[123]\b/);
   });
 
   it('should page with {kind: customers, query, page}', () => {

@@ -261,14 +261,24 @@ describe('helpView, auditView, simpleReply', () => {
       webBaseUrl: 'https://acme.syncromsp.com',
     });
     const text = allMrkdwn(m);
-    // The comment's id is not shown in words; the line links to the ticket it went on.
+    // The write in words and the ticket's number: no path, no id; the line links to the ticket it went on.
     expect(text).toContain(
-      '*POST /tickets/5/comment* — ✅ succeeded (<https://acme.syncromsp.com/tickets/5|open in Syncro>) · asked by <@UREQ1> · pressed by <@UCLICK> · as *Howard Enos*',
+      '*Comment* on #32164 — ✅ succeeded (<https://acme.syncromsp.com/tickets/5|open in Syncro>) · asked by <@UREQ1> · pressed by <@UCLICK> · as *Howard Enos*',
     );
     expect(text).not.toContain('901');
+    expect(text).not.toContain('/tickets/5/comment');
     expect(text.indexOf('not in Syncro after an unclear answer')).toBeLessThan(text.indexOf('✅ succeeded'));
     expect(text).toContain('(shared key)');
     for (const t of mrkdwnTexts(m.blocks)) expect(t).not.toMatch(/<!channel>|<@U123>/);
+  });
+
+  it('a session log uploaded to Slack is said in words, without its channel id', () => {
+    const m = auditView({
+      ticketNumber: '32164',
+      entries: [entry({ method: 'UPLOAD', endpoint: 'slack:C0123ABCD', resultId: undefined })],
+    });
+    expect(allMrkdwn(m)).toContain('*Session log uploaded* on #32164');
+    expect(allMrkdwn(m)).not.toContain('C0123ABCD');
   });
 
   it('should hold the limits with many audit entries', () => {

@@ -77,6 +77,14 @@ describe('ticketDetailView', () => {
     });
   }
 
+  it('an assignee Syncro names only by id is not shown by that id', () => {
+    const text = allMrkdwn(
+      ticketDetailView({ ...base, ticket: ticket({ user: null, user_id: 1750 } as never) }),
+    );
+    expect(text).toContain('*Assigned tech*\nsomeone not known to the bot');
+    expect(text).not.toContain('1750');
+  });
+
   it('should put the number and subject in the header', () => {
     expect(JSON.stringify(m.blocks[0])).toContain('#32164 · Own cloud thing again');
   });

@@ -4,6 +4,7 @@ import { mrkdwn } from '../../../src/playground/page/mrkdwn.js';
 import { slackDate } from '../../../src/slack/blocks.js';
 import { homeView } from '../../../src/slack/home/home-view.js';
 import { actionCardView } from '../../../src/slack/views/action-card.js';
+import { timerWords } from '../../../src/slack/views/timer-words.js';
 import { timerListView } from '../../../src/slack/views/timers.js';
 import { billAction, commentAction, mrkdwnTexts, NOW } from './helpers.js';
 
@@ -71,8 +72,16 @@ describe('times have dates', () => {
     expect(shown(m.blocks)).toMatch(/since [A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d\d [AP]M/);
   });
 
-  it('the shared formatter refuses a format without the day', () => {
+  it('the shared formatter refuses a format without the day (by its type), and never throws while drawing', () => {
     // @ts-expect-error a time alone is not a DatedFormat
-    expect(() => slackDate(NOW, '{time}')).toThrow(/does not show the day/);
+    expect(slackDate(NOW, '{time}')).toMatch(/^<!date\^\d+\^\{time\}\|\d{4}-\d\d-\d\d \d\d:\d\d UTC>$/);
+  });
+
+  it('a timer across midnight shows the day of each end, in each reader’s zone', () => {
+    const start = Date.parse('2026-12-01T23:30:00Z');
+    const stop = Date.parse('2026-12-02T00:15:00Z');
+    const words = timerWords({ startedAt: start, stoppedAt: stop, minutes: 45 }, 45);
+    expect(words).toBe(`${slackDate(start)} → ${slackDate(stop)}: 45 min measured (billed as measured)`);
+    expect(words).toContain('2026-12-02 00:15 UTC');
   });
 });
