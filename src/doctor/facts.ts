@@ -134,7 +134,8 @@ export type CheckFacts =
     }
   | { kind: 'syncro_sandbox' };
 
-export type KeyRole = 'person' | 'shared';
+/** `notifications`: the key the change feed reads with (`notifications.key`). */
+export type KeyRole = 'person' | 'shared' | 'notifications';
 
 export type ShapeName =
   | 'ticket_list'

@@ -19,7 +19,7 @@ import {
   ticketSettingsSchema,
   timerListResponse,
 } from '../syncro/schemas.js';
-import type { Check, CheckFacts, Observation, ShapeName } from './facts.js';
+import type { Check, CheckFacts, KeyRole, Observation, ShapeName } from './facts.js';
 import {
   idAt,
   listAt,
@@ -109,7 +109,7 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
 
   // --- keys ----------------------------------------------------------------------------------------------
   const meByKey = new Map<string, Promise<Spent<{ user_id: number; user_name: string }>>>();
-  let reader: { key: string; source: string; owner: string; role: 'person' | 'shared' } | undefined;
+  let reader: { key: string; source: string; owner: string; role: KeyRole } | undefined;
   const keyCache = new Map<string, Promise<string>>();
 
   for (const target of configuredKeys(file)) {
@@ -169,9 +169,14 @@ export async function syncroChecks(deps: SyncroCheckDeps): Promise<Check[]> {
       });
       continue;
     }
-    push(id, 'syncro', 'ok', { ...base, result: expected ? 'ok' : 'no_expected_owner', owner });
+    // Only the shared key must name its owner; the notifications key only reads, so whose it is is just shown.
+    const result = expected || target.role === 'notifications' ? 'ok' : 'no_expected_owner';
+    push(id, 'syncro', 'ok', { ...base, result, owner });
     // The account is read with the shared key when it works, else with the first person's key that does.
-    if (!reader || (reader.role === 'person' && target.role === 'shared')) {
+    if (
+      target.role !== 'notifications' &&
+      (!reader || (reader.role === 'person' && target.role === 'shared'))
+    ) {
       reader = { key, source: base.source ?? '', owner: owner.name, role: target.role };
     }
   }

@@ -84,6 +84,9 @@ export function configuredKeys(file: FileConfig): KeyTarget[] {
         : {}),
     });
   }
+  if (file.notifications?.key) {
+    out.push({ role: 'notifications', setting: 'notifications.key', source: file.notifications.key });
+  }
   return out;
 }
 

@@ -163,7 +163,11 @@ function wordsOf(f: CheckFacts): CheckWords {
     }
     case 'syncro_key': {
       const whose =
-        f.role === 'shared' ? 'shared key' : `${f.configuredName ?? f.slackUserId ?? ''}'s key`.trim();
+        f.role === 'shared'
+          ? 'shared key'
+          : f.role === 'notifications'
+            ? 'notifications key'
+            : `${f.configuredName ?? f.slackUserId ?? ''}'s key`.trim();
       const src = f.source ? ` (${f.source})` : '';
       const expected = f.expected ? `${f.expected.name} (Syncro user ${f.expected.syncroUserId})` : '';
       const owner = f.owner ? `${f.owner.name} (Syncro user ${f.owner.syncroUserId})` : '';

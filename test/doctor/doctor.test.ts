@@ -159,6 +159,17 @@ describe('npm run doctor', () => {
     );
   });
 
+  it('should check the notifications key, naming it by its source and owner only', async () => {
+    deploy = await startDeploy();
+    deploy.writeYaml(`${CLEAN_YAML}notifications:\n  key: { env: SYNCRO_KEY_HOWARD }\n`);
+    const r = await doctor(deploy);
+    expect(r.code).toBe(0);
+    expect(entry(r.out, 'notifications key')).toContain(
+      'notifications key (env:SYNCRO_KEY_HOWARD): GET /me answers as Howard Enos (Syncro user 1750)',
+    );
+    for (const secret of deploy.secrets) expect(r.out).not.toContain(secret);
+  });
+
   it('should fail on a configured Slack user id that does not exist, naming every setting that uses it', async () => {
     deploy = await startDeploy();
     deploy.slack.removeUser('U0456EFGH');

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
+import { addAppointment } from '../../src/sandbox/routes/appointments.js';
 import type { RequestHook, SyncroSimulator } from '../../src/sandbox/simulator.js';
 import { startSyncroSimulator } from '../../src/sandbox/simulator.js';
 
@@ -62,6 +63,17 @@ export async function startDeploy(opts: { hook?: RequestHook } = {}): Promise<De
       [KEYS.shared]: { user_id: 1735, user_name: 'Michael Swanson' },
     },
     ...(opts.hook ? { hook: opts.hook } : {}),
+  });
+  // One appointment of the key owner's, so the doctor has an appointment list's shape to confirm.
+  addAppointment(sim.state, {
+    summary: 'Onsite: Dataforth server',
+    description: null,
+    start_at: '2026-12-07T15:00:00.000Z',
+    end_at: '2026-12-07T16:00:00.000Z',
+    customer_id: null,
+    ticket_id: null,
+    location: 'Tucson',
+    user_id: 1735,
   });
   slack.setChannel('C0HELPDESK', { name: 'helpdesk' });
   slack.setChannel('G0ADMINS1', { name: 'syncro-admins', isPrivate: true });
