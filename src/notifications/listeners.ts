@@ -7,6 +7,7 @@ import { guard } from '../slack/handlers/dispatch.js';
 import { proposalBase, propose, proposeCommentFor, ticketRef } from '../slack/handlers/write-commands.js';
 import type { ListenerApp } from '../slack/listener-router.js';
 import { type ActionArgs, actionValue, targetOf, tellClicker } from '../slack/listeners/shared.js';
+import { isPersonsNewMessage, type MessageEventFields } from '../slack/message-event.js';
 import { DM_KINDS } from './fanout.js';
 import {
   commentOffer,
@@ -114,17 +115,8 @@ export function registerNotificationListeners(app: ListenerApp, ctx: BotContext)
   // A person's reply in the thread of a notification's parent message: offer to post it to the ticket.
   if (!ctx.file.notifications) return;
   app.event('message', async ({ event }) => {
-    const e = event as {
-      subtype?: string;
-      bot_id?: string;
-      user?: string;
-      text?: string;
-      channel: string;
-      ts: string;
-      thread_ts?: string;
-    };
-    if (!e.thread_ts || e.thread_ts === e.ts || e.subtype !== undefined || e.bot_id || !e.user || !e.text)
-      return;
+    const e = event as MessageEventFields;
+    if (!e.thread_ts || e.thread_ts === e.ts || !isPersonsNewMessage(e) || !e.text) return;
     const ticketId = await ctx.store.notifications.ticketOfParent(e.channel, e.thread_ts);
     if (ticketId === undefined) return;
     const snap = await ctx.store.notifications.snapshot(ticketId);

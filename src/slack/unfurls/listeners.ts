@@ -3,6 +3,7 @@ import { withRequestPriority } from '../../syncro/priority.js';
 import type { Ticket } from '../../syncro/schemas.js';
 import type { BotContext } from '../context.js';
 import type { ListenerApp } from '../listener-router.js';
+import { isPersonsNewMessage, type MessageEventFields } from '../message-event.js';
 import { ticketLinks, ticketNumbersIn } from './links.js';
 import { ticketPreviewBlocks, ticketPreviewMessage } from './preview.js';
 
@@ -110,15 +111,7 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
   const optedIn = new Set(ctx.file.unfurls.ticket_numbers_in);
 
   app.event('message', async ({ event }) => {
-    const e = event as {
-      subtype?: string;
-      bot_id?: string;
-      user?: string;
-      text?: string;
-      channel: string;
-      ts: string;
-      thread_ts?: string;
-    };
+    const e = event as MessageEventFields;
     if (!e.text) return;
     const all = ticketNumbersIn(e.text);
     if (all.length === 0) return;
@@ -127,7 +120,7 @@ export function registerUnfurls(app: ListenerApp, ctx: BotContext): void {
       return;
     }
     // People's new messages only: no edits, deletions, joins or bot messages (the bot's own cards say #32164).
-    if (e.subtype !== undefined || e.bot_id || !e.user) {
+    if (!isPersonsNewMessage(e)) {
       log.debug({ reason: 'not_a_new_message', channel: e.channel, subtype: e.subtype }, 'no preview');
       return;
     }
