@@ -199,11 +199,15 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
         import('./doctor/run.js'),
         import('./doctor/slack-checks.js'),
       ]);
+      const subscribedChannels = file.notifications
+        ? (await store.notifications.subscriptions()).map((s) => s.channel)
+        : undefined;
       return runDoctor({
         file,
         configPath: config.configPath,
         env: deps.env,
         slack: webClientReader(web),
+        ...(subscribedChannels ? { subscribedChannels } : {}),
         syncro: sandbox
           ? undefined
           : {

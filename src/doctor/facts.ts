@@ -132,7 +132,9 @@ export type CheckFacts =
        */
       window?: { used: number; limit: number; doctorOnly?: boolean };
     }
-  | { kind: 'syncro_sandbox' };
+  | { kind: 'syncro_sandbox' }
+  /** The command line does not open the bot's store, where `/syncro subscribe` keeps its channels. */
+  | { kind: 'slack_subscriptions_unread' };
 
 /** `notifications`: the key the change feed reads with (`notifications.key`). */
 export type KeyRole = 'person' | 'shared' | 'notifications';

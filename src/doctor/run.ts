@@ -30,12 +30,17 @@ export interface DoctorDeps {
       }
     | undefined;
   now?: () => number;
+  /**
+   * The channels of `/syncro subscribe` (kept in the bot's store, not the configuration): `/syncro doctor` passes
+   * them; the command line does not open the bot's store, and says so when notifications are configured.
+   */
+  subscribedChannels?: string[];
 }
 
 export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
   const checks: Check[] = [];
   // Slack and Syncro are checked one after the other: the output reads top to bottom, and the doctor is no load.
-  if (deps.slack) checks.push(...(await slackChecks(deps.file, deps.slack)));
+  if (deps.slack) checks.push(...(await slackChecks(deps.file, deps.slack, deps.subscribedChannels)));
   else
     checks.push({
       id: 'slack.auth',
@@ -43,6 +48,14 @@ export async function runDoctor(deps: DoctorDeps): Promise<DoctorReport> {
       status: 'fail',
       facts: { kind: 'slack_missing', mode: 'playground' },
     });
+  if (deps.file.notifications && !deps.subscribedChannels) {
+    checks.push({
+      id: 'slack.subscriptions',
+      section: 'slack',
+      status: 'skip',
+      facts: { kind: 'slack_subscriptions_unread' },
+    });
+  }
   if (deps.syncro) {
     checks.push(
       ...(await syncroChecks({

@@ -87,7 +87,11 @@ function check(id: string, status: Check['status'], facts: CheckFacts): Check {
   return { id, section: 'slack', status, facts };
 }
 
-export async function slackChecks(file: FileConfig, slack: SlackReader): Promise<Check[]> {
+export async function slackChecks(
+  file: FileConfig,
+  slack: SlackReader,
+  subscribedChannels: readonly string[] = [],
+): Promise<Check[]> {
   const auth = await slack.authTest();
   if (!auth.ok) {
     return [
@@ -123,7 +127,7 @@ export async function slackChecks(file: FileConfig, slack: SlackReader): Promise
     }),
   );
 
-  for (const target of configuredChannels(file)) {
+  for (const target of configuredChannels(file, subscribedChannels)) {
     const r = await slack.channel(target.channelId);
     const base = { kind: 'slack_channel' as const, channelId: target.channelId, settings: target.settings };
     if (!r.ok) {

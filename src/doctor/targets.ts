@@ -13,7 +13,7 @@ export interface ChannelTarget {
 }
 
 /** Every channel id the configuration names, with every setting that names it. */
-export function configuredChannels(file: FileConfig): ChannelTarget[] {
+export function configuredChannels(file: FileConfig, subscribed: readonly string[] = []): ChannelTarget[] {
   const out = new Map<string, SettingPath[]>();
   const add = (id: string | undefined, setting: SettingPath) => {
     if (!id) return;
@@ -22,6 +22,7 @@ export function configuredChannels(file: FileConfig): ChannelTarget[] {
   add(file.billing.channel, 'billing.channel');
   add(file.enrolment?.approval_channel, 'enrolment.approval_channel');
   for (const [i, id] of file.unfurls.ticket_numbers_in.entries()) add(id, `unfurls.ticket_numbers_in[${i}]`);
+  for (const id of new Set(subscribed)) add(id, '/syncro subscribe');
   return [...out].map(([channelId, settings]) => ({ channelId, settings }));
 }
 

@@ -387,6 +387,12 @@ function wordsOf(f: CheckFacts): CheckWords {
         ...(f.skipped > 0 ? { fix: 'run again with --max-requests 60 to check the rest' } : {}),
       };
     }
+    case 'slack_subscriptions_unread':
+      return {
+        line: 'channels of /syncro subscribe: not checked here (they are kept in the bot’s store)',
+        details: [],
+        fix: 'run /syncro doctor in Slack, which checks the bot is in every subscribed channel',
+      };
     case 'syncro_sandbox':
       return {
         line: 'the built-in Syncro simulator (SYNCRO_SANDBOX=1, or no Syncro address): no real account to check',

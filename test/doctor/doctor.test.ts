@@ -167,6 +167,8 @@ describe('npm run doctor', () => {
     expect(entry(r.out, 'notifications key')).toContain(
       'notifications key (env:SYNCRO_KEY_HOWARD): GET /me answers as Howard Enos (Syncro user 1750)',
     );
+    // The command line does not open the bot's store: it says where subscribed channels are checked.
+    expect(r.out).toContain('channels of /syncro subscribe: not checked here');
     for (const secret of deploy.secrets) expect(r.out).not.toContain(secret);
   });
 

@@ -40,6 +40,18 @@ describe('/syncro doctor', () => {
     for (const secret of Object.values(e2eSecrets())) expect(all).not.toContain(secret);
   });
 
+  it('should check every channel of /syncro subscribe, which lives in the store', async () => {
+    h = await startHarness({ yaml: `${YAML}notifications:\n  poll_seconds: 60\n` });
+    h.slack.setChannel('C0NOBOT01', { name: 'escalations', isPrivate: false, isMember: false });
+    const sub = await h.command(USERS.howard, 'subscribe all', { channelId: 'C0NOBOT01' });
+    await h.slack.waitForResponse((r) => r.url === sub.responseUrl);
+    const res = await h.command(USERS.mike, 'doctor');
+    const done = await h.slack.waitForResponse((r) => r.url === res.responseUrl, { nth: 2 });
+    expect(mrkdwnTexts(done.body).join('\n')).toContain(
+      '❌ channel #escalations (C0NOBOT01): the bot is not a member (/syncro subscribe)',
+    );
+  });
+
   it('should run one at a time: a second run while one runs is told so', async () => {
     h = await startHarness({ yaml: YAML, timeoutMs: 60_000 });
     h.sim.injectFault({ method: 'GET', path: '/me', mode: 'hang', times: 50 });
