@@ -1,5 +1,5 @@
 import { parseCommand } from '../../commands/parse.js';
-import type { Command } from '../../commands/types.js';
+import type { Command, CommandName, CommandOf } from '../../commands/types.js';
 import { configAdmins } from '../../config-hints.js';
 import { NotMappedError } from '../../identity/errors.js';
 import { parseNotifyCommand, runNotifyCommand } from '../../notifications/commands.js';
@@ -47,8 +47,8 @@ export async function runCommand(
     return;
   }
   const waitMs = ctx.rateLimitWaitMs();
-  const opensForm = ['bill', 'connect'].includes(parsed.command.name);
-  if (waitMs >= RATE_LIMIT_NOTICE_MS && parsed.command.name !== 'help' && !opensForm) {
+  const spec = runOf(parsed.command);
+  if (waitMs >= RATE_LIMIT_NOTICE_MS && spec.waitNotice) {
     await ctx.reply(to, {
       ...simpleReply(
         `⏳ Waiting for Syncro's rate limit (${describeWait(waitMs)}; shared by the whole team). Your answer follows.`,
@@ -56,7 +56,7 @@ export async function runCommand(
       response_type: 'ephemeral',
     });
   }
-  await guard(ctx, to, () => dispatch(ctx, to, parsed.command, triggerId));
+  await guard(ctx, to, () => spec.run(ctx, parsed.command, { to, triggerId }));
 }
 
 /**
@@ -95,51 +95,43 @@ export async function guard(
   }
 }
 
-async function dispatch(
-  ctx: BotContext,
-  to: ReplyTarget,
-  cmd: Command,
-  triggerId: string | undefined,
-): Promise<void> {
-  switch (cmd.name) {
-    case 'summary':
-      return showSummary(ctx, to, cmd.page ?? 1);
-    case 'ticket':
-      return showTicket(ctx, to, cmd.number);
-    case 'search':
-      return showSearch(ctx, to, cmd.query);
-    case 'customers':
-      return showCustomers(ctx, to, cmd.query);
-    case 'audit':
-      return showAudit(ctx, to, cmd.number);
-    case 'help':
-      return showHelp(ctx, to, cmd);
-    case 'whoami':
-      return showWhoami(ctx, to);
-    case 'connect':
-      return openConnectModal(ctx, triggerId, to);
-    case 'disconnect':
-      return disconnectFor(ctx, to);
-    case 'doctor':
-      return showDoctor(ctx, to);
-    case 'comment':
-      return proposeCommentFor(ctx, to, { number: cmd.number, body: cmd.text });
-    case 'update':
-      return proposeStatusFor(ctx, to, cmd.number, cmd.status);
-    case 'close':
-      return proposeCloseFor(ctx, to, {
+/** Where a command runs: the person's private reply target, and Slack's trigger id for opening a form. */
+export type CommandTarget = { to: ReplyTarget; triggerId: string | undefined };
+
+/** The Slack half of a subcommand's spec (its grammar half is in `COMMANDS`, src/commands/registry.ts). */
+export interface CommandRun<N extends CommandName> {
+  /**
+   * Whether a long wait for Syncro's rate limit is announced first. Not for the help (it asks Syncro nothing), nor
+   * for what opens a form (Slack's trigger id lasts 3 s: the form opens first).
+   */
+  readonly waitNotice: boolean;
+  readonly run: (ctx: BotContext, command: CommandOf<N>, target: CommandTarget) => Promise<void>;
+}
+
+/** What each subcommand runs: the compiler asks for one entry per name in `COMMAND_NAMES`. */
+export const COMMAND_RUNS: { readonly [N in CommandName]: CommandRun<N> } = {
+  summary: { waitNotice: true, run: (ctx, cmd, { to }) => showSummary(ctx, to, cmd.page ?? 1) },
+  ticket: { waitNotice: true, run: (ctx, cmd, { to }) => showTicket(ctx, to, cmd.number) },
+  create: {
+    waitNotice: true,
+    run: (ctx, cmd, { to }) => proposeCreateFor(ctx, to, { customer: cmd.customer, subject: cmd.subject }),
+  },
+  update: { waitNotice: true, run: (ctx, cmd, { to }) => proposeStatusFor(ctx, to, cmd.number, cmd.status) },
+  close: {
+    waitNotice: true,
+    run: (ctx, cmd, { to }) =>
+      proposeCloseFor(ctx, to, {
         number: cmd.number,
         resolution: cmd.resolution ? { body: cmd.resolution } : undefined,
-      });
-    case 'timer':
-      // The parser gives start and cancel a number.
-      if (cmd.op === 'start' && cmd.number) return startTimer(ctx, to, cmd.number, cmd.note);
-      if (cmd.op === 'stop') return stopTimer(ctx, to, cmd.number);
-      if (cmd.op === 'cancel' && cmd.number) return cancelTimer(ctx, to, cmd.number);
-      return showTimers(ctx, to);
-    case 'create':
-      return proposeCreateFor(ctx, to, { customer: cmd.customer, subject: cmd.subject });
-    case 'bill':
+      }),
+  },
+  comment: {
+    waitNotice: true,
+    run: (ctx, cmd, { to }) => proposeCommentFor(ctx, to, { number: cmd.number, body: cmd.text }),
+  },
+  bill: {
+    waitNotice: false,
+    run: async (ctx, cmd, { to, triggerId }) => {
       if (!triggerId) {
         await ctx.reply(to, {
           ...simpleReply('Billing needs a form; run `/syncro bill &lt;number&gt;` again.'),
@@ -148,5 +140,31 @@ async function dispatch(
       }
       // Open the form first (the trigger id lasts 3 s); identity and Syncro problems are shown inside it.
       return openBillModal(ctx, triggerId, to, cmd.number);
-  }
+    },
+  },
+  timer: {
+    waitNotice: true,
+    run: (ctx, cmd, { to }) => {
+      // The parser gives start and cancel a number.
+      if (cmd.op === 'start' && cmd.number) return startTimer(ctx, to, cmd.number, cmd.note);
+      if (cmd.op === 'stop') return stopTimer(ctx, to, cmd.number);
+      if (cmd.op === 'cancel' && cmd.number) return cancelTimer(ctx, to, cmd.number);
+      return showTimers(ctx, to);
+    },
+  },
+  search: { waitNotice: true, run: (ctx, cmd, { to }) => showSearch(ctx, to, cmd.query) },
+  customers: { waitNotice: true, run: (ctx, cmd, { to }) => showCustomers(ctx, to, cmd.query) },
+  audit: { waitNotice: true, run: (ctx, cmd, { to }) => showAudit(ctx, to, cmd.number) },
+  help: { waitNotice: false, run: (ctx, cmd, { to }) => showHelp(ctx, to, cmd) },
+  whoami: { waitNotice: true, run: (ctx, _cmd, { to }) => showWhoami(ctx, to) },
+  connect: { waitNotice: false, run: (ctx, _cmd, { to, triggerId }) => openConnectModal(ctx, triggerId, to) },
+  disconnect: { waitNotice: true, run: (ctx, _cmd, { to }) => disconnectFor(ctx, to) },
+  doctor: { waitNotice: true, run: (ctx, _cmd, { to }) => showDoctor(ctx, to) },
+};
+
+/** The run of a command's subcommand, typed for that command. */
+function runOf(cmd: Command): CommandRun<CommandName> {
+  // `COMMAND_RUNS[cmd.name]` is the entry of that very name, so it takes this command; TypeScript cannot follow
+  // the correlation between the key and the command's type (microsoft/TypeScript#30581).
+  return COMMAND_RUNS[cmd.name] as unknown as CommandRun<CommandName>;
 }
