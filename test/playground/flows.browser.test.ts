@@ -111,4 +111,16 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
       expect(text).toContain('key of Howard Enos');
     await switchTo(page, HOWARD);
   });
+
+  it("keeps the request panel's controls inside the panel (Clear list, Simulate…, Reset demo data)", async () => {
+    const { page } = s.w;
+    await page.locator('#simulate').waitFor();
+    const panel = (await page.locator('aside.panel').boundingBox())!;
+    for (const id of ['#reset-requests', '#simulate', '#reset-demo']) {
+      const box = (await page.locator(id).boundingBox())!;
+      expect(box, id).not.toBeNull();
+      expect(box.x, id).toBeGreaterThanOrEqual(panel.x);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(panel.x + panel.width);
+    }
+  });
 });
