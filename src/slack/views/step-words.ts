@@ -42,7 +42,11 @@ export const STEP_WORDS: WordsTable = {
   },
   update_ticket: {
     label: (a, s) =>
-      a.kind === 'update_ticket' ? 'Update status' : `Set status ${s.body.status ?? ''}`.trim(),
+      a.draft?.kind === 'assign_ticket'
+        ? `Assign to ${a.draft.userName}`
+        : a.kind === 'update_ticket'
+          ? 'Update status'
+          : `Set status ${s.body.status ?? ''}`.trim(),
     result: (r, _s, id) => r.ticket(id),
     // The number is already the result's link: only the status is added.
     done: (_s, o) => (o.status ? `status ${o.status}` : undefined),

@@ -238,6 +238,32 @@ describe('actionCardView when proposed', () => {
     });
   }
 
+  it('should name an assignment as one, not as a status change (Assign to me from a notification)', () => {
+    const assign = commentAction({
+      id: 'act_assign',
+      kind: 'assign_ticket',
+      draft: {
+        kind: 'assign_ticket',
+        ticket: {
+          id: 5,
+          number: '32164',
+          subject: 'Own cloud thing again',
+          userId: null,
+          userName: null,
+        },
+        userId: 1735,
+        userName: 'Michael Swanson',
+      },
+      summary: {},
+      steps: [
+        { op: 'update_ticket', method: 'PUT', path: '/tickets/5', status: 'pending', body: { user_id: 1735 } },
+      ],
+    });
+    const text = allMrkdwn(actionCardView(assign, ctx));
+    expect(text).toContain('— Assign to Michael Swanson');
+    expect(text).not.toContain('Set status');
+  });
+
   it('should warn in words when the shared key signs', () => {
     const text = allMrkdwn(actionCardView(commentAction({ signer: shared }), ctx));
     expect(text).toContain('You have no Syncro key of your own:* this will be posted with the *SHARED* key');
