@@ -256,7 +256,13 @@ describe('actionCardView when proposed', () => {
       },
       summary: {},
       steps: [
-        { op: 'update_ticket', method: 'PUT', path: '/tickets/5', status: 'pending', body: { user_id: 1735 } },
+        {
+          op: 'update_ticket',
+          method: 'PUT',
+          path: '/tickets/5',
+          status: 'pending',
+          body: { user_id: 1735 },
+        },
       ],
     });
     const text = allMrkdwn(actionCardView(assign, ctx));
