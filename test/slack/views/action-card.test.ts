@@ -268,6 +268,16 @@ describe('actionCardView when proposed', () => {
     const text = allMrkdwn(actionCardView(assign, ctx));
     expect(text).toContain('— Assign to Michael Swanson');
     expect(text).not.toContain('Set status');
+    // Once done, the result says the assignment, not the status the ticket kept.
+    const done = withSteps({ ...assign, state: 'succeeded' }, () => ({
+      status: 'succeeded',
+      resultId: 5,
+      outcome: { code: 'done' as const, status: 'New', ticketNumber: '32164' },
+      finishedAt: NOW + 2000,
+    }));
+    const after = allMrkdwn(actionCardView(done, ctx));
+    expect(after).toContain('|#32164>: assigned to Michael Swanson');
+    expect(after).not.toContain('status New');
   });
 
   it('should warn in words when the shared key signs', () => {
