@@ -89,8 +89,12 @@ async function main(): Promise<void> {
     await page.locator('.home').getByText('My open tickets').waitFor();
     await shoot(page, 'playground-home.png');
 
-    // Notifications. The first read is silent (the snapshot); then the Simulate menu changes Syncro and rings the
-    // webhook, and the notifier reads the rung tickets and posts, as its loop would within seconds.
+    // Notifications, on fresh demo data and empty conversations (Reset demo data). The first read is silent (the
+    // snapshot); then the Simulate menu changes Syncro and rings the webhook, and the notifier reads the rung
+    // tickets and posts, as its loop would within seconds.
+    await page.locator('[data-where="C0PLTICKETS"]').click();
+    await page.locator('#reset-demo').click();
+    await page.locator('#messages .empty').waitFor();
     const n = pg.app.notifier;
     if (!n) throw new Error('the playground has no notifier');
     await n.feed.poll();
@@ -99,16 +103,16 @@ async function main(): Promise<void> {
       await n.reminders.due();
       await n.publisher.publishDue();
     };
-    await page.locator('[data-where="C0PLTICKETS"]').click();
     // The appointment first: the reminders read each person's appointments at most every 5 minutes.
     await page.selectOption('#simulate', 'appointment');
     await page.locator('#toast').getByText('reminder comes by DM').waitFor();
-    await page.selectOption('#simulate', 'reply');
+    await page.selectOption('#simulate', 'new');
     await page.locator('#toast').getByText('the webhook rang the bot').waitFor();
+    await page.selectOption('#simulate', 'reply');
+    await page.locator('#toast').getByText('Someone replied').waitFor();
     await deliver();
-    const reply = page.locator('article.msg.reply').last();
-    await reply.getByText('still not working').waitFor();
-    await reply.evaluate((m) => m.scrollIntoView({ block: 'end' }));
+    await page.locator('article.msg.reply').getByText('still not working').waitFor();
+    await page.locator('article.msg.reply').getByText('New ticket for').waitFor();
     await shoot(page, 'playground-notify-thread.png');
 
     // DMs: the appointment reminder, then a ticket assigned to the technician.
