@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PLAYGROUND_BOT_TOKEN, PLAYGROUND_CHANNEL } from '../../src/playground/start.js';
 import { eventually, playgroundInBrowser, type } from './page-suite.js';
 import { chromiumOrSkip } from './require-chromium.js';
 
@@ -122,5 +123,36 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
       expect(box.x, id).toBeGreaterThanOrEqual(panel.x);
       expect(box.x + box.width, id).toBeLessThanOrEqual(panel.x + panel.width);
     }
+  });
+
+  it('marks a thread reply that was also sent to the channel (reply_broadcast), as Slack shows it', async () => {
+    const { page } = s.w;
+    const api = (method: string, body: Record<string, unknown>) =>
+      fetch(`${s.pg.playground.fake.apiUrl}${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${PLAYGROUND_BOT_TOKEN}` },
+        body: JSON.stringify(body),
+      }).then((r) => r.json() as Promise<{ ts: string }>);
+    const parent = await api('chat.postMessage', { channel: PLAYGROUND_CHANNEL.id, text: '#32163 parent' });
+    await api('chat.postMessage', {
+      channel: PLAYGROUND_CHANNEL.id,
+      thread_ts: parent.ts,
+      text: 'quiet reply',
+    });
+    await api('chat.postMessage', {
+      channel: PLAYGROUND_CHANNEL.id,
+      thread_ts: parent.ts,
+      reply_broadcast: true,
+      text: 'Status: New → Resolved',
+    });
+    const loud = page.locator('article.msg.reply').filter({ hasText: 'Resolved' });
+    await eventually(() => loud.locator('.in-thread').textContent()).toContain('also sent to #tickets');
+    expect(
+      await page
+        .locator('article.msg.reply')
+        .filter({ hasText: 'quiet reply' })
+        .locator('.in-thread')
+        .textContent(),
+    ).not.toContain('also sent');
   });
 });
