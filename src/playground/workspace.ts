@@ -231,7 +231,8 @@ export class Workspace {
           text: typeof body.text === 'string' ? body.text : '',
           blocks: Array.isArray(body.blocks) ? body.blocks : [],
           ...(str(body.thread_ts) ? { threadTs: String(body.thread_ts) } : {}),
-          ...(str(body.thread_ts) && body.reply_broadcast === true ? { broadcast: true } : {}),
+          // JSON sends a boolean, a form (the bot's WebClient) the string "true".
+          ...(str(body.thread_ts) && String(body.reply_broadcast) === 'true' ? { broadcast: true } : {}),
         });
         return;
       case 'chat.postEphemeral':

@@ -127,22 +127,27 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
 
   it('marks a thread reply that was also sent to the channel (reply_broadcast), as Slack shows it', async () => {
     const { page } = s.w;
-    const api = (method: string, body: Record<string, unknown>) =>
+    // Form-encoded, as the bot's WebClient sends it (every value a string: reply_broadcast=true).
+    const api = (method: string, body: Record<string, string>) =>
       fetch(`${s.pg.playground.fake.apiUrl}${method}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${PLAYGROUND_BOT_TOKEN}` },
-        body: JSON.stringify(body),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Bearer ${PLAYGROUND_BOT_TOKEN}`,
+        },
+        body: new URLSearchParams(body).toString(),
       }).then((r) => r.json() as Promise<{ ts: string }>);
     const parent = await api('chat.postMessage', { channel: PLAYGROUND_CHANNEL.id, text: '#32163 parent' });
     await api('chat.postMessage', {
       channel: PLAYGROUND_CHANNEL.id,
       thread_ts: parent.ts,
+      reply_broadcast: 'false',
       text: 'quiet reply',
     });
     await api('chat.postMessage', {
       channel: PLAYGROUND_CHANNEL.id,
       thread_ts: parent.ts,
-      reply_broadcast: true,
+      reply_broadcast: 'true',
       text: 'Status: New → Resolved',
     });
     const loud = page.locator('article.msg.reply').filter({ hasText: 'Resolved' });
