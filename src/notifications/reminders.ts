@@ -90,6 +90,10 @@ export function createReminders(deps: RemindersDeps): Reminders {
         if (notBefore(now, p.prefs) !== now) continue;
         for (const a of known.get(p.slackId)?.items ?? []) {
           if (now < a.startAt - lead || now >= a.startAt) continue;
+          // The ticket named by its number when the feed has seen it (an appointment carries only its id); looked
+          // up once per read of the appointments.
+          if (a.ticketId && a.ticketNumber === undefined)
+            a.ticketNumber = (await deps.store.snapshot(a.ticketId).catch(() => undefined))?.number ?? null;
           rows.push({
             target: p.slackId,
             ticketId: 0,

@@ -157,11 +157,15 @@ export interface AppointmentFacts {
   startAt: number;
   location: string | null;
   ticketId: number | null;
+  /** The ticket's number, when the feed's snapshot knows the ticket (older rows have none). */
+  ticketNumber?: string | null;
 }
 
 export function appointmentReminder(a: AppointmentFacts, webBaseUrl: string): Message {
   const where = a.location ? ` · ${escapeMrkdwn(a.location)}` : '';
-  const ticket = a.ticketId ? ` · ${link(ticketUrl(webBaseUrl, a.ticketId), 'ticket')}` : '';
+  const ticket = a.ticketId
+    ? ` · ${link(ticketUrl(webBaseUrl, a.ticketId), a.ticketNumber ? `#${a.ticketNumber}` : 'ticket')}`
+    : '';
   return finalizeMessage(
     [section(`⏰ *${escapeMrkdwn(a.summary)}* starts ${slackDate(a.startAt)}${where}${ticket}`)],
     `Appointment soon: ${a.summary}`,

@@ -35,6 +35,8 @@ export interface Message {
   ephemeralFor?: string;
   /** For a reply in a thread: the ts of the thread's first message. */
   threadTs?: string;
+  /** A thread reply also sent to the channel (`reply_broadcast`). */
+  broadcast?: boolean;
   files?: PlaygroundFile[];
   /** How many times the message was replaced (chat.update or replace_original). */
   edits: number;
@@ -229,6 +231,8 @@ export class Workspace {
           text: typeof body.text === 'string' ? body.text : '',
           blocks: Array.isArray(body.blocks) ? body.blocks : [],
           ...(str(body.thread_ts) ? { threadTs: String(body.thread_ts) } : {}),
+          // JSON sends a boolean, a form (the bot's WebClient) the string "true".
+          ...(str(body.thread_ts) && String(body.reply_broadcast) === 'true' ? { broadcast: true } : {}),
         });
         return;
       case 'chat.postEphemeral':

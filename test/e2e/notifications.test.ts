@@ -398,16 +398,19 @@ describe('notifications', () => {
     expect(x.slack.callsTo('chat.postEphemeral')).toHaveLength(1);
   });
 
-  it('reminds a technician of an appointment once, read with their own key', async () => {
+  it('reminds a technician of an appointment once, read with their own key, naming its ticket by number', async () => {
     const x = await start();
     await cycle(x);
+    const ticket = x.sim.state
+      .ticketsNewestFirst()
+      .find((t) => t.status !== 'Resolved' && t.status !== 'Closed')!;
     addAppointment(x.sim.state, {
       summary: 'Onsite: Dataforth server',
       description: null,
       start_at: new Date(Date.now() + 10 * 60_000).toISOString(),
       end_at: new Date(Date.now() + 70 * 60_000).toISOString(),
       customer_id: null,
-      ticket_id: null,
+      ticket_id: ticket.id,
       location: 'Tucson',
       user_id: 1750,
     });
@@ -419,6 +422,8 @@ describe('notifications', () => {
       .filter((c) => String(c.body.text).includes('Appointment soon'));
     expect(dms).toHaveLength(1);
     expect(text(dms[0])).toContain('Onsite: Dataforth server');
+    // The ticket by its number (from the feed's snapshot), never its id or a bare "ticket".
+    expect(text(dms[0])).toContain(`/tickets/${ticket.id}|#${ticket.number}>`);
     expect(x.slack.callsTo('conversations.open').map((c) => c.body.users)).toContain(USERS.howard);
   });
 

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { PLAYGROUND_BOT_TOKEN, PLAYGROUND_CHANNEL } from '../../src/playground/start.js';
 import { eventually, playgroundInBrowser, type } from './page-suite.js';
 import { chromiumOrSkip } from './require-chromium.js';
 
@@ -110,5 +111,53 @@ describe.skipIf(!canRun)('the playground in a real browser', { timeout: 60_000 }
     for (const text of await page.locator('.req.write').allTextContents())
       expect(text).toContain('key of Howard Enos');
     await switchTo(page, HOWARD);
+  });
+
+  it("keeps the request panel's controls inside the panel (Clear list, Simulate…, Reset demo data)", async () => {
+    const { page } = s.w;
+    await page.locator('#simulate').waitFor();
+    const panel = (await page.locator('aside.panel').boundingBox())!;
+    for (const id of ['#reset-requests', '#simulate', '#reset-demo']) {
+      const box = (await page.locator(id).boundingBox())!;
+      expect(box, id).not.toBeNull();
+      expect(box.x, id).toBeGreaterThanOrEqual(panel.x);
+      expect(box.x + box.width, id).toBeLessThanOrEqual(panel.x + panel.width);
+    }
+  });
+
+  it('marks a thread reply that was also sent to the channel (reply_broadcast), as Slack shows it', async () => {
+    const { page } = s.w;
+    // Form-encoded, as the bot's WebClient sends it (every value a string: reply_broadcast=true).
+    const api = (method: string, body: Record<string, string>) =>
+      fetch(`${s.pg.playground.fake.apiUrl}${method}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          authorization: `Bearer ${PLAYGROUND_BOT_TOKEN}`,
+        },
+        body: new URLSearchParams(body).toString(),
+      }).then((r) => r.json() as Promise<{ ts: string }>);
+    const parent = await api('chat.postMessage', { channel: PLAYGROUND_CHANNEL.id, text: '#32163 parent' });
+    await api('chat.postMessage', {
+      channel: PLAYGROUND_CHANNEL.id,
+      thread_ts: parent.ts,
+      reply_broadcast: 'false',
+      text: 'quiet reply',
+    });
+    await api('chat.postMessage', {
+      channel: PLAYGROUND_CHANNEL.id,
+      thread_ts: parent.ts,
+      reply_broadcast: 'true',
+      text: 'Status: New → Resolved',
+    });
+    const loud = page.locator('article.msg.reply').filter({ hasText: 'Resolved' });
+    await eventually(() => loud.locator('.in-thread').textContent()).toContain('also sent to #tickets');
+    expect(
+      await page
+        .locator('article.msg.reply')
+        .filter({ hasText: 'quiet reply' })
+        .locator('.in-thread')
+        .textContent(),
+    ).not.toContain('also sent');
   });
 });

@@ -1,6 +1,9 @@
 /**
  * `npm run screenshots`: pictures of the main flows, taken from the playground in Debian's chromium, into docs/
- * (the README shows them): the ticket view, a confirm card, the billing card in the channel, and App Home.
+ * (the README shows them): the ticket view, a confirm card (with its Preview), the billing card in the channel,
+ * App Home, and the notifications: a ticket's thread in #tickets after a customer's reply, and the DMs the bot sends
+ * (a ticket assigned to you, an appointment reminder). The notifier has no timer here (`startPlaygroundBot`): the
+ * script does what its loop would, after the page's Simulate menu rang the webhook.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -17,6 +20,8 @@ async function type(page: Page, text: string): Promise<void> {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
+  // The toast of the last Simulate pick would cover the composer.
+  await page.evaluate("document.querySelector('#toast').hidden = true");
   // Let the last drawing settle (fonts, scroll position) before the picture.
   await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
   const path = join(DOCS, name);
@@ -39,7 +44,13 @@ async function main(): Promise<void> {
     await shoot(page, 'playground-ticket.png');
 
     await page.locator('button[data-action-id="syncro_ticket_comment"]').click();
-    await page.locator('.modal textarea').first().fill('Restarted the ownCloud client; sync is green again.');
+    // Slack formatting, so that the card's Preview shows what Syncro will make of it.
+    await page
+      .locator('.modal textarea')
+      .first()
+      .fill(
+        'Restarted the *ownCloud* client; sync is _green_ again.\n- re-linked the shared folders\n- checked with Jerry by phone',
+      );
     await page.locator('.modal [data-modal=submit]').click();
     await page.locator('button[data-action-id="syncro_post"]').waitFor();
     await page
@@ -77,6 +88,40 @@ async function main(): Promise<void> {
     await page.locator('[data-where="home"]').click();
     await page.locator('.home').getByText('My open tickets').waitFor();
     await shoot(page, 'playground-home.png');
+
+    // Notifications, on fresh demo data and empty conversations (Reset demo data). The first read is silent (the
+    // snapshot); then the Simulate menu changes Syncro and rings the webhook, and the notifier reads the rung
+    // tickets and posts, as its loop would within seconds.
+    await page.locator('[data-where="C0PLTICKETS"]').click();
+    await page.locator('#reset-demo').click();
+    await page.locator('#messages .empty').waitFor();
+    const n = pg.app.notifier;
+    if (!n) throw new Error('the playground has no notifier');
+    await n.feed.poll();
+    const deliver = async () => {
+      await n.feed.readTickets(await pg.app.store.notifications.takeBells(Date.now() + 60_000, 0));
+      await n.reminders.due();
+      await n.publisher.publishDue();
+    };
+    // The appointment first: the reminders read each person's appointments at most every 5 minutes.
+    await page.selectOption('#simulate', 'appointment');
+    await page.locator('#toast').getByText('reminder comes by DM').waitFor();
+    await page.selectOption('#simulate', 'new');
+    await page.locator('#toast').getByText('the webhook rang the bot').waitFor();
+    await page.selectOption('#simulate', 'reply');
+    await page.locator('#toast').getByText('Someone replied').waitFor();
+    await deliver();
+    await page.locator('article.msg.reply').getByText('still not working').waitFor();
+    await page.locator('article.msg.reply').getByText('New ticket for').waitFor();
+    await shoot(page, 'playground-notify-thread.png');
+
+    // DMs: the appointment reminder, then a ticket assigned to the technician.
+    await page.selectOption('#simulate', 'assign');
+    await page.locator('#toast').getByText('assigned').waitFor();
+    await deliver();
+    await page.locator('[data-where^="D"]').click();
+    await page.locator('article.msg').getByText('Onsite visit', { exact: false }).last().waitFor();
+    await shoot(page, 'playground-notify-dm.png');
     if (w.errors.length > 0 || w.outside.length > 0)
       throw new Error(
         `page errors ${JSON.stringify(w.errors)}, outside requests ${JSON.stringify(w.outside)}`,

@@ -191,7 +191,11 @@ function drawMessages() {
         .map((f) => `<div class="file">📄 ${escapeHtml(f.title)} <small>${escapeHtml(f.name)}</small></div>`)
         .join('');
       const eph = m.ephemeralFor ? '<div class="eph">👁 Only visible to you</div>' : '';
-      const thread = m.threadTs ? '<div class="in-thread">↳ Reply in the thread</div>' : '';
+      // A reply also sent to the channel shows in both places in Slack; here, where a thread is drawn under its
+      // parent, it says so.
+      const thread = m.threadTs
+        ? `<div class="in-thread">↳ Reply in the thread${m.broadcast ? ` · also sent to ${conv?.kind === 'channel' ? `#${escapeHtml(conv.name)}` : 'the conversation'}` : ''}</div>`
+        : '';
       return `<article class="msg${m.ephemeralFor ? ' ephemeral' : ''}${m.from !== 'bot' ? ' own' : ''}${m.threadTs ? ' reply' : ''}" data-surface="${escapeHtml(m.id)}" data-message-id="${escapeHtml(m.id)}">${eph}${thread}<header>${author(m)}${m.edits ? ' <span class="edited">(edited)</span>' : ''}${messageShortcuts(m)}</header><div class="m-body">${body}${files}</div></article>`;
     })
     .join('');

@@ -321,7 +321,7 @@ function stepTitle(a: PendingAction, s: WriteStep, i: number, ctx: CardContext, 
 }
 
 function stepStatus(a: PendingAction, s: WriteStep, ctx: CardContext): string {
-  const words = s.outcome ? outcomeWords(s, s.outcome) : undefined;
+  const words = s.outcome ? outcomeWords(s, s.outcome, a) : undefined;
   const note = words ? `: ${escapeMrkdwn(truncate(words, 500))}` : '';
   switch (s.status) {
     case 'pending':

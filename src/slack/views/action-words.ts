@@ -61,10 +61,10 @@ export function searchedWords(
 }
 
 /** A step's outcome in words, e.g. "ticket #32170", "Syncro was checked: the comment is not there". */
-export function outcomeWords(s: WriteStep, o: StepOutcome): string | undefined {
+export function outcomeWords(s: WriteStep, o: StepOutcome, a?: PendingAction): string | undefined {
   switch (o.code) {
     case 'done':
-      return wordsOf(s).done?.(s, o);
+      return wordsOf(s).done?.(s, o, a);
     case 'found':
       switch (o.what) {
         case 'comment':
@@ -147,7 +147,7 @@ export function problemWords(a: PendingAction): string | undefined {
   if (!p) return undefined;
   const stepOutcome = (k: number) => {
     const s = a.steps[k];
-    return s?.outcome ? outcomeWords(s, s.outcome) : undefined;
+    return s?.outcome ? outcomeWords(s, s.outcome, a) : undefined;
   };
   switch (p.code) {
     case 'signer_refused':

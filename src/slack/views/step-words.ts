@@ -14,8 +14,8 @@ export interface StepWords<S extends WriteStep> {
   label(a: PendingAction, s: S): string;
   /** What the step made or changed, once done: mrkdwn, with a link where Syncro has a page for it. */
   result(r: ResultLinks, s: S, id: number): string;
-  /** Words a done outcome adds beside its result (plain text), if any. */
-  done?(s: S, o: Extract<StepOutcome, { code: 'done' }>): string | undefined;
+  /** Words a done outcome adds beside its result (plain text), if any (the action, when the card has it). */
+  done?(s: S, o: Extract<StepOutcome, { code: 'done' }>, a?: PendingAction): string | undefined;
   /** The payload as shown, when it is not the JSON body (a session log's Markdown, exactly as written). */
   payload?(s: S): string;
   /** The HTML a person will read in Syncro (a comment's body), which the card previews beside the payload. */
@@ -42,10 +42,19 @@ export const STEP_WORDS: WordsTable = {
   },
   update_ticket: {
     label: (a, s) =>
-      a.kind === 'update_ticket' ? 'Update status' : `Set status ${s.body.status ?? ''}`.trim(),
+      a.draft?.kind === 'assign_ticket'
+        ? `Assign to ${a.draft.userName}`
+        : a.kind === 'update_ticket'
+          ? 'Update status'
+          : `Set status ${s.body.status ?? ''}`.trim(),
     result: (r, _s, id) => r.ticket(id),
-    // The number is already the result's link: only the status is added.
-    done: (_s, o) => (o.status ? `status ${o.status}` : undefined),
+    // The number is already the result's link: only the status (or the new assignee) is added.
+    done: (_s, o, a) =>
+      a?.draft?.kind === 'assign_ticket'
+        ? `assigned to ${a.draft.userName}`
+        : o.status
+          ? `status ${o.status}`
+          : undefined,
   },
   create_ticket: {
     label: () => 'Create ticket',

@@ -238,6 +238,48 @@ describe('actionCardView when proposed', () => {
     });
   }
 
+  it('should name an assignment as one, not as a status change (Assign to me from a notification)', () => {
+    const assign = commentAction({
+      id: 'act_assign',
+      kind: 'assign_ticket',
+      draft: {
+        kind: 'assign_ticket',
+        ticket: {
+          id: 5,
+          number: '32164',
+          subject: 'Own cloud thing again',
+          userId: null,
+          userName: null,
+        },
+        userId: 1735,
+        userName: 'Michael Swanson',
+      },
+      summary: {},
+      steps: [
+        {
+          op: 'update_ticket',
+          method: 'PUT',
+          path: '/tickets/5',
+          status: 'pending',
+          body: { user_id: 1735 },
+        },
+      ],
+    });
+    const text = allMrkdwn(actionCardView(assign, ctx));
+    expect(text).toContain('— Assign to Michael Swanson');
+    expect(text).not.toContain('Set status');
+    // Once done, the result says the assignment, not the status the ticket kept.
+    const done = withSteps({ ...assign, state: 'succeeded' }, () => ({
+      status: 'succeeded',
+      resultId: 5,
+      outcome: { code: 'done' as const, status: 'New', ticketNumber: '32164' },
+      finishedAt: NOW + 2000,
+    }));
+    const after = allMrkdwn(actionCardView(done, ctx));
+    expect(after).toContain('|#32164>: assigned to Michael Swanson');
+    expect(after).not.toContain('status New');
+  });
+
   it('should warn in words when the shared key signs', () => {
     const text = allMrkdwn(actionCardView(commentAction({ signer: shared }), ctx));
     expect(text).toContain('You have no Syncro key of your own:* this will be posted with the *SHARED* key');
