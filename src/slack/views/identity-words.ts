@@ -7,11 +7,12 @@ import type { IdentityAdvice } from '../../identity/advice.js';
 
 /**
  * How to get a personal Syncro key: the one wording. With /syncro connect on, the person connects it themselves;
- * otherwise their admin sets it up.
+ * otherwise their admin sets it up. `replace`: the person's key stopped working, so the key is a new one.
  */
-export function keyHowToWords(canConnect: boolean): string {
+export function keyHowToWords(canConnect: boolean, replace = false): string {
   const make =
-    'To get a personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new), choose Integration API Token ';
+    `To get a ${replace ? 'new ' : ''}personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new), ` +
+    'choose Integration API Token ';
   return canConnect
     ? `${make}(Syncro shows the token only once, so copy it) and run \`/syncro connect\` to paste it into its form ` +
         '(never into a message).'
@@ -26,7 +27,7 @@ export function identityAdviceWords(a: IdentityAdvice): string {
     case 'key_stale':
       return (
         `Syncro no longer accepts the key you connected for ${a.syncroName} (it answered 401: revoked or expired). ` +
-        keyHowToWords(a.canConnect)
+        keyHowToWords(a.canConnect, true)
       );
     case 'no_key':
       return (

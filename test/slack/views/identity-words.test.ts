@@ -3,11 +3,12 @@ import { identityAdviceWords, keyHowToWords } from '../../../src/slack/views/ide
 
 /** The key how-to is written once; whether /syncro connect is on decides who sets the key up. */
 describe('identity advice words', () => {
-  it('should say the same how-to for a missing key and a stale connected key', () => {
+  it('should say the same how-to for a missing key and a stale connected key (a new one)', () => {
     const stale = identityAdviceWords({ code: 'key_stale', syncroName: 'Winter', canConnect: true });
     const missing = identityAdviceWords({ code: 'no_key', name: 'Winter', canConnect: true });
-    expect(stale).toContain(keyHowToWords(true));
+    expect(stale).toContain(keyHowToWords(true, true));
     expect(missing).toContain(keyHowToWords(true));
+    expect(keyHowToWords(true, true).replace('a new personal', 'a personal')).toBe(keyHowToWords(true));
     expect(stale).toMatch(/^Syncro no longer accepts the key you connected for Winter/);
   });
 
