@@ -6,6 +6,8 @@ import { NotAllowedError } from '../errors.js';
  * `canConnect`: /syncro connect is turned on, so the person can connect a key themselves.
  */
 export type IdentityAdvice =
+  /** The Slack user is not set up (not under `users:`, no connected key); NotMappedError's words. */
+  | { code: 'not_mapped'; slackUserId: string; canConnect: boolean }
   /** The person connected a key; an admin has not approved it yet. */
   | { code: 'key_pending_approval'; syncroName: string; approvalChannel?: string }
   /** Syncro answered 401 for the key the person connected. */

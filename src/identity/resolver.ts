@@ -183,7 +183,7 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
         const s = deps.sandbox.keyFor(slackUserId);
         return { kind: 'sandbox', name: s.name, syncroUserId: s.syncroUserId };
       }
-      throw new NotMappedError(slackUserId, deps.enrolments !== undefined);
+      throw new NotMappedError(slackUserId, canConnect, deps.adviceWords);
     }
     if (file.shared_key) return { kind: 'shared', source: file.shared_key };
     return refuse({ code: 'no_key', name: user.name, canConnect });

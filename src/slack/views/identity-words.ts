@@ -22,6 +22,12 @@ export function keyHowToWords(canConnect: boolean, replace = false): string {
 
 export function identityAdviceWords(a: IdentityAdvice): string {
   switch (a.code) {
+    case 'not_mapped':
+      // Words for a technician: the configuration's details are for the admin (who sees them in the reply).
+      return (
+        'You are not set up to use Syncro from Slack yet. Ask your admin to set you up, and to add your Slack user ' +
+        `id (${a.slackUserId}).`
+      );
     case 'key_pending_approval':
       return `Your Syncro key (${a.syncroName}) is waiting for an admin's approval; you are told when it is approved.`;
     case 'key_stale':
