@@ -23,6 +23,7 @@ import { type RecordedResponse, type SlackFake, startSlackFake } from '../src/pl
 import { blockAction, slashCommand } from '../src/playground/slack/signer.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
 import { ACTION } from '../src/slack/action-ids.js';
+import { identityAdviceWords } from '../src/slack/views/identity-words.js';
 import { createSyncroClient } from '../src/syncro/client.js';
 
 const CARDS = 1_000;
@@ -120,7 +121,13 @@ const client = createSyncroClient({
 const storeFile = config.store.kind === 'sqlite' ? config.store.file : join(dir, 'syncro-slack.db');
 const store = openSqliteStore(storeFile, { logger });
 await store.migrate();
-const identities = createIdentityResolver({ file: config.file, env, client, logger });
+const identities = createIdentityResolver({
+  file: config.file,
+  env,
+  client,
+  logger,
+  adviceWords: identityAdviceWords,
+});
 const bot = createBot({
   file: config.file,
   slack: { ...config.slack, port: 0 },

@@ -16,6 +16,7 @@ import { webhookRoute } from './notifications/webhook.js';
 import type { SandboxMode } from './sandbox/sandbox-mode.js';
 import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
 import { promptReconnect } from './slack/handlers/connect.js';
+import { identityAdviceWords } from './slack/views/identity-words.js';
 import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
 import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
 
@@ -150,6 +151,7 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     logger,
     sandbox: sandbox?.identities,
     ...(enrolments ? { enrolments, onStaleKey: (e: Enrolment) => onStaleKey?.(e) } : {}),
+    adviceWords: identityAdviceWords,
   });
   // SQLite serves one process, so its id is fixed. With PostgreSQL the default id is unique to this process; an
   // explicit REPLICA_ID (unique per replica, stable across restarts) lets a restart reconcile its own actions

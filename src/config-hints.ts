@@ -1,23 +1,11 @@
 import type { z } from 'zod';
 import type { FileConfig } from './config.js';
+import { editDistance } from './text/edit-distance.js';
 
 /**
  * Start-up hints for the YAML file: the nearest known key for a typo, and what is wrong with a Slack user id.
  * Pure helpers for config.ts; every message names the setting and never echoes a secret.
  */
-
-/** Levenshtein distance (insertions, deletions, substitutions), for "did you mean". */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
 
 /** The known key closest to `typed`, when it is close enough to be a typo (case and `-`/`_` ignored). */
 export function nearestKey(typed: string, known: readonly string[]): string | undefined {

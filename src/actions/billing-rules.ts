@@ -2,7 +2,7 @@ import type { FileConfig } from '../config.js';
 import { UnexpectedError, UserInputError } from '../errors.js';
 import type { AddLineItemBody } from '../syncro/api.js';
 import type { Product } from '../syncro/schemas.js';
-import type { BillingComputation, BillingNote } from './billing-types.js';
+import type { BillingComputation, BillingNote, BillingProblem, LabourRuleApplied } from './billing-types.js';
 
 /**
  * Billing rules as MSPs practise them (shared/reference/README.md, "Billing"): minutes and labour type are stated
@@ -37,55 +37,53 @@ function round(x: number, places: number): number {
   return r === 0 ? 0 : r; // no -0 on a card
 }
 
-function laborList(laborTypes: FileConfig['labor_types']): string {
-  const keys = Object.keys(laborTypes);
-  return keys.length > 0 ? keys.join(', ') : '(none: add labor_types to the configuration file)';
+/**
+ * What was stated cannot be billed (nothing was sent): the problem as facts. A UserInputError, so it is refused
+ * like any bad input; whoever shows it to a person words `problem` (`billingProblemWords`, views/billing-words.ts).
+ */
+export class BillingRefusedError extends UserInputError {
+  constructor(readonly problem: BillingProblem) {
+    super(`billing refused: ${problem.code}`);
+  }
+}
+
+function refuse(problem: BillingProblem): never {
+  throw new BillingRefusedError(problem);
 }
 
 function checkMinutes(minutes: number): void {
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) {
-    throw new UserInputError('State the minutes worked as a whole number, e.g. 45. There is no default.');
-  }
-  if (!Number.isInteger(minutes)) {
-    throw new UserInputError(
-      `Minutes must be a whole number: ${minutes} is not. State the minutes worked; they are never rounded.`,
-    );
-  }
-  if (minutes <= 0)
-    throw new UserInputError(`Minutes must be more than 0 (got ${minutes}). State the minutes worked.`);
-  if (minutes > MAX_MINUTES) {
-    throw new UserInputError(
-      `${minutes} minutes is more than a day (${MAX_MINUTES}). Check the number, or bill each day's work separately.`,
-    );
-  }
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes)) refuse({ code: 'minutes_missing' });
+  if (!Number.isInteger(minutes)) refuse({ code: 'minutes_not_whole', minutes });
+  if (minutes <= 0) refuse({ code: 'minutes_not_positive', minutes });
+  if (minutes > MAX_MINUTES) refuse({ code: 'minutes_over_a_day', minutes, max: MAX_MINUTES });
 }
 
 /**
  * Billable minutes under the labour type's own settings (as Syncro's labour settings have them): at least
  * `minimum_minutes`, then rounded UP to a multiple of `round_to_minutes`. Without either, the minutes worked, as
- * they are. `rule` words what changed ("rounded up to 15 min"); undefined when nothing did.
+ * they are. `rule` says which settings changed them; undefined when none did.
  */
 export function billableMinutes(
   minutes: number,
   labor: { minimum_minutes?: number; round_to_minutes?: number },
-): { minutes: number; rule?: string } {
-  const parts: string[] = [];
+): { minutes: number; rule?: LabourRuleApplied } {
+  const rule: LabourRuleApplied = {};
   let billable = minutes;
   if (labor.minimum_minutes !== undefined && billable < labor.minimum_minutes) {
     billable = labor.minimum_minutes;
-    parts.push(`minimum ${labor.minimum_minutes} min`);
+    rule.minimum = labor.minimum_minutes;
   }
   const step = labor.round_to_minutes;
   if (step !== undefined && billable % step !== 0) {
     billable = Math.ceil(billable / step) * step;
-    parts.push(`rounded up to ${step} min`);
+    rule.roundTo = step;
   }
-  return parts.length === 0 ? { minutes } : { minutes: billable, rule: parts.join(', then ') };
+  return Object.keys(rule).length === 0 ? { minutes } : { minutes: billable, rule };
 }
 
 /**
  * Turns what the technician stated into the exact `add_line_item` body and the card's explanation.
- * Throws UserInputError (nothing was sent) for bad minutes, an unknown labour type, a blank description, or a
+ * Throws BillingRefusedError, a UserInputError (nothing was sent), for bad minutes, an unknown labour type, a blank description, or a
  * product that cannot be billed as configured; UnexpectedError when the product is not the labour type's.
  */
 export function computeBillingLine(input: BillingInput): BillingComputation {
@@ -93,43 +91,29 @@ export function computeBillingLine(input: BillingInput): BillingComputation {
   checkMinutes(minutes);
 
   const key = typeof input.laborType === 'string' ? input.laborType.trim().toLowerCase() : '';
-  if (key === '')
-    throw new UserInputError(`Choose a labour type: ${laborList(laborTypes)}. There is no default.`);
+  const labourTypes = Object.keys(laborTypes);
+  if (key === '') refuse({ code: 'labour_type_missing', labourTypes });
   // Object.hasOwn: a typed "constructor" must not find Object.prototype's.
   const labor = Object.hasOwn(laborTypes, key) ? laborTypes[key] : undefined;
-  if (labor === undefined) {
-    throw new UserInputError(
-      `“${input.laborType.trim()}” is not a labour type. Labour types: ${laborList(laborTypes)}.`,
-    );
-  }
+  if (labor === undefined)
+    refuse({ code: 'labour_type_unknown', typed: input.laborType.trim(), labourTypes });
   const label = labor.label ?? key;
 
   const description = typeof input.description === 'string' ? input.description.trim() : '';
-  if (description === '')
-    throw new UserInputError('Describe the work done: the description goes on the invoice line.');
+  if (description === '') refuse({ code: 'description_missing' });
 
   if (product.id !== labor.product_id) {
     throw new UnexpectedError(
       `Billing read product #${product.id}, but labour type ${key} bills product #${labor.product_id}.`,
     );
   }
-  if (product.name.trim() === '') {
-    throw new UserInputError(
-      `Syncro product #${product.id} (labour type ${label}) has no name; name it in Syncro first.`,
-    );
-  }
+  if (product.name.trim() === '')
+    refuse({ code: 'product_unnamed', productId: product.id, labourLabel: label });
   const rate = product.price_retail ?? null;
-  if (rate !== null && (!Number.isFinite(rate) || rate < 0)) {
-    throw new UserInputError(
-      `Syncro product “${product.name}” has a price of ${rate}; labour cannot be billed at it.`,
-    );
-  }
-  if (pricePolicy === 'live' && rate === null) {
-    throw new UserInputError(
-      `Syncro product “${product.name}” has no retail price, so its rate cannot be read. Set its price in Syncro, ` +
-        'or choose another labour type.',
-    );
-  }
+  if (rate !== null && (!Number.isFinite(rate) || rate < 0))
+    refuse({ code: 'product_price_invalid', productName: product.name, price: rate });
+  if (pricePolicy === 'live' && rate === null)
+    refuse({ code: 'product_price_missing', productName: product.name });
 
   const prepaidRaw = input.customerPrepaidHours;
   if (prepaidRaw !== null && !Number.isFinite(prepaidRaw)) {

@@ -11,8 +11,8 @@ export interface BillingComputation {
    * them). Optional only so that hand-built fixtures need not set it.
    */
   billableMinutes?: number;
-  /** How the labour type's rules changed the minutes ("rounded up to 15 min"); absent when they did not. */
-  labourRule?: string;
+  /** Which of the labour type's rules changed the minutes (and their figures); absent when none did. */
+  labourRule?: LabourRuleApplied;
   /** Whether the labour draws on the customer's prepaid hours (labour type's `draws_prepaid`, default true). */
   drawsPrepaid?: boolean;
   /** billable minutes / 60, exact to 4 decimals: the time billed (before an emergency multiplier). */
@@ -68,3 +68,28 @@ export type BillingNote =
   | 'no_prepaid_draw'
   | 'prepaid_overdrawn'
   | 'prepaid_exhausted';
+
+/**
+ * The labour type's rules that changed the minutes, with their figures: `minimum` when the minutes were raised to
+ * `minimum_minutes`, `roundTo` when they were then rounded up to a multiple of `round_to_minutes`.
+ */
+export interface LabourRuleApplied {
+  minimum?: number;
+  roundTo?: number;
+}
+
+/**
+ * Why a billing line cannot be made from what was stated (nothing was sent): a code and the figures that word it
+ * (`views/billing-words.ts` says it). `labourTypes` are the configured keys, in the file's order.
+ */
+export type BillingProblem =
+  | { code: 'minutes_missing' }
+  | { code: 'minutes_not_whole'; minutes: number }
+  | { code: 'minutes_not_positive'; minutes: number }
+  | { code: 'minutes_over_a_day'; minutes: number; max: number }
+  | { code: 'labour_type_missing'; labourTypes: string[] }
+  | { code: 'labour_type_unknown'; typed: string; labourTypes: string[] }
+  | { code: 'description_missing' }
+  | { code: 'product_unnamed'; productId: number; labourLabel: string }
+  | { code: 'product_price_invalid'; productName: string; price: number }
+  | { code: 'product_price_missing'; productName: string };

@@ -15,7 +15,6 @@ import {
   SyncroServerError,
   SyncroValidationError,
   SyncroWriteOutcomeUnknownError,
-  WEB_PAGE_ANSWER,
 } from '../syncro/errors.js';
 import type { ErrorFacts } from './kinds/step.js';
 
@@ -40,9 +39,8 @@ export function errorFacts(err: unknown): ErrorFacts {
     facts.retryAt = e.retryAt;
   } else if (e instanceof SyncroSchemaMismatchError) {
     facts.path = e.path;
-    if (e.detail === WEB_PAGE_ANSWER) facts.webPage = true;
-  } else if (e instanceof SyncroWriteOutcomeUnknownError && e.detail === WEB_PAGE_ANSWER)
-    facts.webPage = true;
+    if (e.webPage) facts.webPage = true;
+  } else if (e instanceof SyncroWriteOutcomeUnknownError && e.webPage) facts.webPage = true;
   else if (e instanceof CardNotPostedError) {
     if (e.slackError) facts.slackError = e.slackError;
     if (e.channelId) facts.channelId = e.channelId;

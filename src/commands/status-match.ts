@@ -4,6 +4,11 @@
  * guessed, because a wrong status on a customer's ticket is a visible mistake.
  */
 
+import { editDistance, prefixEditDistance } from '../text/edit-distance.js';
+
+/** The one edit distance (src/text/edit-distance.ts), where `parse.ts` has always imported it. */
+export { editDistance };
+
 export type StatusMatch =
   | { ok: true; status: string }
   | { ok: false; suggestions: string[]; message: string };
@@ -14,30 +19,6 @@ const MAX_SUGGESTIONS = 5;
 /** Lower case, `-`/`_` as spaces, whitespace collapsed and trimmed. */
 export function normaliseStatus(s: string): string {
   return s.toLowerCase().replace(/[-_]+/g, ' ').replace(/\s+/g, ' ').trim();
-}
-
-/** The last row of the Levenshtein table of `a` against `b`: entry j is the distance from `a` to `b`'s first j. */
-function distanceRow(a: string, b: string): number[] {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + cost);
-    }
-    prev = cur;
-  }
-  return prev;
-}
-
-/** Levenshtein distance (insert, delete, substitute: cost 1 each), by code unit. */
-export function editDistance(a: string, b: string): number {
-  return a === b ? 0 : distanceRow(a, b)[b.length]!;
-}
-
-/** The smallest edit distance between `a` and any prefix of `b` ('waitng' is 1 from 'waiting…'). */
-function prefixEditDistance(a: string, b: string): number {
-  return Math.min(...distanceRow(a, b));
 }
 
 /**

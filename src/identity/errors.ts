@@ -1,17 +1,19 @@
 import { AppError } from '../errors.js';
+import type { IdentityAdviceWords } from './advice.js';
 
-/** The Slack user is not listed under `users:` in the config file (and the bot is not in sandbox mode). */
+/**
+ * The Slack user is not listed under `users:` in the config file (and the bot is not in sandbox mode). Its message
+ * is the `not_mapped` advice in the words it is given (`slack/views/identity-words.ts`).
+ */
 export class NotMappedError extends AppError {
   readonly code = 'NOT_MAPPED';
   /** `canConnect`: /syncro connect is turned on, so the person can set themselves up. */
   constructor(
     readonly slackUserId: string,
-    readonly canConnect = false,
+    readonly canConnect: boolean,
+    words: IdentityAdviceWords,
   ) {
-    super(
-      // Words for a technician: the configuration's details are for the admin (who sees them in the reply).
-      `You are not set up to use Syncro from Slack yet. Ask your admin to set you up, and to add your Slack user id (${slackUserId}).`,
-    );
+    super(words({ code: 'not_mapped', slackUserId, canConnect }));
   }
 }
 

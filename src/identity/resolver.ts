@@ -1,9 +1,10 @@
 import type { FileConfig, KeySource } from '../config.js';
-import { KeySourceError, NotAllowedError } from '../errors.js';
+import { KeySourceError } from '../errors.js';
 import { type Logger, redactText } from '../logger.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
 import { SyncroUnauthorizedError } from '../syncro/errors.js';
 import { actingFor } from '../syncro/priority.js';
+import { type IdentityAdvice, type IdentityAdviceWords, IdentityRefusedError } from './advice.js';
 import type { Enrolment } from './enrolment/enrolment-table.js';
 import type { Enrolments } from './enrolment/enrolments.js';
 import { NoOwnKeyError, NotMappedError } from './errors.js';
@@ -50,8 +51,8 @@ export interface WhoAmI {
     /** Who Syncro will attribute writes to. */
     as: { name: string; syncroUserId: number } | null;
     reason: string | null;
-    /** Set when writes are allowed but go out under the shared key. */
-    warning: string | null;
+    /** Set when writes are allowed but go out under the shared key (`writes_with_shared_key`). */
+    warning: IdentityAdvice | null;
   };
 }
 
@@ -83,6 +84,8 @@ export interface IdentityResolverDeps {
   enrolments?: Enrolments;
   /** Syncro answered 401 for a connected key: called once per key, to prompt its owner to reconnect. */
   onStaleKey?: (enrolment: Enrolment) => void;
+  /** The words of a refusal (`slack/views/identity-words.ts`): the resolver speaks facts. */
+  adviceWords: IdentityAdviceWords;
 }
 
 type Plan =
@@ -96,11 +99,6 @@ interface Opened {
   api: SyncroApi;
   me: { user_id: number; user_name: string; user_email?: string };
 }
-
-const HOW_TO_GET_A_KEY =
-  'To get a personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new), choose Integration API Token ' +
-  '(Syncro shows the token only once, so copy it; never paste it into Slack) and ask your admin to set it up as ' +
-  'your key for the bot.';
 
 function planSource(plan: Plan): string {
   if (plan.kind === 'sandbox') return 'sandbox';
@@ -117,6 +115,11 @@ function messageOf(err: unknown): string {
 
 export function createIdentityResolver(deps: IdentityResolverDeps): IdentityResolver {
   const { file, client } = deps;
+  /** /syncro connect is on: a person can connect a key themselves. */
+  const canConnect = deps.enrolments !== undefined;
+  const refuse = (advice: IdentityAdvice, channelId?: string): never => {
+    throw new IdentityRefusedError(advice, deps.adviceWords, channelId);
+  };
   const log = deps.logger.child({ component: 'identity' });
   const keyCache = new Map<string, Promise<string>>();
   /**
@@ -155,17 +158,16 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     const e = await enrolments.get(slackUserId);
     if (e?.state === 'pending') {
       const channel = enrolments.config.approval_channel;
-      throw new NotAllowedError(
-        `Your Syncro key (${e.syncroName}) is waiting for an admin's approval; you are told when it is approved.`,
+      refuse(
+        {
+          code: 'key_pending_approval',
+          syncroName: e.syncroName,
+          ...(channel ? { approvalChannel: channel } : {}),
+        },
         channel,
       );
     }
-    if (e?.state === 'stale') {
-      throw new NotAllowedError(
-        `Syncro no longer accepts the key you connected for ${e.syncroName} (it answered 401: revoked or expired). ` +
-          'Make a new token in Syncro (Admin → API Tokens → New) and run `/syncro connect` to paste it.',
-      );
-    }
+    if (e?.state === 'stale') refuse({ code: 'key_stale', syncroName: e.syncroName, canConnect: true });
     return undefined;
   }
 
@@ -181,12 +183,10 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
         const s = deps.sandbox.keyFor(slackUserId);
         return { kind: 'sandbox', name: s.name, syncroUserId: s.syncroUserId };
       }
-      throw new NotMappedError(slackUserId, deps.enrolments !== undefined);
+      throw new NotMappedError(slackUserId, canConnect, deps.adviceWords);
     }
     if (file.shared_key) return { kind: 'shared', source: file.shared_key };
-    throw new NotAllowedError(
-      `No Syncro API key is configured for ${user.name}, and there is no shared key to fall back on. ${HOW_TO_GET_A_KEY}`,
-    );
+    return refuse({ code: 'no_key', name: user.name, canConnect });
   }
 
   async function writePlan(slackUserId: string): Promise<Plan> {
@@ -195,12 +195,12 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     const user = mapped(slackUserId);
     const who = user ? user.name : slackUserId;
     if (file.policy.shared_key_writes === 'deny') {
-      const owner = file.shared_key_owner ? ` and would be attributed to ${file.shared_key_owner.name}` : '';
-      throw new NotAllowedError(
-        `${who} has no personal Syncro API key. Writes with the shared key are turned off ` +
-          `(policy.shared_key_writes: deny), because Syncro records every write under the key's owner${owner}. ` +
-          HOW_TO_GET_A_KEY,
-      );
+      refuse({
+        code: 'shared_writes_denied',
+        who,
+        sharedKeyOwner: file.shared_key_owner?.name ?? null,
+        canConnect,
+      });
     }
     return plan;
   }
@@ -334,18 +334,20 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
     if (plan.kind === 'shared') {
       const owner = file.shared_key_owner;
       if (owner && me.user_id !== owner.syncro_user_id) {
-        throw new NotAllowedError(
-          `Syncro says the shared key belongs to ${me.user_name} (user ${me.user_id}), not to ${owner.name} ` +
-            `(${owner.syncro_user_id}) as configured in shared_key_owner; writes are refused because attribution would be wrong`,
-        );
+        refuse({
+          code: 'shared_key_owner_mismatch',
+          me: { name: me.user_name, syncroUserId: me.user_id },
+          configured: { name: owner.name, syncroUserId: owner.syncro_user_id },
+        });
       }
       return;
     }
     if (me.user_id !== plan.syncroUserId) {
-      throw new NotAllowedError(
-        `Syncro says this key belongs to ${me.user_name} (user ${me.user_id}), not to ${plan.name} ` +
-          `(${plan.syncroUserId}); writes are refused because attribution would be wrong`,
-      );
+      refuse({
+        code: 'key_owner_mismatch',
+        me: { name: me.user_name, syncroUserId: me.user_id },
+        configured: { name: plan.name, syncroUserId: plan.syncroUserId },
+      });
     }
   }
 
@@ -447,9 +449,11 @@ export function createIdentityResolver(deps: IdentityResolverDeps): IdentityReso
             out.writes.allowed = true;
             out.writes.as = { name: who.name, syncroUserId: who.syncroUserId };
             if (wPlan.kind === 'shared') {
-              out.writes.warning =
-                `You have no personal Syncro key: your writes use the shared key and Syncro will record them under ` +
-                `${who.name} (user ${who.syncroUserId}). ${HOW_TO_GET_A_KEY}`;
+              out.writes.warning = {
+                code: 'writes_with_shared_key',
+                as: { name: who.name, syncroUserId: who.syncroUserId },
+                canConnect,
+              };
             }
           } catch (err) {
             out.writes.reason = messageOf(err);

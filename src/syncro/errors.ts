@@ -75,12 +75,21 @@ export class SyncroTimeoutError extends SyncroError {
 /** The answer did not have the expected shape. `path` names the missing or wrong field, e.g. `comment.id`. */
 export class SyncroSchemaMismatchError extends SyncroError {
   readonly code = 'SYNCRO_SCHEMA_MISMATCH';
+  /** The answer was a web page (HTML), not JSON: a wrong SYNCRO_BASE_URL or a login page. */
+  readonly webPage: boolean;
   constructor(
     endpoint: string,
     readonly path: string,
     readonly detail: string,
+    options?: { webPage?: boolean },
   ) {
     super(`Unexpected answer from Syncro on ${endpoint}: ${path}: ${detail}`, endpoint);
+    this.webPage = options?.webPage === true;
+  }
+
+  /** Syncro answered a web page where JSON was expected. */
+  static webPage(endpoint: string): SyncroSchemaMismatchError {
+    return new SyncroSchemaMismatchError(endpoint, '(body)', WEB_PAGE_ANSWER, { webPage: true });
   }
 }
 
@@ -107,7 +116,7 @@ export class SyncroWriteOutcomeUnknownError extends SyncroError {
   constructor(
     endpoint: string,
     readonly reason: UnknownOutcomeReason,
-    options?: { cause?: unknown; status?: number; detail?: string },
+    options?: { cause?: unknown; status?: number; detail?: string; webPage?: boolean },
   ) {
     const why = options?.detail ? `${reason}: ${options.detail}` : reason;
     super(
@@ -117,11 +126,14 @@ export class SyncroWriteOutcomeUnknownError extends SyncroError {
     );
     this.status = options?.status;
     this.detail = options?.detail;
+    this.webPage = options?.webPage === true;
   }
   /** HTTP status when one was received (5xx, or a 2xx whose body was unusable). */
   readonly status: number | undefined;
   /** What was wrong, e.g. `comment: expected object, received undefined`. Never carries a key. */
   readonly detail: string | undefined;
+  /** The answer was a web page (HTML), not JSON: a wrong SYNCRO_BASE_URL or a login page. */
+  readonly webPage: boolean;
 }
 
 /**

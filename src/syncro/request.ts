@@ -16,7 +16,6 @@ import {
   SyncroValidationError,
   SyncroWriteOutcomeUnknownError,
   type UnknownOutcomeReason,
-  WEB_PAGE_ANSWER,
 } from './errors.js';
 import { markOnTheWire } from './on-the-wire.js';
 import { ambientRequestPerson, ambientRequestPriority } from './priority.js';
@@ -335,7 +334,12 @@ function parseBody(
     ({
       ok: false,
       error: isWrite
-        ? new SyncroWriteOutcomeUnknownError(endpoint, reason, { status, detail, cause })
+        ? new SyncroWriteOutcomeUnknownError(endpoint, reason, {
+            status,
+            detail,
+            cause,
+            webPage: cause?.webPage === true,
+          })
         : (cause ?? new SyncroSchemaMismatchError(endpoint, '(body)', detail)),
     }) as const;
 
@@ -346,8 +350,8 @@ function parseBody(
   } catch {
     // A login page or a wrong SYNCRO_BASE_URL answers 200 with HTML: say so, it is the admin's to fix.
     if (looksLikeHtml(text)) {
-      const page = new SyncroSchemaMismatchError(endpoint, '(body)', WEB_PAGE_ANSWER);
-      return unusable('unparseable_body', WEB_PAGE_ANSWER, page);
+      const page = SyncroSchemaMismatchError.webPage(endpoint);
+      return unusable('unparseable_body', page.detail, page);
     }
     return unusable('unparseable_body', 'the answer was not JSON');
   }

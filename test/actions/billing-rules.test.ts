@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type BillingInput, computeBillingLine, MAX_MINUTES } from '../../src/actions/billing-rules.js';
+import {
+  type BillingInput,
+  BillingRefusedError,
+  computeBillingLine,
+  MAX_MINUTES,
+} from '../../src/actions/billing-rules.js';
 import type { BillingComputation } from '../../src/actions/billing-types.js';
 import type { FileConfig } from '../../src/config.js';
 import { UnexpectedError, UserInputError } from '../../src/errors.js';
-import { billingNotesWords } from '../../src/slack/views/billing-words.js';
+import { billingNotesWords, billingProblemWords } from '../../src/slack/views/billing-words.js';
 import type { Product } from '../../src/syncro/schemas.js';
 
 /** The reference MSP's labour types (shared/reference/syncro-command.md), plus a warranty and a taxable one. */
@@ -366,7 +371,7 @@ const scenarios: Array<{ name: string; input: BillingInput; want: Want }> = [
       result: {
         minutes: 47,
         billableMinutes: 60,
-        labourRule: 'rounded up to 15 min',
+        labourRule: { roundTo: 15 },
         hours: 1,
         quantity: 1,
         total: 150,
@@ -388,14 +393,14 @@ const scenarios: Array<{ name: string; input: BillingInput; want: Want }> = [
     name: 'minimum_minutes 60: 20 min actual → 60 min billable',
     input: input({ minutes: 20, laborType: 'minimum' }),
     want: {
-      result: { minutes: 20, billableMinutes: 60, labourRule: 'minimum 60 min', quantity: 1, total: 175 },
+      result: { minutes: 20, billableMinutes: 60, labourRule: { minimum: 60 }, quantity: 1, total: 175 },
       notes: [/20 min actual → 60 min billable: minimum 60 min/],
     },
   },
   {
     name: 'minimum 60 then round to 30: 61 min actual → 90 min billable',
     input: input({ minutes: 61, laborType: 'minimum' }),
-    want: { result: { billableMinutes: 90, labourRule: 'rounded up to 30 min', quantity: 1.5 } },
+    want: { result: { billableMinutes: 90, labourRule: { roundTo: 30 }, quantity: 1.5 } },
   },
   {
     name: 'emergency with rounding against prepaid hours: rounded first, the premium applied once on it',
@@ -462,6 +467,19 @@ describe('computeBillingLine', () => {
       if ('error' in s.want) {
         const { error, message } = s.want;
         expect(() => computeBillingLine(s.input)).toThrow(error);
+        if (error === UserInputError) {
+          // The rules refuse with facts; the view words them.
+          const refusal = (() => {
+            try {
+              computeBillingLine(s.input);
+            } catch (err) {
+              return err;
+            }
+          })();
+          expect(refusal).toBeInstanceOf(BillingRefusedError);
+          expect(billingProblemWords((refusal as BillingRefusedError).problem)).toMatch(message);
+          return;
+        }
         expect(() => computeBillingLine(s.input)).toThrow(message);
         return;
       }

@@ -225,6 +225,7 @@ describe('the grammar modules', () => {
     './grammar.js',
     './registry.js',
     '../text/slack-markup.js',
+    '../text/edit-distance.js',
   ]);
   const files = [
     'parse.ts',
@@ -234,6 +235,7 @@ describe('the grammar modules', () => {
     'grammar.ts',
     'registry.ts',
     '../text/slack-markup.ts',
+    '../text/edit-distance.ts',
   ];
 
   for (const file of files) {

@@ -110,6 +110,20 @@ describe('a form that closes and then fails keeps what the person typed', () => 
     expect(h.sim.writes()).toHaveLength(0);
   });
 
+  it('words the billing rules’ refusal (a product priced below zero) and gives the bill back', async () => {
+    const { filled } = await openBillModalFor(h, USERS.howard, '32164');
+    h.sim.state.product(1190473)!.price_retail = -10;
+    const before = seqNow(h);
+    await h.submit(USERS.howard, VIEW.bill, viewMetadata(filled), billValues(GOOD_BILL));
+    const text = textOf((await draftMessage(h, before)).body);
+    expect(text).toContain(
+      'Syncro product “Labor - Remote Business” has a price of -10; labour cannot be billed at it.',
+    );
+    expect(text).not.toContain('product_price_invalid');
+    expect(text).toContain(GOOD_BILL.description);
+    expect(h.sim.writes()).toHaveLength(0);
+  });
+
   it('gives the bill back and says to invite the bot when the card cannot be posted (not_in_channel)', async () => {
     h.slack.respondWith('chat.postMessage', () => slackError('not_in_channel'));
     const before = seqNow(h);

@@ -4,13 +4,10 @@ import { CardNotPostedError, SignerChangedError, UserInputError } from '../../sr
 import { NotMappedError } from '../../src/identity/errors.js';
 import { mrkdwn } from '../../src/playground/page/mrkdwn.js';
 import { homeNotSetUpView } from '../../src/slack/home/home-view.js';
+import { identityAdviceWords } from '../../src/slack/views/identity-words.js';
 import { errorReply, notMappedReply, usageReply } from '../../src/slack/views/replies.js';
 import { timerListView } from '../../src/slack/views/timers.js';
-import {
-  SyncroRateLimitedError,
-  SyncroSchemaMismatchError,
-  WEB_PAGE_ANSWER,
-} from '../../src/syncro/errors.js';
+import { SyncroRateLimitedError, SyncroSchemaMismatchError } from '../../src/syncro/errors.js';
 import { askBot, type Harness, mrkdwnTexts, startHarness, USERS } from './harness.js';
 
 /**
@@ -110,9 +107,9 @@ describe('help, usage and error texts render as meant', () => {
     const errors: Error[] = [
       new SignerChangedError('Howard Enos', 'Shared Bot'),
       new SyncroRateLimitedError('GET /tickets', 150_000, Date.now()),
-      new SyncroSchemaMismatchError('GET /tickets', '(body)', WEB_PAGE_ANSWER),
+      SyncroSchemaMismatchError.webPage('GET /tickets'),
       new CardNotPostedError('not_in_channel'),
-      new NotMappedError('U0NEW0001'),
+      new NotMappedError('U0NEW0001', false, identityAdviceWords),
       new UserInputError('`timer stop` takes only a ticket number.', 'timer [start <number> [note] | stop]'),
       new Error('something unexpected <with> `markup`'),
     ];

@@ -5,9 +5,11 @@ import { Writable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FileConfig, loadConfig } from '../../src/config.js';
 import { KeySourceError, NotAllowedError } from '../../src/errors.js';
+import { IdentityRefusedError } from '../../src/identity/advice.js';
 import { NotMappedError } from '../../src/identity/errors.js';
 import { createIdentityResolver } from '../../src/identity/resolver.js';
 import { createLogger } from '../../src/logger.js';
+import { identityAdviceWords } from '../../src/slack/views/identity-words.js';
 import type { SyncroApi, SyncroClient } from '../../src/syncro/api.js';
 import { SyncroUnauthorizedError } from '../../src/syncro/errors.js';
 
@@ -117,6 +119,7 @@ function setup(opts: {
     sandbox: opts.sandbox
       ? { keyFor: (id) => ({ key: KEYS.sandbox, name: `Sandbox ${id}`, syncroUserId: 9001 }) }
       : undefined,
+    adviceWords: identityAdviceWords,
   });
   return { resolver, ...stub };
 }
@@ -246,6 +249,19 @@ describe('no own key', () => {
       expect(err.message).toContain('No Syncro API key is configured for Winter');
     }
   });
+
+  it('refuses with facts (a code and what the words need), worded by the view it is given', async () => {
+    const { resolver } = setup({ extra: SHARED });
+    const err = await refused(resolver.forWrite(WINTER));
+    expect(err).toBeInstanceOf(IdentityRefusedError);
+    expect((err as IdentityRefusedError).advice).toEqual({
+      code: 'shared_writes_denied',
+      who: 'Winter',
+      sharedKeyOwner: 'Michael Swanson',
+      canConnect: false,
+    });
+    expect(err.message).toBe(identityAdviceWords((err as IdentityRefusedError).advice));
+  });
 });
 
 describe('unmapped user', () => {
@@ -364,7 +380,8 @@ describe('describe (whoami)', () => {
       keyKind: 'shared',
       as: { name: 'Michael Swanson', syncroUserId: 1735 },
     });
-    expect(warn.writes.warning).toContain('shared key');
+    expect(warn.writes.warning).toMatchObject({ code: 'writes_with_shared_key', canConnect: false });
+    expect(identityAdviceWords(warn.writes.warning!)).toContain('shared key');
   });
 
   it('reports key source and /me failures as plain messages', async () => {

@@ -1,4 +1,5 @@
-import { computeBillingLine } from '../../actions/billing-rules.js';
+import { type BillingInput, BillingRefusedError, computeBillingLine } from '../../actions/billing-rules.js';
+import type { BillingComputation } from '../../actions/billing-types.js';
 import { proposeBill } from '../../actions/propose.js';
 import { primeSnapshots } from '../../actions/reconcile.js';
 import type { PendingAction } from '../../actions/types.js';
@@ -6,7 +7,7 @@ import { UserInputError } from '../../errors.js';
 import { customerName } from '../../syncro/schemas.js';
 import { measuredMinutes, type TimerSpan } from '../../timers/span.js';
 import type { BotContext, ModalMeta, ReplyTarget } from '../context.js';
-import { billingPlaceWords, noBillingChannelWords } from '../views/billing-words.js';
+import { billingPlaceWords, billingProblemWords, noBillingChannelWords } from '../views/billing-words.js';
 import type { BillModalValues } from '../views/modal-readers.js';
 import { type BillModalParams, billModal } from '../views/modals.js';
 import { billingFormPlace, insertNewCard } from './billing-card.js';
@@ -88,6 +89,16 @@ export async function openBillModal(
   });
 }
 
+/** The billing rules' line; a refusal (facts) becomes the words the person reads. */
+function billingLine(input: BillingInput): BillingComputation {
+  try {
+    return computeBillingLine(input);
+  } catch (err) {
+    if (err instanceof BillingRefusedError) throw new UserInputError(billingProblemWords(err.problem));
+    throw err;
+  }
+}
+
 /** After the modal closed: reads Syncro live (product rate, prepaid hours), computes the line, posts the card. */
 export async function proposeBillFor(
   ctx: BotContext,
@@ -107,7 +118,7 @@ export async function proposeBillFor(
   const labor = ctx.file.labor_types[input.laborType.toLowerCase()];
   if (!labor) throw new UserInputError(`Unknown labour type “${input.laborType}”.`);
   const product = await identity.api.getProduct(labor.product_id);
-  const billing = computeBillingLine({
+  const billing = billingLine({
     minutes: input.minutes,
     laborType: input.laborType,
     laborTypes: ctx.file.labor_types,

@@ -1,4 +1,9 @@
-import type { BillingComputation, BillingNote } from '../../actions/billing-types.js';
+import type {
+  BillingComputation,
+  BillingNote,
+  BillingProblem,
+  LabourRuleApplied,
+} from '../../actions/billing-types.js';
 
 /** The billing rules a line applied, in words a technician checks at a glance (plain text; the card escapes it). */
 
@@ -13,6 +18,16 @@ function money(x: number): string {
   return `${x < 0 ? '−' : ''}$${whole!.replace(/\B(?=(\d{3})+$)/g, ',')}.${cents}`;
 }
 
+/** Which labour rules changed the minutes: "minimum 60 min, then rounded up to 30 min". */
+function labourRuleWords(rule: LabourRuleApplied | string | undefined): string {
+  // A string: a card drafted before the rules were kept as figures.
+  if (typeof rule === 'string') return rule;
+  const parts: string[] = [];
+  if (rule?.minimum !== undefined) parts.push(`minimum ${rule.minimum} min`);
+  if (rule?.roundTo !== undefined) parts.push(`rounded up to ${rule.roundTo} min`);
+  return parts.join(', then ');
+}
+
 export function billingNoteWords(b: BillingComputation, note: BillingNote): string {
   const label = b.laborLabel;
   switch (note) {
@@ -20,7 +35,7 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
       return `${b.minutes} minutes = ${hoursText(b.hours)} (minutes ÷ 60, never rounded up to a block).`;
     case 'labour_rule':
       return (
-        `${b.minutes} min actual → ${b.billableMinutes} min billable: ${b.labourRule} (the ${label} labour type's ` +
+        `${b.minutes} min actual → ${b.billableMinutes} min billable: ${labourRuleWords(b.labourRule)} (the ${label} labour type's ` +
         `rule). ${b.billableMinutes} minutes = ${hoursText(b.hours)}.`
       );
     case 'premium_on_prepaid':
@@ -65,6 +80,39 @@ export function billingNoteWords(b: BillingComputation, note: BillingNote): stri
 /** Every note of a billing line, in order. */
 export function billingNotesWords(b: BillingComputation): string[] {
   return b.notes.map((n) => billingNoteWords(b, n));
+}
+
+function labourTypesWords(keys: readonly string[]): string {
+  return keys.length > 0 ? keys.join(', ') : '(none: add labor_types to the configuration file)';
+}
+
+/** Why what was stated cannot be billed (plain text: a reply or a form's error); nothing was sent. */
+export function billingProblemWords(p: BillingProblem): string {
+  switch (p.code) {
+    case 'minutes_missing':
+      return 'State the minutes worked as a whole number, e.g. 45. There is no default.';
+    case 'minutes_not_whole':
+      return `Minutes must be a whole number: ${p.minutes} is not. State the minutes worked; they are never rounded.`;
+    case 'minutes_not_positive':
+      return `Minutes must be more than 0 (got ${p.minutes}). State the minutes worked.`;
+    case 'minutes_over_a_day':
+      return `${p.minutes} minutes is more than a day (${p.max}). Check the number, or bill each day's work separately.`;
+    case 'labour_type_missing':
+      return `Choose a labour type: ${labourTypesWords(p.labourTypes)}. There is no default.`;
+    case 'labour_type_unknown':
+      return `“${p.typed}” is not a labour type. Labour types: ${labourTypesWords(p.labourTypes)}.`;
+    case 'description_missing':
+      return 'Describe the work done: the description goes on the invoice line.';
+    case 'product_unnamed':
+      return `Syncro product #${p.productId} (labour type ${p.labourLabel}) has no name; name it in Syncro first.`;
+    case 'product_price_invalid':
+      return `Syncro product “${p.productName}” has a price of ${p.price}; labour cannot be billed at it.`;
+    case 'product_price_missing':
+      return (
+        `Syncro product “${p.productName}” has no retail price, so its rate cannot be read. Set its price in Syncro, ` +
+        'or choose another labour type.'
+      );
+  }
 }
 
 /** Why a billing card that needs an approver cannot be made here (plain text: shown in a form or a reply). */

@@ -2,6 +2,7 @@ import { isSharedChannel } from '../../actions/billing-gate.js';
 import type { ErrorFacts } from '../../actions/kinds/step.js';
 import { WEB_PAGE_ANSWER } from '../../syncro/errors.js';
 import { truncate } from '../blocks.js';
+import { keyHowToWords } from './identity-words.js';
 import { describeWait } from './wait.js';
 
 /**
@@ -10,13 +11,10 @@ import { describeWait } from './wait.js';
  * never a stack, never the message of an error we did not expect: those get a reference to the log line.
  */
 
-const HOW_TO_GET_A_KEY =
-  'Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source.';
-
 export function errorWords(e: ErrorFacts, now: number = Date.now()): string {
   switch (e.code) {
     case 'SYNCRO_UNAUTHORIZED':
-      return `Syncro refused your API key (it may have expired or been revoked). ${HOW_TO_GET_A_KEY}`;
+      return `Syncro refused your API key (it may have expired or been revoked). ${keyHowToWords(false, true)}`;
     case 'SYNCRO_NOT_FOUND':
       return `No such ${recordKind(e.endpoint ?? '')} in Syncro.`;
     case 'SYNCRO_VALIDATION':

@@ -26,6 +26,7 @@ import {
 import { writeWords } from '../home/home-view.js';
 import { errorWords } from './error-words.js';
 import { invoiceUrl, ticketNo, ticketUrl } from './format.js';
+import { identityAdviceWords } from './identity-words.js';
 
 /**
  * Replies that are not cards: errors in plain words, the not-set-up explanation, whoami, help, the audit log and
@@ -186,7 +187,7 @@ function fromWhoAmI(who: WhoAmI): WhoamiParams {
     me: who.me ?? (who.meError ? { error: who.meError } : undefined),
     writesAllowed: who.writes.allowed,
     reason: who.writes.reason,
-    warning: who.writes.warning,
+    warning: who.writes.warning ? identityAdviceWords(who.writes.warning) : null,
     mapped: who.mapped,
     sandbox: who.sandbox,
   };

@@ -7,6 +7,7 @@ import { describeErrorPlain } from '../../../src/slack/views/replies.js';
 import {
   SyncroRateLimitedError,
   SyncroSchemaMismatchError,
+  SyncroWriteOutcomeUnknownError,
   WEB_PAGE_ANSWER,
 } from '../../../src/syncro/errors.js';
 
@@ -26,7 +27,7 @@ describe('one wording of errors, for cards and replies', () => {
     },
     {
       name: 'a web page instead of JSON points at SYNCRO_BASE_URL',
-      err: new SyncroSchemaMismatchError('GET /tickets', '(body)', WEB_PAGE_ANSWER),
+      err: SyncroSchemaMismatchError.webPage('GET /tickets'),
       want: /check SYNCRO_BASE_URL/,
     },
     {
@@ -51,6 +52,24 @@ describe('one wording of errors, for cards and replies', () => {
   it('should never show the message of an unexpected error, only its reference', () => {
     const words = describeErrorPlain(new Error('password=hunter2'), 'abc123');
     expect(words).toBe('Something went wrong; nothing was changed (reference abc123).');
+  });
+
+  /** A web page instead of JSON is a fact the error carries, not a comparison of its text. */
+  describe('a web page answer as a fact', () => {
+    it('should be worded as a web page from the flag, whatever the detail says', () => {
+      const unknown = new SyncroWriteOutcomeUnknownError('POST /tickets/1/comment', 'unparseable_body', {
+        detail: 'an HTML login page',
+        webPage: true,
+      });
+      expect(errorFacts(unknown).webPage).toBe(true);
+      expect(errorWords(errorFacts(unknown), 0)).toMatch(/check SYNCRO_BASE_URL/);
+    });
+
+    it('should not be a web page because a detail reads like one', () => {
+      const mismatch = new SyncroSchemaMismatchError('GET /tickets', '(body)', WEB_PAGE_ANSWER);
+      expect(errorFacts(mismatch).webPage).toBeUndefined();
+      expect(errorFacts(SyncroSchemaMismatchError.webPage('GET /tickets')).webPage).toBe(true);
+    });
   });
 });
 

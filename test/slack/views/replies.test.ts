@@ -29,7 +29,8 @@ describe('errorReply', () => {
     {
       name: '401',
       err: new SyncroUnauthorizedError('Unauthorized', 'GET /me'),
-      want: 'Syncro refused your API key (it may have expired or been revoked). Create a new one in Syncro → Admin → API Tokens and ask your admin to update your key source',
+      // The one key how-to (views/identity-words.ts), for a key that stopped working.
+      want: 'Syncro refused your API key (it may have expired or been revoked). To get a new personal key: in Syncro open Admin → API Tokens → New (/api_tokens/new)',
     },
     {
       name: '404 ticket',
