@@ -6,7 +6,6 @@ import {
   SignerChangedError,
   UserInputError,
 } from '../errors.js';
-import { SessionLogCheckError, SessionLogNotWrittenError } from '../session-logs/git.js';
 import {
   SyncroError,
   SyncroListNotReadToEndError,
@@ -18,6 +17,7 @@ import {
   WEB_PAGE_ANSWER,
 } from '../syncro/errors.js';
 import type { ErrorFacts } from './kinds/step.js';
+import { SessionLogCheckError, SessionLogNotWrittenError } from './session-log-writer.js';
 
 /** Codes whose message is written for people (identity and policy refusals): the message is kept as data. */
 const MESSAGE_FOR_PEOPLE = new Set(['NOT_ALLOWED', 'NOT_MAPPED', 'USER_INPUT_INVALID', 'KEY_SOURCE_FAILED']);

@@ -1,6 +1,5 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SessionLogNotWrittenError } from '../session-logs/git.js';
 import type { SyncroApi } from '../syncro/api.js';
 import {
   SyncroNetworkError,
@@ -16,6 +15,7 @@ import { LineTaxNotSetError } from './kinds/line-tax.js';
 import { stepKindOf } from './kinds/registry.js';
 import type { ErrorFacts, StepContext, StepOutcome } from './kinds/step.js';
 import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
+import { SessionLogNotWrittenError } from './session-log-writer.js';
 import { resolveBody, resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
 import type { ActionProblem, AuditEntry, PendingAction, WriteStep } from './types.js';

@@ -1,6 +1,6 @@
-import type { PushResult } from '../../session-logs/git.js';
 import type { SyncroApi } from '../../syncro/api.js';
 import type { Comment, Ticket } from '../../syncro/schemas.js';
+import type { PushResult } from '../session-log-writer.js';
 import type { StepStatus, WriteStep } from '../types.js';
 import type { SessionLogWriter } from './session-log.js';
 
