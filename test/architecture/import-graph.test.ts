@@ -22,7 +22,6 @@ const KNOWN_CYCLE_EDGES: Record<string, string> = {
   'actions → notifications': 'the action store hands out the notifier tables and migrates them',
   'doctor → slack': "the doctor's Slack checks read the bot scopes from src/slack",
   'slack → notifications': "dispatch, App Home and the listeners register the notifier's Slack part",
-  'config-hints.ts → config.ts': 'configAdmins takes the FileConfig type',
 };
 
 const edges = readImports();
