@@ -20,7 +20,6 @@ const KNOWN_CYCLE_EDGES: Record<string, string> = {
   'actions → timers': 'the action store hands out the timers table and migrates it',
   'actions → previews': 'the action store hands out the shown-links table and migrates it',
   'actions → notifications': 'the action store hands out the notifier tables and migrates them',
-  'doctor → slack': "the doctor's Slack checks read the bot scopes from src/slack",
   'slack → notifications': "dispatch, App Home and the listeners register the notifier's Slack part",
 };
 
