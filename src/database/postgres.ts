@@ -5,8 +5,6 @@ import type { SqlDialect, SqlRow, SqlRunner } from './sql-dialect.js';
 
 export interface PostgresDialectOptions {
   logger?: Logger;
-  /** Clock for `updatedAt` when a patch does not set it. */
-  now?: () => number;
   /** Pool size (default 10). */
   maxConnections?: number;
 }

@@ -2,13 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
 import type { SqlDialect, SqlRow, SqlRunner, SqlValue } from './sql-dialect.js';
 
 export interface SqliteDialectOptions {
-  logger?: Logger;
-  /** Clock for `updatedAt` when a patch does not set it. */
-  now?: () => number;
   /** How long a statement waits for another connection's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
 }
