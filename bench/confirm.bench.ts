@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
-import { openSqliteStore } from '../src/actions/sqlite-store.js';
 import { createBot } from '../src/bot.js';
 import { loadConfig } from '../src/config.js';
 import { createIdentityResolver } from '../src/identity/resolver.js';
@@ -24,6 +23,7 @@ import { blockAction, slashCommand } from '../src/playground/slack/signer.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
 import { ACTION } from '../src/slack/action-ids.js';
 import { identityAdviceWords } from '../src/slack/views/identity-words.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { createSyncroClient } from '../src/syncro/client.js';
 
 const CARDS = 1_000;

@@ -10,13 +10,13 @@
  * per event (must be 1.0). Exits non-zero when an aim is missed.
  */
 import { WebClient } from '@slack/web-api';
-import { openSqliteStore } from '../src/actions/sqlite-store.js';
 import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { createNotifier } from '../src/notifications/notifier.js';
 import { startSlackFake } from '../src/playground/slack/server.js';
 import { addAppointment } from '../src/sandbox/routes/appointments.js';
 import { startSyncroSimulator } from '../src/sandbox/simulator.js';
+import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { createSyncroClient } from '../src/syncro/client.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

@@ -3,7 +3,6 @@ import { App } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { billingPolicyOf } from './actions/billing-gate.js';
 import { Executor } from './actions/executor.js';
-import type { ActionStore } from './actions/store.js';
 import type { Config, FileConfig } from './config.js';
 import type { DoctorReport } from './doctor/facts.js';
 import { SignerChangedError } from './errors.js';
@@ -23,6 +22,7 @@ import { slackSessionLogUploader } from './slack/session-log-upload.js';
 import { createThreadReplies } from './slack/shortcuts/thread-reply.js';
 import { actionCardView } from './slack/views/action-card.js';
 import { describeErrorPlain } from './slack/views/replies.js';
+import type { AppStore } from './store/app-store.js';
 import type { SyncroApi, SyncroClient } from './syncro/api.js';
 import { SyncroNotFoundError } from './syncro/errors.js';
 import type { TicketSettings } from './syncro/schemas.js';
@@ -38,7 +38,7 @@ export interface BotDeps {
   file: FileConfig;
   slack: Config['slack'];
   logger: Logger;
-  store: ActionStore;
+  store: AppStore;
   identities: IdentityResolver;
   /** /syncro connect's keys (absent: connect is off). */
   enrolments?: Enrolments;

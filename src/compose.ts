@@ -1,6 +1,4 @@
 import { hostname } from 'node:os';
-import { openSqliteStore } from './actions/sqlite-store.js';
-import type { ActionStore } from './actions/store.js';
 import { type Bot, type BotDeps, createBot } from './bot.js';
 import type { Config } from './config.js';
 import { ConfigError, StoreOpenError } from './errors.js';
@@ -17,6 +15,8 @@ import type { SandboxMode } from './sandbox/sandbox-mode.js';
 import { checkSessionLogRepo, createGitSessionLogs, type GitSessionLogs } from './session-logs/git.js';
 import { promptReconnect } from './slack/handlers/connect.js';
 import { identityAdviceWords } from './slack/views/identity-words.js';
+import type { AppStore } from './store/app-store.js';
+import { openSqliteStore } from './store/sqlite-store.js';
 import { openAccountRateLimiter } from './syncro/account-rate-limiter.js';
 import { createSyncroClient, type SyncroClientOptions } from './syncro/client.js';
 
@@ -33,7 +33,7 @@ export interface ComposeDeps {
   logger?: Logger;
   logDestination?: NodeJS.WritableStream;
   /** An already opened store (tests, replicas sharing a database); otherwise opened from `config.store`. */
-  store?: ActionStore;
+  store?: AppStore;
   now?: () => number;
   newId?: () => string;
   /** Executing lease (default bot.ts DEFAULT_LEASE_MS). */
@@ -66,7 +66,7 @@ export interface ComposedApp {
   config: Config;
   logger: Logger;
   bot: Bot;
-  store: ActionStore;
+  store: AppStore;
   client: ReturnType<typeof createSyncroClient>;
   sandbox: SandboxMode | undefined;
   replicaId: string;
@@ -124,12 +124,12 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     sqliteFile !== undefined && isFileAccessError(err)
       ? new StoreOpenError(sqliteFile, deps.env.DATABASE_URL ? 'DATABASE_URL' : 'DATA_DIR', err)
       : err;
-  let store: ActionStore;
+  let store: AppStore;
   try {
     store =
       deps.store ??
       (config.store.kind === 'postgres'
-        ? (await import('./actions/postgres-store.js')).openPostgresStore(config.store.url, { logger })
+        ? (await import('./store/postgres-store.js')).openPostgresStore(config.store.url, { logger })
         : openSqliteStore(config.store.file, { logger }));
   } catch (err) {
     throw asOpenError(err);
@@ -324,7 +324,7 @@ async function openSessionLogRepo(config: Config): Promise<GitSessionLogs | unde
 function openEnrolments(
   config: Config,
   file: Config['file'],
-  store: ActionStore,
+  store: AppStore,
   logger: Logger,
   now: (() => number) | undefined,
 ): Enrolments | undefined {

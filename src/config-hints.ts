@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { FileConfig } from './config.js';
 import { editDistance } from './text/edit-distance.js';
 
 /**
@@ -60,6 +59,9 @@ export function slackUserIdHint(key: string): string {
  * with the bot's YAML (a reply shows them how to add someone to `users:`; everyone else is told to ask their
  * admin) and the ones who may run `/syncro doctor`.
  */
-export function configAdmins(file: Pick<FileConfig, 'billing' | 'enrolment'>): string[] {
+export function configAdmins(file: {
+  billing: { approval: { approvers: readonly string[] } };
+  enrolment?: { approvers?: readonly string[] } | undefined;
+}): string[] {
   return [...new Set([...file.billing.approval.approvers, ...(file.enrolment?.approvers ?? [])])];
 }

@@ -5,7 +5,7 @@ import { ACTION, COMMAND, OPTIONS, SHORTCUT, VIEW } from '../src/slack/action-id
 import type { BotContext } from '../src/slack/context.js';
 import type { ListenerApp } from '../src/slack/listener-router.js';
 import { registerRoutes } from '../src/slack/listeners/index.js';
-import { BOT_EVENTS, BOT_SCOPES } from '../src/slack/scopes.js';
+import { BOT_EVENTS, BOT_SCOPES } from '../src/slack-app-scopes.js';
 
 interface Manifest {
   display_information: { name: string; description: string; background_color: string };

@@ -6,7 +6,6 @@ import {
   SignerChangedError,
   UserInputError,
 } from '../errors.js';
-import { SessionLogCheckError, SessionLogNotWrittenError } from '../session-logs/git.js';
 import {
   SyncroError,
   SyncroListNotReadToEndError,
@@ -16,7 +15,38 @@ import {
   SyncroValidationError,
   SyncroWriteOutcomeUnknownError,
 } from '../syncro/errors.js';
-import type { ErrorFacts } from './kinds/step.js';
+import { SessionLogCheckError, SessionLogNotWrittenError } from './session-log-writer.js';
+
+/**
+ * An error as data: its code and the fields a view needs to word it (Syncro's own messages included). The core
+ * keeps these on rows and outcomes; views (src/slack/views/error-words.ts) turn them into words.
+ */
+export interface ErrorFacts {
+  code: string;
+  endpoint?: string;
+  status?: number;
+  /** Syncro's own words (422), or our error's message for codes whose message is meant for people. */
+  messages?: string[];
+  retryAfterMs?: number;
+  /** Rate limited: when Syncro takes requests again (epoch ms), so a later drawing says the real remaining wait. */
+  retryAt?: number;
+  /** Syncro answered with a web page, not JSON (a wrong SYNCRO_BASE_URL). */
+  webPage?: boolean;
+  /** Slack's error code (the card could not be posted). */
+  slackError?: string;
+  /** The channel the card could not be posted in. */
+  channelId?: string;
+  /** The right form of a command typed wrongly. */
+  usage?: string;
+  /** Schema mismatch: the field that was wrong. */
+  path?: string;
+  /** Signer changed: whose name the card promised, and whose the key now carries. */
+  signer?: { promised: string; actual: string };
+  /** A short reference to find the log line. */
+  ref?: string;
+  /** A list that was not read to its end: how many pages were read. */
+  pages?: number;
+}
 
 /** Codes whose message is written for people (identity and policy refusals): the message is kept as data. */
 const MESSAGE_FOR_PEOPLE = new Set(['NOT_ALLOWED', 'NOT_MAPPED', 'USER_INPUT_INVALID', 'KEY_SOURCE_FAILED']);

@@ -1,6 +1,5 @@
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { SessionLogNotWrittenError } from '../session-logs/git.js';
 import type { SyncroApi } from '../syncro/api.js';
 import {
   SyncroNetworkError,
@@ -11,11 +10,13 @@ import {
 } from '../syncro/errors.js';
 import { whenOnTheWire } from '../syncro/on-the-wire.js';
 import { withRequestPriority } from '../syncro/priority.js';
+import type { ErrorFacts } from './error-facts.js';
 import { errorFacts } from './error-facts.js';
 import { LineTaxNotSetError } from './kinds/line-tax.js';
 import { stepKindOf } from './kinds/registry.js';
-import type { ErrorFacts, StepContext, StepOutcome } from './kinds/step.js';
+import type { StepContext, StepOutcome } from './kinds/step.js';
 import { memoReads, needsSnapshot, reconcileStep, snapshotStep } from './reconcile.js';
+import { SessionLogNotWrittenError } from './session-log-writer.js';
 import { resolveBody, resolvePath, sendStep, VerificationMismatchError } from './steps.js';
 import type { ActionStore } from './store.js';
 import type { ActionProblem, AuditEntry, PendingAction, WriteStep } from './types.js';

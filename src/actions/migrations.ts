@@ -1,41 +1,13 @@
-import { enrolmentsTableSql } from '../identity/enrolment/enrolment-table.js';
-import { notificationsTableSql } from '../notifications/schema.js';
-import { shownLinksTableSql } from '../previews/shown-links.js';
-import { timersTableSql } from '../timers/timer-store.js';
-import type { DdlTypes } from './sql-dialect.js';
+import type { Migration } from '../database/migrations.js';
 
 /**
- * The schema of the action store, as an ordered list of migrations written once for both dialects: the column
- * types and the dialect-only statements come from the adapter's `DdlTypes` (the mapping between rows and
- * `PendingAction` / `AuditEntry` is in rows.ts).
- *
- * Rules for new migrations: append, never change what an applied one creates or renumber it; keep them additive
- * where possible so that a replica still running the previous release keeps working during a rolling deploy.
- * NOTE: version 1 was written per dialect before; the text below creates exactly the same tables, indexes and
- * triggers (test/actions/store-upgrade.test.ts compares them with a database the previous release made).
+ * The action store's own tables (migration 1): pending actions and the audit log. The whole schema, with each
+ * feature's tables, is the ordered list in src/store/migrations.ts.
  */
-
-export interface Migration {
-  /** Strictly increasing; recorded in `schema_migrations.version`. */
-  version: number;
-  name: string;
-  /** One or more statements, run inside the migration transaction. */
-  sql: (t: DdlTypes) => string;
-}
-
-export function schemaMigrationsTable(t: DdlTypes): string {
-  return `CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at ${t.bigint} NOT NULL
-  )${t.tableSuffix}`;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'actions and audit',
-    sql: (t) => `
+export const ACTIONS_AND_AUDIT: Migration = {
+  version: 1,
+  name: 'actions and audit',
+  sql: (t) => `
       CREATE TABLE actions (
         id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
@@ -78,30 +50,4 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_action ON audit (action_id);
       ${t.appendOnly('audit')}
     `,
-  },
-  { version: 2, name: 'running timers', sql: timersTableSql },
-  { version: 3, name: 'enrolled keys', sql: enrolmentsTableSql },
-  { version: 4, name: 'shown ticket previews', sql: shownLinksTableSql },
-  { version: 5, name: 'notifications: feed, outbox, subscriptions', sql: notificationsTableSql },
-];
-
-/** The migrations of `all` not yet in `applied`, in order. Throws if the list itself is out of order. */
-export function pendingMigrations(all: readonly Migration[], applied: Iterable<number>): Migration[] {
-  for (let i = 1; i < all.length; i++) {
-    if (all[i]!.version <= all[i - 1]!.version) {
-      throw new Error(`Migrations out of order: version ${all[i]!.version} follows ${all[i - 1]!.version}`);
-    }
-  }
-  const done = new Set(applied);
-  return all.filter((m) => !done.has(m.version));
-}
-
-/** Highest applied version that this release does not know (a newer release migrated), or undefined. */
-export function unknownAppliedVersion(
-  all: readonly Migration[],
-  applied: Iterable<number>,
-): number | undefined {
-  const known = new Set(all.map((m) => m.version));
-  const unknown = [...applied].filter((v) => !known.has(v));
-  return unknown.length > 0 ? Math.max(...unknown) : undefined;
-}
+};

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import type { ColumnCodecs, SqlRow } from '../database/sql-dialect.js';
 import { ACTION_KINDS, STEP_KINDS } from './kinds/registry.js';
-import type { ColumnCodecs, SqlRow } from './sql-dialect.js';
 import { StoreRowInvalidError } from './store.js';
 import type {
   ActionDraft,

@@ -1,4 +1,4 @@
-import type { SqlValue } from './sql-dialect.js';
+import type { SqlValue } from '../database/sql-dialect.js';
 import { StorePatchInvalidError } from './store.js';
 import type { AuditEntry, PendingAction } from './types.js';
 

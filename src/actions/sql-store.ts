@@ -1,11 +1,8 @@
-import { z } from 'zod';
-import { openEnrolmentTable } from '../identity/enrolment/enrolment-table.js';
+import { type Migration, runMigrations } from '../database/migrations.js';
+import type { Bind, SqlDialect, SqlValue } from '../database/sql-dialect.js';
 import type { Logger } from '../logger.js';
-import { openNotifyStore } from '../notifications/store.js';
-import { openShownLinks } from '../previews/shown-links.js';
-import { openTimerStore } from '../timers/timer-store.js';
 import { billingOps } from './billing-gate.js';
-import { MIGRATIONS, pendingMigrations, schemaMigrationsTable, unknownAppliedVersion } from './migrations.js';
+import { ACTIONS_AND_AUDIT } from './migrations.js';
 import { rowReader } from './row-schemas.js';
 import {
   ACTION_COLUMNS,
@@ -15,7 +12,6 @@ import {
   auditToRow,
   patchToRowChange,
 } from './rows.js';
-import type { Bind, SqlDialect, SqlValue } from './sql-dialect.js';
 import type { ActionStore, ClaimRequest, ClaimResult, UpdateGuard } from './store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
 
@@ -23,6 +19,11 @@ export interface SqlStoreOptions {
   logger?: Logger;
   /** Clock for `updatedAt` when a patch does not set it, and for `schema_migrations.applied_at`. */
   now?: () => number;
+  /**
+   * The schema `migrate()` brings the database to: the whole ordered list, with every feature's tables, from the
+   * composition (src/store/migrations.ts); only the action store's own tables when absent.
+   */
+  migrations?: readonly Migration[];
 }
 
 /** A WHERE condition; it binds its values through `bind`, in the order of its text. */
@@ -49,7 +50,6 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
   const now = opts.now ?? Date.now;
   const log = opts.logger;
   const read = rowReader(db.read);
-  const appliedVersion = z.object({ version: db.read.int });
   let closed = false;
 
   /** A statement's parameters: `bind` appends a value and returns its placeholder. */
@@ -101,31 +101,8 @@ export function openSqlStore(db: SqlDialect, opts: SqlStoreOptions = {}): Action
   }
 
   return {
-    timers: openTimerStore(db),
-    enrolments: openEnrolmentTable(db),
-    shownLinks: openShownLinks(db),
-    notifications: openNotifyStore(db),
-
     async migrate(): Promise<void> {
-      const migrations = MIGRATIONS;
-      await db.exclusive(async (tx) => {
-        await tx.script(schemaMigrationsTable(db.ddl));
-        const versions = await tx.query('SELECT version FROM schema_migrations');
-        const applied = versions.map((row) => appliedVersion.parse(row).version);
-        const newer = unknownAppliedVersion(migrations, applied);
-        if (newer !== undefined) {
-          log?.warn({ version: newer }, 'action store schema is newer than this release knows');
-        }
-        for (const m of pendingMigrations(migrations, applied)) {
-          await tx.script(m.sql(db.ddl));
-          const { values, bind } = parameters();
-          await tx.query(
-            `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${bind(m.version)}, ${bind(m.name)}, ${bind(now())})`,
-            values,
-          );
-          log?.info({ version: m.version, name: m.name }, 'applied action store migration');
-        }
-      });
+      await runMigrations(db, opts.migrations ?? [ACTIONS_AND_AUDIT], { logger: log, now });
     },
 
     async insert(action: PendingAction): Promise<void> {

@@ -1,8 +1,4 @@
 import { AppError } from '../errors.js';
-import type { EnrolmentTable } from '../identity/enrolment/enrolment-table.js';
-import type { NotifyStore } from '../notifications/store.js';
-import type { ShownLinks } from '../previews/shown-links.js';
-import type { TimerStore } from '../timers/timer-store.js';
 import type { ActionState, AuditEntry, PendingAction } from './types.js';
 
 /** A patch the store refuses (changes the id, clears a required field, names an invalid field, is empty). */
@@ -42,18 +38,11 @@ export interface UpdateGuard {
 
 /**
  * Durable store of pending actions and the audit log. Every conditional method is ONE atomic statement
- * (`UPDATE … WHERE … RETURNING *`), so that exactly one caller, in any replica, wins.
+ * (`UPDATE … WHERE … RETURNING *`), so that exactly one caller, in any replica, wins. The features' tables, in
+ * the same database, are handed out beside it by src/store/ (AppStore), not by this store.
  */
 export interface ActionStore {
   migrate(): Promise<void>;
-  /** Running timers (migration 2), in the same database. */
-  readonly timers: TimerStore;
-  /** Keys technicians connected with /syncro connect (migration 3), in the same database. */
-  readonly enrolments: EnrolmentTable;
-  /** Ticket previews shown lately, per channel (migration 4), shared by every replica. */
-  readonly shownLinks: ShownLinks;
-  /** The notifier's feed, outbox and subscriptions (migration 5), shared by every replica. */
-  readonly notifications: NotifyStore;
   insert(action: PendingAction): Promise<void>;
   get(id: string): Promise<PendingAction | undefined>;
   /**

@@ -1,6 +1,6 @@
 import type { BillingComputation } from './billing-types.js';
+import type { ErrorFacts } from './error-facts.js';
 import type { ActionDraft, WriteStep } from './kinds/registry.js';
-import type { ErrorFacts } from './kinds/step.js';
 
 export type { ActionDraft, StepOp, WriteStep } from './kinds/registry.js';
 export type { ErrorFacts, StepOutcome } from './kinds/step.js';

@@ -1,7 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { FileConfig } from '../config.js';
 import { redactText } from '../logger.js';
-import { BOT_SCOPES } from '../slack/scopes.js';
+import { BOT_SCOPES } from '../slack-app-scopes.js';
 import type { Check, CheckFacts } from './facts.js';
 import { configuredChannels, configuredSlackUsers } from './targets.js';
 

@@ -11,6 +11,7 @@ import type { Person } from './fanout.js';
 import { createFeed, type Feed, type FeedApi, META } from './feed.js';
 import { createPublisher, type Publisher } from './publisher.js';
 import { createReminders, type Reminders } from './reminders.js';
+import type { NotifyStore } from './store.js';
 
 /**
  * The notifier, composed: the feed (one holder across replicas), the publisher, appointment reminders and the
@@ -21,7 +22,8 @@ import { createReminders, type Reminders } from './reminders.js';
 export interface NotifierDeps {
   config: NotificationsConfig;
   file: FileConfig;
-  store: ActionStore;
+  /** The action store (audit), with the notifier's own tables beside it (src/store/app-store.ts wires them). */
+  store: ActionStore & { readonly notifications: NotifyStore };
   client: SyncroHttpClient;
   web: WebClient;
   env: Record<string, string | undefined>;

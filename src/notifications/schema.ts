@@ -1,7 +1,7 @@
-import type { DdlTypes } from '../actions/sql-dialect.js';
+import type { DdlTypes } from '../database/sql-dialect.js';
 
 /**
- * Migration 5: the notifier's tables (see actions/migrations.ts), written once for both dialects.
+ * Migration 5: the notifier's tables (see store/migrations.ts), written once for both dialects.
  *
  * - `notify_meta`: the feed's cursor and clocks (name → text value);
  * - `notify_lease`: one notifier across replicas (a holder and an expiry per name);

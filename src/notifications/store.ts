@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlDialect, SqlRunner, SqlValue } from '../actions/sql-dialect.js';
+import type { SqlDialect, SqlRunner, SqlValue } from '../database/sql-dialect.js';
 import type { EventKind, TicketSnapshot } from './events.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlDialect } from '../actions/sql-dialect.js';
+import type { SqlDialect } from '../database/sql-dialect.js';
 
 /**
  * "At most once per link per channel per hour", for every replica: which ticket previews were shown lately, in the
@@ -15,7 +15,7 @@ export interface ShownLinks {
   forget(key: string, takenAt: number): Promise<void>;
 }
 
-/** Migration text for the table (written once, both dialects; see actions/migrations.ts). */
+/** Migration text for the table (written once, both dialects; see store/migrations.ts). */
 export function shownLinksTableSql(t: { bigint: string; tableSuffix: string }): string {
   return `
     CREATE TABLE shown_links (

@@ -1,7 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
-import { AppError } from '../errors.js';
+import {
+  type GitAuthor,
+  type GitSessionLogs,
+  type PushResult,
+  SessionLogCheckError,
+  SessionLogNotWrittenError,
+} from '../actions/session-log-writer.js';
 import { execa } from '../execa-lazy.js';
+
+export {
+  type GitAuthor,
+  type GitSessionLogs,
+  type PushResult,
+  SessionLogCheckError,
+  SessionLogNotWrittenError,
+};
 
 /**
  * Session logs in a local git working copy: the file is written, added and committed with the technician as
@@ -10,52 +24,12 @@ import { execa } from '../execa-lazy.js';
  * repository (git's index lock allows no more).
  */
 
-export interface GitAuthor {
-  name: string;
-  email: string;
-}
-
-/** What became of the push after the commit: the commit stays whatever happens to the push. */
-export type PushResult =
-  | { code: 'pushed'; remote: string }
-  | { code: 'not_configured' }
-  | { code: 'push_failed'; remote: string; reason: string };
-
-export interface GitSessionLogs {
-  /** Whether a file is already committed at `path` (in HEAD's tree). */
-  committed(path: string): Promise<boolean>;
-  /** The commit (full hash) on HEAD that touched `path` and whose message carries `marker`, if any. */
-  findCommit(path: string, marker: string): Promise<string | undefined>;
-  /** Writes `content` to `path`, commits that file alone, and pushes when configured. */
-  commit(input: { path: string; content: string; author: GitAuthor; message: string }): Promise<{
-    commit: string;
-    push: PushResult;
-  }>;
-}
-
 export interface GitSessionLogsOptions {
   repo: string;
   push: boolean;
   remote: string;
   /** Longest a git command may run (a push over a slow network); default 60 s. */
   timeoutMs?: number;
-}
-
-/** git refused to write the log (nothing was committed). */
-export class SessionLogNotWrittenError extends AppError {
-  readonly code = 'SESSION_LOG_NOT_WRITTEN';
-  constructor(
-    readonly gitCommand: string,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`git ${gitCommand} failed: ${reason}`, options);
-  }
-}
-
-/** git could not be asked (a read-back that failed): whether the log is committed is not known yet. */
-export class SessionLogCheckError extends AppError {
-  readonly code = 'SESSION_LOG_CHECK_FAILED';
 }
 
 /** A git remote's URL may carry a token (https://user:token@host/…): never let it into a card or a log line. */

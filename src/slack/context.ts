@@ -1,6 +1,5 @@
 import type { WebClient } from '@slack/web-api';
 import type { Executor } from '../actions/executor.js';
-import type { ActionStore } from '../actions/store.js';
 import type { PendingAction } from '../actions/types.js';
 import type { FileConfig } from '../config.js';
 import type { DoctorReport } from '../doctor/facts.js';
@@ -8,6 +7,7 @@ import type { Enrolments } from '../identity/enrolment/enrolments.js';
 import type { IdentityResolver } from '../identity/resolver.js';
 import type { Logger } from '../logger.js';
 import type { GitSessionLogs } from '../session-logs/git.js';
+import type { AppStore } from '../store/app-store.js';
 import type { SyncroApi, SyncroClient } from '../syncro/api.js';
 import type { TimerSpan } from '../timers/span.js';
 import type { ResponseMessage } from './response-url.js';
@@ -37,7 +37,7 @@ export interface ModalMeta {
 export interface BotContext {
   file: FileConfig;
   logger: Logger;
-  store: ActionStore;
+  store: AppStore;
   identities: IdentityResolver;
   /** /syncro connect's keys; undefined when `enrolment:` is not configured. */
   enrolments?: Enrolments;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlDialect, SqlValue } from '../actions/sql-dialect.js';
+import type { SqlDialect, SqlValue } from '../database/sql-dialect.js';
 
 /**
  * Running timers, kept by the bot because Syncro's API has none (shared/reference/README.md, "Timers"). A timer

@@ -4,10 +4,10 @@ import type { BillingComputation } from '../../src/actions/billing-types.js';
 import { ExecutionInterruptedError, Executor, HALF_DONE_RESUME_MS } from '../../src/actions/executor.js';
 import { proposeBill, proposeClose, proposeComment } from '../../src/actions/propose.js';
 import { CLOCK_SKEW_MS } from '../../src/actions/reconcile.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { SignerChangedError } from '../../src/errors.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import type { SyncroApi } from '../../src/syncro/api.js';
 import {
   SyncroNetworkError,

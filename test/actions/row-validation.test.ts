@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import { StoreRowInvalidError } from '../../src/actions/store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { makeAction } from './store-contract.js';
 
 /**

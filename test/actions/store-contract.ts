@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import type { ActionStore, ClaimRequest } from '../../src/actions/store.js';
+import type { ClaimRequest } from '../../src/actions/store.js';
 import type { ActionState, AuditEntry, PendingAction } from '../../src/actions/types.js';
+import type { AppStore } from '../../src/store/app-store.js';
 
 /**
  * The contract every ActionStore implementation must meet, above all "only once": of any number of concurrent
@@ -201,11 +202,11 @@ function freshTicketId(): number {
 
 export function runStoreContract(
   name: string,
-  open: () => Promise<ActionStore>,
+  open: () => Promise<AppStore>,
   cleanup?: () => Promise<void>,
 ): void {
   describe(`ActionStore contract: ${name}`, () => {
-    let store: ActionStore;
+    let store: AppStore;
 
     beforeAll(async () => {
       store = await open();
@@ -218,7 +219,7 @@ export function runStoreContract(
     });
 
     /** `n` more instances on the same database (like replicas), closed when the test ends. */
-    async function replicas(n: number): Promise<ActionStore[]> {
+    async function replicas(n: number): Promise<AppStore[]> {
       const stores = await Promise.all(Array.from({ length: n }, () => open()));
       onTestFinished(async () => {
         await Promise.all(stores.map((s) => s.close()));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/actions/migrations.js';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 import {
   createTestDatabase,
   postgresUnavailable,

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS } from '../../src/actions/migrations.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
-import type { ActionStore } from '../../src/actions/store.js';
+import type { AppStore } from '../../src/store/app-store.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { makeAction, makeAudit, makeFullAction, runStoreContract, T0 } from './store-contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'syncro-slack-store-'));
@@ -26,14 +26,14 @@ runStoreContract('SQLite file', async () => openSqliteStore(suiteFile));
  * Every `:memory:` database is private to its connection, so "another instance" is the same store here; its
  * `close` is deferred to the cleanup. The file suite above covers separate instances.
  */
-let memory: ActionStore | undefined;
+let memory: AppStore | undefined;
 runStoreContract(
   'SQLite :memory:',
   async () => {
     memory ??= openSqliteStore(':memory:');
     const shared = memory;
     return new Proxy(shared, {
-      get: (target, key: keyof ActionStore) => (key === 'close' ? async () => {} : target[key]),
+      get: (target, key: keyof AppStore) => (key === 'close' ? async () => {} : target[key]),
     });
   },
   async () => {
@@ -126,7 +126,7 @@ describe('openSqliteStore', () => {
     for (const action of actions) await store.insert(action);
     const ids = actions.map((a) => a.id);
 
-    const storeUrl = new URL('../../src/actions/sqlite-store.ts', import.meta.url).href;
+    const storeUrl = new URL('../../src/store/sqlite-store.ts', import.meta.url).href;
     const claimers = Array.from({ length: 4 }, (_, n) =>
       // Each process walks the ids in a different order, so they meet in the middle of the list.
       startClaimer({

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
 import type { AuditEntry, PendingAction } from '../../src/actions/types.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import {
   createTestDatabase,
   postgresUnavailable,

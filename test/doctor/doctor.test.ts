@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { doctorMain } from '../../src/doctor/cli.js';
 import type { Reply } from '../../src/sandbox/http.js';
 import type { RequestHook } from '../../src/sandbox/simulator.js';
-import { BOT_SCOPES } from '../../src/slack/scopes.js';
+import { BOT_SCOPES } from '../../src/slack-app-scopes.js';
 import { CLEAN_YAML, type Deploy, KEYS, startDeploy } from './setup.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

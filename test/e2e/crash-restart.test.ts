@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import { blockAction, slashCommand } from '../../src/playground/slack/signer.js';
 import type { RecordedRequest } from '../../src/sandbox/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import { BOT_TOKEN, buttonValue, KEYS, SECRET, textOf, USERS } from './harness.js';
 

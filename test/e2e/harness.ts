@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import type { ActionStore } from '../../src/actions/store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import type { Bot } from '../../src/bot.js';
 import { type ComposedApp, composeApp } from '../../src/compose.js';
@@ -16,6 +15,7 @@ import {
   slashCommand,
   viewSubmission,
 } from '../../src/playground/slack/signer.js';
+import type { AppStore } from '../../src/store/app-store.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 
@@ -63,7 +63,7 @@ export interface Harness {
   /** The composed application (composeApp), as main.ts runs it. */
   app: ComposedApp;
   bot: Bot;
-  store: ActionStore;
+  store: AppStore;
   eventsUrl: string;
   logLines: string[];
   /** Resolves with the first JSON log line (already written or to come) that matches. */
@@ -146,7 +146,7 @@ async function composeBot(o: {
   sim: FaultySimulator;
   slack: SlackFake;
   /** An opened store (replicas); otherwise composeApp opens `dbFile`. */
-  store?: ActionStore;
+  store?: AppStore;
   dbFile?: string;
   logger: Logger;
   replicaId: string;
@@ -666,7 +666,7 @@ export interface ReplicaOptions {
   sim: FaultySimulator;
   slack: SlackFake;
   /** This replica's own store (its own connection pool); migrated by startReplica, closed by close(). */
-  store: ActionStore;
+  store: AppStore;
   replicaId: string;
   yaml?: string;
   now?: () => number;
@@ -677,7 +677,7 @@ export interface ReplicaOptions {
 
 export interface Replica {
   bot: Bot;
-  store: ActionStore;
+  store: AppStore;
   replicaId: string;
   eventsUrl: string;
   /** JSON log lines of this replica. */

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import { DEFAULT_LEASE_MS } from '../../src/bot.js';
 import { type RecordedResponse, type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import type { RecordedRequest } from '../../src/sandbox/types.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   createTestDatabase,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { type SlackFake, slackError, startSlackFake } from '../../src/playground/slack/server.js';
 import { ACTION } from '../../src/slack/action-ids.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { type Fault, type FaultySimulator, startFaultySimulator } from '../support/faults.js';
 import {
   createTestDatabase,

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
 import type { Bot } from '../../src/bot.js';
 import { type ComposedApp, composeApp } from '../../src/compose.js';
@@ -18,6 +17,7 @@ import {
   viewSubmissionPayload,
 } from '../../src/playground/slack/signer.js';
 import { ACTION, VIEW } from '../../src/slack/action-ids.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { type SocketModeFake, startSocketModeFake } from '../fakes/socket-mode-fake.js';
 import type { FaultySimulator } from '../support/faults.js';

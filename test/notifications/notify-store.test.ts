@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
-import type { ActionStore } from '../../src/actions/store.js';
 import type { TicketSnapshot } from '../../src/notifications/events.js';
 import { NotLeaseHolderError, type OutboxDraft } from '../../src/notifications/store.js';
+import type { AppStore } from '../../src/store/app-store.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { createTestDatabase, postgresUnavailable, reportPostgresUnavailable } from '../support/postgres.js';
 
 /** The notifier's store, the same contract on SQLite and PostgreSQL (several instances = replicas). */
@@ -39,10 +39,10 @@ function row(target: string, ticketId: number, eventId: string): OutboxDraft {
   return { target, ticketId, eventId, kind: 'channel', payload: { eventId }, nextAt: T0 };
 }
 
-function contract(name: string, open: () => Promise<ActionStore>) {
+function contract(name: string, open: () => Promise<AppStore>) {
   describe(`notify store (${name})`, () => {
-    const opened: ActionStore[] = [];
-    async function fresh(): Promise<ActionStore> {
+    const opened: AppStore[] = [];
+    async function fresh(): Promise<AppStore> {
       const s = await open();
       await s.migrate();
       opened.push(s);

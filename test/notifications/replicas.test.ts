@@ -1,14 +1,14 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
-import type { ActionStore } from '../../src/actions/store.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { maxInAnyWindow } from '../../src/notifications/budget.js';
 import { createNotifier, type Notifier } from '../../src/notifications/notifier.js';
 import { type SlackFake, startSlackFake } from '../../src/playground/slack/server.js';
 import { type SyncroSimulator, startSyncroSimulator } from '../../src/sandbox/simulator.js';
+import type { AppStore } from '../../src/store/app-store.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { createSyncroClient } from '../../src/syncro/client.js';
 import { rapidTestRetryPolicy } from '../../src/syncro/retry-policies.js';
 import { createTestDatabase, postgresUnavailable, reportPostgresUnavailable } from '../support/postgres.js';
@@ -41,7 +41,7 @@ interface Parts {
 
 function makeNotifier(
   p: Parts,
-  store: ActionStore,
+  store: AppStore,
   o: { holder: string; now: () => number; sleep?: (ms: number) => Promise<void>; extra?: string },
 ): { notifier: Notifier; close: () => Promise<void> } {
   const env = { NOTIFY_KEY: KEY };

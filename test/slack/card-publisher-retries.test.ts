@@ -2,7 +2,6 @@ import { Writable } from 'node:stream';
 import { WebClient } from '@slack/web-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { proposeComment } from '../../src/actions/propose.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../src/actions/store.js';
 import type { PendingAction } from '../../src/actions/types.js';
 import { createLogger } from '../../src/logger.js';
@@ -12,6 +11,7 @@ import {
   type CardPublisher,
   createCardPublisher,
 } from '../../src/slack/card-publisher.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { base } from '../actions/proposal-base.js';
 import { FakeClock } from '../syncro/fake-clock.js';
 

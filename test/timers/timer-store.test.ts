@@ -2,16 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../src/actions/postgres-store.js';
-import { openSqliteStore } from '../../src/actions/sqlite-store.js';
-import type { ActionStore } from '../../src/actions/store.js';
+import type { AppStore } from '../../src/store/app-store.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../src/store/sqlite-store.js';
 import { createTestDatabase, postgresUnavailable, reportPostgresUnavailable } from '../support/postgres.js';
 
 /**
  * The timer table in both dialects: one timer per ticket per person (a unique key, so concurrent starts from
  * several replicas leave one), stop returns the timer once, and each timer is reminded once across replicas.
  */
-function timerContract(name: string, open: () => Promise<ActionStore>): void {
+function timerContract(name: string, open: () => Promise<AppStore>): void {
   describe(`timer store: ${name}`, () => {
     const timer = (over: { slackUserId?: string; ticketId?: number; startedAt?: number } = {}) => ({
       slackUserId: over.slackUserId ?? 'U1',

@@ -1,4 +1,4 @@
-import type { GitAuthor, GitSessionLogs } from '../../session-logs/git.js';
+import type { GitAuthor, GitSessionLogs } from '../session-log-writer.js';
 import type { TicketRef } from '../types.js';
 import type { ActionKindDef } from './action.js';
 import type { ErrorFacts, StepBase, StepContext, StepKind } from './step.js';

@@ -1,8 +1,12 @@
-import type { PushResult } from '../../session-logs/git.js';
 import type { SyncroApi } from '../../syncro/api.js';
 import type { Comment, Ticket } from '../../syncro/schemas.js';
+import type { ErrorFacts } from '../error-facts.js';
+import type { PushResult } from '../session-log-writer.js';
 import type { StepStatus, WriteStep } from '../types.js';
 import type { SessionLogWriter } from './session-log.js';
+
+/** Error facts live with the engine's errorFacts() (../error-facts.ts); kinds keep importing them from here. */
+export type { ErrorFacts };
 
 /**
  * What every step of a pending action has, whatever it sends. A kind of step (`StepKind`) adds its `op`, its
@@ -111,34 +115,6 @@ export type InvoiceProblem =
       seen: Array<{ name: string; productId: number | null; quantity: string | number | null }>;
     }
   | { code: 'line_not_converted'; lineItemId: number; name: string; quantity: number };
-
-/** An error as data: its code and the fields a view needs to word it (Syncro's own messages included). */
-export interface ErrorFacts {
-  code: string;
-  endpoint?: string;
-  status?: number;
-  /** Syncro's own words (422), or our error's message for codes whose message is meant for people. */
-  messages?: string[];
-  retryAfterMs?: number;
-  /** Rate limited: when Syncro takes requests again (epoch ms), so a later drawing says the real remaining wait. */
-  retryAt?: number;
-  /** Syncro answered with a web page, not JSON (a wrong SYNCRO_BASE_URL). */
-  webPage?: boolean;
-  /** Slack's error code (the card could not be posted). */
-  slackError?: string;
-  /** The channel the card could not be posted in. */
-  channelId?: string;
-  /** The right form of a command typed wrongly. */
-  usage?: string;
-  /** Schema mismatch: the field that was wrong. */
-  path?: string;
-  /** Signer changed: whose name the card promised, and whose the key now carries. */
-  signer?: { promised: string; actual: string };
-  /** A short reference to find the log line. */
-  ref?: string;
-  /** A list that was not read to its end: how many pages were read. */
-  pages?: number;
-}
 
 /** One action's reads, shared by its steps: one GET /tickets/{id} serves the comment and the line item. */
 export interface Reads {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { SqlDialect, SqlValue } from '../../actions/sql-dialect.js';
+import type { SqlDialect, SqlValue } from '../../database/sql-dialect.js';
 
 /**
  * Who connected a Syncro key with `/syncro connect`, and where it is kept. One row per Slack user; a Syncro user
@@ -56,7 +56,7 @@ export interface EnrolmentTable {
   removePending(slackUserId: string, requestedAt: number): Promise<Enrolment | undefined>;
 }
 
-/** Migration text for the enrolled keys table (written once, both dialects; see actions/migrations.ts). */
+/** Migration text for the enrolled keys table (written once, both dialects; see store/migrations.ts). */
 export function enrolmentsTableSql(t: { bigint: string; tableSuffix: string }): string {
   return `
     CREATE TABLE enrolled_keys (

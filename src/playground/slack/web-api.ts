@@ -1,4 +1,4 @@
-import { BOT_SCOPES } from '../../slack/scopes.js';
+import { BOT_SCOPES } from '../../slack-app-scopes.js';
 import { isObject, str } from './http.js';
 import {
   APP_ID,

@@ -1,5 +1,5 @@
 import { isSharedChannel } from '../../actions/billing-gate.js';
-import type { ErrorFacts } from '../../actions/kinds/step.js';
+import type { ErrorFacts } from '../../actions/error-facts.js';
 import { WEB_PAGE_ANSWER } from '../../syncro/errors.js';
 import { truncate } from '../blocks.js';
 import { keyHowToWords } from './identity-words.js';

@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgresStore } from '../../../src/actions/postgres-store.js';
-import { openSqliteStore } from '../../../src/actions/sqlite-store.js';
-import type { ActionStore } from '../../../src/actions/store.js';
 import type { Enrolment } from '../../../src/identity/enrolment/enrolment-table.js';
+import type { AppStore } from '../../../src/store/app-store.js';
+import { openPostgresStore } from '../../../src/store/postgres-store.js';
+import { openSqliteStore } from '../../../src/store/sqlite-store.js';
 import {
   createTestDatabase,
   postgresUnavailable,
@@ -17,7 +17,7 @@ import {
  * connects of one Syncro user by two people from several replicas leave one), a reconnect replaces the row, and
  * approval and the 401 mark happen once and only for the connect they were meant for.
  */
-function enrolmentContract(name: string, open: () => Promise<ActionStore>): void {
+function enrolmentContract(name: string, open: () => Promise<AppStore>): void {
   describe(`enrolled keys: ${name}`, () => {
     const row = (over: Partial<Enrolment> = {}): Enrolment => ({
       slackUserId: 'U1',

@@ -14,11 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openSqliteStore } from '../../../src/actions/sqlite-store.js';
 import { createEnrolments } from '../../../src/identity/enrolment/enrolments.js';
 import type { KeyOwner } from '../../../src/identity/enrolment/key-vault.js';
 import { sopsVault, vaultKeyYaml, vaultProblems } from '../../../src/identity/enrolment/sops-vault.js';
 import { createLogger } from '../../../src/logger.js';
+import { openSqliteStore } from '../../../src/store/sqlite-store.js';
 import { gitIn } from '../../support/git-repos.js';
 
 /**

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lineItemStep } from '../../../src/actions/kinds/line-item.js';
 import { proposeComment } from '../../../src/actions/propose.js';
-import { openSqliteStore } from '../../../src/actions/sqlite-store.js';
 import type { ActionStore } from '../../../src/actions/store.js';
 import type { PendingAction } from '../../../src/actions/types.js';
 import { UserInputError } from '../../../src/errors.js';
 import type { BotContext, ReplyTarget } from '../../../src/slack/context.js';
 import { propose } from '../../../src/slack/handlers/write-commands.js';
+import { openSqliteStore } from '../../../src/store/sqlite-store.js';
 import { base } from '../../actions/proposal-base.js';
 
 /**

@@ -2,13 +2,9 @@ import pg from 'pg';
 import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { SqlDialect, SqlRow, SqlRunner } from './sql-dialect.js';
-import { openSqlStore } from './sql-store.js';
-import type { ActionStore } from './store.js';
 
-export interface PostgresStoreOptions {
+export interface PostgresDialectOptions {
   logger?: Logger;
-  /** Clock for `updatedAt` when a patch does not set it. */
-  now?: () => number;
   /** Pool size (default 10). */
   maxConnections?: number;
 }
@@ -27,11 +23,11 @@ const MIGRATION_LOCK_KEY = 0x73796e63726f;
  * lock their candidates with `FOR UPDATE SKIP LOCKED`, so concurrent sweepers neither wait for each other nor
  * return the same row.
  */
-export function openPostgresStore(url: string, opts: PostgresStoreOptions = {}): ActionStore {
+export function openPostgresDialect(url: string, opts: PostgresDialectOptions = {}): SqlDialect {
   const pool = new pg.Pool({ connectionString: url, max: opts.maxConnections ?? 10 });
   // NOTE: without a listener, an idle connection dropped by the server would crash the process.
   pool.on('error', (err) => opts.logger?.warn({ err }, 'idle PostgreSQL connection failed'));
-  return openSqlStore(postgresDialect(pool), opts);
+  return postgresDialect(pool);
 }
 
 function runnerOn(client: pg.Pool | pg.PoolClient): SqlRunner {

@@ -2,15 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
 import type { SqlDialect, SqlRow, SqlRunner, SqlValue } from './sql-dialect.js';
-import { openSqlStore } from './sql-store.js';
-import type { ActionStore } from './store.js';
 
-export interface SqliteStoreOptions {
-  logger?: Logger;
-  /** Clock for `updatedAt` when a patch does not set it. */
-  now?: () => number;
+export interface SqliteDialectOptions {
   /** How long a statement waits for another connection's write lock before failing (default 5 s). */
   busyTimeoutMs?: number;
 }
@@ -25,7 +19,7 @@ export interface SqliteStoreOptions {
  *
  * `file` may be `:memory:` (tests): each such store is a separate, private database.
  */
-export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): ActionStore {
+export function openSqliteDialect(file: string, opts: SqliteDialectOptions = {}): SqlDialect {
   const inMemory = file === ':memory:' || file === '';
   if (!inMemory) mkdirSync(dirname(resolve(file)), { recursive: true });
   const db = new Database(file);
@@ -35,7 +29,7 @@ export function openSqliteStore(file: string, opts: SqliteStoreOptions = {}): Ac
   // NOTE: FULL, not NORMAL: under WAL, NORMAL may lose the last commits on power loss, and a lost claim or
   // "sending" journal entry could let a write be sent twice.
   db.pragma('synchronous = FULL');
-  return openSqlStore(sqliteDialect(db), opts);
+  return sqliteDialect(db);
 }
 
 /** SQLite has no boolean type: `true`/`false` are stored as 1/0. */
