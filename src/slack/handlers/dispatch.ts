@@ -47,7 +47,7 @@ export async function runCommand(
     return;
   }
   const waitMs = ctx.rateLimitWaitMs();
-  const spec = runOf(parsed.command);
+  const spec = runOf(parsed.command.name);
   if (waitMs >= RATE_LIMIT_NOTICE_MS && spec.waitNotice) {
     await ctx.reply(to, {
       ...simpleReply(
@@ -162,9 +162,7 @@ export const COMMAND_RUNS: { readonly [N in CommandName]: CommandRun<N> } = {
   doctor: { waitNotice: true, run: (ctx, _cmd, { to }) => showDoctor(ctx, to) },
 };
 
-/** The run of a command's subcommand, typed for that command. */
-function runOf(cmd: Command): CommandRun<CommandName> {
-  // `COMMAND_RUNS[cmd.name]` is the entry of that very name, so it takes this command; TypeScript cannot follow
-  // the correlation between the key and the command's type (microsoft/TypeScript#30581).
-  return COMMAND_RUNS[cmd.name] as unknown as CommandRun<CommandName>;
+/** The run of a command's subcommand, typed for that command (indexing the mapped table by a generic name). */
+function runOf<N extends CommandName>(name: N): CommandRun<N> {
+  return COMMAND_RUNS[name];
 }
