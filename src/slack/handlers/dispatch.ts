@@ -1,5 +1,5 @@
 import { parseCommand } from '../../commands/parse.js';
-import type { Command, CommandName, CommandOf } from '../../commands/types.js';
+import type { CommandName, CommandOf } from '../../commands/types.js';
 import { configAdmins } from '../../config-hints.js';
 import { NotMappedError } from '../../identity/errors.js';
 import { parseNotifyCommand, runNotifyCommand } from '../../notifications/commands.js';
