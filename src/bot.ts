@@ -66,6 +66,11 @@ export interface BotDeps {
   routes?: ReceiverOptions['routes'];
   /** The session-log working copy (`session_logs.repo`); without it, logs are uploaded to Slack. */
   sessionLogGit?: GitSessionLogs;
+  /**
+   * Told of a ticket a write through the bot changed (an action that succeeded): the notifier reads it at once, as
+   * if Syncro's webhook had rung, so a channel's ticket message does not wait for the next poll.
+   */
+  onTicketWritten?: (ticketId: number) => void;
   /** `/syncro doctor`, given the bot's Web API client (compose.ts builds it from the configuration). */
   doctor?: (web: WebClient) => Promise<DoctorReport>;
 }
@@ -173,6 +178,7 @@ export function createBot(deps: BotDeps): Bot {
         await cards.publish(a, milestone);
       } finally {
         await threadReplies.onChange(a);
+        if (a.state === 'succeeded' && a.ticket) deps.onTicketWritten?.(a.ticket.id);
       }
     },
     sessionLogs: { git: deps.sessionLogGit, slack: slackSessionLogUploader(web) },

@@ -195,6 +195,19 @@ export async function composeApp(config: Config, deps: ComposeDeps): Promise<Com
     receiver: deps.receiver,
     routes: [...(deps.routes ?? []), ...notifyRoutes],
     sessionLogGit,
+    onTicketWritten: (ticketId) => {
+      notifier
+        ?.ring(ticketId)
+        .then(() =>
+          logger.debug({ ticketId }, 'notifications: a ticket written through the bot is read next'),
+        )
+        .catch((err: unknown) => {
+          logger.warn(
+            { err },
+            'notifications: a ticket written through the bot could not be queued for a read',
+          );
+        });
+    },
     // `/syncro doctor` (loaded when first asked): the running bot's configuration, key sources, client and limiter.
     doctor: async (web) => {
       const [{ runDoctor }, { webClientReader }] = await Promise.all([

@@ -353,6 +353,36 @@ describe('notifications', () => {
     ).toEqual([]);
   });
 
+  it('shows a write made through the bot in the ticket thread without waiting for the next poll', async () => {
+    let offset = 0;
+    const x = await start({ now: () => Date.now() + offset });
+    await x.command(USERS.howard, 'subscribe all new,reply,status,assigned');
+    await cycle(x);
+    const t = newTicket(x, { user_id: 1735 });
+    await cycle(x);
+    const parent = posts(x)[0]!;
+    const click = await x.click(USERS.howard, ACTION.notifyAssignMe, String(t.number), {
+      channelId: CHANNEL,
+    });
+    const card = await x.slack.waitForResponse(
+      (r) => r.url === click.responseUrl && /Assign/.test(r.body.text ?? ''),
+    );
+    const queued = x.waitForLog(
+      (l) => l.msg === 'notifications: a ticket written through the bot is read next',
+    );
+    await clickAndSettle(x, USERS.howard, ACTION.post, buttonValue(card.body.blocks, ACTION.post)!);
+    expect((await queued).ticketId).toBe(t.id);
+    const readsBefore = x.sim.requests.filter((r) => r.path.endsWith(`/tickets/${t.id}`)).length;
+    // Past the doorbell's quiet time, well before the next poll: the written ticket is read, as if Syncro rang.
+    offset += 5_000;
+    await notifier(x).tick();
+    expect(x.sim.requests.filter((r) => r.path.endsWith(`/tickets/${t.id}`)).length).toBeGreaterThan(
+      readsBefore,
+    );
+    const threadReplies = posts(x).filter((c) => c.body.thread_ts === parent.reply.body.ts);
+    expect(threadReplies.map(text).join('\n')).toMatch(/assigned/i);
+  });
+
   it('offers a reply in a ticket thread as a comment: the offer, the card, one comment', async () => {
     const x = await start();
     await x.command(USERS.howard, 'subscribe all');
